@@ -1,0 +1,28 @@
+"""Who is calling: a tablet with a bearer token, or a browser with its session."""
+
+from ninja.security import APIKeyCookie, HttpBearer
+
+from registry.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer msq_...`: tokens issued at POST /api/v1/auth/tokens."""
+
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSessionAuth(APIKeyCookie):
+    """The web session; unsafe methods also need the CSRF token, as for any form."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        user = request.user
+        return user if user.is_authenticated and user.is_active else None
+
+
+staff_auth = [TokenAuth(), StaffSessionAuth()]

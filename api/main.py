@@ -1,0 +1,22 @@
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from api import errors
+from api.auth import staff_auth
+
+api = NinjaAPI(
+    title="Giám sát thị trường — API",
+    version="1",
+    description=(
+        "API cho máy tính bảng của kiểm tra viên và trang công khai. Lỗi trả về "
+        "`{code, message, messages: {vi, en}, errors}`. / API for inspectors' tablets and "
+        "the public site. Errors are `{code, message, messages: {vi, en}, errors}`."
+    ),
+    auth=staff_auth,
+    docs=Swagger(),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+errors.install(api)
+
+api.add_router("", "registry.api.router")

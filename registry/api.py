@@ -1,0 +1,248 @@
+from datetime import date
+
+from django.contrib.auth import authenticate
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from api.errors import NotAuthenticated, TooManyRequests
+from api.pagination import PagePagination
+from api.schemas import ERRORS
+from registry import selectors, services, workdays
+from registry.errors import InvalidInput
+from registry.models import EconomicOperator, LegalProvision
+from registry.schemas import (
+    AuditEntryOut,
+    CategoryOut,
+    DayOffOut,
+    DeadlineOut,
+    MeOut,
+    NotificationOut,
+    OperatorIn,
+    OperatorOut,
+    ProductIn,
+    ProductOut,
+    ProvinceOut,
+    ProvisionOut,
+    StaffOut,
+    TokenCreatedOut,
+    TokenIn,
+    TokenOut,
+    UnitOut,
+)
+from registry.throttle import reset, too_many
+from registry.views import home_url_for
+
+router = Router()
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["account"])
+def me(request):
+    user = request.auth
+    return {
+        "id": user.id,
+        "username": user.username,
+        "full_name": user.full_name,
+        "role_names": user.role_names,
+        "unit": user.unit,
+        "home_url": home_url_for(user),
+    }
+
+
+# --- Tokens for tablets -----------------------------------------------------------------
+
+
+@router.post("/auth/tokens", response={201: TokenCreatedOut, **ERRORS}, auth=None, tags=["account"])
+def token_create(request, payload: TokenIn):
+    """Sign a tablet in: username and password in, a bearer token out (shown once)."""
+    if too_many("token-login", payload.username.lower(), limit=10, window_seconds=900):
+        raise TooManyRequests()
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        raise NotAuthenticated(_("Sai tên đăng nhập hoặc mật khẩu."), code="invalid_credentials")
+    reset("token-login", payload.username.lower())
+    record, token = services.api_token_create(
+        user=user, name=payload.device_name, lifetime_days=payload.lifetime_days
+    )
+    return 201, {**TokenOut.from_orm(record).dict(), "token": token}
+
+
+@router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS}, tags=["account"])
+@paginate(PagePagination)
+def token_list(request):
+    return selectors.api_token_list(user=request.auth)
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS}, tags=["account"])
+def token_revoke(request, token_id: int):
+    services.api_token_revoke(user=request.auth, token_id=token_id)
+    return 204, None
+
+
+# --- Organisation -----------------------------------------------------------------------
+
+
+@router.get("/provinces", response={200: list[ProvinceOut], **ERRORS}, tags=["reference"])
+@paginate(PagePagination)
+def province_list(request):
+    return selectors.province_list(user=request.auth)
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, tags=["organisation"])
+@paginate(PagePagination)
+def unit_list(request):
+    return selectors.unit_list(user=request.auth)
+
+
+@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["organisation"])
+def unit_detail(request, unit_id: int):
+    return selectors.unit_get(user=request.auth, unit_id=unit_id)
+
+
+@router.get("/units/{unit_id}/staff", response={200: list[StaffOut], **ERRORS}, tags=["organisation"])
+@paginate(PagePagination)
+def unit_staff(request, unit_id: int):
+    return selectors.unit_staff(user=request.auth, unit_id=unit_id)
+
+
+# --- Reference data ---------------------------------------------------------------------
+
+
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["reference"])
+@paginate(PagePagination)
+def category_list(request):
+    return selectors.category_list(user=request.auth)
+
+
+class ProvisionFilter(Schema):
+    field: LegalProvision.Field | None = None
+    q: str | None = Field(None, max_length=100)
+
+
+@router.get("/provisions", response={200: list[ProvisionOut], **ERRORS}, tags=["reference"])
+@paginate(PagePagination)
+def provision_list(request, filters: Query[ProvisionFilter]):
+    return selectors.provision_list(user=request.auth, field=filters.field, q=filters.q)
+
+
+@router.get("/provisions/{provision_id}", response={200: ProvisionOut, **ERRORS}, tags=["reference"])
+def provision_detail(request, provision_id: int):
+    return selectors.provision_get(user=request.auth, provision_id=provision_id)
+
+
+class OperatorFilter(Schema):
+    q: str | None = Field(None, max_length=100)
+    tax_code: str | None = Field(None, max_length=20)
+    province_id: int | None = None
+
+
+@router.get("/operators", response={200: list[OperatorOut], **ERRORS}, tags=["reference"])
+@paginate(PagePagination)
+def operator_list(request, filters: Query[OperatorFilter]):
+    return selectors.operator_list(user=request.auth, **filters.dict())
+
+
+@router.post("/operators", response={201: OperatorOut, **ERRORS}, tags=["reference"])
+def operator_create(request, payload: OperatorIn):
+    if payload.role not in EconomicOperator.Role.values:
+        raise InvalidInput(_("Vai trò không hợp lệ."), code="invalid_role")
+    province = (
+        get_object_or_404(selectors.province_list(user=request.auth), pk=payload.province_id)
+        if payload.province_id
+        else None
+    )
+    data = payload.dict(exclude={"province_id"})
+    return 201, services.operator_create(by=request.auth, province=province, **data)
+
+
+@router.get("/operators/{operator_id}", response={200: OperatorOut, **ERRORS}, tags=["reference"])
+def operator_detail(request, operator_id: int):
+    return selectors.operator_get(user=request.auth, operator_id=operator_id)
+
+
+class ProductFilter(Schema):
+    q: str | None = Field(None, max_length=100)
+    gtin: str | None = Field(None, max_length=20)
+    category_id: int | None = None
+
+
+@router.get("/products", response={200: list[ProductOut], **ERRORS}, tags=["reference"])
+@paginate(PagePagination)
+def product_list(request, filters: Query[ProductFilter]):
+    return selectors.product_list(user=request.auth, **filters.dict())
+
+
+@router.post("/products", response={201: ProductOut, **ERRORS}, tags=["reference"])
+def product_create(request, payload: ProductIn):
+    user = request.auth
+    category = (
+        get_object_or_404(selectors.category_list(user=user), pk=payload.category_id)
+        if payload.category_id
+        else None
+    )
+    manufacturer = (
+        selectors.operator_get(user=user, operator_id=payload.manufacturer_id)
+        if payload.manufacturer_id
+        else None
+    )
+    data = payload.dict(exclude={"category_id", "manufacturer_id"})
+    return 201, services.product_create(by=user, category=category, manufacturer=manufacturer, **data)
+
+
+@router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, tags=["reference"])
+def product_detail(request, product_id: int):
+    return selectors.product_get(user=request.auth, product_id=product_id)
+
+
+# --- Working-day calendar ---------------------------------------------------------------
+
+
+class DeadlineQuery(Schema):
+    start: date
+    working_days: int = Field(..., ge=0, le=365)
+
+
+@router.get("/calendar/deadline", response={200: DeadlineOut, **ERRORS}, tags=["calendar"])
+def calendar_deadline(request, query: Query[DeadlineQuery]):
+    """The date that falls `working_days` working days after `start` (start not counted)."""
+    due = workdays.add_working_days(query.start, query.working_days)
+    return {"start": query.start, "working_days": query.working_days, "due": due}
+
+
+@router.get("/calendar/days-off", response={200: list[DayOffOut], **ERRORS}, tags=["calendar"])
+def calendar_days_off(request, year: int = Query(..., ge=2000, le=2100)):
+    """Public holidays and extra days off in a year (weekends not listed)."""
+    return [{"date": day, "name": name} for day, name in workdays.days_off(year)]
+
+
+# --- Audit log, notifications -----------------------------------------------------------
+
+
+class AuditFilter(Schema):
+    action: str | None = Field(None, max_length=80)
+    actor_id: int | None = None
+    target_id: str | None = Field(None, max_length=64)
+
+
+@router.get("/audit/entries", response={200: list[AuditEntryOut], **ERRORS}, tags=["audit"])
+@paginate(PagePagination)
+def audit_entry_list(request, filters: Query[AuditFilter]):
+    return selectors.audit_entry_list(user=request.auth, **filters.dict())
+
+
+@router.get("/audit/entries/{entry_id}", response={200: AuditEntryOut, **ERRORS}, tags=["audit"])
+def audit_entry_detail(request, entry_id: int):
+    return selectors.audit_entry_get(user=request.auth, entry_id=entry_id)
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS}, tags=["account"])
+@paginate(PagePagination)
+def notification_list(request, unread: bool = False):
+    return selectors.notification_list(user=request.auth, unread=unread)
+
+
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS}, tags=["account"])
+def notification_read(request, notification_id: int):
+    return services.notification_mark_read(user=request.auth, notification_id=notification_id)

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The registers every workflow shares: units and staff with their roles, reference
+    data, the working-day calendar, notifications and the audit log."""
+
+    name = "registry"
+    verbose_name = _("Danh mục dùng chung")
+
+    def ready(self):
+        from registry.roles import sync_role_groups
+
+        # Role groups need the Permission rows, which Django creates after migrating.
+        post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")

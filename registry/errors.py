@@ -1,0 +1,78 @@
+"""Domain errors raised by services and selectors.
+
+Each has a stable machine-readable `code` and a message in Vietnamese (the msgid) with
+its English translation in the gettext catalog. `api/` turns them into
+`{code, message, messages: {vi, en}}` responses; views turn them into page errors.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid_request"
+    message = _("Yêu cầu không hợp lệ.")
+
+    def __init__(self, message=None, *, code: str | None = None, params: dict | None = None, errors=None):
+        self.message = message if message is not None else self.message
+        self.code = code or self.code
+        self.params = params or {}
+        # Field errors, {"field": [(code, message, params)]}: kept lazy so that they can
+        # be rendered in each language.
+        self.errors = errors or {}
+        super().__init__(self.code)
+
+    def render(self) -> str:
+        """The message in the active language."""
+        return _interpolate(self.message, self.params)
+
+    def render_errors(self) -> dict[str, list[dict]]:
+        return {
+            field: [{"code": code, "message": _interpolate(message, params)} for code, message, params in items]
+            for field, items in self.errors.items()
+        }
+
+
+def _interpolate(message, params) -> str:
+    text = str(message)
+    return text % params if params else text
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    message = _("Không tìm thấy.")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    code = "permission_denied"
+    message = _("Bạn không có quyền thực hiện thao tác này.")
+
+
+class InvalidInput(DomainError):
+    status = 400
+    code = "invalid_input"
+    message = _("Dữ liệu không hợp lệ.")
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    message = _("Thao tác mâu thuẫn với trạng thái hiện tại.")
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+    message = _("Không thể chuyển từ trạng thái “%(source)s” sang “%(target)s”.")
+
+
+def invalid_from_django(exc) -> InvalidInput:
+    """Wrap a django.core.exceptions.ValidationError, keeping each field's code."""
+    items = exc.error_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.error_list)]
+    errors = {
+        field: [(error.code or "invalid", error.message, error.params) for error in error_list]
+        for field, error_list in items
+    }
+    code, message, params = next(iter(errors.values()))[0]
+    return InvalidInput(message, code=code, params=params, errors=errors)

@@ -1,0 +1,32 @@
+from registry.models.access import ApiToken, Notification
+from registry.models.audit import AuditChainHead, AuditEntry
+from registry.models.calendar import CalendarDay
+from registry.models.org import (
+    Province,
+    Role,
+    Unit,
+    UnitGroupObjectPermission,
+    UnitUserObjectPermission,
+    User,
+)
+from registry.models.reference import EconomicOperator, LegalProvision, Product, ProductCategory
+from registry.models.scoping import ScopedQuerySet
+
+__all__ = [
+    "ApiToken",
+    "AuditChainHead",
+    "AuditEntry",
+    "CalendarDay",
+    "EconomicOperator",
+    "LegalProvision",
+    "Notification",
+    "Product",
+    "ProductCategory",
+    "Province",
+    "Role",
+    "ScopedQuerySet",
+    "Unit",
+    "UnitGroupObjectPermission",
+    "UnitUserObjectPermission",
+    "User",
+]

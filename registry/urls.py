@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from registry import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registry/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("home/none/", views.no_role, name="no-role"),
+    path("home/<slug:role>/", views.role_home, name="role-home"),
+    path("units/", views.unit_list, name="unit-list"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit-detail"),
+    path("operators/", views.operator_list, name="operator-list"),
+    path("operators/<int:operator_id>/", views.operator_detail, name="operator-detail"),
+    path("products/", views.product_list, name="product-list"),
+    path("products/<int:product_id>/", views.product_detail, name="product-detail"),
+    path("provisions/", views.provision_list, name="provision-list"),
+    path("audit/", views.audit_list, name="audit-list"),
+    path("audit/<int:entry_id>/", views.audit_detail, name="audit-detail"),
+    path("notifications/", views.notification_list, name="notification-list"),
+]
