@@ -59,6 +59,7 @@ class ProvisionOut(Schema):
     fine_organisation_max_vnd: int
     additional_penalties: list[str]
     remedial_measures: list[str]
+    verified: bool
 
     @staticmethod
     def resolve_fine_organisation_min_vnd(obj):

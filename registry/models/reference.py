@@ -20,6 +20,7 @@ class ProductCategory(models.Model):
         help_text=_("Có khả năng gây mất an toàn: phải công bố hợp quy và gắn dấu CR."),
     )
     managing_ministry = models.CharField(_("bộ quản lý"), max_length=20, blank=True)
+    source = models.TextField(_("căn cứ"), blank=True)
 
     scope_unit_field = None
     objects = ScopedQuerySet.as_manager()
@@ -158,6 +159,10 @@ class LegalProvision(models.Model):
     additional_penalties = models.JSONField(_("hình thức xử phạt bổ sung"), default=list, blank=True)
     remedial_measures = models.JSONField(_("biện pháp khắc phục hậu quả"), default=list, blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
+    # Unverified rows were seeded from secondary sources; a decision may cite a provision
+    # only after someone checked it against the official text and ticked this.
+    verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
+    source = models.TextField(_("nguồn"), blank=True)
 
     scope_unit_field = None
     objects = ScopedQuerySet.as_manager()

@@ -1,0 +1,101 @@
+"""Personas, as in the rest of the suite:
+
+- alice: inspector and team lead in Hà Nội (unit 01), the owner of most test objects;
+- bob: supervisor in Hà Nội, alice's colleague who sees the whole unit;
+- charlie: inspector in Hồ Chí Minh City (unit 79), who must see nothing of Hà Nội's;
+- nadia: supervisor at the national body (unit TW), who sees every unit;
+- audrey: auditor in Hà Nội.
+"""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from registry.models import Role
+from registry.roles import sync_role_groups
+from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
+
+
+def _uses_services(request) -> bool:
+    return request.node.get_closest_marker("services") is not None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    # On PostgreSQL the audit table refuses DELETE/TRUNCATE; the suite's flush between
+    # transactional tests needs it unlocked (see registry migration 0002).
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = "-c registry.audit_unlocked=on"
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request, settings):
+    """Tasks run in-process after commit, unless the test runs a real worker."""
+    from config.celery import app
+
+    eager = not _uses_services(request)
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def roles(db):
+    sync_role_groups()
+
+
+@pytest.fixture
+def alice(roles):
+    return UserFactory(username="alice", unit=unit("01"), roles=[Role.INSPECTOR, Role.TEAM_LEAD])
+
+
+@pytest.fixture
+def bob(roles):
+    return UserFactory(username="bob", unit=unit("01"), roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def charlie(roles):
+    return UserFactory(username="charlie", unit=unit("79"), roles=[Role.INSPECTOR])
+
+
+@pytest.fixture
+def nadia(roles):
+    return UserFactory(username="nadia", unit=unit("TW"), roles=[Role.SUPERVISOR])
+
+
+@pytest.fixture
+def audrey(roles):
+    return UserFactory(username="audrey", unit=unit("01"), roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def client_for():
+    """A logged-in browser client for a user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
