@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from api.errors import NotAuthenticated, TooManyRequests
 from api.pagination import PagePagination
@@ -66,7 +67,7 @@ def token_create(request, payload: TokenIn):
     record, token = services.api_token_create(
         user=user, name=payload.device_name, lifetime_days=payload.lifetime_days
     )
-    return 201, {**TokenOut.from_orm(record).dict(), "token": token}
+    return Status(201, {**TokenOut.from_orm(record).dict(), "token": token})
 
 
 @router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS}, tags=["account"])
@@ -78,7 +79,7 @@ def token_list(request):
 @router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS}, tags=["account"])
 def token_revoke(request, token_id: int):
     services.api_token_revoke(user=request.auth, token_id=token_id)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Organisation -----------------------------------------------------------------------
@@ -154,7 +155,7 @@ def operator_create(request, payload: OperatorIn):
         else None
     )
     data = payload.dict(exclude={"province_id"})
-    return 201, services.operator_create(by=request.auth, province=province, **data)
+    return Status(201, services.operator_create(by=request.auth, province=province, **data))
 
 
 @router.get("/operators/{operator_id}", response={200: OperatorOut, **ERRORS}, tags=["reference"])
@@ -188,7 +189,7 @@ def product_create(request, payload: ProductIn):
         else None
     )
     data = payload.dict(exclude={"category_id", "manufacturer_id"})
-    return 201, services.product_create(by=user, category=category, manufacturer=manufacturer, **data)
+    return Status(201, services.product_create(by=user, category=category, manufacturer=manufacturer, **data))
 
 
 @router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, tags=["reference"])

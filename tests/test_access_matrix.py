@@ -1,0 +1,224 @@
+"""Every page and endpoint × anonymous / a user of another unit / the right user.
+
+The table below must name every route the project serves: a new page or endpoint
+without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectations:
+
+- anon: 302 (login redirect) for pages, 401 for the API, 200 for public ones;
+- other: what charlie (Hồ Chí Minh City inspector) gets for alice's (Hà Nội) object:
+  404 for anything scoped; 200 for reference data every staff member shares;
+- ok: what the right user gets.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from api.main import api
+from registry.audit import audit_record
+from registry.models import Notification, Role
+from registry.services import api_token_create, notification_send
+from tests.factories import OperatorFactory, ProductFactory, UserFactory, unit
+
+
+@dataclass
+class World:
+    alice: object
+    charlie: object
+    audrey: object
+    admin: object
+    operator: object
+    product: object
+    entry: object
+    notification: object
+    token_id: int
+    tokens: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def world(alice, charlie, audrey, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    admin = UserFactory(username="quantri", unit=unit("01"), roles=[Role.ADMIN], is_staff=True)
+    with transaction.atomic():
+        entry = audit_record(actor=alice, action="test.entry", target=unit("01"))
+    notification = notification_send(recipient=alice, subject="Nhắc việc", body="Hạn xử lý sắp đến")
+    record, alice_token = api_token_create(user=alice, name="Tablet")
+    w = World(
+        alice=alice,
+        charlie=charlie,
+        audrey=audrey,
+        admin=admin,
+        operator=OperatorFactory(),
+        product=ProductFactory(),
+        entry=entry,
+        notification=notification,
+        token_id=record.pk,
+    )
+    w.tokens = {
+        "alice": alice_token,
+        "charlie": api_token_create(user=charlie, name="Tablet")[1],
+        "audrey": api_token_create(user=audrey, name="Tablet")[1],
+    }
+    return w
+
+
+@dataclass
+class Row:
+    method: str
+    route: str  # as discovered: a Django route, or "/api/v1/..." with {params}
+    url: Callable[[World], str]
+    ok_user: str = "alice"
+    ok: int = 200
+    other: int | None = 404  # None: no meaningful "other unit" case
+    anon: int = 302
+    body: Callable[[World], dict] | None = None
+
+
+def _static(path):
+    return lambda w: path
+
+
+ROWS = [
+    # Pages
+    Row("GET", "", _static("/"), ok=302, other=302),
+    Row("GET", "login/", _static("/login/"), ok=302, other=None, anon=200),
+    Row("POST", "logout/", _static("/logout/"), ok=302, other=None, anon=302),
+    Row("GET", "home/none/", _static("/home/none/"), other=None),
+    Row("GET", "home/<slug:role>/", _static("/home/team_lead/")),
+    Row("GET", "units/", _static("/units/"), other=200),
+    Row("GET", "units/<int:unit_id>/", lambda w: f"/units/{unit('01').pk}/"),
+    Row("GET", "operators/", _static("/operators/"), other=200),
+    Row("GET", "operators/<int:operator_id>/", lambda w: f"/operators/{w.operator.pk}/", other=200),
+    Row("GET", "products/", _static("/products/"), other=200),
+    Row("GET", "products/<int:product_id>/", lambda w: f"/products/{w.product.pk}/", other=200),
+    Row("GET", "provisions/", _static("/provisions/"), other=200),
+    Row("GET", "audit/", _static("/audit/"), ok_user="audrey", other=200),
+    Row("GET", "audit/<int:entry_id>/", lambda w: f"/audit/{w.entry.pk}/", ok_user="audrey"),
+    Row("GET", "notifications/", _static("/notifications/"), other=200),
+    Row("POST", "i18n/setlang/", _static("/i18n/setlang/"), ok=302, other=None, anon=302,
+        body=lambda w: {"language": "en", "next": "/"}),
+    Row("GET", "admin/", _static("/admin/"), ok_user="admin", other=302),
+    # API
+    Row("GET", "/api/v1/openapi.json", _static("/api/v1/openapi.json"), other=None, anon=200),
+    Row("GET", "/api/v1/docs", _static("/api/v1/docs"), other=None, anon=200),
+    Row("GET", "/api/v1/me", _static("/api/v1/me"), other=None, anon=401),
+    Row("POST", "/api/v1/auth/tokens", _static("/api/v1/auth/tokens"), ok=201, other=None, anon=401,
+        body=lambda w: {"username": "alice", "password": "Mat-khau-thu-2026", "device_name": "T"}),
+    Row("GET", "/api/v1/auth/tokens", _static("/api/v1/auth/tokens"), other=200, anon=401),
+    Row("DELETE", "/api/v1/auth/tokens/{token_id}", lambda w: f"/api/v1/auth/tokens/{w.token_id}",
+        ok=204, anon=401),
+    Row("GET", "/api/v1/provinces", _static("/api/v1/provinces"), other=200, anon=401),
+    Row("GET", "/api/v1/units", _static("/api/v1/units"), other=200, anon=401),
+    Row("GET", "/api/v1/units/{unit_id}", lambda w: f"/api/v1/units/{unit('01').pk}", anon=401),
+    Row("GET", "/api/v1/units/{unit_id}/staff", lambda w: f"/api/v1/units/{unit('01').pk}/staff", anon=401),
+    Row("GET", "/api/v1/categories", _static("/api/v1/categories"), other=200, anon=401),
+    Row("GET", "/api/v1/provisions", _static("/api/v1/provisions"), other=200, anon=401),
+    Row("GET", "/api/v1/provisions/{provision_id}", lambda w: "/api/v1/provisions/1", other=200, anon=401),
+    Row("GET", "/api/v1/operators", _static("/api/v1/operators"), other=200, anon=401),
+    Row("POST", "/api/v1/operators", _static("/api/v1/operators"), ok=201, other=None, anon=401,
+        body=lambda w: {"name": "Cửa hàng Ma Trận", "role": "retailer"}),
+    Row("GET", "/api/v1/operators/{operator_id}", lambda w: f"/api/v1/operators/{w.operator.pk}",
+        other=200, anon=401),
+    Row("GET", "/api/v1/products", _static("/api/v1/products"), other=200, anon=401),
+    Row("POST", "/api/v1/products", _static("/api/v1/products"), ok=201, other=None, anon=401,
+        body=lambda w: {"name": "Sản phẩm Ma Trận"}),
+    Row("GET", "/api/v1/products/{product_id}", lambda w: f"/api/v1/products/{w.product.pk}",
+        other=200, anon=401),
+    Row("GET", "/api/v1/calendar/deadline", _static("/api/v1/calendar/deadline?start=2026-02-13&working_days=2"),
+        other=200, anon=401),
+    Row("GET", "/api/v1/calendar/days-off", _static("/api/v1/calendar/days-off?year=2026"), other=200, anon=401),
+    Row("GET", "/api/v1/audit/entries", _static("/api/v1/audit/entries"), ok_user="audrey", other=200, anon=401),
+    Row("GET", "/api/v1/audit/entries/{entry_id}", lambda w: f"/api/v1/audit/entries/{w.entry.pk}",
+        ok_user="audrey", anon=401),
+    Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), other=200, anon=401),
+    Row("POST", "/api/v1/notifications/{notification_id}/read",
+        lambda w: f"/api/v1/notifications/{w.notification.pk}/read", anon=401),
+]
+
+
+def _django_routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route in ("admin/", "api/v1/"):
+                yield route  # the admin is Django's; the API is enumerated from its schema
+                continue
+            yield from _django_routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def discovered() -> set[tuple[str, str]]:
+    found = set()
+    for route in _django_routes(get_resolver().url_patterns):
+        if route == "api/v1/":
+            continue
+        methods = {"logout/": "POST", "i18n/setlang/": "POST"}
+        found.add((methods.get(route, "GET"), route))
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method in operations:
+            found.add((method.upper(), path))
+    found |= {("GET", "/api/v1/openapi.json"), ("GET", "/api/v1/docs")}
+    return found
+
+
+def test_every_endpoint_has_a_declared_expectation():
+    declared = {(row.method, row.route) for row in ROWS}
+    missing = discovered() - declared
+    assert not missing, f"Declare the access expectations of: {sorted(missing)}"
+    stale = declared - discovered()
+    assert not stale, f"These rows name routes that no longer exist: {sorted(stale)}"
+
+
+def _call(client: Client, row: Row, w: World, token: str | None = None):
+    extra = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    url = row.url(w)
+    data = row.body(w) if row.body else None
+    method = getattr(client, row.method.lower())
+    if row.route.startswith("/api/"):
+        payload = json.dumps(data) if data is not None else None
+        return method(url, data=payload, content_type="application/json", **extra)
+    return method(url, data=data or {}, **extra)
+
+
+def _user_call(row: Row, w: World, who: str):
+    user = getattr(w, who)
+    if row.route.startswith("/api/") and who in w.tokens:
+        return _call(Client(), row, w, token=w.tokens[who])
+    client = Client()
+    client.force_login(user)
+    return _call(client, row, w)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.route}")
+def test_anonymous(world, row):
+    body = None
+    if row.route == "/api/v1/auth/tokens" and row.method == "POST":
+        row = Row(row.method, row.route, row.url, anon=row.anon, body=lambda w: {
+            "username": "alice", "password": "wrong", "device_name": "T"})
+    response = _call(Client(), row, world)
+    assert response.status_code == row.anon, body
+    if row.anon == 302:
+        assert response["Location"].startswith(("/login/", "/admin/login/")) or row.route in (
+            "logout/", "i18n/setlang/")
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.other is not None], ids=lambda r: f"{r.method} {r.route}")
+def test_user_of_another_unit(world, row):
+    assert _user_call(row, world, "charlie").status_code == row.other
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.route}")
+def test_the_right_user(world, row):
+    response = _user_call(row, world, row.ok_user)
+    assert response.status_code == row.ok, response.content[:500]
+
+
+def test_notification_was_marked_read(world):
+    row = next(r for r in ROWS if r.route.endswith("/read"))
+    _user_call(row, world, "alice")
+    assert Notification.objects.get(pk=world.notification.pk).read_at is not None
