@@ -59,8 +59,14 @@ def _pydantic_errors(exc: ValidationError) -> dict:
     errors: dict[str, list] = {}
     for item in exc.errors:
         # loc is ("body", "payload", "field") or ("query", "page_size"): keep the field path.
-        loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-        errors.setdefault(".".join(loc) or "__all__", []).append((item.get("type", "invalid"), item["msg"], None))
+        loc = [
+            str(part)
+            for part in item.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
+        errors.setdefault(".".join(loc) or "__all__", []).append(
+            (item.get("type", "invalid"), item["msg"], None)
+        )
     return errors
 
 

@@ -22,7 +22,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 PROFILE = env_choice("APP_PROFILE", "development", ("development", "production"))
 PRODUCTION = PROFILE == "production"
 
-DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789abcdef"
+DEV_SECRET_KEY = "development-only-secret-key-never-use-in-production-0123456789abcdef"  # noqa: S105 - refused in production below
 SECRET_KEY = env("SECRET_KEY", None if PRODUCTION else DEV_SECRET_KEY)
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
@@ -36,7 +36,9 @@ if PRODUCTION and (not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_
 DEV_AUDIT_KEY = "development-only-audit-chain-key"
 AUDIT_CHAIN_KEY = env("AUDIT_CHAIN_KEY", None if PRODUCTION else DEV_AUDIT_KEY)
 if PRODUCTION and (not AUDIT_CHAIN_KEY or AUDIT_CHAIN_KEY == DEV_AUDIT_KEY):
-    raise ImproperlyConfigured("APP_PROFILE=production needs AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE).")
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE)."
+    )
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -100,7 +102,9 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 else:
@@ -120,7 +124,9 @@ CACHE_URL = env("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis:// address.")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -137,7 +143,10 @@ GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -40,24 +40,35 @@ class AuditedAdmin(admin.ModelAdmin):
     def _changes(self, obj, form):
         fields = form.changed_data if form is not None else []
         data = model_to_dict(obj, fields=[f for f in fields if f not in self.audit_exclude])
-        return {key: (str(value) if not isinstance(value, (int, bool, type(None))) else value)
-                for key, value in data.items()}
+        return {
+            key: (str(value) if not isinstance(value, (int, bool, type(None))) else value)
+            for key, value in data.items()
+        }
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             action = f"{obj._meta.model_name}.{'change' if change else 'create'}"
-            audit_record(actor=request.user, action=f"admin.{action}", target=obj, changes=self._changes(obj, form))
+            audit_record(
+                actor=request.user,
+                action=f"admin.{action}",
+                target=obj,
+                changes=self._changes(obj, form),
+            )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj)
+            audit_record(
+                actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj)
+                audit_record(
+                    actor=request.user, action=f"admin.{obj._meta.model_name}.delete", target=obj
+                )
             super().delete_queryset(request, queryset)
 
 
@@ -87,7 +98,13 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (_("Mốc thời gian"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "full_name", "unit", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "full_name", "unit", "password1", "password2"),
+            },
+        ),
     )
     readonly_fields = ("last_login", "date_joined")
 
@@ -119,7 +136,15 @@ class ProductAdmin(AuditedAdmin):
 @admin.register(LegalProvision)
 class LegalProvisionAdmin(AuditedAdmin):
     list_display = (
-        "code", "article", "clause", "point", "field", "fine_min_vnd", "fine_max_vnd", "verified", "is_active"
+        "code",
+        "article",
+        "clause",
+        "point",
+        "field",
+        "fine_min_vnd",
+        "fine_max_vnd",
+        "verified",
+        "is_active",
     )
     list_filter = ("verified", "field", "is_active", "amended_by")
     search_fields = ("code", "act", "title")
@@ -157,7 +182,15 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("user", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
+    list_display = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
     exclude = ("digest",)
 
 

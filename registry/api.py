@@ -2,7 +2,6 @@ from datetime import date
 
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -102,7 +101,9 @@ def unit_detail(request, unit_id: int):
     return selectors.unit_get(user=request.auth, unit_id=unit_id)
 
 
-@router.get("/units/{unit_id}/staff", response={200: list[StaffOut], **ERRORS}, tags=["organisation"])
+@router.get(
+    "/units/{unit_id}/staff", response={200: list[StaffOut], **ERRORS}, tags=["organisation"]
+)
 @paginate(PagePagination)
 def unit_staff(request, unit_id: int):
     return selectors.unit_staff(user=request.auth, unit_id=unit_id)
@@ -128,7 +129,9 @@ def provision_list(request, filters: Query[ProvisionFilter]):
     return selectors.provision_list(user=request.auth, field=filters.field, q=filters.q)
 
 
-@router.get("/provisions/{provision_id}", response={200: ProvisionOut, **ERRORS}, tags=["reference"])
+@router.get(
+    "/provisions/{provision_id}", response={200: ProvisionOut, **ERRORS}, tags=["reference"]
+)
 def provision_detail(request, provision_id: int):
     return selectors.provision_get(user=request.auth, provision_id=provision_id)
 
@@ -189,7 +192,9 @@ def product_create(request, payload: ProductIn):
         else None
     )
     data = payload.dict(exclude={"category_id", "manufacturer_id"})
-    return Status(201, services.product_create(by=user, category=category, manufacturer=manufacturer, **data))
+    return Status(
+        201, services.product_create(by=user, category=category, manufacturer=manufacturer, **data)
+    )
 
 
 @router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, tags=["reference"])
@@ -244,6 +249,10 @@ def notification_list(request, unread: bool = False):
     return selectors.notification_list(user=request.auth, unread=unread)
 
 
-@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS}, tags=["account"])
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, **ERRORS},
+    tags=["account"],
+)
 def notification_read(request, notification_id: int):
     return services.notification_mark_read(user=request.auth, notification_id=notification_id)

@@ -23,7 +23,9 @@ GENESIS_HASH = "0" * 64
 
 
 def _canonical(value) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder
+    )
 
 
 def _entry_hash(entry: AuditEntry, target_label: str) -> str:
@@ -49,7 +51,9 @@ def _type_label(content_type: ContentType | None) -> str:
     return f"{content_type.app_label}.{content_type.model}" if content_type else ""
 
 
-def audit_record(*, actor, action: str, target=None, unit=None, changes: dict | None = None) -> AuditEntry:
+def audit_record(
+    *, actor, action: str, target=None, unit=None, changes: dict | None = None
+) -> AuditEntry:
     """Append one entry. Must be called inside the service's transaction, so the entry
     commits or rolls back with the change it describes.
 
@@ -102,14 +106,27 @@ def audit_verify(*, chunk_size: int = 2000) -> ChainReport:
     expected_id, expected_prev, checked = 1, GENESIS_HASH, 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=chunk_size):
         if entry.pk != expected_id:
-            return ChainReport(False, checked, expected_id, f"row {expected_id} is missing (deleted)")
+            return ChainReport(
+                False, checked, expected_id, f"row {expected_id} is missing (deleted)"
+            )
         if entry.prev_hash != expected_prev:
-            return ChainReport(False, checked, entry.pk, "its link to the previous row does not match")
+            return ChainReport(
+                False, checked, entry.pk, "its link to the previous row does not match"
+            )
         if entry.entry_hash != _entry_hash(entry, labels.get(entry.target_type_id, "")):
-            return ChainReport(False, checked, entry.pk, "its content was changed after it was written")
+            return ChainReport(
+                False, checked, entry.pk, "its content was changed after it was written"
+            )
         expected_id, expected_prev, checked = expected_id + 1, entry.entry_hash, checked + 1
-    if (head.last_entry_id or 0) != checked or head.length != checked or head.last_hash != expected_prev:
+    if (
+        (head.last_entry_id or 0) != checked
+        or head.length != checked
+        or head.last_hash != expected_prev
+    ):
         return ChainReport(
-            False, checked, checked + 1, f"the chain head records {head.length} rows: the last rows were deleted"
+            False,
+            checked,
+            checked + 1,
+            f"the chain head records {head.length} rows: the last rows were deleted",
         )
     return ChainReport(True, checked)

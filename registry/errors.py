@@ -13,7 +13,9 @@ class DomainError(Exception):
     code = "invalid_request"
     message = _("Yêu cầu không hợp lệ.")
 
-    def __init__(self, message=None, *, code: str | None = None, params: dict | None = None, errors=None):
+    def __init__(
+        self, message=None, *, code: str | None = None, params: dict | None = None, errors=None
+    ):
         self.message = message if message is not None else self.message
         self.code = code or self.code
         self.params = params or {}
@@ -28,7 +30,10 @@ class DomainError(Exception):
 
     def render_errors(self) -> dict[str, list[dict]]:
         return {
-            field: [{"code": code, "message": _interpolate(message, params)} for code, message, params in items]
+            field: [
+                {"code": code, "message": _interpolate(message, params)}
+                for code, message, params in items
+            ]
             for field, items in self.errors.items()
         }
 

@@ -48,7 +48,11 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         # Object permissions only (with_superuser=False also ignores global ones): rows
         # opened one by one beyond the unit, such as a team member's inspection.
         granted = get_objects_for_user(
-            user, codename, klass=model._default_manager.all(), with_superuser=False, accept_global_perms=False
+            user,
+            codename,
+            klass=model._default_manager.all(),
+            with_superuser=False,
+            accept_global_perms=False,
         )
         by_object = Q(pk__in=granted.values("pk"))
         return queryset.filter(by_unit | by_object if by_unit else by_object)

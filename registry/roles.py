@@ -66,7 +66,9 @@ def role_permissions() -> dict[str, set[str]]:
     for config in global_apps.get_app_configs():
         if config.name == "registry" or find_spec(f"{config.name}.roles") is None:
             continue
-        for role, perms in getattr(import_module(f"{config.name}.roles"), "ROLE_PERMISSIONS", {}).items():
+        for role, perms in getattr(
+            import_module(f"{config.name}.roles"), "ROLE_PERMISSIONS", {}
+        ).items():
             merged.setdefault(role, set()).update(perms)
     return merged
 
@@ -84,7 +86,9 @@ def sync_role_groups(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kw
             app_label, codename = perm.split(".")
             try:
                 wanted.append(
-                    Permission.objects.using(using).get(content_type__app_label=app_label, codename=codename)
+                    Permission.objects.using(using).get(
+                        content_type__app_label=app_label, codename=codename
+                    )
                 )
             except Permission.DoesNotExist as exc:
                 raise LookupError(f"Role {role} names an unknown permission {perm}.") from exc

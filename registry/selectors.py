@@ -44,7 +44,9 @@ def category_list(*, user) -> QuerySet[ProductCategory]:
     return ProductCategory.objects.visible_to(user)
 
 
-def provision_list(*, user, field: str | None = None, q: str | None = None) -> QuerySet[LegalProvision]:
+def provision_list(
+    *, user, field: str | None = None, q: str | None = None
+) -> QuerySet[LegalProvision]:
     qs = LegalProvision.objects.visible_to(user).filter(is_active=True)
     if field:
         qs = qs.filter(field=field)
@@ -88,7 +90,9 @@ def product_list(
 
 
 def product_get(*, user, product_id: int) -> Product:
-    return get_visible(Product.objects.select_related("category", "manufacturer"), user, pk=product_id)
+    return get_visible(
+        Product.objects.select_related("category", "manufacturer"), user, pk=product_id
+    )
 
 
 def audit_entry_list(

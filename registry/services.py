@@ -13,11 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, NotFound, invalid_from_django
-from registry.models import ApiToken, EconomicOperator, Notification, Product, Province, ProductCategory
+from registry.models import (
+    ApiToken,
+    EconomicOperator,
+    Notification,
+    Product,
+    ProductCategory,
+    Province,
+)
 from registry.permissions import require_perm
 from registry.validators import normalize_gtin, normalize_tax_code
 
-TOKEN_PREFIX = "msq_"
+TOKEN_PREFIX = "msq_"  # noqa: S105 - a public marker, not a secret
 
 
 def _full_clean(instance, *, exclude=None) -> None:
@@ -115,7 +122,12 @@ def product_create(
     )
     _full_clean(product)
     product.save()
-    audit_record(actor=by, action="product.create", target=product, changes={"name": product.name, "gtin": gtin})
+    audit_record(
+        actor=by,
+        action="product.create",
+        target=product,
+        changes={"name": product.name, "gtin": gtin},
+    )
     return product
 
 
@@ -149,7 +161,12 @@ def api_token_create(*, user, name: str, lifetime_days: int | None = None) -> tu
         digest=_token_digest(token),
         expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(actor=user, action="api_token.create", target=record, changes={"expires_at": record.expires_at})
+    audit_record(
+        actor=user,
+        action="api_token.create",
+        target=record,
+        changes={"expires_at": record.expires_at},
+    )
     return record, token
 
 
@@ -160,7 +177,12 @@ def api_token_authenticate(token: str):
     now = timezone.now()
     record = (
         ApiToken.objects.select_related("user", "user__unit")
-        .filter(digest=_token_digest(token), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+        .filter(
+            digest=_token_digest(token),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if record is None:
@@ -186,7 +208,9 @@ def api_token_revoke(*, user, token_id: int) -> ApiToken:
 # --- Notifications ------------------------------------------------------------------------
 
 
-def notification_send(*, recipient, subject: str, body: str, link: str = "", dedup_key: str | None = None):
+def notification_send(
+    *, recipient, subject: str, body: str, link: str = "", dedup_key: str | None = None
+):
     """Tell a staff member something, in the app and by email after commit.
 
     With a `dedup_key`, a second call for the same key returns the first notification and

@@ -39,7 +39,9 @@ def notification_deliver(notification_id: int) -> str:
     ):
         return "skipped"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    Notification.objects.filter(pk=notification_id).update(email_attempts=notification.email_attempts + 1)
+    Notification.objects.filter(pk=notification_id).update(
+        email_attempts=notification.email_attempts + 1
+    )
     try:
         send_mail(
             notification.subject,
@@ -49,9 +51,9 @@ def notification_deliver(notification_id: int) -> str:
         )
     except (SMTPException, OSError):
         # Release the claim so the retry (or the sweep) can take it again.
-        Notification.objects.filter(pk=notification_id, email_state=Notification.State.SENDING).update(
-            email_state=Notification.State.PENDING
-        )
+        Notification.objects.filter(
+            pk=notification_id, email_state=Notification.State.SENDING
+        ).update(email_state=Notification.State.PENDING)
         raise
     Notification.objects.filter(pk=notification_id).update(
         email_state=Notification.State.SENT, email_sent_at=timezone.now()
@@ -66,7 +68,10 @@ def notifications_sweep() -> int:
     ids = list(
         Notification.objects.filter(
             Q(email_state=Notification.State.PENDING, created_at__lt=now - timedelta(minutes=2))
-            | Q(email_state=Notification.State.SENDING, email_claimed_at__lt=now - EMAIL_CLAIM_STALE_AFTER)
+            | Q(
+                email_state=Notification.State.SENDING,
+                email_claimed_at__lt=now - EMAIL_CLAIM_STALE_AFTER,
+            )
         ).values_list("pk", flat=True)[:1000]
     )
     for pk in ids:

@@ -8,7 +8,9 @@ from django.core.cache import cache
 
 
 def _key(scope: str, subject: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}:{subject}".encode(), hashlib.sha256).hexdigest()
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"{scope}:{subject}".encode(), hashlib.sha256
+    ).hexdigest()
     return f"throttle:{scope}:{digest[:32]}"
 
 

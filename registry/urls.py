@@ -7,7 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="registry/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="registry/login.html", redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

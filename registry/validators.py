@@ -23,7 +23,7 @@ def normalize_tax_code(value: str) -> str:
         ) from exc
     except InvalidLength as exc:
         raise ValidationError(
-            _("Mã số thuế phải có 10 chữ số, hoặc 13 chữ số với đơn vị phụ thuộc (dạng 0100233488-001)."),
+            _("Mã số thuế gồm 10 chữ số, hoặc 13 chữ số cho đơn vị phụ thuộc (0100233488-001)."),
             code="tax_code_length",
         ) from exc
     except (InvalidFormat, InvalidComponent) as exc:

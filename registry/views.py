@@ -67,7 +67,9 @@ def role_home(request, role: str):
 def unit_detail(request, unit_id: int):
     unit = _visible(selectors.unit_get, user=request.user, unit_id=unit_id)
     staff = selectors.unit_staff(user=request.user, unit_id=unit.pk)
-    return render(request, "registry/unit_detail.html", {"unit": unit, "page": _page(request, staff)})
+    return render(
+        request, "registry/unit_detail.html", {"unit": unit, "page": _page(request, staff)}
+    )
 
 
 @login_required
@@ -80,7 +82,9 @@ def unit_list(request):
 def operator_list(request):
     q = request.GET.get("q", "").strip()[:100]
     operators = selectors.operator_list(user=request.user, q=q or None)
-    return render(request, "registry/operator_list.html", {"page": _page(request, operators), "q": q})
+    return render(
+        request, "registry/operator_list.html", {"page": _page(request, operators), "q": q}
+    )
 
 
 @login_required
@@ -106,7 +110,9 @@ def product_detail(request, product_id: int):
 def provision_list(request):
     q = request.GET.get("q", "").strip()[:100]
     provisions = selectors.provision_list(user=request.user, q=q or None)
-    return render(request, "registry/provision_list.html", {"page": _page(request, provisions), "q": q})
+    return render(
+        request, "registry/provision_list.html", {"page": _page(request, provisions), "q": q}
+    )
 
 
 @login_required
@@ -124,4 +130,6 @@ def audit_detail(request, entry_id: int):
 @login_required
 def notification_list(request):
     notifications = selectors.notification_list(user=request.user)
-    return render(request, "registry/notification_list.html", {"page": _page(request, notifications)})
+    return render(
+        request, "registry/notification_list.html", {"page": _page(request, notifications)}
+    )

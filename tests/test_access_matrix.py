@@ -1,4 +1,4 @@
-"""Every page and endpoint × anonymous / a user of another unit / the right user.
+"""Every page and endpoint, for anonymous / a user of another unit / the right user.
 
 The table below must name every route the project serves: a new page or endpoint
 without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectations:
@@ -99,44 +99,125 @@ ROWS = [
     Row("GET", "audit/", _static("/audit/"), ok_user="audrey", other=200),
     Row("GET", "audit/<int:entry_id>/", lambda w: f"/audit/{w.entry.pk}/", ok_user="audrey"),
     Row("GET", "notifications/", _static("/notifications/"), other=200),
-    Row("POST", "i18n/setlang/", _static("/i18n/setlang/"), ok=302, other=None, anon=302,
-        body=lambda w: {"language": "en", "next": "/"}),
+    Row(
+        "POST",
+        "i18n/setlang/",
+        _static("/i18n/setlang/"),
+        ok=302,
+        other=None,
+        anon=302,
+        body=lambda w: {"language": "en", "next": "/"},
+    ),
     Row("GET", "admin/", _static("/admin/"), ok_user="admin", other=302),
     # API
     Row("GET", "/api/v1/openapi.json", _static("/api/v1/openapi.json"), other=None, anon=200),
     Row("GET", "/api/v1/docs", _static("/api/v1/docs"), other=None, anon=200),
     Row("GET", "/api/v1/me", _static("/api/v1/me"), other=None, anon=401),
-    Row("POST", "/api/v1/auth/tokens", _static("/api/v1/auth/tokens"), ok=201, other=None, anon=401,
-        body=lambda w: {"username": "alice", "password": "Mat-khau-thu-2026", "device_name": "T"}),
+    Row(
+        "POST",
+        "/api/v1/auth/tokens",
+        _static("/api/v1/auth/tokens"),
+        ok=201,
+        other=None,
+        anon=401,
+        body=lambda w: {"username": "alice", "password": "Mat-khau-thu-2026", "device_name": "T"},
+    ),
     Row("GET", "/api/v1/auth/tokens", _static("/api/v1/auth/tokens"), other=200, anon=401),
-    Row("DELETE", "/api/v1/auth/tokens/{token_id}", lambda w: f"/api/v1/auth/tokens/{w.token_id}",
-        ok=204, anon=401),
+    Row(
+        "DELETE",
+        "/api/v1/auth/tokens/{token_id}",
+        lambda w: f"/api/v1/auth/tokens/{w.token_id}",
+        ok=204,
+        anon=401,
+    ),
     Row("GET", "/api/v1/provinces", _static("/api/v1/provinces"), other=200, anon=401),
     Row("GET", "/api/v1/units", _static("/api/v1/units"), other=200, anon=401),
     Row("GET", "/api/v1/units/{unit_id}", lambda w: f"/api/v1/units/{unit('01').pk}", anon=401),
-    Row("GET", "/api/v1/units/{unit_id}/staff", lambda w: f"/api/v1/units/{unit('01').pk}/staff", anon=401),
+    Row(
+        "GET",
+        "/api/v1/units/{unit_id}/staff",
+        lambda w: f"/api/v1/units/{unit('01').pk}/staff",
+        anon=401,
+    ),
     Row("GET", "/api/v1/categories", _static("/api/v1/categories"), other=200, anon=401),
     Row("GET", "/api/v1/provisions", _static("/api/v1/provisions"), other=200, anon=401),
-    Row("GET", "/api/v1/provisions/{provision_id}", lambda w: "/api/v1/provisions/1", other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/provisions/{provision_id}",
+        lambda w: "/api/v1/provisions/1",
+        other=200,
+        anon=401,
+    ),
     Row("GET", "/api/v1/operators", _static("/api/v1/operators"), other=200, anon=401),
-    Row("POST", "/api/v1/operators", _static("/api/v1/operators"), ok=201, other=None, anon=401,
-        body=lambda w: {"name": "Cửa hàng Ma Trận", "role": "retailer"}),
-    Row("GET", "/api/v1/operators/{operator_id}", lambda w: f"/api/v1/operators/{w.operator.pk}",
-        other=200, anon=401),
+    Row(
+        "POST",
+        "/api/v1/operators",
+        _static("/api/v1/operators"),
+        ok=201,
+        other=None,
+        anon=401,
+        body=lambda w: {"name": "Cửa hàng Ma Trận", "role": "retailer"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/operators/{operator_id}",
+        lambda w: f"/api/v1/operators/{w.operator.pk}",
+        other=200,
+        anon=401,
+    ),
     Row("GET", "/api/v1/products", _static("/api/v1/products"), other=200, anon=401),
-    Row("POST", "/api/v1/products", _static("/api/v1/products"), ok=201, other=None, anon=401,
-        body=lambda w: {"name": "Sản phẩm Ma Trận"}),
-    Row("GET", "/api/v1/products/{product_id}", lambda w: f"/api/v1/products/{w.product.pk}",
-        other=200, anon=401),
-    Row("GET", "/api/v1/calendar/deadline", _static("/api/v1/calendar/deadline?start=2026-02-13&working_days=2"),
-        other=200, anon=401),
-    Row("GET", "/api/v1/calendar/days-off", _static("/api/v1/calendar/days-off?year=2026"), other=200, anon=401),
-    Row("GET", "/api/v1/audit/entries", _static("/api/v1/audit/entries"), ok_user="audrey", other=200, anon=401),
-    Row("GET", "/api/v1/audit/entries/{entry_id}", lambda w: f"/api/v1/audit/entries/{w.entry.pk}",
-        ok_user="audrey", anon=401),
+    Row(
+        "POST",
+        "/api/v1/products",
+        _static("/api/v1/products"),
+        ok=201,
+        other=None,
+        anon=401,
+        body=lambda w: {"name": "Sản phẩm Ma Trận"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/products/{product_id}",
+        lambda w: f"/api/v1/products/{w.product.pk}",
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/calendar/deadline",
+        _static("/api/v1/calendar/deadline?start=2026-02-13&working_days=2"),
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/calendar/days-off",
+        _static("/api/v1/calendar/days-off?year=2026"),
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/audit/entries",
+        _static("/api/v1/audit/entries"),
+        ok_user="audrey",
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/audit/entries/{entry_id}",
+        lambda w: f"/api/v1/audit/entries/{w.entry.pk}",
+        ok_user="audrey",
+        anon=401,
+    ),
     Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), other=200, anon=401),
-    Row("POST", "/api/v1/notifications/{notification_id}/read",
-        lambda w: f"/api/v1/notifications/{w.notification.pk}/read", anon=401),
+    Row(
+        "POST",
+        "/api/v1/notifications/{notification_id}/read",
+        lambda w: f"/api/v1/notifications/{w.notification.pk}/read",
+        anon=401,
+    ),
 ]
 
 
@@ -198,16 +279,25 @@ def _user_call(row: Row, w: World, who: str):
 def test_anonymous(world, row):
     body = None
     if row.route == "/api/v1/auth/tokens" and row.method == "POST":
-        row = Row(row.method, row.route, row.url, anon=row.anon, body=lambda w: {
-            "username": "alice", "password": "wrong", "device_name": "T"})
+        row = Row(
+            row.method,
+            row.route,
+            row.url,
+            anon=row.anon,
+            body=lambda w: {"username": "alice", "password": "wrong", "device_name": "T"},
+        )
     response = _call(Client(), row, world)
     assert response.status_code == row.anon, body
     if row.anon == 302:
         assert response["Location"].startswith(("/login/", "/admin/login/")) or row.route in (
-            "logout/", "i18n/setlang/")
+            "logout/",
+            "i18n/setlang/",
+        )
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r.other is not None], ids=lambda r: f"{r.method} {r.route}")
+@pytest.mark.parametrize(
+    "row", [r for r in ROWS if r.other is not None], ids=lambda r: f"{r.method} {r.route}"
+)
 def test_user_of_another_unit(world, row):
     assert _user_call(row, world, "charlie").status_code == row.other
 

@@ -15,10 +15,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, env_vars: dict, tmp_path) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL")
+    }
     clean.update({"VAR_DIR": str(tmp_path / "var"), **env_vars})
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -33,7 +42,9 @@ def production_env(**extra) -> dict:
 
 
 def test_production_profile_passes_check_deploy(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env_vars=production_env(), tmp_path=tmp_path)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_vars=production_env(), tmp_path=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,7 +69,9 @@ def test_secrets_are_read_from_files(tmp_path):
     secret_file.write_text(secrets.token_urlsafe(50) + "\n")
     env_vars = production_env(SECRET_KEY_FILE=str(secret_file))
     del env_vars["SECRET_KEY"]
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env_vars=env_vars, tmp_path=tmp_path)
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env_vars=env_vars, tmp_path=tmp_path
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -69,7 +82,9 @@ def test_a_typo_in_a_boolean_stops_the_process(tmp_path):
 
 
 def test_database_url_must_be_postgresql(tmp_path):
-    result = manage("check", env_vars={"DATABASE_URL": "mysql://root@localhost/x"}, tmp_path=tmp_path)
+    result = manage(
+        "check", env_vars={"DATABASE_URL": "mysql://root@localhost/x"}, tmp_path=tmp_path
+    )
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
 

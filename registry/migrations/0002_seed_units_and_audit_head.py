@@ -13,7 +13,10 @@ APPEND_ONLY_SQL = """
 CREATE OR REPLACE FUNCTION registry_audit_append_only() RETURNS trigger AS $$
 BEGIN
     IF coalesce(current_setting('registry.audit_unlocked', true), '') = 'on' THEN
-        RETURN coalesce(OLD, NEW);
+        IF TG_OP = 'UPDATE' THEN
+            RETURN NEW;
+        END IF;
+        RETURN OLD;  -- DELETE goes ahead; ignored for TRUNCATE (a statement trigger)
     END IF;
     RAISE EXCEPTION 'registry_auditentry is append-only';
 END

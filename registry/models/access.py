@@ -11,10 +11,15 @@ class ApiToken(models.Model):
     shown once. Tokens carry 256 random bits, so a fast hash is enough."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("cán bộ"), on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
     )
     name = models.CharField(_("tên thiết bị"), max_length=100)
-    prefix = models.CharField(_("tiền tố"), max_length=12, help_text=_("Để nhận ra token, không đủ để dùng."))
+    prefix = models.CharField(
+        _("tiền tố"), max_length=12, help_text=_("Để nhận ra token, không đủ để dùng.")
+    )
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     expires_at = models.DateTimeField(_("hết hạn"))
@@ -50,7 +55,10 @@ class Notification(models.Model):
         FAILED = "failed", _("Gửi lỗi")
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     subject = models.CharField(_("tiêu đề"), max_length=200)
     body = models.TextField(_("nội dung"))
@@ -60,7 +68,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     email_state = models.CharField(
-        _("trạng thái thư"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+        _("trạng thái thư"),
+        max_length=10,
+        choices=State.choices,
+        default=State.PENDING,
+        db_index=True,
     )
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(_("gửi thư lúc"), null=True, blank=True)

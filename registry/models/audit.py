@@ -79,3 +79,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("đầu chuỗi nhật ký")
+
+    def __str__(self):
+        return f"{self.length} / {self.last_hash[:12]}"

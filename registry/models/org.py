@@ -128,7 +128,9 @@ class User(AbstractUser):
         """The user's roles, from the group names (cached for the request)."""
         if not hasattr(self, "_role_names"):
             valid = set(Role.values)
-            self._role_names = sorted(n for n in self.groups.values_list("name", flat=True) if n in valid)
+            self._role_names = sorted(
+                n for n in self.groups.values_list("name", flat=True) if n in valid
+            )
         return self._role_names
 
     def has_role(self, role: str) -> bool:

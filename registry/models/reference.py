@@ -49,9 +49,16 @@ class EconomicOperator(models.Model):
         INDIVIDUAL = "individual", _("Cá nhân")
 
     name = models.CharField(_("tên"), max_length=300)
-    kind = models.CharField(_("loại chủ thể"), max_length=12, choices=Kind.choices, default=Kind.ORGANISATION)
+    kind = models.CharField(
+        _("loại chủ thể"), max_length=12, choices=Kind.choices, default=Kind.ORGANISATION
+    )
     tax_code = models.CharField(
-        _("mã số thuế"), max_length=14, unique=True, null=True, blank=True, validators=[validate_tax_code]
+        _("mã số thuế"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_tax_code],
     )
     role = models.CharField(_("vai trò"), max_length=12, choices=Role.choices)
     address = models.CharField(_("địa chỉ"), max_length=400, blank=True)
@@ -86,13 +93,24 @@ class Product(models.Model):
     brand = models.CharField(_("nhãn hiệu"), max_length=200, blank=True)
     model = models.CharField(_("kiểu, mẫu"), max_length=200, blank=True)
     gtin = models.CharField(
-        _("mã vạch (GTIN)"), max_length=14, unique=True, null=True, blank=True, validators=[validate_gtin]
+        _("mã vạch (GTIN)"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_gtin],
     )
     origin = models.CharField(_("xuất xứ"), max_length=100, blank=True)
     category = models.ForeignKey(
-        ProductCategory, verbose_name=_("nhóm sản phẩm"), on_delete=models.PROTECT, null=True, blank=True
+        ProductCategory,
+        verbose_name=_("nhóm sản phẩm"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
-    declared_standard = models.CharField(_("tiêu chuẩn công bố áp dụng"), max_length=200, blank=True)
+    declared_standard = models.CharField(
+        _("tiêu chuẩn công bố áp dụng"), max_length=200, blank=True
+    )
     conformity_number = models.CharField(
         _("số công bố, chứng nhận hợp quy"), max_length=100, blank=True
     )
@@ -154,9 +172,13 @@ class LegalProvision(models.Model):
     act = models.TextField(_("hành vi vi phạm"))
     act_en = models.TextField(_("hành vi vi phạm (tiếng Anh)"), blank=True)
     fine_min_vnd = models.PositiveBigIntegerField(_("mức phạt tối thiểu (đồng)"))
-    fine_max_vnd = models.PositiveBigIntegerField(_("mức phạt tối đa (đồng)"), validators=[MinValueValidator(1)])
+    fine_max_vnd = models.PositiveBigIntegerField(
+        _("mức phạt tối đa (đồng)"), validators=[MinValueValidator(1)]
+    )
     fine_note = models.TextField(_("ghi chú về mức phạt"), blank=True)
-    additional_penalties = models.JSONField(_("hình thức xử phạt bổ sung"), default=list, blank=True)
+    additional_penalties = models.JSONField(
+        _("hình thức xử phạt bổ sung"), default=list, blank=True
+    )
     remedial_measures = models.JSONField(_("biện pháp khắc phục hậu quả"), default=list, blank=True)
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     # Unverified rows were seeded from secondary sources; a decision may cite a provision

@@ -29,7 +29,9 @@ def alice_token(alice):
 def test_a_tablet_signs_in_and_uses_its_token(alice, password):
     client = Client()
     response = post_json(
-        client, "/api/v1/auth/tokens", {"username": "alice", "password": password, "device_name": "Tablet 7"}
+        client,
+        "/api/v1/auth/tokens",
+        {"username": "alice", "password": password, "device_name": "Tablet 7"},
     )
     assert response.status_code == 201, response.content
     token = response.json()["token"]
@@ -45,7 +47,9 @@ def test_a_tablet_signs_in_and_uses_its_token(alice, password):
 
 def test_wrong_password_gets_a_stable_code_in_both_languages(alice):
     response = post_json(
-        Client(), "/api/v1/auth/tokens", {"username": "alice", "password": "sai", "device_name": "T"}
+        Client(),
+        "/api/v1/auth/tokens",
+        {"username": "alice", "password": "sai", "device_name": "T"},
     )
     assert response.status_code == 401
     body = response.json()
@@ -57,9 +61,15 @@ def test_wrong_password_gets_a_stable_code_in_both_languages(alice):
 def test_password_guessing_is_throttled(alice, password):
     client = Client()
     for _ in range(10):
-        post_json(client, "/api/v1/auth/tokens", {"username": "alice", "password": "x", "device_name": "T"})
+        post_json(
+            client,
+            "/api/v1/auth/tokens",
+            {"username": "alice", "password": "x", "device_name": "T"},
+        )
     response = post_json(
-        client, "/api/v1/auth/tokens", {"username": "alice", "password": password, "device_name": "T"}
+        client,
+        "/api/v1/auth/tokens",
+        {"username": "alice", "password": password, "device_name": "T"},
     )
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_requests"
@@ -69,12 +79,16 @@ def test_revoked_and_expired_tokens_stop_working(alice, alice_token):
     client = Client()
     assert client.get("/api/v1/me", **bearer(alice_token)).status_code == 200
     record = ApiToken.objects.get()
-    assert client.delete(f"/api/v1/auth/tokens/{record.pk}", **bearer(alice_token)).status_code == 204
+    assert (
+        client.delete(f"/api/v1/auth/tokens/{record.pk}", **bearer(alice_token)).status_code == 204
+    )
     assert client.get("/api/v1/me", **bearer(alice_token)).status_code == 401
     assert AuditEntry.objects.filter(action="api_token.revoke").count() == 1
 
     _, fresh = api_token_create(user=alice, name="T2")
-    ApiToken.objects.filter(revoked_at__isnull=True).update(expires_at=timezone.now() - timedelta(seconds=1))
+    ApiToken.objects.filter(revoked_at__isnull=True).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert client.get("/api/v1/me", **bearer(fresh)).status_code == 401
 
 
@@ -113,7 +127,9 @@ def test_anonymous_gets_401_in_the_error_shape():
 
 
 def test_english_when_the_client_asks_for_it(alice_token):
-    response = Client().get("/api/v1/units/999999", HTTP_ACCEPT_LANGUAGE="en", **bearer(alice_token))
+    response = Client().get(
+        "/api/v1/units/999999", HTTP_ACCEPT_LANGUAGE="en", **bearer(alice_token)
+    )
     assert response.status_code == 404
     assert response.json()["message"] == "Not found."
 
@@ -136,7 +152,10 @@ def test_wrong_tax_code_check_digit_is_a_400_that_stores_nothing(alice_token):
 
 def test_wrong_gtin_is_a_400(alice_token):
     response = post_json(
-        Client(), "/api/v1/products", {"name": "Nước mắm", "gtin": "8934563138166"}, **bearer(alice_token)
+        Client(),
+        "/api/v1/products",
+        {"name": "Nước mắm", "gtin": "8934563138166"},
+        **bearer(alice_token),
     )
     assert response.status_code == 400
     assert response.json()["code"] == "gtin_checksum"
@@ -144,9 +163,19 @@ def test_wrong_gtin_is_a_400(alice_token):
 
 def test_a_known_barcode_is_a_conflict_naming_the_record(alice_token):
     client = Client()
-    first = post_json(client, "/api/v1/products", {"name": "Nước mắm", "gtin": "8934563138165"}, **bearer(alice_token))
+    first = post_json(
+        client,
+        "/api/v1/products",
+        {"name": "Nước mắm", "gtin": "8934563138165"},
+        **bearer(alice_token),
+    )
     assert first.status_code == 201
-    again = post_json(client, "/api/v1/products", {"name": "Nước mắm", "gtin": "8934563138165"}, **bearer(alice_token))
+    again = post_json(
+        client,
+        "/api/v1/products",
+        {"name": "Nước mắm", "gtin": "8934563138165"},
+        **bearer(alice_token),
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "product_exists"
     assert str(first.json()["id"]) in again.json()["message"]
@@ -216,7 +245,11 @@ def test_list_queries_stay_flat(alice_token, django_assert_max_num_queries):
 
 
 def test_calendar_deadline_across_tet(alice_token):
-    body = Client().get("/api/v1/calendar/deadline?start=2026-02-13&working_days=2", **bearer(alice_token)).json()
+    body = (
+        Client()
+        .get("/api/v1/calendar/deadline?start=2026-02-13&working_days=2", **bearer(alice_token))
+        .json()
+    )
     assert body["due"] == "2026-02-24"
 
 

@@ -12,7 +12,12 @@ from tests.factories import unit
 def _write(actor, n):
     with transaction.atomic():
         for i in range(n):
-            audit_record(actor=actor, action=f"test.step{i}", target=unit("01"), changes={"i": i, "ngày": "23/11/2026"})
+            audit_record(
+                actor=actor,
+                action=f"test.step{i}",
+                target=unit("01"),
+                changes={"i": i, "ngày": "23/11/2026"},
+            )
 
 
 def _tamper(sql, params):
@@ -22,7 +27,9 @@ def _tamper(sql, params):
 
 
 def test_services_write_the_audit_log(alice):
-    operator = operator_create(by=alice, name="Cửa hàng Bình An", role="retailer", tax_code="0100233488")
+    operator = operator_create(
+        by=alice, name="Cửa hàng Bình An", role="retailer", tax_code="0100233488"
+    )
     entry = AuditEntry.objects.get()
     assert entry.action == "operator.create"
     assert entry.actor == alice
@@ -90,7 +97,7 @@ def test_command_reports_the_first_broken_row(alice, capsys):
         call_command("audit_verify")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_audit_record_refuses_to_run_outside_a_transaction(alice):
     with pytest.raises(RuntimeError):
         audit_record(actor=alice, action="test.loose")

@@ -85,7 +85,9 @@ def test_audit_entries_are_scoped_by_unit(audrey, alice, charlie, roles):
     with transaction.atomic():
         audit_record(actor=alice, action="test.hanoi", target=unit("01"))
         audit_record(actor=charlie, action="test.hcm", target=unit("79"))
-    assert list(selectors.audit_entry_list(user=audrey).values_list("action", flat=True)) == ["test.hanoi"]
+    assert list(selectors.audit_entry_list(user=audrey).values_list("action", flat=True)) == [
+        "test.hanoi"
+    ]
     # Inspectors hold no audit right at all.
     assert selectors.audit_entry_list(user=alice).count() == 0
     assert AuditEntry.objects.count() == 2

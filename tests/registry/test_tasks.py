@@ -12,7 +12,9 @@ from registry.tasks import EMAIL_CLAIM_STALE_AFTER, notification_deliver, notifi
 
 def test_a_notification_is_emailed_after_commit(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        notification = notification_send(recipient=alice, subject="Hạn xử lý", body="Còn 2 ngày làm việc")
+        notification = notification_send(
+            recipient=alice, subject="Hạn xử lý", body="Còn 2 ngày làm việc"
+        )
     assert len(callbacks) == 1  # enqueued on commit, not before
     assert len(mail.outbox) == 0
     callbacks[0]()
@@ -23,10 +25,13 @@ def test_a_notification_is_emailed_after_commit(alice, django_capture_on_commit_
 
 
 def test_a_rolled_back_transaction_enqueues_nothing(alice, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notification_send(recipient=alice, subject="Sẽ bị hủy", body="...")
-            raise RuntimeError("the service fails after the notification")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notification_send(recipient=alice, subject="Sẽ bị hủy", body="...")
+        raise RuntimeError("the service fails after the notification")
     assert callbacks == []
     assert Notification.objects.count() == 0
     assert mail.outbox == []
@@ -42,8 +47,12 @@ def test_a_redelivered_task_sends_once(alice, django_capture_on_commit_callbacks
 
 def test_the_same_dedup_key_notifies_once(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = notification_send(recipient=alice, subject="Nhắc", body="...", dedup_key="clock-7-reminder")
-        second = notification_send(recipient=alice, subject="Nhắc", body="...", dedup_key="clock-7-reminder")
+        first = notification_send(
+            recipient=alice, subject="Nhắc", body="...", dedup_key="clock-7-reminder"
+        )
+        second = notification_send(
+            recipient=alice, subject="Nhắc", body="...", dedup_key="clock-7-reminder"
+        )
     assert first.pk == second.pk
     assert len(mail.outbox) == 1
 
@@ -66,7 +75,9 @@ def test_a_stale_claim_is_taken_over(alice, django_capture_on_commit_callbacks):
 def test_the_sweep_resends_what_was_never_enqueued(alice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):  # the broker was down
         notification = notification_send(recipient=alice, subject="Bị sót", body="...")
-    Notification.objects.filter(pk=notification.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
     assert notifications_sweep() == 1
     assert len(mail.outbox) == 1
     assert notifications_sweep() == 0
@@ -82,12 +93,17 @@ def test_no_email_address_means_in_app_only(roles, django_capture_on_commit_call
     assert notification.email_state == Notification.State.SKIPPED
 
 
-def test_a_failing_mail_server_releases_the_claim_for_a_retry(alice, django_capture_on_commit_callbacks, settings):
+def test_a_failing_mail_server_releases_the_claim_for_a_retry(
+    alice, django_capture_on_commit_callbacks, settings
+):
     from unittest import mock
 
     with django_capture_on_commit_callbacks(execute=False):
         notification = notification_send(recipient=alice, subject="Lỗi SMTP", body="...")
-    with mock.patch("registry.tasks.send_mail", side_effect=OSError("connection refused")), pytest.raises(OSError):
+    with (
+        mock.patch("registry.tasks.send_mail", side_effect=OSError("connection refused")),
+        pytest.raises(OSError),
+    ):
         notification_deliver.run(notification.pk)
     notification.refresh_from_db()
     assert notification.email_state == Notification.State.PENDING

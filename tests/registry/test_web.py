@@ -51,7 +51,14 @@ def test_login_page_is_vietnamese_by_default_and_english_on_request(db):
 def test_pages_request_nothing_from_other_hosts(demo_passwords):
     client = Client()
     client.post("/login/", {"username": "lanhdao.hn", "password": demo_passwords["lanhdao.hn"]})
-    for url in ["/login/", "/home/supervisor/", "/operators/", "/products/", "/provisions/", "/units/"]:
+    for url in [
+        "/login/",
+        "/home/supervisor/",
+        "/operators/",
+        "/products/",
+        "/provisions/",
+        "/units/",
+    ]:
         html = client.get(url, follow=True).content.decode()
         external = re.findall(r'(?:src|href)="(https?:)?//[^"]+"', html)
         assert not external, (url, external)

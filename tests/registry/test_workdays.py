@@ -25,7 +25,12 @@ D = date
     [
         (D(2026, 2, 12), 1, D(2026, 2, 13), "Thu + 1 is Fri before Tết"),
         (D(2026, 2, 12), 2, D(2026, 2, 23), "the second day jumps Tết 14-22/02"),
-        (D(2026, 2, 13), 2, D(2026, 2, 24), "suspension notice 2 working days after a Fri test report"),
+        (
+            D(2026, 2, 13),
+            2,
+            D(2026, 2, 24),
+            "suspension notice 2 working days after a Fri test report",
+        ),
         (D(2026, 2, 13), 5, D(2026, 2, 27), "notify acceptance 5 working days after Fri 13/02"),
         (D(2026, 2, 10), 7, D(2026, 2, 26), "7 working days across Tết 2026"),
         (D(2026, 12, 25), 7, D(2027, 1, 6), "7 working days across New Year 2027"),
@@ -45,8 +50,18 @@ def test_add_working_days(db, start, days, due, why):
 @pytest.mark.parametrize(
     ("start", "days", "due", "why"),
     [
-        (D(2026, 2, 9), 7, D(2026, 2, 23), "penalty decision 7 days after a record on 09/02: 16/02 is Tết"),
-        (D(2027, 1, 30), 7, D(2027, 2, 11), "7 days end on Tết 2027 New Year's Day, run to Thu 11/02"),
+        (
+            D(2026, 2, 9),
+            7,
+            D(2026, 2, 23),
+            "penalty decision 7 days after a record on 09/02: 16/02 is Tết",
+        ),
+        (
+            D(2027, 1, 30),
+            7,
+            D(2027, 2, 11),
+            "7 days end on Tết 2027 New Year's Day, run to Thu 11/02",
+        ),
         (D(2026, 1, 16), 30, D(2026, 2, 23), "30 days end on Sun 15/02 inside Tết 2026"),
         (D(2026, 3, 2), 7, D(2026, 3, 9), "an ordinary week"),
     ],
@@ -76,8 +91,12 @@ def test_is_working_day(db, day, working):
 
 
 def test_extra_day_off_and_make_up_day_recorded_by_an_admin(db):
-    CalendarDay.objects.create(date=D(2027, 2, 11), kind="day_off", reason="Nghỉ bù Tết 2027 (giả định)")
-    CalendarDay.objects.create(date=D(2027, 2, 20), kind="working_day", reason="Làm bù cho 11/02/2027")
+    CalendarDay.objects.create(
+        date=D(2027, 2, 11), kind="day_off", reason="Nghỉ bù Tết 2027 (giả định)"
+    )
+    CalendarDay.objects.create(
+        date=D(2027, 2, 20), kind="working_day", reason="Làm bù cho 11/02/2027"
+    )
     assert workdays.add_working_days(D(2027, 2, 3), 1) == D(2027, 2, 12)
     assert workdays.add_working_days(D(2027, 2, 19), 1) == D(2027, 2, 20)
     days_off = dict(workdays.days_off(2027))

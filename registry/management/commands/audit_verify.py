@@ -13,4 +13,6 @@ class Command(BaseCommand):
                 f"Audit chain BROKEN at row {report.broken_id}: {report.reason} "
                 f"({report.checked} rows before it verified)."
             )
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} rows verified."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {report.checked} rows verified.")
+        )

@@ -31,7 +31,13 @@ DEMO_USERS = [
 DEMO_OPERATORS = [
     ("Công ty TNHH Thực phẩm Sông Hồng", "producer", "01", "010123456", "12 Phố Huế, Hà Nội"),
     ("Cửa hàng Điện máy Ánh Dương", "retailer", "01", "010765432", "88 Cầu Giấy, Hà Nội"),
-    ("Công ty Cổ phần Xăng dầu Phương Nam", "distributor", "79", "030222333", "5 Nguyễn Tất Thành, TP.HCM"),
+    (
+        "Công ty Cổ phần Xăng dầu Phương Nam",
+        "distributor",
+        "79",
+        "030222333",
+        "5 Nguyễn Tất Thành, TP.HCM",
+    ),
     ("Công ty TNHH Nhập khẩu Đồ chơi Tuổi Thơ", "importer", "79", "031444555", "21 Lê Lợi, TP.HCM"),
 ]
 
@@ -56,9 +62,11 @@ class Command(BaseCommand):
             self._operators_and_products()
         width = max(len(u) for u, *_ in DEMO_USERS)
         self.stdout.write("\nDemo users (passwords are new on every run):")
-        for username, full_name, unit_code, roles in DEMO_USERS:
+        for username, _name, unit_code, roles in DEMO_USERS:
             role_text = ", ".join(str(r.label) for r in roles)
-            self.stdout.write(f"  {username:<{width}}  {passwords[username]}  {unit_code:>3}  {role_text}")
+            self.stdout.write(
+                f"  {username:<{width}}  {passwords[username]}  {unit_code:>3}  {role_text}"
+            )
 
     def _users(self) -> dict[str, str]:
         passwords = {}
@@ -89,7 +97,9 @@ class Command(BaseCommand):
                 },
             )
             if created:
-                audit_record(actor=admin, action="operator.create", target=operator, changes={"demo": True})
+                audit_record(
+                    actor=admin, action="operator.create", target=operator, changes={"demo": True}
+                )
         makers = list(EconomicOperator.objects.order_by("pk"))
         for index, (name, brand, stem, category_code) in enumerate(DEMO_PRODUCTS):
             product, created = Product.objects.get_or_create(
@@ -102,4 +112,6 @@ class Command(BaseCommand):
                 },
             )
             if created:
-                audit_record(actor=admin, action="product.create", target=product, changes={"demo": True})
+                audit_record(
+                    actor=admin, action="product.create", target=product, changes={"demo": True}
+                )

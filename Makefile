@@ -1,0 +1,57 @@
+# make run   – set everything up, load demo data, serve the site on SQLite with eager tasks
+# make test  – set everything up and run the test suite (SQLite, tasks in-process)
+# make test-services – the same suite on PostgreSQL with a real Celery worker on Redis
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVICES_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/market_surveillance
+SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
+SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup run test test-services lint messages worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — log in with a demo user above (Ctrl-C stops)."
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+test-services: setup
+	DATABASE_URL=$(SERVICES_DATABASE_URL) CELERY_BROKER_URL=$(SERVICES_BROKER_URL) \
+	CACHE_URL=$(SERVICES_CACHE_URL) $(BIN)/pytest --create-db
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Regenerate the English catalog from the Vietnamese msgids, then compile it.
+messages: setup
+	$(BIN)/python manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+# A worker and beat for a deployment with CELERY_BROKER_URL set.
+worker: setup
+	$(BIN)/celery -A config worker -l INFO -Q default
+
+beat: setup
+	$(BIN)/celery -A config beat -l INFO --schedule var/celerybeat-schedule
+
+clean:
+	rm -rf $(VENV) var
