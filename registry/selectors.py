@@ -68,7 +68,7 @@ def operator_list(
     if province_id:
         qs = qs.filter(province_id=province_id)
     if q:
-        qs = qs.filter(name_folded__contains=fold(q))
+        qs = qs.filter(Q(name_folded__contains=fold(q)) | Q(tax_code__startswith=q.strip()))
     return qs
 
 
@@ -85,7 +85,7 @@ def product_list(
     if category_id:
         qs = qs.filter(category_id=category_id)
     if q:
-        qs = qs.filter(name_folded__contains=fold(q))
+        qs = qs.filter(Q(name_folded__contains=fold(q)) | Q(gtin__startswith=q.strip()))
     return qs
 
 

@@ -218,6 +218,11 @@ def notification_send(
     """
     from registry.tasks import notification_deliver
 
+    if link and (not link.startswith("/") or link.startswith("//")):
+        # Shown as a link to staff: only paths inside this site, never another host.
+        raise InvalidInput(
+            _("Liên kết thông báo phải là đường dẫn trong hệ thống."), code="notification_link"
+        )
     with transaction.atomic():
         if dedup_key:
             existing = Notification.objects.filter(dedup_key=dedup_key).first()

@@ -25,4 +25,9 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:entry_id>/", views.audit_detail, name="audit-detail"),
     path("notifications/", views.notification_list, name="notification-list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views.notification_read,
+        name="notification-read",
+    ),
 ]

@@ -5,8 +5,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
-from registry import selectors
+from registry import selectors, services
 from registry.errors import NotFound
 from registry.models import Role
 
@@ -124,7 +125,20 @@ def audit_list(request):
 @login_required
 def audit_detail(request, entry_id: int):
     entry = _visible(selectors.audit_entry_get, user=request.user, entry_id=entry_id)
-    return render(request, "registry/audit_detail.html", {"entry": entry})
+    changes = sorted(entry.changes.items())
+    return render(request, "registry/audit_detail.html", {"entry": entry, "changes": changes})
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    try:
+        notification = services.notification_mark_read(
+            user=request.user, notification_id=notification_id
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    return redirect(notification.link or "notification-list")
 
 
 @login_required

@@ -101,6 +101,12 @@ ROWS = [
     Row("GET", "notifications/", _static("/notifications/"), other=200),
     Row(
         "POST",
+        "notifications/<int:notification_id>/read/",
+        lambda w: f"/notifications/{w.notification.pk}/read/",
+        ok=302,
+    ),
+    Row(
+        "POST",
         "i18n/setlang/",
         _static("/i18n/setlang/"),
         ok=302,
@@ -238,7 +244,11 @@ def discovered() -> set[tuple[str, str]]:
     for route in _django_routes(get_resolver().url_patterns):
         if route == "api/v1/":
             continue
-        methods = {"logout/": "POST", "i18n/setlang/": "POST"}
+        methods = {
+            "logout/": "POST",
+            "i18n/setlang/": "POST",
+            "notifications/<int:notification_id>/read/": "POST",
+        }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():
         for method in operations:

@@ -125,13 +125,18 @@ class User(AbstractUser):
 
     @property
     def role_names(self) -> list[str]:
-        """The user's roles, from the group names (cached for the request)."""
+        """The user's roles, from the group names. Uses prefetched groups when a list
+        prefetched them; cached on the instance otherwise."""
         if not hasattr(self, "_role_names"):
             valid = set(Role.values)
             self._role_names = sorted(
-                n for n in self.groups.values_list("name", flat=True) if n in valid
+                group.name for group in self.groups.all() if group.name in valid
             )
         return self._role_names
+
+    @property
+    def roles(self) -> list[Role]:
+        return [Role(name) for name in self.role_names]
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names

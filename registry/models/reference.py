@@ -208,7 +208,9 @@ class LegalProvision(models.Model):
 
     @property
     def citation(self) -> str:
-        """As cited in decisions: 'điểm a khoản 1 Điều 18 Nghị định 119/2017/NĐ-CP'."""
+        """As cited in decisions: 'điểm a khoản 1 Điều 18 Nghị định 119/2017/NĐ-CP'.
+
+        Always Vietnamese, whatever the interface language: it is the legal citation."""
         parts = [f"điểm {self.point}"] if self.point else []
         parts += [f"khoản {self.clause}", f"Điều {self.article}", f"Nghị định {self.decree}"]
         text = " ".join(parts)

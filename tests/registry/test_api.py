@@ -262,3 +262,28 @@ def test_openapi_and_docs_are_served_without_cdn():
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_staff_list_reads_roles_without_a_query_per_person(alice_token, alice, django_assert_max_num_queries):
+    from registry.models import Role
+    from tests.factories import UserFactory, unit
+
+    UserFactory.create_batch(25, unit=unit("01"), roles=[Role.INSPECTOR])
+    client = Client()
+    client.get(f"/api/v1/units/{unit('01').pk}/staff", **bearer(alice_token))
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/api/v1/units/{unit('01').pk}/staff?page_size=50", **bearer(alice_token))
+    assert len(response.json()["items"]) == 26
+    assert all(item["roles"] for item in response.json()["items"])
+
+
+def test_operators_and_products_are_found_by_tax_code_and_barcode(alice_token):
+    operator = OperatorFactory(name="Đại lý Hạnh Phúc", tax_code=valid_tax_code(55))
+    client = Client()
+    found = client.get(f"/api/v1/operators?q={operator.tax_code[:7]}", **bearer(alice_token)).json()
+    assert [o["id"] for o in found["items"]] == [operator.pk]
+    from tests.factories import ProductFactory
+
+    product = ProductFactory()
+    found = client.get(f"/api/v1/products?q={product.gtin}", **bearer(alice_token)).json()
+    assert [p["id"] for p in found["items"]] == [product.pk]
