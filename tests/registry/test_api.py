@@ -264,7 +264,9 @@ def test_openapi_and_docs_are_served_without_cdn():
     assert "cdn" not in html.lower() and "https://" not in html
 
 
-def test_staff_list_reads_roles_without_a_query_per_person(alice_token, alice, django_assert_max_num_queries):
+def test_staff_list_reads_roles_without_a_query_per_person(
+    alice_token, alice, django_assert_max_num_queries
+):
     from registry.models import Role
     from tests.factories import UserFactory, unit
 
@@ -272,7 +274,9 @@ def test_staff_list_reads_roles_without_a_query_per_person(alice_token, alice, d
     client = Client()
     client.get(f"/api/v1/units/{unit('01').pk}/staff", **bearer(alice_token))
     with django_assert_max_num_queries(10):
-        response = client.get(f"/api/v1/units/{unit('01').pk}/staff?page_size=50", **bearer(alice_token))
+        response = client.get(
+            f"/api/v1/units/{unit('01').pk}/staff?page_size=50", **bearer(alice_token)
+        )
     assert len(response.json()["items"]) == 26
     assert all(item["roles"] for item in response.json()["items"])
 

@@ -129,7 +129,9 @@ def test_audit_chain_task_alerts_auditors_once(audrey, alice, django_capture_on_
     assert Notification.objects.filter(recipient=audrey).count() == 1
 
 
-@pytest.mark.parametrize("link", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "link", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_notification_links_stay_inside_the_site(alice, link):
     from registry.errors import InvalidInput
 
