@@ -1,8 +1,15 @@
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.renderers import JSONRenderer
 
 from api import errors
 from api.auth import staff_auth
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    # Vietnamese text readable as it is in responses (still valid UTF-8 JSON).
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Giám sát thị trường — API",
@@ -16,6 +23,7 @@ api = NinjaAPI(
     docs=Swagger(),
     docs_url="/docs",
     urls_namespace="api",
+    renderer=UnicodeJSONRenderer(),
 )
 errors.install(api)
 

@@ -11,8 +11,7 @@ from api.errors import NotAuthenticated, TooManyRequests
 from api.pagination import PagePagination
 from api.schemas import ERRORS
 from registry import selectors, services, workdays
-from registry.errors import InvalidInput
-from registry.models import EconomicOperator, LegalProvision
+from registry.models import LegalProvision
 from registry.schemas import (
     AuditEntryOut,
     CategoryOut,
@@ -150,8 +149,6 @@ def operator_list(request, filters: Query[OperatorFilter]):
 
 @router.post("/operators", response={201: OperatorOut, **ERRORS}, tags=["reference"])
 def operator_create(request, payload: OperatorIn):
-    if payload.role not in EconomicOperator.Role.values:
-        raise InvalidInput(_("Vai trò không hợp lệ."), code="invalid_role")
     province = (
         get_object_or_404(selectors.province_list(user=request.auth), pk=payload.province_id)
         if payload.province_id

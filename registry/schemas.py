@@ -2,6 +2,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from registry.models import EconomicOperator
+
 
 class ProvinceOut(Schema):
     id: int
@@ -72,8 +74,8 @@ class ProvisionOut(Schema):
 
 class OperatorIn(Schema):
     name: str = Field(..., min_length=2, max_length=300)
-    role: str
-    kind: str = "organisation"
+    role: EconomicOperator.Role
+    kind: EconomicOperator.Kind = EconomicOperator.Kind.ORGANISATION
     tax_code: str | None = Field(None, max_length=20)
     address: str = Field("", max_length=400)
     province_id: int | None = None

@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,9 +39,7 @@ def notification_deliver(notification_id: int) -> str:
     ):
         return "skipped"
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    Notification.objects.filter(pk=notification_id).update(
-        email_attempts=notification.email_attempts + 1
-    )
+    Notification.objects.filter(pk=notification_id).update(email_attempts=F("email_attempts") + 1)
     try:
         send_mail(
             notification.subject,
