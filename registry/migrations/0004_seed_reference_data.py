@@ -3,6 +3,8 @@ from pathlib import Path
 
 from django.db import migrations
 
+from registry.provisions import provision_defaults
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -23,28 +25,7 @@ def seed(apps, schema_editor):
             },
         )
     for item in json.loads((DATA / "legal_provisions.json").read_text(encoding="utf-8")):
-        LegalProvision.objects.update_or_create(
-            code=item["code"],
-            defaults={
-                "decree": item["decree"],
-                "amended_by": item["amended_by"] or "",
-                "article": item["article"],
-                "clause": item["clause"],
-                "point": item["point"],
-                "field": item["field"],
-                "title": item["title_vi"],
-                "title_en": item["title_en"],
-                "act": item["act_vi"],
-                "act_en": item["act_en"],
-                "fine_min_vnd": item["fine_min_vnd"],
-                "fine_max_vnd": item["fine_max_vnd"],
-                "fine_note": item["fine_note_vi"],
-                "additional_penalties": item["additional_penalties"],
-                "remedial_measures": item["remedial_measures"],
-                "verified": item["verified"],
-                "source": item["source"],
-            },
-        )
+        LegalProvision.objects.update_or_create(code=item["code"], defaults=provision_defaults(item))
 
 
 class Migration(migrations.Migration):
