@@ -72,7 +72,11 @@ def _pydantic_errors(exc: ValidationError) -> dict:
 
 def install(api) -> None:
     def respond(request, error: DomainError):
-        return api.create_response(request, error_body(error), status=error.status)
+        response = api.create_response(request, error_body(error), status=error.status)
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc):

@@ -28,3 +28,5 @@ api = NinjaAPI(
 errors.install(api)
 
 api.add_router("", "registry.api.router")
+api.add_router("", "complaints.api.public")
+api.add_router("", "complaints.api.staff")

@@ -40,6 +40,53 @@ if PRODUCTION and (not AUDIT_CHAIN_KEY or AUDIT_CHAIN_KEY == DEV_AUDIT_KEY):
         "APP_PROFILE=production needs AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE)."
     )
 
+# Receipt codes are stored as HMACs under this key (versioned, for rotation).
+DEV_RECEIPT_KEY = "development-only-receipt-key"
+RECEIPT_KEY = env("RECEIPT_KEY", None if PRODUCTION else DEV_RECEIPT_KEY)
+if PRODUCTION and (not RECEIPT_KEY or RECEIPT_KEY == DEV_RECEIPT_KEY or len(RECEIPT_KEY) < 32):
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs RECEIPT_KEY (32+ characters, or RECEIPT_KEY_FILE)."
+    )
+RECEIPT_KEY_VERSION = env_int("RECEIPT_KEY_VERSION", 1)
+RECEIPT_KEYS = {RECEIPT_KEY_VERSION: RECEIPT_KEY}
+
+# Citizens' original photos wait for processing encrypted under this key, then go.
+DEV_QUARANTINE_KEY = "development-only-quarantine-key"
+QUARANTINE_KEY = env("QUARANTINE_KEY", None if PRODUCTION else DEV_QUARANTINE_KEY)
+if PRODUCTION and (
+    not QUARANTINE_KEY or QUARANTINE_KEY == DEV_QUARANTINE_KEY or len(QUARANTINE_KEY) < 32
+):
+    raise ImproperlyConfigured("APP_PROFILE=production needs QUARANTINE_KEY (32+ characters).")
+
+# Ed25519 private key (PEM) that signs proofs of filing. Development derives one from
+# SECRET_KEY; a deployment sets its own so that proofs outlive a SECRET_KEY rotation.
+PROOF_SIGNING_KEY = env("PROOF_SIGNING_KEY")
+if PRODUCTION and not PROOF_SIGNING_KEY:
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs PROOF_SIGNING_KEY (or PROOF_SIGNING_KEY_FILE)."
+    )
+
+# Citizens' intake limits (per network per hour / per 15 minutes; total bytes waiting).
+COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)
+RECEIPT_GUESS_LIMIT = env_int("RECEIPT_GUESS_LIMIT", 20)
+PHOTO_QUARANTINE_MAX_BYTES = env_int("PHOTO_QUARANTINE_MAX_BYTES", 2 * 1024**3)
+# A whole filing request (six photos at most): larger bodies are refused with 413.
+COMPLAINT_MAX_REQUEST_BYTES = env_int("COMPLAINT_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+
+# The identity vault's offline recovery key (public half, "x25519:..."): every sealed
+# identity's data key is also sealed to it. Its private half is kept off-line.
+VAULT_RECOVERY_PUBLIC_KEY = env("VAULT_RECOVERY_PUBLIC_KEY")
+if PRODUCTION and not VAULT_RECOVERY_PUBLIC_KEY:
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs VAULT_RECOVERY_PUBLIC_KEY (manage.py vault_recovery_keygen)."
+    )
+# How long an approved disclosure lets the handler see the identity (hours).
+DISCLOSURE_HOURS = env_int("DISCLOSURE_HOURS", 72)
+DISCLOSURE_MAX_HOURS = 720
+
+# How many reverse proxies we run in front of the app (for X-Forwarded-For).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be False with APP_PROFILE=production.")
@@ -67,6 +114,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: nothing after it sees a client's address or user agent (registry/network.py).
+    "registry.network.ForgetClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -214,6 +263,14 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "registry.tasks.notifications_sweep",
+        "schedule": 300.0,
+    },
+    "complaint-photos-sweep": {
+        "task": "complaints.tasks.photos_sweep",
+        "schedule": 120.0,
+    },
+    "disclosures-expire": {
+        "task": "whistleblower.tasks.disclosures_expire",
         "schedule": 300.0,
     },
     "audit-chain-verify": {

@@ -75,3 +75,12 @@ def require_perm(user, perm: str, obj=None) -> None:
     """
     if not (user and user.is_authenticated and user.is_active and user.has_perm(perm, obj)):
         raise PermissionDenied()
+
+
+def require_object_perm(user, action: str, obj) -> None:
+    """The user may `action` this object through their role in its unit or an object
+    permission: the same rule as reads (`restrict`), so what one may change one also
+    sees. Raises PermissionDenied otherwise."""
+    model = type(obj)
+    if not restrict(model._default_manager.filter(pk=obj.pk), user, action).exists():
+        raise PermissionDenied()

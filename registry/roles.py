@@ -77,8 +77,13 @@ def sync_role_groups(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kw
     """Create the role groups and set their permissions (idempotent; run after migrate)."""
     if sender is not None and sender.name != "registry":
         return
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
 
+    # Django creates each app's permissions after that app's migrations; the roles
+    # name permissions of apps that come later, so make sure all exist now.
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
     for role, perms in role_permissions().items():
         group, _ = Group.objects.using(using).get_or_create(name=role)
         wanted = []

@@ -2,16 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from registry import views
+from whistleblower.views import VaultLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="registry/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", VaultLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/none/", views.no_role, name="no-role"),
     path("home/<slug:role>/", views.role_home, name="role-home"),

@@ -12,16 +12,21 @@ without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectatio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from api.main import api
+from complaints.models import ComplaintPhoto
 from registry.audit import audit_record
 from registry.models import Notification, Role
 from registry.services import api_token_create, notification_send
+from tests.complaints.helpers import file_complaint, photo_file
 from tests.factories import OperatorFactory, ProductFactory, UserFactory, unit
+from whistleblower.models import DisclosureRequest
 
 
 @dataclass
@@ -35,6 +40,12 @@ class World:
     entry: object
     notification: object
     token_id: int
+    olga: object = None
+    cora: object = None
+    complaint: object = None
+    receipt: str = ""
+    photo: object = None
+    pending_request: object = None
     tokens: dict = field(default_factory=dict)
 
 
@@ -58,10 +69,33 @@ def world(alice, charlie, audrey, django_capture_on_commit_callbacks):
         notification=notification,
         token_id=record.pk,
     )
+    # Complaints: olga handles Hà Nội's; charlie also handles Hồ Chí Minh City's.
+    from django.contrib.auth.models import Group
+
+    charlie.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
+    w.olga = UserFactory(username="olga", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
+    w.cora = UserFactory(username="cora", unit=unit("01"), roles=[Role.IDENTITY_CUSTODIAN])
+    with django_capture_on_commit_callbacks(execute=True):  # the photo task runs
+        filed = file_complaint(photos=1)
+    w.complaint, w.receipt = filed.complaint, filed.receipt
+    w.photo = ComplaintPhoto.objects.get(complaint=w.complaint)
+    DisclosureRequest.objects.create(
+        complaint=w.complaint,
+        requested_by=w.olga,
+        reason="Cần xác minh thêm với người phản ánh",
+        status=DisclosureRequest.Status.APPROVED,
+        decided_by=w.cora,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    w.pending_request = DisclosureRequest.objects.create(
+        complaint=w.complaint, requested_by=w.olga, reason="Đề nghị thứ hai để quyết định"
+    )
     w.tokens = {
         "alice": alice_token,
         "charlie": api_token_create(user=charlie, name="Tablet")[1],
         "audrey": api_token_create(user=audrey, name="Tablet")[1],
+        "olga": api_token_create(user=w.olga, name="Tablet")[1],
+        "cora": api_token_create(user=w.cora, name="Tablet")[1],
     }
     return w
 
@@ -76,6 +110,7 @@ class Row:
     other: int | None = 404  # None: no meaningful "other unit" case
     anon: int = 302
     body: Callable[[World], dict] | None = None
+    multipart: bool = False
 
 
 def _static(path):
@@ -104,6 +139,46 @@ ROWS = [
         "notifications/<int:notification_id>/read/",
         lambda w: f"/notifications/{w.notification.pk}/read/",
         ok=302,
+    ),
+    Row("GET", "phan-anh/", _static("/phan-anh/"), other=None, anon=200),
+    Row("GET", "tra-cuu/", _static("/tra-cuu/"), other=None, anon=200),
+    Row(
+        "POST",
+        "tra-cuu/tra-loi/",
+        _static("/tra-cuu/tra-loi/"),
+        ok=200,
+        other=None,
+        anon=200,
+        body=lambda w: {"receipt": w.receipt, "body": "Tôi bổ sung thêm thông tin."},
+    ),
+    Row("GET", "xac-minh/", _static("/xac-minh/"), other=None, anon=200),
+    Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200),
+    Row(
+        "GET",
+        "complaints/<int:complaint_id>/",
+        lambda w: f"/complaints/{w.complaint.pk}/",
+        ok_user="olga",
+    ),
+    Row(
+        "GET",
+        "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
+        lambda w: f"/complaints/{w.complaint.pk}/photos/{w.photo.pk}/thumb/",
+        ok_user="olga",
+    ),
+    Row(
+        "GET",
+        "complaints/<int:complaint_id>/identity/",
+        lambda w: f"/complaints/{w.complaint.pk}/identity/",
+        ok_user="olga",
+    ),
+    Row("GET", "disclosures/", _static("/disclosures/"), ok_user="cora", other=200),
+    Row(
+        "POST",
+        "disclosures/<int:request_id>/decide/",
+        lambda w: f"/disclosures/{w.pending_request.pk}/decide/",
+        ok_user="cora",
+        ok=302,
+        body=lambda w: {"decision": "deny", "reason": "Chưa đủ căn cứ"},
     ),
     Row(
         "POST",
@@ -220,6 +295,131 @@ ROWS = [
     Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), other=200, anon=401),
     Row(
         "POST",
+        "/api/v1/public/reports",
+        _static("/api/v1/public/reports"),
+        ok=201,
+        other=None,
+        anon=201,
+        multipart=True,
+        body=lambda w: {
+            "kind": "quality",
+            "product_name": "Mũ bảo hiểm",
+            "seller_name": "Cửa hàng Phúc An",
+            "seller_address": "1 Hàng Bông, Hà Nội",
+            "description": "Mũ không có dấu hợp quy CR.",
+            "photos": photo_file(),
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/public/reports/status",
+        _static("/api/v1/public/reports/status"),
+        other=None,
+        anon=200,
+        body=lambda w: {"receipt": w.receipt},
+    ),
+    Row(
+        "POST",
+        "/api/v1/public/reports/messages",
+        _static("/api/v1/public/reports/messages"),
+        ok=201,
+        other=None,
+        anon=201,
+        multipart=True,
+        body=lambda w: {"receipt": w.receipt, "body": "Bổ sung ảnh", "photos": photo_file()},
+    ),
+    Row(
+        "GET", "/api/v1/public/proof-key", _static("/api/v1/public/proof-key"), other=None, anon=200
+    ),
+    Row(
+        "POST",
+        "/api/v1/public/proofs/verify",
+        _static("/api/v1/public/proofs/verify"),
+        other=None,
+        anon=200,
+        body=lambda w: {"payload": {"type": "x"}, "key_id": "k", "signature": "AA=="},
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints",
+        _static("/api/v1/complaints"),
+        ok_user="olga",
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}",
+        ok_user="olga",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/transition",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/transition",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"to": "acknowledged"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/assign",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/assign",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"officer_id": w.olga.pk},
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/messages",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/messages",
+        ok_user="olga",
+        ok=201,
+        anon=401,
+        body=lambda w: {"body": "Cảm ơn, chúng tôi đang xác minh."},
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}/photos/{photo_id}/{variant}",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/photos/{w.photo.pk}/display",
+        ok_user="olga",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/disclosure-requests",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/disclosure-requests",
+        ok_user="olga",
+        ok=201,
+        anon=401,
+        body=lambda w: {"reason": "Cần liên hệ để lấy thêm mẫu"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/disclosure-requests",
+        _static("/api/v1/disclosure-requests"),
+        ok_user="cora",
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/disclosure-requests/{request_id}/decision",
+        lambda w: f"/api/v1/disclosure-requests/{w.pending_request.pk}/decision",
+        ok_user="cora",
+        anon=401,
+        body=lambda w: {"approve": False, "reason": "Chưa đủ căn cứ"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}/identity",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/identity",
+        ok_user="olga",
+        anon=401,
+    ),
+    Row(
+        "POST",
         "/api/v1/notifications/{notification_id}/read",
         lambda w: f"/api/v1/notifications/{w.notification.pk}/read",
         anon=401,
@@ -248,6 +448,8 @@ def discovered() -> set[tuple[str, str]]:
             "logout/": "POST",
             "i18n/setlang/": "POST",
             "notifications/<int:notification_id>/read/": "POST",
+            "tra-cuu/tra-loi/": "POST",
+            "disclosures/<int:request_id>/decide/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():
@@ -270,6 +472,8 @@ def _call(client: Client, row: Row, w: World, token: str | None = None):
     url = row.url(w)
     data = row.body(w) if row.body else None
     method = getattr(client, row.method.lower())
+    if row.route.startswith("/api/") and row.multipart:
+        return method(url, data=data or {}, **extra)
     if row.route.startswith("/api/"):
         payload = json.dumps(data) if data is not None else None
         return method(url, data=payload, content_type="application/json", **extra)
@@ -287,7 +491,6 @@ def _user_call(row: Row, w: World, who: str):
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.route}")
 def test_anonymous(world, row):
-    body = None
     if row.route == "/api/v1/auth/tokens" and row.method == "POST":
         row = Row(
             row.method,
@@ -297,7 +500,7 @@ def test_anonymous(world, row):
             body=lambda w: {"username": "alice", "password": "wrong", "device_name": "T"},
         )
     response = _call(Client(), row, world)
-    assert response.status_code == row.anon, body
+    assert response.status_code == row.anon, response.content[:300]
     if row.anon == 302:
         assert response["Location"].startswith(("/login/", "/admin/login/")) or row.route in (
             "logout/",

@@ -31,11 +31,30 @@ def manage(*args, env_vars: dict, tmp_path) -> subprocess.CompletedProcess:
     )
 
 
+def _ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+
+
 def production_env(**extra) -> dict:
     return {
+        "PROOF_SIGNING_KEY": _ed25519_pem(),
+        "VAULT_RECOVERY_PUBLIC_KEY": "x25519:" + "A" * 42 + "Q",
         "APP_PROFILE": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_CHAIN_KEY": secrets.token_urlsafe(32),
+        "RECEIPT_KEY": secrets.token_urlsafe(32),
+        "QUARANTINE_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "giamsat.example.vn",
         **extra,
     }

@@ -38,7 +38,9 @@ def test_a_checked_file_is_loaded_and_audited(tmp_path, alice):
     provision = LegalProvision.objects.get(code=ITEM["code"])
     assert provision.fine_range(organisation=True) == (10_000_000, 20_000_000)
     assert provision.citation.startswith("điểm a khoản 2 Điều 13 Nghị định 119/2017/NĐ-CP")
-    assert AuditEntry.objects.filter(action="provision.create", target_id=str(provision.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="provision.create", target_id=str(provision.pk)
+    ).exists()
 
 
 def test_a_change_is_audited_with_its_diff(tmp_path, alice):

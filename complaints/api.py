@@ -1,0 +1,277 @@
+from django.conf import settings
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Router, UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from api.pagination import PagePagination
+from api.schemas import ERRORS, ErrorOut
+from complaints import proofs, selectors, services
+from complaints.models import Complaint
+from complaints.schemas import (
+    AssignIn,
+    ComplaintListOut,
+    ComplaintOut,
+    DecisionIn,
+    DisclosureIn,
+    DisclosureOut,
+    FiledOut,
+    IdentityOut,
+    MessageOut,
+    ProofKeyOut,
+    ProofOut,
+    ReceiptIn,
+    ReplyIn,
+    ReportIn,
+    StaffMessageIn,
+    StatusOut,
+    TransitionIn,
+    VerifyOut,
+)
+from registry.errors import DomainError, InvalidInput
+from registry.models import ProductCategory, Province, User
+from whistleblower import services as vault_services
+from whistleblower.models import DisclosureRequest
+from whistleblower.vault import session_private_key
+
+public = Router(tags=["public"])
+staff = Router(tags=["complaints"])
+PUBLIC_ERRORS = {
+    400: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "request_too_large"
+    message = _("Dữ liệu gửi lên quá lớn: tối đa 6 ảnh, mỗi ảnh 15 MB.")
+
+
+def check_request_size(request) -> None:
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.COMPLAINT_MAX_REQUEST_BYTES:
+        raise TooLarge()
+
+
+def read_photos(files) -> list[services.PhotoUpload]:
+    return [
+        services.PhotoUpload(data=f.read(), filename=f.name or "", content_type=f.content_type)
+        for f in files or []
+    ]
+
+
+def identity_from(data) -> dict:
+    return {
+        "full_name": data.identity_full_name,
+        "phone": data.identity_phone,
+        "email": data.identity_email,
+        "id_number": data.identity_id_number,
+    }
+
+
+def submit(request, data, photos, *, channel) -> services.Filed:
+    """Shared by the API and the public page."""
+    if data.website:
+        raise InvalidInput(_("Không gửi được phản ánh."), code="rejected")
+    return services.complaint_submit(
+        kind=data.kind,
+        product_name=data.product_name,
+        product_brand=data.product_brand,
+        product_gtin=data.product_gtin,
+        product_batch=data.product_batch,
+        product_category=ProductCategory.objects.filter(pk=data.product_category_id).first()
+        if data.product_category_id
+        else None,
+        seller_name=data.seller_name,
+        seller_address=data.seller_address,
+        seller_url=data.seller_url,
+        seller_tax_code=data.seller_tax_code,
+        seller_province=get_object_or_404(Province, pk=data.seller_province_id)
+        if data.seller_province_id
+        else None,
+        purchase_date=data.purchase_date,
+        description=data.description,
+        photos=photos,
+        identity=identity_from(data),
+        channel=channel,
+        network_key=request.network_key,
+    )
+
+
+# --- Public: no login ------------------------------------------------------------------------
+
+
+@public.post(
+    "/public/reports",
+    auth=None,
+    operation_id="submit_report",
+    response={201: FiledOut, **PUBLIC_ERRORS},
+)
+def submit_report(request, data: Form[ReportIn], photos: File[list[UploadedFile]] = None):
+    """File a report. The receipt code in the answer is shown once and never stored."""
+    check_request_size(request)
+    filed = submit(request, data, read_photos(photos), channel=Complaint.Channel.API)
+    return Status(
+        201,
+        {
+            "tracking_number": filed.complaint.tracking_number,
+            "receipt": filed.receipt,
+            "proof": proofs.make_proof(filed.complaint),
+        },
+    )
+
+
+@public.post(
+    "/public/reports/status",
+    auth=None,
+    operation_id="get_report_status",
+    response={200: StatusOut, **PUBLIC_ERRORS},
+)
+def get_report_status(request, data: ReceiptIn):
+    """Status, history and public messages of a receipt (POST: the receipt stays out of URLs)."""
+    complaint = services.complaint_by_receipt(receipt=data.receipt, network_key=request.network_key)
+    return selectors.public_view(complaint)
+
+
+@public.post(
+    "/public/reports/messages",
+    auth=None,
+    operation_id="post_reporter_message",
+    response={201: StatusOut, **PUBLIC_ERRORS},
+)
+def post_reporter_message(request, data: Form[ReplyIn], photos: File[list[UploadedFile]] = None):
+    """The reporter answers, adds photos, or gives their identity in confidence."""
+    check_request_size(request)
+    complaint = services.complaint_by_receipt(receipt=data.receipt, network_key=request.network_key)
+    services.reporter_reply(
+        complaint=complaint,
+        body=data.body,
+        photos=read_photos(photos),
+        identity=identity_from(data),
+    )
+    return Status(201, selectors.public_view(complaint))
+
+
+@public.get("/public/proof-key", auth=None, operation_id="get_proof_key", response=ProofKeyOut)
+def proof_key(request):
+    return {
+        "algorithm": "Ed25519",
+        "key_id": proofs.key_id(),
+        "public_key_pem": proofs.public_key_pem(),
+    }
+
+
+@public.post("/public/proofs/verify", auth=None, operation_id="verify_proof", response=VerifyOut)
+def verify_proof(request, proof: ProofOut):
+    return {"valid": proofs.verify_proof(proof.dict())}
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+@staff.get("/complaints", response={200: list[ComplaintListOut], **ERRORS})
+@paginate(PagePagination)
+def complaint_list(
+    request, status: Complaint.Status | None = None, q: str | None = None, mine: bool = False
+):
+    return selectors.complaint_list(user=request.auth, status=status, q=q, mine=mine)
+
+
+@staff.get("/complaints/{complaint_id}", response={200: ComplaintOut, **ERRORS})
+def complaint_detail(request, complaint_id: int):
+    return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+
+
+@staff.post("/complaints/{complaint_id}/transition", response={200: ComplaintOut, **ERRORS})
+def complaint_transition(request, complaint_id: int, data: TransitionIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    services.complaint_transition(
+        by=request.auth, complaint=complaint, to=data.to, public_note=data.public_note
+    )
+    return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+
+
+@staff.post("/complaints/{complaint_id}/assign", response={200: ComplaintOut, **ERRORS})
+def complaint_assign(request, complaint_id: int, data: AssignIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    officer = get_object_or_404(User.objects.visible_to(request.auth), pk=data.officer_id)
+    services.complaint_assign(by=request.auth, complaint=complaint, officer=officer)
+    return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+
+
+@staff.post("/complaints/{complaint_id}/messages", response={201: MessageOut, **ERRORS})
+def complaint_message(request, complaint_id: int, data: StaffMessageIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    message = services.complaint_message_send(
+        by=request.auth, complaint=complaint, body=data.body, internal=data.internal
+    )
+    return Status(201, message)
+
+
+@staff.get("/complaints/{complaint_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})
+def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
+    """A clean copy (display or thumb) of a citizen's photo; the original does not exist."""
+    return photo_response(
+        selectors.photo_get(user=request.auth, complaint_id=complaint_id, photo_id=photo_id),
+        variant,
+    )
+
+
+def photo_response(photo, variant: str) -> FileResponse:
+    if variant not in ("display", "thumb"):
+        from registry.errors import NotFound
+
+        raise NotFound()
+    field = photo.display if variant == "display" else photo.thumb
+    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    response["Content-Disposition"] = (
+        f'inline; filename="{photo.complaint.tracking_number}-{photo.pk}-{variant}.jpg"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff.post(
+    "/complaints/{complaint_id}/disclosure-requests", response={201: DisclosureOut, **ERRORS}
+)
+def disclosure_request(request, complaint_id: int, data: DisclosureIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return Status(
+        201,
+        vault_services.disclosure_request(by=request.auth, complaint=complaint, reason=data.reason),
+    )
+
+
+@staff.get("/disclosure-requests", response={200: list[DisclosureOut], **ERRORS})
+@paginate(PagePagination)
+def disclosure_list(request):
+    return DisclosureRequest.objects.visible_to(request.auth).order_by("-created_at")
+
+
+@staff.post("/disclosure-requests/{request_id}/decision", response={200: DisclosureOut, **ERRORS})
+def disclosure_decide(request, request_id: int, data: DecisionIn):
+    return vault_services.disclosure_decide(
+        by=request.auth,
+        request_id=request_id,
+        approve=data.approve,
+        reason=data.reason,
+        custodian_private=session_private_key(request),
+        hours=data.hours,
+    )
+
+
+@staff.get("/complaints/{complaint_id}/identity", response={200: IdentityOut, **ERRORS})
+def complaint_identity(request, complaint_id: int):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    fields = vault_services.identity_reveal(
+        by=request.auth, complaint=complaint, handler_private=session_private_key(request)
+    )
+    return {"given": fields is not None, **(fields or {})}

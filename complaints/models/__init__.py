@@ -1,0 +1,17 @@
+from complaints.models.complaint import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintGroupObjectPermission,
+    ComplaintMessage,
+    ComplaintPhoto,
+    ComplaintUserObjectPermission,
+)
+
+__all__ = [
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintGroupObjectPermission",
+    "ComplaintMessage",
+    "ComplaintPhoto",
+    "ComplaintUserObjectPermission",
+]

@@ -1,0 +1,252 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from registry.models import (
+    EconomicOperator,
+    Product,
+    ProductCategory,
+    Province,
+    ScopedQuerySet,
+    Unit,
+)
+
+
+class Complaint(models.Model):
+    """Phản ánh: a citizen's report about goods, filed without an account.
+
+    It holds nothing that identifies the reporter: the receipt only as a keyed hash,
+    the identity (if given) sealed in whistleblower/, no IP address, no user agent.
+    """
+
+    class Kind(models.TextChoices):
+        QUALITY = "quality", _("Chất lượng không đạt")
+        MEASUREMENT = "measurement", _("Cân, đong, đo thiếu")
+        LABEL = "label", _("Nhãn hàng hóa sai, thiếu")
+        FAKE_MARK = "fake_mark", _("Dấu hợp quy (CR), chứng nhận giả")
+        COUNTERFEIT = "counterfeit", _("Hàng giả, hàng nhái")
+        EXPIRED = "expired", _("Hàng hết hạn sử dụng")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Đã tiếp nhận")
+        ACKNOWLEDGED = "acknowledged", _("Đã xác nhận")
+        TRIAGED = "triaged", _("Đã phân loại")
+        UNDER_INSPECTION = "under_inspection", _("Đang kiểm tra")
+        RESOLVED = "resolved", _("Đã giải quyết")
+        REJECTED = "rejected", _("Không thụ lý")
+        MERGED = "merged", _("Đã gộp vào phản ánh khác")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Trang web")
+        API = "api", _("Ứng dụng (API)")
+        HOTLINE = "hotline", _("Đường dây nóng")
+
+    tracking_number = models.CharField(_("số theo dõi"), max_length=20, unique=True)
+    receipt_digest = models.CharField(max_length=64, unique=True)
+    receipt_key_version = models.PositiveSmallIntegerField(default=1)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị xử lý"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("loại phản ánh"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(
+        _("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+
+    product_category = models.ForeignKey(
+        ProductCategory,
+        verbose_name=_("nhóm sản phẩm"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    product_name = models.CharField(_("tên sản phẩm"), max_length=300)
+    product_brand = models.CharField(_("nhãn hiệu"), max_length=200, blank=True)
+    product_gtin = models.CharField(_("mã vạch"), max_length=14, blank=True)
+    product_batch = models.CharField(_("số lô"), max_length=100, blank=True)
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("sản phẩm trong danh mục"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    seller_name = models.CharField(_("tên người bán"), max_length=300)
+    seller_address = models.CharField(_("địa chỉ người bán"), max_length=400, blank=True)
+    seller_url = models.URLField(_("địa chỉ gian hàng trực tuyến"), max_length=500, blank=True)
+    seller_tax_code = models.CharField(_("mã số thuế người bán"), max_length=14, blank=True)
+    seller_province = models.ForeignKey(
+        Province,
+        verbose_name=_("tỉnh, thành phố của người bán"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    operator = models.ForeignKey(
+        EconomicOperator,
+        verbose_name=_("người bán trong danh mục"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    purchase_date = models.DateField(_("ngày mua"), null=True, blank=True)
+    description = models.TextField(_("nội dung phản ánh"))
+
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.RECEIVED,
+        db_index=True,
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("gộp vào"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ xử lý"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    received_at = models.DateTimeField(_("ngày tiếp nhận"), auto_now_add=True, db_index=True)
+    acknowledged_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    outcome = models.TextField(_("kết quả xử lý"), blank=True)
+
+    scope_unit_field = "unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("phản ánh")
+        verbose_name_plural = _("phản ánh")
+        indexes = [models.Index(fields=["unit", "status", "received_at"])]
+
+    def __str__(self):
+        return self.tracking_number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (self.Status.RESOLVED, self.Status.REJECTED, self.Status.MERGED)
+
+
+class ComplaintUserObjectPermission(UserObjectPermissionBase):
+    """An officer assigned to a complaint of another unit (e.g. the national body's)."""
+
+    content_object = models.ForeignKey(Complaint, on_delete=models.CASCADE)
+
+
+class ComplaintGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Complaint, on_delete=models.CASCADE)
+
+
+class ComplaintEvent(models.Model):
+    """The status history the reporter and staff both see (with the public note)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    status_from = models.CharField(max_length=20, choices=Complaint.Status.choices, blank=True)
+    status_to = models.CharField(max_length=20, choices=Complaint.Status.choices)
+    public_note = models.TextField(_("ghi chú cho người phản ánh"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope_unit_field = "complaint__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("diễn biến phản ánh")
+        verbose_name_plural = _("diễn biến phản ánh")
+
+    def __str__(self):
+        return f"{self.complaint_id}: {self.status_from} → {self.status_to}"
+
+
+class ComplaintMessage(models.Model):
+    """A message on the thread. Internal notes never reach the reporter."""
+
+    class Author(models.TextChoices):
+        REPORTER = "reporter", _("Người phản ánh")
+        OFFICER = "officer", _("Cán bộ")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    author_kind = models.CharField(max_length=10, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("nội dung"))
+    internal = models.BooleanField(_("ghi chú nội bộ"), default=False)
+
+    scope_unit_field = "complaint__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("tin nhắn phản ánh")
+        verbose_name_plural = _("tin nhắn phản ánh")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(author_kind="reporter", internal=True),
+                name="reporter_messages_are_public",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.author_kind} {self.at:%d/%m/%Y}"
+
+
+def _photo_path(instance, filename):
+    return f"complaints/{instance.complaint_id}/{filename}"
+
+
+class ComplaintPhoto(models.Model):
+    """A citizen's photo. The original is held encrypted in quarantine only until the
+    background task has made the clean copies, then deleted: staff see only copies
+    without any metadata (see README, "Citizens' photos")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ xử lý")
+        PROCESSING = "processing", _("Đang xử lý")
+        READY = "ready", _("Sẵn sàng")
+        FAILED = "failed", _("Không xử lý được")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    message = models.ForeignKey(
+        ComplaintMessage, on_delete=models.SET_NULL, null=True, blank=True, related_name="photos"
+    )
+    state = models.CharField(
+        max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    quarantine_name = models.CharField(max_length=200, blank=True)
+    quarantine_bytes = models.PositiveIntegerField(default=0)
+    display = models.FileField(upload_to=_photo_path, blank=True)
+    thumb = models.FileField(upload_to=_photo_path, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    scope_unit_field = "complaint__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ảnh phản ánh")
+        verbose_name_plural = _("ảnh phản ánh")
+
+    def __str__(self):
+        return f"{self.complaint_id}/{self.pk}"

@@ -1,0 +1,467 @@
+"""Citizens' photos: accept or refuse an upload, then make the copies staff may see.
+
+Staff never see the original: it can carry GPS position, the phone's serial number and
+the time it was taken, all of which can identify the reporter. `inspect_upload` runs in
+the request and only decides, cheaply, whether the bytes are a photo we are willing to
+keep; `make_clean_copies` runs in a worker and re-encodes the pixels, and nothing else,
+into new JPEGs.
+"""
+
+import contextlib
+import io
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import NoReturn
+
+import pillow_heif
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageCms, ImageOps
+
+pillow_heif.register_heif_opener()
+
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # per photo
+# width*height accepted. "50 MP" phone sensors are up to 8192x6144 (50.3 million pixels),
+# so a round 50_000_000 would refuse the very photos this limit is meant to let through.
+MAX_PIXELS = 8192 * 6144
+DISPLAY_MAX_SIDE = 2048  # longest side of the staff display copy
+THUMB_MAX_SIDE = 320
+
+DISPLAY_QUALITY = 85
+THUMB_QUALITY = 80
+
+
+class PhotoRejected(Exception):
+    """code: stable machine code; message: Vietnamese gettext_lazy msgid with %(...)s params;
+    params: dict"""
+
+    def __init__(self, code: str, message, params: dict | None = None):
+        self.code = code
+        self.message = message
+        self.params = params or {}
+        super().__init__(code)
+
+    def render(self) -> str:
+        """The message in the active language."""
+        text = str(self.message)
+        return text % self.params if self.params else text
+
+
+@dataclass(frozen=True)
+class UploadInfo:
+    format: str  # "JPEG" | "PNG" | "WEBP" | "HEIF"
+    width: int  # as stored, before orientation
+    height: int
+
+
+@dataclass(frozen=True)
+class CleanCopies:
+    display: bytes  # JPEG
+    thumb: bytes  # JPEG
+    width: int  # of the display copy, upright
+    height: int
+
+
+def _too_large() -> PhotoRejected:
+    return PhotoRejected(
+        "photo_too_large",
+        _("Ảnh quá lớn: tối đa %(max)s MB."),
+        {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
+
+
+def _not_image() -> PhotoRejected:
+    return PhotoRejected("photo_not_image", _("Tệp này không phải là ảnh hoặc ảnh đã bị hỏng."))
+
+
+def _truncated() -> PhotoRejected:
+    return PhotoRejected(
+        "photo_truncated",
+        _("Tệp ảnh không đầy đủ (có thể do tải lên bị gián đoạn). Hãy gửi lại ảnh."),
+    )
+
+
+def _polyglot() -> PhotoRejected:
+    return PhotoRejected(
+        "photo_polyglot",
+        _("Tệp ảnh có chứa dữ liệu khác ngoài ảnh. Hãy chụp lại hoặc lưu lại ảnh rồi gửi."),
+    )
+
+
+def _bomb() -> PhotoRejected:
+    return PhotoRejected(
+        "photo_bomb",
+        _("Ảnh có độ phân giải quá lớn: tối đa %(max)s megapixel."),
+        {"max": round(MAX_PIXELS / 1_000_000)},
+    )
+
+
+# --- inspect_upload ---------------------------------------------------------------------
+
+# Brands that pillow_heif opens (its _is_supported_heif); AVIF and the rest are refused.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+_HEIF_BRANDS |= {b"mif1", b"msf1"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_MARKUP_STARTS = (b"<svg", b"<?xml", b"<!doctype", b"<html", b"<!--")
+# A tag name must be followed by whitespace, "/" or ">" to mean anything to a browser or
+# to PHP. Requiring it keeps compressed pixel data, which is close to random bytes, from
+# matching "<html" or "<body" by chance in about one large photo in a few thousand.
+_MARKERS = re.compile(rb"<(?:script|html|iframe|body|\?php)(?:[\s/>]|\Z)", re.IGNORECASE)
+_NON_ZERO = re.compile(rb"[^\x00]")
+# In JPEG entropy-coded data, FF is followed by 00 (stuffing) or a restart marker.
+_JPEG_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
+
+
+def inspect_upload(
+    data: bytes, *, filename: str = "", content_type: str | None = None
+) -> UploadInfo:
+    """Accept the bytes as a JPEG, PNG, WebP or HEIF photo, or raise PhotoRejected.
+
+    `filename` and `content_type` come from the client and are deliberately ignored: the
+    decision rests on the content alone. Cost is bounded: headers and container structure
+    are parsed, a JPEG is decoded at 1/8 scale and a PNG's pixel stream is inflated
+    without being kept; WebP and HEIF pixels are first decoded by make_clean_copies.
+    """
+    del filename, content_type  # untrusted hints, see the docstring
+    if not data:
+        raise PhotoRejected("photo_too_large", _("Tệp ảnh trống."))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    if _looks_like_markup(data):
+        raise PhotoRejected(
+            "photo_svg", _("Tệp này là văn bản (SVG, HTML hoặc XML), không phải ảnh chụp.")
+        )
+    kind = _sniff(data)
+    if kind is None:
+        _refuse_other(data)
+    if _MARKERS.search(data):
+        raise _polyglot()
+
+    end = {"JPEG": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end, "HEIF": _heif_end}[kind](data)
+    if _NON_ZERO.search(data, end):
+        raise _polyglot()
+
+    try:
+        with Image.open(io.BytesIO(data), formats=[kind]) as im:
+            width, height = im.size
+            if width * height > MAX_PIXELS:
+                raise _bomb()
+            if kind == "JPEG":
+                # Decoding at 1/8 scale still reads every coefficient, so a damaged scan
+                # fails here, in front of the citizen, rather than later in the worker.
+                im.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # The warning only arrives as an exception when warnings are errors (-W error).
+        raise _bomb() from None
+    except PhotoRejected:
+        raise
+    except Exception:
+        # Pillow and libheif raise many types on hostile input (OSError, SyntaxError,
+        # ValueError, struct.error, ...); for the citizen they all mean the same.
+        raise _not_image() from None
+    if kind == "PNG":
+        _check_png_pixels(data)
+    return UploadInfo(format=kind, width=width, height=height)
+
+
+def _looks_like_markup(data: bytes) -> bool:
+    head = data[:512]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\f\v").lower()
+    return head.startswith(_MARKUP_STARTS)
+
+
+def _sniff(data: bytes) -> str | None:
+    """The accepted format named by the magic bytes, the same test Pillow's openers use."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(_PNG_SIGNATURE):
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "HEIF"
+    return None
+
+
+def _refuse_other(data: bytes) -> NoReturn:
+    """Not one of ours: say whether it is another image format or no image at all."""
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            detected = im.format
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bomb() from None
+    except Exception:
+        raise _not_image() from None
+    raise PhotoRejected(
+        "photo_format",
+        _("Không hỗ trợ định dạng ảnh %(format)s. Hãy gửi ảnh JPEG, PNG, WebP hoặc HEIF."),
+        {"format": detected or "?"},
+    )
+
+
+def _jpeg_end(data: bytes) -> int:
+    """Offset just past the EOI, after any further JPEGs that an MPF index announces."""
+    end, multi_picture = _jpeg_stream_end(data, 0)
+    # Multi-Picture files (gain maps of "Ultra HDR" photos, depth maps, stereo pairs) put
+    # more JPEG streams after the first EOI; they are photos, not something smuggled in.
+    while multi_picture and (match := _NON_ZERO.search(data, end)):
+        if not data.startswith(b"\xff\xd8\xff", match.start()):
+            break
+        end, _mpf = _jpeg_stream_end(data, match.start())
+    return end
+
+
+def _jpeg_stream_end(data: bytes, start: int) -> tuple[int, bool]:
+    size = len(data)
+    pos = start + 2  # after SOI
+    multi_picture = False
+    while True:
+        if pos >= size:
+            raise _truncated()
+        if data[pos] != 0xFF:
+            # libjpeg skips stray bytes between segments with a warning; so do we.
+            pos = data.find(b"\xff", pos)
+            if pos < 0:
+                raise _truncated()
+        while pos + 1 < size and data[pos + 1] == 0xFF:  # fill bytes
+            pos += 1
+        if pos + 1 >= size:
+            raise _truncated()
+        marker = data[pos + 1]
+        if marker == 0xD9:  # EOI
+            return pos + 2, multi_picture
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # no length
+            pos += 2
+            continue
+        if marker in (0x00, 0xD8):
+            raise _not_image()
+        if pos + 4 > size:
+            raise _truncated()
+        (length,) = struct.unpack_from(">H", data, pos + 2)
+        if length < 2:
+            raise _not_image()
+        segment_end = pos + 2 + length
+        if segment_end > size:
+            raise _truncated()
+        if marker == 0xE2 and data.startswith(b"MPF\x00", pos + 4):
+            multi_picture = True
+        pos = segment_end
+        if marker == 0xDA:  # SOS: entropy-coded data runs to the next real marker
+            match = _JPEG_MARKER.search(data, pos)
+            if match is None:
+                raise _truncated()
+            pos = match.start()
+
+
+def _png_chunks(data: bytes):
+    """(type, data offset, length) of each chunk up to IEND; CRCs are checked."""
+    pos, size = len(_PNG_SIGNATURE), len(data)
+    while True:
+        if pos + 12 > size:
+            raise _truncated()
+        length, kind = struct.unpack_from(">I4s", data, pos)
+        if length > 0x7FFFFFFF:
+            raise _not_image()
+        if pos + 12 + length > size:
+            raise _truncated()
+        (crc,) = struct.unpack_from(">I", data, pos + 8 + length)
+        if zlib.crc32(memoryview(data)[pos + 4 : pos + 8 + length]) != crc:
+            raise _not_image()
+        yield kind, pos + 8, length
+        pos += 12 + length
+        if kind == b"IEND":
+            return
+
+
+def _png_end(data: bytes) -> int:
+    end = 0
+    for index, (kind, offset, length) in enumerate(_png_chunks(data)):
+        if index == 0 and (kind != b"IHDR" or length != 13):
+            raise _not_image()
+        end = offset + length + 4
+    return end
+
+
+def _check_png_pixels(data: bytes):
+    """Inflate the IDAT stream, discarding the output, and compare its length with the
+    one IHDR announces: catches a damaged or short pixel stream without a full decode."""
+    chunks = list(_png_chunks(data))
+    width, height, depth, color, _comp, _filter, interlace = struct.unpack_from(
+        ">IIBBBBB", data, chunks[0][1]
+    )
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(color)
+    if channels is None or depth not in (1, 2, 4, 8, 16):
+        raise _not_image()
+    bits = channels * depth
+    passes = [(0, 0, 1, 1)]
+    if interlace:  # Adam7
+        passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4)]
+        passes += [(1, 0, 2, 2), (0, 1, 1, 2)]
+    expected = 0
+    for x0, y0, dx, dy in passes:
+        pass_width = (width - x0 + dx - 1) // dx if width > x0 else 0
+        pass_height = (height - y0 + dy - 1) // dy if height > y0 else 0
+        if pass_width and pass_height:
+            expected += pass_height * (1 + (pass_width * bits + 7) // 8)
+
+    inflater, produced = zlib.decompressobj(), 0
+    try:
+        for kind, offset, length in chunks:
+            if kind != b"IDAT":
+                continue
+            pending = memoryview(data)[offset : offset + length]
+            while pending and not inflater.eof:
+                produced += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+                if produced > expected:
+                    raise _not_image()
+    except zlib.error:
+        raise _not_image() from None
+    if not inflater.eof or produced < expected:
+        raise _truncated()
+
+
+def _webp_end(data: bytes) -> int:
+    if len(data) < 20:
+        raise _truncated()
+    (riff_size,) = struct.unpack_from("<I", data, 4)
+    end = 8 + riff_size
+    if end > len(data):
+        raise _truncated()
+    pos = 12
+    if data[pos : pos + 4] not in (b"VP8 ", b"VP8L", b"VP8X"):
+        raise _not_image()
+    while pos < end:
+        if pos + 8 > end:
+            raise _not_image()
+        (chunk_size,) = struct.unpack_from("<I", data, pos + 4)
+        pos += 8 + chunk_size + (chunk_size & 1)
+        if pos > end + (chunk_size & 1):  # tolerate a missing final pad byte
+            raise _not_image()
+    return end
+
+
+def _heif_end(data: bytes) -> int:
+    """End of the last top-level ISO BMFF box (ftyp, meta, mdat, ...)."""
+    pos, size = 0, len(data)
+    while pos < size and (pos == 0 or _NON_ZERO.search(data, pos)):
+        if pos + 8 > size:
+            raise _polyglot()
+        box_size, box_type = struct.unpack_from(">I4s", data, pos)
+        header = 8
+        if box_size == 1:
+            if pos + 16 > size:
+                raise _truncated()
+            (box_size,) = struct.unpack_from(">Q", data, pos + 8)
+            header = 16
+        elif box_size == 0:  # runs to the end of the file
+            box_size = size - pos
+        if not all(0x20 <= c < 0x7F for c in box_type) or box_size < header:
+            if pos == 0 or _NON_ZERO.search(data, pos) is None:
+                raise _not_image()
+            raise _polyglot()  # what follows the boxes is not a box
+        if pos + box_size > size:
+            raise _truncated()
+        pos += box_size
+    return pos
+
+
+# --- make_clean_copies ------------------------------------------------------------------
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def make_clean_copies(data: bytes) -> CleanCopies:
+    """Display and thumbnail JPEGs holding the upright pixels in sRGB and nothing else.
+
+    For bytes that passed inspect_upload. A JPEG is decoded at a reduced scale (a 50 MP
+    photo fits in a few tens of MB); other formats are decoded in full, then reduced.
+    """
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP", "HEIF"]) as im:
+            if im.width * im.height > MAX_PIXELS:
+                raise _bomb()
+            icc_profile = im.info.get("icc_profile")
+            if im.format in ("JPEG", "MPO"):
+                im.draft("RGB", _fit(im.size, DISPLAY_MAX_SIDE))
+            # No draft() for HEIF: pillow_heif would use the file's embedded thumbnail,
+            # which can show something other than the photo itself.
+            im.load()
+            pixels = _normalise_mode(im)
+            factor = max(pixels.size) // (2 * DISPLAY_MAX_SIDE)
+            if factor >= 2:
+                pixels = pixels.reduce(factor)
+            _upright(pixels)
+            pixels = _to_srgb(pixels, icc_profile)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _bomb() from None
+    except PhotoRejected:
+        raise
+    except Exception as exc:
+        raise _not_image() from exc
+
+    pixels.thumbnail((DISPLAY_MAX_SIDE, DISPLAY_MAX_SIDE), Image.Resampling.LANCZOS)
+    # A new image built from raw pixels has an empty `info`: Pillow's JPEG writer falls
+    # back on `info` for the comment (and XMP in some versions), so nothing can leak.
+    display = Image.frombytes("RGB", pixels.size, pixels.tobytes())
+    thumb = display.copy()
+    thumb.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE), Image.Resampling.LANCZOS)
+    return CleanCopies(
+        display=_encode(display, DISPLAY_QUALITY),
+        thumb=_encode(thumb, THUMB_QUALITY),
+        width=display.width,
+        height=display.height,
+    )
+
+
+def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    width, height = size
+    scale = min(1.0, max_side / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _normalise_mode(im: Image.Image) -> Image.Image:
+    """L, LA, RGB, RGBA or CMYK: the modes reduce() and ImageCms work with."""
+    if im.mode in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return im
+    if im.mode in ("P", "PA"):
+        return im.convert("RGBA")
+    if im.mode.startswith("I;16"):
+        im = im.convert("I")
+    if im.mode in ("I", "F"):
+        return im.point(lambda value: value / 256).convert("L")
+    if "A" in im.getbands() or "a" in im.getbands():
+        return im.convert("RGBA")
+    return im.convert("L" if im.mode == "1" else "RGB")
+
+
+def _upright(im: Image.Image):
+    # A broken EXIF block costs the rotation, not the photo.
+    with contextlib.suppress(Exception):
+        ImageOps.exif_transpose(im, in_place=True)
+
+
+def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    if im.mode in ("LA", "RGBA"):
+        flat = Image.new(im.mode[:-1], im.size, 255 if im.mode == "LA" else (255, 255, 255))
+        flat.paste(im, mask=im.getchannel("A"))
+        im = flat
+    if icc_profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            return ImageCms.profileToProfile(
+                im, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass  # a broken or mismatched profile: show the pixels as they are
+    return im.convert("RGB")
+
+
+def _encode(im: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=quality, optimize=True, progressive=False, exif=b"")
+    return out.getvalue()

@@ -1,0 +1,210 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from complaints.models import Complaint
+
+
+class ReportIn(Schema):
+    """A citizen's report (multipart form fields; photos as files named `photos`)."""
+
+    kind: Complaint.Kind
+    product_name: str = Field(..., max_length=300)
+    product_brand: str = Field("", max_length=200)
+    product_gtin: str = Field("", max_length=20)
+    product_batch: str = Field("", max_length=100)
+    product_category_id: int | None = None
+    seller_name: str = Field(..., max_length=300)
+    seller_address: str = Field("", max_length=400)
+    seller_url: str = Field("", max_length=500)
+    seller_tax_code: str = Field("", max_length=20)
+    seller_province_id: int | None = None
+    purchase_date: date | None = None
+    description: str = Field(..., max_length=5000)
+    identity_full_name: str = Field("", max_length=150)
+    identity_phone: str = Field("", max_length=30)
+    identity_email: str = Field("", max_length=200)
+    identity_id_number: str = Field("", max_length=20)
+    # A honeypot: people do not see it, bots fill it in.
+    website: str = Field("", max_length=200, description="Để trống / leave empty")
+
+
+class ProofOut(Schema):
+    payload: dict
+    key_id: str
+    signature: str
+
+
+class FiledOut(Schema):
+    tracking_number: str
+    receipt: str = Field(..., description="Chỉ hiện một lần / shown only once")
+    proof: ProofOut
+
+
+class ReceiptIn(Schema):
+    receipt: str = Field(..., max_length=60)
+
+
+class ReplyIn(Schema):
+    receipt: str = Field(..., max_length=60)
+    body: str = Field("", max_length=5000)
+    identity_full_name: str = Field("", max_length=150)
+    identity_phone: str = Field("", max_length=30)
+    identity_email: str = Field("", max_length=200)
+    identity_id_number: str = Field("", max_length=20)
+
+
+class HistoryOut(Schema):
+    at: datetime
+    status: str
+    status_label: str
+    note: str
+
+
+class PublicMessageOut(Schema):
+    at: datetime
+    from_reporter: bool
+    body: str
+    photo_count: int
+
+
+class StatusOut(Schema):
+    tracking_number: str
+    status: str
+    status_label: str
+    received_at: datetime
+    unit: str
+    kind: str
+    product_name: str
+    seller_name: str
+    closed: bool
+    outcome: str
+    history: list[HistoryOut]
+    messages: list[PublicMessageOut]
+
+
+class ProofKeyOut(Schema):
+    algorithm: str
+    key_id: str
+    public_key_pem: str
+
+
+class VerifyOut(Schema):
+    valid: bool
+
+
+# --- Staff ---------------------------------------------------------------------------------
+
+
+class ComplaintListOut(Schema):
+    id: int
+    tracking_number: str
+    status: str
+    kind: str
+    product_name: str
+    seller_name: str
+    unit_id: int
+    assigned_to_id: int | None
+    received_at: datetime
+    photo_count: int
+
+
+class EventOut(Schema):
+    at: datetime
+    status_from: str
+    status_to: str
+    public_note: str
+    actor_id: int | None
+
+
+class MessageOut(Schema):
+    id: int
+    at: datetime
+    author_kind: str
+    author_id: int | None
+    body: str
+    internal: bool
+
+
+class PhotoOut(Schema):
+    id: int
+    state: str
+    width: int | None
+    height: int | None
+    message_id: int | None
+
+
+class ComplaintOut(ComplaintListOut):
+    channel: str
+    product_brand: str
+    product_gtin: str
+    product_batch: str
+    product_category_id: int | None
+    seller_address: str
+    seller_url: str
+    seller_tax_code: str
+    seller_province_id: int | None
+    purchase_date: date | None
+    description: str
+    acknowledged_at: datetime | None
+    closed_at: datetime | None
+    outcome: str
+    events: list[EventOut]
+    messages: list[MessageOut]
+    photos: list[PhotoOut]
+
+    @staticmethod
+    def resolve_events(obj):
+        return list(obj.events.all())
+
+    @staticmethod
+    def resolve_messages(obj):
+        return list(obj.messages.all())
+
+    @staticmethod
+    def resolve_photos(obj):
+        return list(obj.photos.all())
+
+    @staticmethod
+    def resolve_photo_count(obj):
+        return len(obj.photos.all())
+
+
+class TransitionIn(Schema):
+    to: Complaint.Status
+    public_note: str = Field("", max_length=5000)
+
+
+class AssignIn(Schema):
+    officer_id: int
+
+
+class StaffMessageIn(Schema):
+    body: str = Field(..., max_length=5000)
+    internal: bool = False
+
+
+class DisclosureIn(Schema):
+    reason: str = Field(..., max_length=2000)
+
+
+class DisclosureOut(Schema):
+    id: int
+    complaint_id: int
+    status: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+class DecisionIn(Schema):
+    approve: bool
+    reason: str = Field(..., max_length=2000)
+    hours: int | None = Field(None, ge=1)
+
+
+class IdentityOut(Schema):
+    given: bool
+    full_name: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = ""

@@ -1,0 +1,442 @@
+"""Writes on complaints: citizens' filing and replies, officers' handling.
+
+Nothing here logs, audits or returns a reporter's identity, a receipt code or a network
+address: the audit log records what changed, never who the reporter is.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints import quarantine, receipts
+from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
+from complaints.photos import PhotoRejected, inspect_upload
+from registry.audit import audit_record
+from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
+from registry.models import EconomicOperator, Product, Unit
+from registry.permissions import require_object_perm
+from registry.throttle import too_many
+from registry.validators import normalize_gtin, normalize_tax_code
+
+MAX_PHOTOS_PER_SUBMISSION = 6
+MAX_DESCRIPTION = 5000
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+    message = _("Bạn đã gửi quá nhiều yêu cầu. Hãy thử lại sau ít phút.")
+
+    def __init__(self, retry_after: int, **kwargs):
+        super().__init__(**kwargs)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "intake_full"
+    message = _("Hệ thống đang quá tải, chưa nhận thêm ảnh. Hãy thử lại sau.")
+    retry_after = 600
+
+
+class ReceiptNotFound(DomainError):
+    """One answer for a wrong and an unknown receipt: guessing learns nothing."""
+
+    status = 404
+    code = "receipt_not_found"
+    message = _("Mã tra cứu không đúng. Hãy kiểm tra lại từng ký tự.")
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    data: bytes
+    filename: str = ""
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Filed:
+    complaint: Complaint
+    receipt: str
+
+
+def throttle(scope: str, network_key: str, *, limit: int, window_seconds: int) -> None:
+    if too_many(scope, network_key, limit=limit, window_seconds=window_seconds):
+        raise TooManyRequests(retry_after=window_seconds)
+
+
+# --- Input checks -----------------------------------------------------------------------------
+
+
+def _invalid(field: str, exc: ValidationError) -> InvalidInput:
+    error = exc.error_list[0]
+    return InvalidInput(
+        error.message,
+        code=error.code,
+        params=error.params,
+        errors={field: [(error.code, error.message, error.params)]},
+    )
+
+
+def _field_error(field: str, code: str, message, params=None) -> InvalidInput:
+    return InvalidInput(
+        message, code=code, params=params, errors={field: [(code, message, params)]}
+    )
+
+
+def _check_photos(photos: list[PhotoUpload]) -> None:
+    if len(photos) > MAX_PHOTOS_PER_SUBMISSION:
+        raise _field_error(
+            "photos",
+            "too_many_photos",
+            _("Tối đa %(max)d ảnh mỗi lần gửi."),
+            {"max": MAX_PHOTOS_PER_SUBMISSION},
+        )
+    for photo in photos:
+        try:
+            inspect_upload(photo.data, filename=photo.filename, content_type=photo.content_type)
+        except PhotoRejected as exc:
+            raise _field_error("photos", exc.code, exc.message, exc.params) from exc
+    pending = (
+        ComplaintPhoto.objects.filter(
+            state__in=[ComplaintPhoto.State.PENDING, ComplaintPhoto.State.PROCESSING]
+        ).aggregate(total=Sum("quarantine_bytes"))["total"]
+        or 0
+    )
+    if pending + sum(len(p.data) for p in photos) > settings.PHOTO_QUARANTINE_MAX_BYTES:
+        # A flood of uploads waits in quarantine; refuse rather than fill the disk.
+        raise Unavailable()
+
+
+class _Quarantined:
+    """Photos written to quarantine before the transaction, removed again if it fails
+    (Django has no on-rollback hook)."""
+
+    def __init__(self, photos: list[PhotoUpload]):
+        self.items = [(quarantine.put(photo.data), len(photo.data)) for photo in photos]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            for name, _size in self.items:
+                quarantine.delete(name)
+        return False
+
+    def attach(self, complaint: Complaint, message=None) -> None:
+        from complaints.tasks import photo_process
+
+        for name, size in self.items:
+            photo = ComplaintPhoto.objects.create(
+                complaint=complaint, message=message, quarantine_name=name, quarantine_bytes=size
+            )
+            photo_process.delay_on_commit(photo.pk)
+
+
+def _tracking_number() -> str:
+    year = timezone.localdate().year
+    while True:
+        candidate = f"PA-{year}-{''.join(secrets.choice(TRACKING_ALPHABET) for _ in range(6))}"
+        if not Complaint.objects.filter(tracking_number=candidate).exists():
+            return candidate
+
+
+def _unit_for(province) -> Unit:
+    if province is not None:
+        unit = Unit.objects.filter(province=province, is_active=True).first()
+        if unit:
+            return unit
+    return Unit.objects.get(kind=Unit.Kind.NATIONAL)
+
+
+# --- Citizens -----------------------------------------------------------------------------
+
+
+def complaint_submit(
+    *,
+    kind: str,
+    product_name: str,
+    seller_name: str,
+    description: str,
+    product_brand: str = "",
+    product_gtin: str = "",
+    product_batch: str = "",
+    product_category=None,
+    seller_address: str = "",
+    seller_url: str = "",
+    seller_tax_code: str = "",
+    seller_province=None,
+    purchase_date: date | None = None,
+    photos: list[PhotoUpload] = (),
+    identity: dict | None = None,
+    channel: str = Complaint.Channel.WEB,
+    network_key: str = "",
+) -> Filed:
+    """File a citizen's report. Returns the complaint and its receipt code, which is
+    shown once to the reporter and never stored.
+
+    Every check runs before anything is written; a photo that is not a clean image
+    stops the filing with a clear error and nothing is stored.
+    """
+    throttle(
+        "complaint-submit", network_key, limit=settings.COMPLAINT_SUBMIT_LIMIT, window_seconds=3600
+    )
+    if kind not in Complaint.Kind.values:
+        raise _field_error("kind", "invalid_kind", _("Hãy chọn loại phản ánh."))
+    description = (description or "").strip()
+    if len(description) < 10:
+        raise _field_error(
+            "description", "description_too_short", _("Hãy mô tả sự việc (ít nhất 10 ký tự).")
+        )
+    if len(description) > MAX_DESCRIPTION:
+        raise _field_error(
+            "description",
+            "description_too_long",
+            _("Nội dung tối đa %(max)d ký tự."),
+            {"max": MAX_DESCRIPTION},
+        )
+    if not (product_name or "").strip():
+        raise _field_error("product_name", "required", _("Hãy ghi tên sản phẩm."))
+    if not (seller_name or "").strip():
+        raise _field_error("seller_name", "required", _("Hãy ghi tên cửa hàng hoặc người bán."))
+    if not (seller_address or "").strip() and not (seller_url or "").strip():
+        raise _field_error(
+            "seller_address",
+            "seller_location_required",
+            _("Hãy ghi địa chỉ cửa hàng hoặc đường dẫn gian hàng."),
+        )
+    if purchase_date and (purchase_date > timezone.localdate() or purchase_date.year < 2000):
+        raise _field_error("purchase_date", "purchase_date_invalid", _("Ngày mua không hợp lệ."))
+    try:
+        gtin = normalize_gtin(product_gtin) if (product_gtin or "").strip() else ""
+    except ValidationError as exc:
+        raise _invalid("product_gtin", exc) from exc
+    try:
+        tax_code = normalize_tax_code(seller_tax_code) if (seller_tax_code or "").strip() else ""
+    except ValidationError as exc:
+        raise _invalid("seller_tax_code", exc) from exc
+    identity_fields = None
+    if identity:
+        from whistleblower.services import identity_clean
+
+        identity_fields = identity_clean(identity)
+    photos = list(photos)
+    _check_photos(photos)
+
+    receipt = receipts.new_receipt()
+    with _Quarantined(photos) as held, transaction.atomic():
+        complaint = Complaint.objects.create(
+            tracking_number=_tracking_number(),
+            receipt_digest=receipts.digest(receipts.normalize(receipt)),
+            receipt_key_version=settings.RECEIPT_KEY_VERSION,
+            unit=_unit_for(seller_province),
+            kind=kind,
+            channel=channel,
+            product_category=product_category,
+            product_name=product_name.strip()[:300],
+            product_brand=(product_brand or "").strip()[:200],
+            product_gtin=gtin,
+            product_batch=(product_batch or "").strip()[:100],
+            product=Product.objects.filter(gtin=gtin).first() if gtin else None,
+            seller_name=seller_name.strip()[:300],
+            seller_address=(seller_address or "").strip()[:400],
+            seller_url=(seller_url or "").strip()[:500],
+            seller_tax_code=tax_code,
+            seller_province=seller_province,
+            operator=EconomicOperator.objects.filter(tax_code=tax_code).first()
+            if tax_code
+            else None,
+            purchase_date=purchase_date,
+            description=description,
+        )
+        ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
+        held.attach(complaint)
+        if identity_fields:
+            from whistleblower.services import identity_seal
+
+            identity_seal(complaint=complaint, fields=identity_fields)
+        audit_record(
+            actor=None,
+            action="complaint.submit",
+            target=complaint,
+            unit=complaint.unit,
+            changes={"channel": channel, "kind": kind, "photos": len(photos)},
+        )
+    return Filed(complaint=complaint, receipt=receipt)
+
+
+def complaint_by_receipt(*, receipt: str, network_key: str) -> Complaint:
+    """The complaint a receipt opens. Failed guesses are counted per network."""
+    scope = "receipt-guess"
+    code = receipts.normalize(receipt)
+    complaint = None
+    if code is not None:
+        # Try every key version still in use, so that rotated receipts keep working.
+        digests = [receipts.digest(code, version=v) for v in settings.RECEIPT_KEYS]
+        complaint = (
+            Complaint.objects.filter(receipt_digest__in=digests).select_related("unit").first()
+        )
+    if complaint is None:
+        throttle(scope, network_key, limit=settings.RECEIPT_GUESS_LIMIT, window_seconds=900)
+        raise ReceiptNotFound()
+    return complaint
+
+
+def reporter_reply(
+    *, complaint: Complaint, body: str, photos: list[PhotoUpload] = (), identity: dict | None = None
+) -> ComplaintMessage | None:
+    """The reporter writes back, adds photos, or gives their identity in confidence."""
+    from whistleblower.services import identity_clean, identity_seal
+
+    body = (body or "").strip()
+    photos = list(photos)
+    identity_fields = identity_clean(identity) if identity else None
+    if not body and not photos and not identity_fields:
+        raise _field_error("body", "required", _("Hãy viết nội dung hoặc gửi kèm ảnh."))
+    if len(body) > MAX_DESCRIPTION:
+        raise _field_error(
+            "body", "body_too_long", _("Nội dung tối đa %(max)d ký tự."), {"max": MAX_DESCRIPTION}
+        )
+    if complaint.is_closed:
+        raise Conflict(
+            _("Phản ánh đã kết thúc, không nhận thêm tin nhắn."), code="complaint_closed"
+        )
+    _check_photos(photos)
+    message = None
+    with _Quarantined(photos) as held, transaction.atomic():
+        if identity_fields:
+            identity_seal(complaint=complaint, fields=identity_fields)
+        if body or photos:
+            message = ComplaintMessage.objects.create(
+                complaint=complaint, author_kind=ComplaintMessage.Author.REPORTER, body=body
+            )
+            held.attach(complaint, message=message)
+        # The entry says that the reporter wrote, not what, nor whether they gave an identity.
+        audit_record(
+            actor=None,
+            action="complaint.reporter_reply",
+            target=complaint,
+            unit=complaint.unit,
+            changes={"photos": len(photos)},
+        )
+    return message
+
+
+# --- Officers ---------------------------------------------------------------------------------
+
+# The status flow of DESIGN.md: received → acknowledged → triaged → under inspection →
+# resolved / rejected (with reason) / merged into another.
+TRANSITIONS = {
+    Complaint.Status.RECEIVED: {
+        Complaint.Status.ACKNOWLEDGED,
+        Complaint.Status.REJECTED,
+        Complaint.Status.MERGED,
+    },
+    Complaint.Status.ACKNOWLEDGED: {
+        Complaint.Status.TRIAGED,
+        Complaint.Status.REJECTED,
+        Complaint.Status.MERGED,
+    },
+    Complaint.Status.TRIAGED: {
+        Complaint.Status.UNDER_INSPECTION,
+        Complaint.Status.RESOLVED,
+        Complaint.Status.REJECTED,
+        Complaint.Status.MERGED,
+    },
+    Complaint.Status.UNDER_INSPECTION: {Complaint.Status.RESOLVED, Complaint.Status.REJECTED},
+}
+NEEDS_NOTE = {Complaint.Status.REJECTED, Complaint.Status.RESOLVED}
+
+
+@transaction.atomic
+def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str = "") -> Complaint:
+    """Move a complaint along its status flow; an illegal move is refused with 409."""
+    require_object_perm(by, "change", complaint)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    source = complaint.status
+    if to not in TRANSITIONS.get(source, set()):
+        raise InvalidTransition(
+            params={"source": Complaint.Status(source).label, "target": Complaint.Status(to).label}
+            if to in Complaint.Status.values
+            else {"source": Complaint.Status(source).label, "target": to}
+        )
+    public_note = (public_note or "").strip()
+    if to in NEEDS_NOTE and not public_note:
+        raise _field_error(
+            "public_note",
+            "note_required",
+            _("Hãy ghi lý do hoặc kết quả để thông báo cho người phản ánh."),
+        )
+    if to == Complaint.Status.MERGED:
+        raise Conflict(_("Dùng chức năng gộp phản ánh."), code="use_merge")
+    now = timezone.now()
+    complaint.status = to
+    if to == Complaint.Status.ACKNOWLEDGED:
+        complaint.acknowledged_at = now
+    if to in (Complaint.Status.RESOLVED, Complaint.Status.REJECTED):
+        complaint.closed_at = now
+        complaint.outcome = public_note
+    complaint.save()
+    ComplaintEvent.objects.create(
+        complaint=complaint, status_from=source, status_to=to, public_note=public_note, actor=by
+    )
+    audit_record(
+        actor=by,
+        action="complaint.transition",
+        target=complaint,
+        changes={"from": source, "to": to, "note": public_note},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
+    """Give the complaint to an officer, who gets its object permissions."""
+    from guardian.shortcuts import assign_perm
+
+    require_object_perm(by, "change", complaint)
+    if not officer.is_active:
+        raise _field_error("officer", "officer_inactive", _("Cán bộ này không còn hoạt động."))
+    complaint.assigned_to = officer
+    complaint.save(update_fields=["assigned_to"])
+    for perm in ("view_complaint", "change_complaint"):
+        assign_perm(perm, officer, complaint)
+    audit_record(
+        actor=by, action="complaint.assign", target=complaint, changes={"officer": officer.username}
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_message_send(
+    *, by, complaint: Complaint, body: str, internal: bool
+) -> ComplaintMessage:
+    """A message to the reporter, or an internal note they never see."""
+    require_object_perm(by, "change", complaint)
+    body = (body or "").strip()
+    if not body:
+        raise _field_error("body", "required", _("Hãy viết nội dung."))
+    message = ComplaintMessage.objects.create(
+        complaint=complaint,
+        author_kind=ComplaintMessage.Author.OFFICER,
+        author=by,
+        body=body,
+        internal=internal,
+    )
+    audit_record(
+        actor=by,
+        action="complaint.note" if internal else "complaint.message",
+        target=complaint,
+        changes={"message": message.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
+    )
+    return message

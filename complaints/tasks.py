@@ -1,0 +1,89 @@
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from complaints import quarantine
+from complaints.models import ComplaintPhoto
+from registry.background import claim
+
+logger = logging.getLogger(__name__)
+
+PHOTO_CLAIM_STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+
+
+@shared_task(
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def photo_process(photo_id: int) -> str:
+    """Make the staff-visible copies of one citizen's photo, once, and drop the original."""
+    from complaints.photos import PhotoRejected, make_clean_copies
+
+    if not claim(
+        ComplaintPhoto.objects,
+        photo_id,
+        state_field="state",
+        claimed_at_field="claimed_at",
+        pending=ComplaintPhoto.State.PENDING,
+        running=ComplaintPhoto.State.PROCESSING,
+        stale_after=PHOTO_CLAIM_STALE_AFTER,
+    ):
+        return "skipped"
+    photo = ComplaintPhoto.objects.get(pk=photo_id)
+    try:
+        original = quarantine.get(photo.quarantine_name)
+        copies = make_clean_copies(original)
+    except OSError:
+        ComplaintPhoto.objects.filter(pk=photo_id, state=ComplaintPhoto.State.PROCESSING).update(
+            state=ComplaintPhoto.State.PENDING
+        )
+        raise
+    except (PhotoRejected, ValueError, SyntaxError) as exc:
+        # Checked at intake, so this is rare: keep nothing of it and say so to staff.
+        logger.warning("Citizen photo %s could not be processed: %s", photo_id, type(exc).__name__)
+        quarantine.delete(photo.quarantine_name)
+        ComplaintPhoto.objects.filter(pk=photo_id).update(
+            state=ComplaintPhoto.State.FAILED,
+            error_code=getattr(exc, "code", "decode_failed"),
+            quarantine_name="",
+            quarantine_bytes=0,
+            processed_at=timezone.now(),
+        )
+        return "failed"
+    # Saved under neutral names: nothing of the citizen's file name is kept.
+    photo.display.save(f"{photo.pk}-display.jpg", ContentFile(copies.display), save=False)
+    photo.thumb.save(f"{photo.pk}-thumb.jpg", ContentFile(copies.thumb), save=False)
+    ComplaintPhoto.objects.filter(pk=photo_id).update(
+        display=photo.display.name,
+        thumb=photo.thumb.name,
+        width=copies.width,
+        height=copies.height,
+        state=ComplaintPhoto.State.READY,
+        quarantine_name="",
+        quarantine_bytes=0,
+        processed_at=timezone.now(),
+    )
+    quarantine.delete(photo.quarantine_name)
+    return "ready"
+
+
+@shared_task
+def photos_sweep() -> int:
+    """Re-enqueue photos whose task was lost (broker down at commit, worker killed)."""
+    now = timezone.now()
+    ids = list(
+        ComplaintPhoto.objects.filter(
+            Q(state=ComplaintPhoto.State.PENDING, created_at__lt=now - timedelta(minutes=2))
+            | Q(state=ComplaintPhoto.State.PROCESSING, claimed_at__lt=now - PHOTO_CLAIM_STALE_AFTER)
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        photo_process.delay(pk)
+    return len(ids)

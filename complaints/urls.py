@@ -1,0 +1,26 @@
+from django.urls import path
+
+from complaints import views
+
+urlpatterns = [
+    # Citizens: Vietnamese paths, no login.
+    path("phan-anh/", views.report_new, name="report-new"),
+    path("tra-cuu/", views.report_lookup, name="report-lookup"),
+    path("tra-cuu/tra-loi/", views.report_reply, name="report-reply"),
+    path("xac-minh/", views.proof_verify, name="proof-verify"),
+    # Officers
+    path("complaints/", views.inbox, name="complaint-inbox"),
+    path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
+    path(
+        "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
+        views.complaint_photo,
+        name="complaint-photo",
+    ),
+    path(
+        "complaints/<int:complaint_id>/identity/",
+        views.complaint_identity,
+        name="complaint-identity",
+    ),
+    path("disclosures/", views.disclosure_list, name="disclosure-list"),
+    path("disclosures/<int:request_id>/decide/", views.disclosure_decide, name="disclosure-decide"),
+]

@@ -1,0 +1,356 @@
+"""Citizens' pages (no login, no JavaScript needed) and officers' pages."""
+
+import base64
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from complaints import proofs, selectors, services
+from complaints.api import TooLarge, check_request_size, photo_response
+from complaints.forms import ProofForm, ReceiptForm, ReplyForm, ReportForm
+from complaints.models import Complaint
+from registry.errors import DomainError, NotFound
+from registry.models import User
+from whistleblower import services as vault_services
+from whistleblower.models import DisclosureRequest
+from whistleblower.vault import session_private_key
+
+
+def _apply_errors(form, exc: DomainError) -> None:
+    rendered = exc.render_errors()
+    if not rendered:
+        form.add_error(None, exc.render())
+    for field, errors in rendered.items():
+        target = field if field in form.fields else None
+        for error in errors:
+            form.add_error(target, error["message"])
+
+
+def _error_page(request, template, context, exc: DomainError):
+    response = render(request, template, context, status=exc.status)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _photos(request):
+    return [
+        services.PhotoUpload(data=f.read(), filename=f.name or "", content_type=f.content_type)
+        for f in request.FILES.getlist("photos")
+    ]
+
+
+def _identity(data) -> dict:
+    return {
+        key: data.get(f"identity_{key}", "") for key in ("full_name", "phone", "email", "id_number")
+    }
+
+
+# --- Citizens -------------------------------------------------------------------------------
+
+
+def report_new(request):
+    form = ReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check_request_size(request)
+            if data["website"]:
+                raise services.InvalidInput(code="rejected")
+            filed = services.complaint_submit(
+                kind=data["kind"],
+                product_name=data["product_name"],
+                product_brand=data["product_brand"],
+                product_gtin=data["product_gtin"],
+                product_batch=data["product_batch"],
+                product_category=data["product_category"],
+                seller_name=data["seller_name"],
+                seller_address=data["seller_address"],
+                seller_url=data["seller_url"],
+                seller_tax_code=data["seller_tax_code"],
+                seller_province=data["seller_province"],
+                purchase_date=data["purchase_date"],
+                description=data["description"],
+                photos=_photos(request),
+                identity=_identity(data),
+                channel=Complaint.Channel.WEB,
+                network_key=request.network_key,
+            )
+        except (DomainError, TooLarge) as exc:
+            _apply_errors(form, exc)
+            return _error_page(request, "complaints/public/report_new.html", {"form": form}, exc)
+        proof = proofs.make_proof(filed.complaint)
+        proof_json = json.dumps(proof, ensure_ascii=False, indent=2)
+        response = render(
+            request,
+            "complaints/public/filed.html",
+            {
+                "complaint": filed.complaint,
+                "receipt": filed.receipt,
+                "proof_href": "data:application/json;base64,"
+                + base64.b64encode(proof_json.encode()).decode(),
+                "proof_name": f"{filed.complaint.tracking_number}-bang-chung.json",
+            },
+        )
+        # The receipt is on this page only: never cache it anywhere.
+        response["Cache-Control"] = "no-store"
+        return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/public/report_new.html", {"form": form}, status=status)
+
+
+def report_lookup(request):
+    """Enter a receipt: the status page answers the POST (the receipt never goes in a URL)."""
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_by_receipt(
+                receipt=form.cleaned_data["receipt"], network_key=request.network_key
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+            return _error_page(request, "complaints/public/lookup.html", {"form": form}, exc)
+        return _status_page(request, complaint, form.cleaned_data["receipt"])
+    return render(
+        request,
+        "complaints/public/lookup.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _status_page(request, complaint, receipt, reply_form=None, status=200, sent=False):
+    reply_form = reply_form or ReplyForm(initial={"receipt": receipt})
+    response = render(
+        request,
+        "complaints/public/status.html",
+        {"view": selectors.public_view(complaint), "reply_form": reply_form, "sent": sent},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def report_reply(request):
+    form = ReplyForm(request.POST, request.FILES)
+    lookup = ReceiptForm(request.POST)
+    if not lookup.is_valid():
+        return redirect("report-lookup")
+    try:
+        complaint = services.complaint_by_receipt(
+            receipt=lookup.cleaned_data["receipt"], network_key=request.network_key
+        )
+    except DomainError as exc:
+        _apply_errors(lookup, exc)
+        return _error_page(request, "complaints/public/lookup.html", {"form": lookup}, exc)
+    if not form.is_valid():
+        return _status_page(request, complaint, lookup.cleaned_data["receipt"], form, status=400)
+    try:
+        check_request_size(request)
+        services.reporter_reply(
+            complaint=complaint,
+            body=form.cleaned_data["body"],
+            photos=_photos(request),
+            identity=_identity(form.cleaned_data),
+        )
+    except (DomainError, TooLarge) as exc:
+        _apply_errors(form, exc)
+        return _status_page(
+            request, complaint, lookup.cleaned_data["receipt"], form, status=exc.status
+        )
+    return _status_page(request, complaint, lookup.cleaned_data["receipt"], sent=True)
+
+
+def proof_verify(request):
+    form = ProofForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("proof_file")
+        text = (
+            upload.read(64 * 1024).decode("utf-8", "replace")
+            if upload
+            else form.cleaned_data["proof_text"]
+        )
+        try:
+            proof = json.loads(text)
+            result = {
+                "valid": proofs.verify_proof(proof),
+                "payload": proof.get("payload") if isinstance(proof, dict) else None,
+            }
+        except ValueError:
+            result = {"valid": False, "payload": None}
+    return render(
+        request,
+        "complaints/public/verify.html",
+        {
+            "form": form,
+            "result": result,
+            "key_pem": proofs.public_key_pem(),
+            "key_id": proofs.key_id(),
+        },
+    )
+
+
+# --- Officers ---------------------------------------------------------------------------------
+
+
+def _visible(**kwargs):
+    try:
+        return selectors.complaint_get(**kwargs)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def inbox(request):
+    status = request.GET.get("status") or None
+    if status not in Complaint.Status.values:
+        status = None
+    q = request.GET.get("q", "").strip()[:100]
+    complaints = selectors.complaint_list(
+        user=request.user, status=status, q=q or None, mine=request.GET.get("mine") == "1"
+    )
+    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/staff/inbox.html",
+        {"page": page, "status": status, "q": q, "statuses": Complaint.Status.choices},
+    )
+
+
+@login_required
+def complaint_detail(request, complaint_id: int):
+    complaint = _visible(user=request.user, complaint_id=complaint_id)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "transition":
+                services.complaint_transition(
+                    by=request.user,
+                    complaint=complaint,
+                    to=request.POST.get("to", ""),
+                    public_note=request.POST.get("public_note", ""),
+                )
+            elif action == "message":
+                services.complaint_message_send(
+                    by=request.user,
+                    complaint=complaint,
+                    body=request.POST.get("body", ""),
+                    internal=request.POST.get("internal") == "1",
+                )
+            elif action == "assign":
+                officer = (
+                    User.objects.visible_to(request.user)
+                    .filter(pk=request.POST.get("officer") or 0)
+                    .first()
+                )
+                if officer is None:
+                    raise NotFound()
+                services.complaint_assign(by=request.user, complaint=complaint, officer=officer)
+            elif action == "disclosure":
+                vault_services.disclosure_request(
+                    by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise Http404
+            return redirect("complaint-detail", complaint_id=complaint.pk)
+        except DomainError as exc:
+            error = exc
+            complaint = _visible(user=request.user, complaint_id=complaint_id)
+    from complaints.services import TRANSITIONS
+
+    context = {
+        "complaint": complaint,
+        "next_statuses": [
+            Complaint.Status(s)
+            for s in TRANSITIONS.get(complaint.status, ())
+            if s != Complaint.Status.MERGED
+        ],
+        "officers": User.objects.visible_to(request.user).filter(
+            unit=complaint.unit, is_active=True
+        ),
+        "error": error.render() if error else None,
+        "error_fields": error.render_errors() if error else {},
+        "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)
+        .order_by("-created_at")
+        .first(),
+    }
+    return render(
+        request, "complaints/staff/detail.html", context, status=error.status if error else 200
+    )
+
+
+@login_required
+def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
+    try:
+        photo = selectors.photo_get(user=request.user, complaint_id=complaint_id, photo_id=photo_id)
+        return photo_response(photo, variant)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def complaint_identity(request, complaint_id: int):
+    """The identity, for the approved handler until the grant expires (each view audited)."""
+    complaint = _visible(user=request.user, complaint_id=complaint_id)
+    try:
+        fields = vault_services.identity_reveal(
+            by=request.user, complaint=complaint, handler_private=session_private_key(request)
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return render(
+            request,
+            "complaints/staff/identity.html",
+            {"complaint": complaint, "error": exc.render()},
+            status=exc.status,
+        )
+    response = render(
+        request, "complaints/staff/identity.html", {"complaint": complaint, "fields": fields}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def disclosure_list(request):
+    requests = DisclosureRequest.objects.visible_to(request.user).select_related(
+        "complaint", "requested_by"
+    )
+    page = Paginator(requests, 25).get_page(request.GET.get("page"))
+    return render(request, "whistleblower/requests.html", {"page": page})
+
+
+@login_required
+@require_POST
+def disclosure_decide(request, request_id: int):
+    try:
+        vault_services.disclosure_decide(
+            by=request.user,
+            request_id=request_id,
+            approve=request.POST.get("decision") == "approve",
+            reason=request.POST.get("reason", ""),
+            custodian_private=session_private_key(request),
+            hours=int(request.POST["hours"]) if request.POST.get("hours", "").isdigit() else None,
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        requests = DisclosureRequest.objects.visible_to(request.user).select_related(
+            "complaint", "requested_by"
+        )
+        page = Paginator(requests, 25).get_page(1)
+        return render(
+            request,
+            "whistleblower/requests.html",
+            {"page": page, "error": exc.render()},
+            status=exc.status,
+        )
+    return redirect("disclosure-list")

@@ -1,0 +1,62 @@
+"""Citizens' network addresses are never stored: not in the database, not in logs,
+not in error reports.
+
+`ForgetClientAddressMiddleware` runs first. It turns the client address into
+`request.network_key`, an HMAC of the network prefix (/24 for IPv4, /48 for IPv6)
+under a key that changes every day, then removes the address, forwarded-for headers
+and the user agent from the request. Throttles count per network_key in the cache,
+so a flood from one network is stopped, while nothing kept can be turned back into an
+address once the day's key is gone.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+
+from django.conf import settings
+from django.utils import timezone
+
+FORGOTTEN_META = (
+    "REMOTE_ADDR",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_REAL_IP",
+    "HTTP_USER_AGENT",
+    "HTTP_FORWARDED",
+)
+
+
+def _client_address(meta) -> str:
+    if settings.TRUSTED_PROXY_COUNT:
+        # The proxies we run append the address they saw: take the one they were given.
+        hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= settings.TRUSTED_PROXY_COUNT:
+            return hops[-settings.TRUSTED_PROXY_COUNT]
+    return meta.get("REMOTE_ADDR", "")
+
+
+def network_prefix(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "unknown"
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def network_key(address: str) -> str:
+    day = timezone.now().strftime("%Y-%m-%d")
+    day_key = hmac.new(
+        settings.SECRET_KEY.encode(), f"network-day:{day}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(day_key, network_prefix(address).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class ForgetClientAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.network_key = network_key(_client_address(request.META))
+        for name in FORGOTTEN_META:
+            request.META.pop(name, None)
+        return self.get_response(request)

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from whistleblower import services
+
+
+@shared_task
+def disclosures_expire() -> int:
+    return services.disclosures_expire()

@@ -1,0 +1,107 @@
+"""Keys: each staff member's key pair, unlocked only by their own login, and the offline
+recovery key. The server keeps a private key usable only while its owner's session
+lives, split between the session store and an HttpOnly cookie (crypto.session_split)."""
+
+import base64
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+
+from registry.audit import audit_record
+from registry.models import Role
+from whistleblower import crypto
+from whistleblower.models import StaffKey
+
+logger = logging.getLogger(__name__)
+
+COOKIE = "msq_vault"
+SESSION_KEY = "vault_blob"
+# Roles that may hold or be granted reporters' identities.
+KEY_HOLDER_ROLES = (Role.IDENTITY_CUSTODIAN, Role.COMPLAINT_OFFICER, Role.SUPERVISOR)
+
+
+def recovery_public_key() -> bytes:
+    """The offline recovery key's public half, from settings or, in development, a key
+    pair kept in VAR_DIR (never acceptable in production)."""
+    if settings.VAULT_RECOVERY_PUBLIC_KEY:
+        return crypto.decode_public(settings.VAULT_RECOVERY_PUBLIC_KEY)
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("VAULT_RECOVERY_PUBLIC_KEY is required in production.")
+    public_file = Path(settings.VAR_DIR) / "vault-recovery.pub"
+    if not public_file.exists():
+        public_text, private_pem = crypto.recovery_keypair_pem()
+        private_file = Path(settings.VAR_DIR) / "vault-recovery-DEVELOPMENT-ONLY.pem"
+        private_file.write_text(private_pem)
+        private_file.chmod(0o600)
+        public_file.write_text(public_text)
+    return crypto.decode_public(public_file.read_text().strip())
+
+
+def is_key_holder(user) -> bool:
+    return any(user.has_role(role) for role in KEY_HOLDER_ROLES)
+
+
+@transaction.atomic
+def on_login(request, user, password: str, response) -> None:
+    """Create the user's key pair on first login; unlock it for this session.
+
+    A key locked with a password that no longer opens it (an administrator reset the
+    password) is replaced: identities sealed to the old key need a re-wrap from the
+    recovery key or another custodian (manage.py vault_rewrap).
+    """
+    if not is_key_holder(user):
+        return
+    key = StaffKey.objects.select_for_update().filter(user=user).first()
+    private = None
+    if key is not None:
+        try:
+            private = crypto.unlock_private_key(bytes(key.locked_private_key), password)
+        except crypto.WrongPassword:
+            audit_record(
+                actor=user,
+                action="vault.key_replaced",
+                target=user,
+                changes={"reason": "password_reset"},
+            )
+            key.delete()
+            key = None
+    if key is None:
+        pair = crypto.generate_keypair()
+        StaffKey.objects.create(
+            user=user,
+            public_key=pair.public,
+            locked_private_key=crypto.lock_private_key(pair.private, password),
+            fingerprint=crypto.fingerprint(pair.public),
+        )
+        audit_record(
+            actor=user,
+            action="vault.key_created",
+            target=user,
+            changes={"fingerprint": crypto.fingerprint(pair.public)},
+        )
+        private = pair.private
+    cookie_key, server_blob = crypto.session_split(private)
+    request.session[SESSION_KEY] = base64.b64encode(server_blob).decode()
+    response.set_cookie(
+        COOKIE,
+        base64.urlsafe_b64encode(cookie_key).decode(),
+        max_age=settings.SESSION_COOKIE_AGE,
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Strict",
+    )
+
+
+def session_private_key(request) -> bytes | None:
+    """The logged-in user's private key, if their login unlocked it and the session lives."""
+    blob = request.session.get(SESSION_KEY)
+    cookie = request.COOKIES.get(COOKIE)
+    if not blob or not cookie:
+        return None
+    try:
+        return crypto.session_join(base64.urlsafe_b64decode(cookie), base64.b64decode(blob))
+    except (crypto.VaultCryptoError, ValueError):
+        return None
