@@ -62,7 +62,7 @@ def _pydantic_errors(exc: ValidationError) -> dict:
         loc = [
             str(part)
             for part in item.get("loc", ())
-            if part not in ("body", "query", "path", "payload")
+            if part not in ("body", "query", "path", "payload", "form", "file", "data")
         ]
         errors.setdefault(".".join(loc) or "__all__", []).append(
             (item.get("type", "invalid"), item["msg"], None)

@@ -30,7 +30,10 @@ class ReportForm(forms.Form):
     seller_name = forms.CharField(label=_("Tên cửa hàng, người bán"), max_length=300)
     seller_address = forms.CharField(label=_("Địa chỉ cửa hàng"), max_length=400, required=False)
     seller_url = forms.URLField(
-        label=_("Đường dẫn gian hàng trực tuyến"), max_length=500, required=False
+        label=_("Đường dẫn gian hàng trực tuyến"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
     )
     seller_tax_code = forms.CharField(
         label=_("Mã số thuế người bán (nếu biết)"), max_length=20, required=False

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from complaints.models import Complaint
 
@@ -27,6 +28,12 @@ class ReportIn(Schema):
     identity_id_number: str = Field("", max_length=20)
     # A honeypot: people do not see it, bots fill it in.
     website: str = Field("", max_length=200, description="Để trống / leave empty")
+
+    @field_validator("product_category_id", "seller_province_id", "purchase_date", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        # HTML forms send "" for an empty optional field.
+        return None if value == "" else value
 
 
 class ProofOut(Schema):

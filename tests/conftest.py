@@ -45,6 +45,8 @@ def _celery_mode(request, settings):
 def _media_in_tmp(settings, tmp_path):
     """Each test its own media folder: files a test writes never outlive it."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
 
 
 @pytest.fixture(autouse=True)
