@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint messages worker beat clean
+.PHONY: setup run test test-services lint messages worker beat bench-filing clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ worker: setup
 
 beat: setup
 	$(BIN)/celery -A config beat -l INFO --schedule var/celerybeat-schedule
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (see bench/filing.py).
+bench-filing: setup
+	$(BIN)/python bench/filing.py
 
 clean:
 	rm -rf $(VENV) var

@@ -10,6 +10,21 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files under one name (the pattern of Django's documentation); the
+    service checks each file's content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, (list, tuple)):
+            return [one(item, initial) for item in data]
+        return [one(data, initial)] if data else []
+
+
 class ReportForm(forms.Form):
     """The public filing page. Photos are read from request.FILES.getlist("photos");
     every check that matters is in complaints.services.complaint_submit."""
@@ -49,7 +64,7 @@ class ReportForm(forms.Form):
     description = forms.CharField(
         label=_("Nội dung phản ánh"), max_length=5000, widget=forms.Textarea
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Ảnh chụp (tối đa 6 ảnh, mỗi ảnh 15 MB)"),
         required=False,
         widget=MultipleFileInput(
@@ -82,7 +97,7 @@ class ReplyForm(ReceiptForm):
     body = forms.CharField(
         label=_("Nội dung trả lời"), max_length=5000, required=False, widget=forms.Textarea
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("Thêm ảnh"),
         required=False,
         widget=MultipleFileInput(

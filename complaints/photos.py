@@ -204,10 +204,11 @@ def _refuse_other(data: bytes) -> NoReturn:
 
 
 def _jpeg_end(data: bytes) -> int:
-    """Offset just past the EOI, after any further JPEGs that an MPF index announces."""
+    """Offset just past the EOI (of the last stream, for a Multi-Picture file)."""
     end, multi_picture = _jpeg_stream_end(data, 0)
-    # Multi-Picture files (gain maps of "Ultra HDR" photos, depth maps, stereo pairs) put
-    # more JPEG streams after the first EOI; they are photos, not something smuggled in.
+    # Multi-Picture files (an MPF segment: gain maps of "Ultra HDR" photos, depth maps,
+    # stereo pairs) put more JPEG streams after the first EOI. Each must be a complete
+    # JPEG; they can carry no more than the APP segments of the first one already can.
     while multi_picture and (match := _NON_ZERO.search(data, end)):
         if not data.startswith(b"\xff\xd8\xff", match.start()):
             break
@@ -444,7 +445,7 @@ def _normalise_mode(im: Image.Image) -> Image.Image:
 def _upright(im: Image.Image):
     # A broken EXIF block costs the rotation, not the photo.
     with contextlib.suppress(Exception):
-        pass
+        ImageOps.exif_transpose(im, in_place=True)
 
 
 def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:

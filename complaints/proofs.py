@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.utils import timezone
 
 PROOF_TYPE = "msq-filing-proof"
 
@@ -63,7 +64,7 @@ def make_proof(complaint) -> dict:
         "type": PROOF_TYPE,
         "version": 1,
         "tracking_number": complaint.tracking_number,
-        "filed_at": complaint.received_at.isoformat(),
+        "filed_at": timezone.localtime(complaint.received_at).isoformat(),
         "unit": complaint.unit.name,
         "kind": complaint.kind,
         "product_name": complaint.product_name,

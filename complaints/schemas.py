@@ -82,6 +82,7 @@ class StatusOut(Schema):
     received_at: datetime
     unit: str
     kind: str
+    kind_label: str
     product_name: str
     seller_name: str
     closed: bool

@@ -12,6 +12,7 @@ def complaint_list(
         Complaint.objects.visible_to(user)
         .select_related("unit", "assigned_to", "seller_province")
         .annotate(photo_count=Count("photos"))
+        .order_by("-received_at", "-pk")
     )
     if status:
         qs = qs.filter(status=status)
@@ -70,6 +71,7 @@ def public_view(complaint: Complaint) -> dict:
         "received_at": complaint.received_at,
         "unit": complaint.unit.name,
         "kind": complaint.kind,
+        "kind_label": str(Complaint.Kind(complaint.kind).label),
         "product_name": complaint.product_name,
         "seller_name": complaint.seller_name,
         "closed": complaint.is_closed,

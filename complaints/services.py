@@ -21,7 +21,7 @@ from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, Compl
 from complaints.photos import PhotoRejected, inspect_upload
 from registry.audit import audit_record
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
-from registry.models import EconomicOperator, Product, Unit
+from registry.models import EconomicOperator, Product, Role, Unit, User
 from registry.permissions import require_object_perm
 from registry.throttle import too_many
 from registry.validators import normalize_gtin, normalize_tax_code
@@ -91,6 +91,40 @@ def _field_error(field: str, code: str, message, params=None) -> InvalidInput:
     return InvalidInput(
         message, code=code, params=params, errors={field: [(code, message, params)]}
     )
+
+
+class _Errors:
+    """Every problem of a filing at once, so that a citizen fixes them in one go."""
+
+    def __init__(self):
+        self.items: dict[str, list] = {}
+
+    def add(self, field: str, code: str, message, params=None) -> None:
+        self.items.setdefault(field, []).append((code, message, params))
+
+    def check(self, field: str, normalizer, value: str) -> str:
+        """The normalized value of an optional field, or "" (its error recorded)."""
+        if not (value or "").strip():
+            return ""
+        try:
+            return normalizer(value)
+        except ValidationError as exc:
+            error = exc.error_list[0]
+            self.add(field, error.code, error.message, error.params)
+            return ""
+
+    def collect(self, check, *args):
+        try:
+            return check(*args)
+        except InvalidInput as exc:
+            for field, items in exc.errors.items():
+                self.items.setdefault(field, []).extend(items)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            code, message, params = next(iter(self.items.values()))[0]
+            raise InvalidInput(message, code=code, params=params, errors=self.items)
 
 
 def _check_photos(photos: list[PhotoUpload]) -> None:
@@ -191,47 +225,43 @@ def complaint_submit(
     throttle(
         "complaint-submit", network_key, limit=settings.COMPLAINT_SUBMIT_LIMIT, window_seconds=3600
     )
+    errors = _Errors()
     if kind not in Complaint.Kind.values:
-        raise _field_error("kind", "invalid_kind", _("Hãy chọn loại phản ánh."))
+        errors.add("kind", "invalid_kind", _("Hãy chọn loại phản ánh."))
     description = (description or "").strip()
     if len(description) < 10:
-        raise _field_error(
+        errors.add(
             "description", "description_too_short", _("Hãy mô tả sự việc (ít nhất 10 ký tự).")
         )
-    if len(description) > MAX_DESCRIPTION:
-        raise _field_error(
+    elif len(description) > MAX_DESCRIPTION:
+        errors.add(
             "description",
             "description_too_long",
             _("Nội dung tối đa %(max)d ký tự."),
             {"max": MAX_DESCRIPTION},
         )
     if not (product_name or "").strip():
-        raise _field_error("product_name", "required", _("Hãy ghi tên sản phẩm."))
+        errors.add("product_name", "required", _("Hãy ghi tên sản phẩm."))
     if not (seller_name or "").strip():
-        raise _field_error("seller_name", "required", _("Hãy ghi tên cửa hàng hoặc người bán."))
+        errors.add("seller_name", "required", _("Hãy ghi tên cửa hàng hoặc người bán."))
     if not (seller_address or "").strip() and not (seller_url or "").strip():
-        raise _field_error(
+        errors.add(
             "seller_address",
             "seller_location_required",
             _("Hãy ghi địa chỉ cửa hàng hoặc đường dẫn gian hàng."),
         )
     if purchase_date and (purchase_date > timezone.localdate() or purchase_date.year < 2000):
-        raise _field_error("purchase_date", "purchase_date_invalid", _("Ngày mua không hợp lệ."))
-    try:
-        gtin = normalize_gtin(product_gtin) if (product_gtin or "").strip() else ""
-    except ValidationError as exc:
-        raise _invalid("product_gtin", exc) from exc
-    try:
-        tax_code = normalize_tax_code(seller_tax_code) if (seller_tax_code or "").strip() else ""
-    except ValidationError as exc:
-        raise _invalid("seller_tax_code", exc) from exc
+        errors.add("purchase_date", "purchase_date_invalid", _("Ngày mua không hợp lệ."))
+    gtin = errors.check("product_gtin", normalize_gtin, product_gtin)
+    tax_code = errors.check("seller_tax_code", normalize_tax_code, seller_tax_code)
     identity_fields = None
     if identity:
         from whistleblower.services import identity_clean
 
-        identity_fields = identity_clean(identity)
+        identity_fields = errors.collect(identity_clean, identity)
     photos = list(photos)
-    _check_photos(photos)
+    errors.collect(_check_photos, photos)
+    errors.raise_if_any()
 
     receipt = receipts.new_receipt()
     with _Quarantined(photos) as held, transaction.atomic():
@@ -399,6 +429,19 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
     return complaint
 
 
+HANDLER_ROLES = (Role.COMPLAINT_OFFICER, Role.SUPERVISOR)
+
+
+def handlers_of(*, user, unit):
+    """The staff of a unit who may be given complaints, as `user` may see them."""
+    return (
+        User.objects.visible_to(user)
+        .filter(unit=unit, is_active=True, groups__name__in=HANDLER_ROLES)
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
 @transaction.atomic
 def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
     """Give the complaint to an officer, who gets its object permissions."""
@@ -407,6 +450,12 @@ def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
     require_object_perm(by, "change", complaint)
     if not officer.is_active:
         raise _field_error("officer", "officer_inactive", _("Cán bộ này không còn hoạt động."))
+    if not any(officer.has_role(role) for role in HANDLER_ROLES):
+        raise _field_error(
+            "officer",
+            "officer_not_handler",
+            _("Chỉ giao phản ánh cho cán bộ tiếp nhận hoặc lãnh đạo."),
+        )
     complaint.assigned_to = officer
     complaint.save(update_fields=["assigned_to"])
     for perm in ("view_complaint", "change_complaint"):

@@ -263,18 +263,14 @@ def complaint_detail(request, complaint_id: int):
         except DomainError as exc:
             error = exc
             complaint = _visible(user=request.user, complaint_id=complaint_id)
-    from complaints.services import TRANSITIONS
-
+    allowed = services.TRANSITIONS.get(complaint.status, set())
     context = {
         "complaint": complaint,
+        # In the order of the status flow, without "merged" (merging is its own action).
         "next_statuses": [
-            Complaint.Status(s)
-            for s in TRANSITIONS.get(complaint.status, ())
-            if s != Complaint.Status.MERGED
+            s for s in Complaint.Status if s in allowed and s != Complaint.Status.MERGED
         ],
-        "officers": User.objects.visible_to(request.user).filter(
-            unit=complaint.unit, is_active=True
-        ),
+        "officers": services.handlers_of(user=request.user, unit=complaint.unit),
         "error": error.render() if error else None,
         "error_fields": error.render_errors() if error else {},
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)
@@ -328,6 +324,14 @@ def disclosure_list(request):
     return render(request, "whistleblower/requests.html", {"page": page})
 
 
+def _hours(raw: str) -> int | None:
+    """Empty: the default period; anything but a whole number: 0, which is refused."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() else 0
+
+
 @login_required
 @require_POST
 def disclosure_decide(request, request_id: int):
@@ -338,7 +342,7 @@ def disclosure_decide(request, request_id: int):
             approve=request.POST.get("decision") == "approve",
             reason=request.POST.get("reason", ""),
             custodian_private=session_private_key(request),
-            hours=int(request.POST["hours"]) if request.POST.get("hours", "").isdigit() else None,
+            hours=_hours(request.POST.get("hours", "")),
         )
     except NotFound as exc:
         raise Http404 from exc

@@ -297,6 +297,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 
 # --- Security -------------------------------------------------------------------------
 
+# Server-side sessions: the identity vault keeps half of an unlocked key in the session
+# and half in a cookie (whistleblower/vault.py); signed-cookie sessions would join them.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"

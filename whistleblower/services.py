@@ -159,7 +159,7 @@ def disclosure_decide(
         )
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise _error("decision_reason", "reason_required", _("Hãy ghi lý do quyết định."))
+        raise _error("reason", "reason_required", _("Hãy ghi lý do quyết định."))
     now = timezone.now()
     request.decided_by, request.decided_at, request.decision_reason = by, now, reason
     if not approve:
@@ -173,7 +173,8 @@ def disclosure_decide(
         )
         return request
 
-    hours = hours or settings.DISCLOSURE_HOURS
+    if hours is None:
+        hours = settings.DISCLOSURE_HOURS
     if not 1 <= hours <= settings.DISCLOSURE_MAX_HOURS:
         raise _error(
             "hours",

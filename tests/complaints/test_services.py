@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from complaints import receipts
 from complaints.models import Complaint, ComplaintMessage, ComplaintPhoto
+from complaints.selectors import public_view
 from complaints.services import (
     PhotoUpload,
     ReceiptNotFound,
@@ -18,12 +19,11 @@ from complaints.services import (
     complaint_transition,
     reporter_reply,
 )
-from complaints.selectors import public_view
 from registry.audit import audit_verify
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import AuditEntry, Role
 from registry.network import ForgetClientAddressMiddleware
-from tests.complaints.helpers import PHOTOS, file_complaint, photo_bytes
+from tests.complaints.helpers import PHOTOS, file_complaint
 from tests.factories import UserFactory, unit
 
 FIXTURES = sorted(p.name for p in PHOTOS.glob("*")) if PHOTOS.exists() else []

@@ -60,6 +60,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             passwords = self._users()
             self._operators_and_products()
+            self._vault_keys(passwords)
         width = max(len(u) for u, *_ in DEMO_USERS)
         self.stdout.write("\nDemo users (passwords are new on every run):")
         for username, _name, unit_code, roles in DEMO_USERS:
@@ -82,6 +83,35 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
             passwords[username] = password
         return passwords
+
+    def _vault_keys(self, passwords: dict[str, str]) -> None:
+        """Key pairs locked with the new passwords, so that the demo's custodian and
+        handlers can use the identity vault at once; identities already filed are
+        re-sealed to them from the development recovery key."""
+        from pathlib import Path
+
+        from django.core.management import call_command
+
+        from whistleblower import crypto
+        from whistleblower.models import StaffKey
+        from whistleblower.vault import is_key_holder, recovery_public_key
+
+        recovery_public_key()  # creates the development recovery key pair if missing
+        for username, password in passwords.items():
+            user = User.objects.get(username=username)
+            if not is_key_holder(user):
+                continue
+            pair = crypto.generate_keypair()
+            StaffKey.objects.update_or_create(
+                user=user,
+                defaults={
+                    "public_key": pair.public,
+                    "locked_private_key": crypto.lock_private_key(pair.private, password),
+                    "fingerprint": crypto.fingerprint(pair.public),
+                },
+            )
+        dev_key = Path(settings.VAR_DIR) / "vault-recovery-DEVELOPMENT-ONLY.pem"
+        call_command("vault_rewrap", recovery_key=dev_key, stdout=self.stdout)
 
     def _operators_and_products(self) -> None:
         admin = User.objects.get(username="quantri.hn")
