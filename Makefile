@@ -22,7 +22,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# Debian packages the tests use: Chromium (browser tests), exiftool (photo metadata
+# checks), gettext (catalogs), the PostgreSQL client (pg_dump in the privacy test).
+$(VENV)/.system-packages: | $(BIN)/python
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing) \
+			|| { echo "Could not install$$missing (needs root)"; exit 1; }; \
+	fi
+	touch $@
+
+setup: $(VENV)/.installed $(VENV)/.system-packages
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input
