@@ -4,7 +4,9 @@
 - bob: supervisor in Hà Nội, alice's colleague who sees the whole unit;
 - charlie: inspector in Hồ Chí Minh City (unit 79), who must see nothing of Hà Nội's;
 - nadia: supervisor at the national body (unit TW), who sees every unit;
-- audrey: auditor in Hà Nội.
+- audrey: auditor in Hà Nội;
+- olga: complaint officer in Hà Nội; oscar: complaint officer in Hồ Chí Minh City;
+- cora: identity custodian in Hà Nội.
 """
 
 import pytest
@@ -90,6 +92,21 @@ def nadia(roles):
 @pytest.fixture
 def audrey(roles):
     return UserFactory(username="audrey", unit=unit("01"), roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def olga(roles):
+    return UserFactory(username="olga", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
+
+
+@pytest.fixture
+def oscar(roles):
+    return UserFactory(username="oscar", unit=unit("79"), roles=[Role.COMPLAINT_OFFICER])
+
+
+@pytest.fixture
+def cora(roles):
+    return UserFactory(username="cora", unit=unit("01"), roles=[Role.IDENTITY_CUSTODIAN])
 
 
 @pytest.fixture

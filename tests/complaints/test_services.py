@@ -21,26 +21,15 @@ from complaints.services import (
 )
 from registry.audit import audit_verify
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import AuditEntry, Role
+from registry.models import AuditEntry
 from registry.network import ForgetClientAddressMiddleware
 from tests.complaints.helpers import PHOTOS, file_complaint
-from tests.factories import UserFactory, unit
+from tests.factories import unit
 
 FIXTURES = sorted(p.name for p in PHOTOS.glob("*")) if PHOTOS.exists() else []
 PHOTO_FIXTURES = [
     n for n in FIXTURES if n.lower().endswith((".jpg", ".jpeg", ".png", ".heif", ".heic", ".webp"))
 ]
-
-
-@pytest.fixture
-def olga(roles):
-    return UserFactory(username="olga", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
-
-
-@pytest.fixture
-def oscar(roles):
-    """A complaint officer in Hồ Chí Minh City: must see nothing of Hà Nội's."""
-    return UserFactory(username="oscar", unit=unit("79"), roles=[Role.COMPLAINT_OFFICER])
 
 
 def quarantine_files() -> list:
@@ -274,3 +263,23 @@ def test_the_client_address_and_user_agent_are_forgotten_before_any_view():
     same_network = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
     ForgetClientAddressMiddleware(lambda r: None)(same_network)
     assert same_network.network_key == seen["network_key"]
+
+
+def test_error_reports_mask_identity_and_receipt():
+    from django.views.debug import ExceptionReporter
+
+    request = RequestFactory().post(
+        "/phan-anh/",
+        {
+            "identity_full_name": "Phạm Thị Ẩn Danh",
+            "identity_phone": "0911222333",
+            "receipt": "ABCD-EFGH",
+            "kind": "x",
+        },
+    )
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        text = ExceptionReporter(request, type(exc), exc, exc.__traceback__).get_traceback_text()
+    assert "Phạm Thị Ẩn Danh" not in text and "0911222333" not in text and "ABCD-EFGH" not in text
+    assert "kind" in text

@@ -33,21 +33,6 @@ def login(user) -> Client:
 
 
 @pytest.fixture
-def cora(roles):
-    return UserFactory(username="cora", unit=unit("01"), roles=[Role.IDENTITY_CUSTODIAN])
-
-
-@pytest.fixture
-def olga(roles):
-    return UserFactory(username="olga", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
-
-
-@pytest.fixture
-def oscar(roles):
-    return UserFactory(username="oscar", unit=unit("79"), roles=[Role.COMPLAINT_OFFICER])
-
-
-@pytest.fixture
 def clients(cora, olga):
     return {"cora": login(cora), "olga": login(olga)}
 
