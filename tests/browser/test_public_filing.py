@@ -3,7 +3,6 @@
 The screenshots are kept in test-artifacts/ for people to look at.
 """
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -34,9 +33,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def phone(live_server):
-    # Playwright's sync API runs an event loop; Django must allow ORM calls in the test.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def phone(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop; Django must allow ORM calls in this test
+    # (only here: the variable must never reach another process).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
