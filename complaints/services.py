@@ -77,22 +77,6 @@ def throttle(scope: str, network_key: str, *, limit: int, window_seconds: int) -
 # --- Input checks -----------------------------------------------------------------------------
 
 
-def _invalid(field: str, exc: ValidationError) -> InvalidInput:
-    error = exc.error_list[0]
-    return InvalidInput(
-        error.message,
-        code=error.code,
-        params=error.params,
-        errors={field: [(error.code, error.message, error.params)]},
-    )
-
-
-def _field_error(field: str, code: str, message, params=None) -> InvalidInput:
-    return InvalidInput(
-        message, code=code, params=params, errors={field: [(code, message, params)]}
-    )
-
-
 class _Errors:
     """Every problem of a filing at once, so that a citizen fixes them in one go."""
 
@@ -129,7 +113,7 @@ class _Errors:
 
 def _check_photos(photos: list[PhotoUpload]) -> None:
     if len(photos) > MAX_PHOTOS_PER_SUBMISSION:
-        raise _field_error(
+        raise InvalidInput.field(
             "photos",
             "too_many_photos",
             _("Tối đa %(max)d ảnh mỗi lần gửi."),
@@ -139,7 +123,7 @@ def _check_photos(photos: list[PhotoUpload]) -> None:
         try:
             inspect_upload(photo.data, filename=photo.filename, content_type=photo.content_type)
         except PhotoRejected as exc:
-            raise _field_error("photos", exc.code, exc.message, exc.params) from exc
+            raise InvalidInput.field("photos", exc.code, exc.message, exc.params) from exc
     pending = (
         ComplaintPhoto.objects.filter(
             state__in=[ComplaintPhoto.State.PENDING, ComplaintPhoto.State.PROCESSING]
@@ -332,9 +316,9 @@ def reporter_reply(
     photos = list(photos)
     identity_fields = identity_clean(identity) if identity else None
     if not body and not photos and not identity_fields:
-        raise _field_error("body", "required", _("Hãy viết nội dung hoặc gửi kèm ảnh."))
+        raise InvalidInput.field("body", "required", _("Hãy viết nội dung hoặc gửi kèm ảnh."))
     if len(body) > MAX_DESCRIPTION:
-        raise _field_error(
+        raise InvalidInput.field(
             "body", "body_too_long", _("Nội dung tối đa %(max)d ký tự."), {"max": MAX_DESCRIPTION}
         )
     if complaint.is_closed:
@@ -402,7 +386,7 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
         )
     public_note = (public_note or "").strip()
     if to in NEEDS_NOTE and not public_note:
-        raise _field_error(
+        raise InvalidInput.field(
             "public_note",
             "note_required",
             _("Hãy ghi lý do hoặc kết quả để thông báo cho người phản ánh."),
@@ -449,9 +433,11 @@ def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
 
     require_object_perm(by, "change", complaint)
     if not officer.is_active:
-        raise _field_error("officer", "officer_inactive", _("Cán bộ này không còn hoạt động."))
+        raise InvalidInput.field(
+            "officer", "officer_inactive", _("Cán bộ này không còn hoạt động.")
+        )
     if not any(officer.has_role(role) for role in HANDLER_ROLES):
-        raise _field_error(
+        raise InvalidInput.field(
             "officer",
             "officer_not_handler",
             _("Chỉ giao phản ánh cho cán bộ tiếp nhận hoặc lãnh đạo."),
@@ -474,7 +460,7 @@ def complaint_message_send(
     require_object_perm(by, "change", complaint)
     body = (body or "").strip()
     if not body:
-        raise _field_error("body", "required", _("Hãy viết nội dung."))
+        raise InvalidInput.field("body", "required", _("Hãy viết nội dung."))
     message = ComplaintMessage.objects.create(
         complaint=complaint,
         author_kind=ComplaintMessage.Author.OFFICER,

@@ -60,6 +60,11 @@ class InvalidInput(DomainError):
     code = "invalid_input"
     message = _("Dữ liệu không hợp lệ.")
 
+    @classmethod
+    def field(cls, field: str, code: str, message, params: dict | None = None) -> "InvalidInput":
+        """The error of one field, for forms and API clients alike."""
+        return cls(message, code=code, params=params, errors={field: [(code, message, params)]})
+
 
 class Conflict(DomainError):
     status = 409

@@ -38,30 +38,28 @@ def _aad(complaint_id: int) -> bytes:
     return f"identity:{complaint_id}".encode()
 
 
-def _error(field: str, code: str, message) -> InvalidInput:
-    return InvalidInput(message, code=code, errors={field: [(code, message, None)]})
-
-
 def identity_clean(data: dict) -> dict | None:
     """The identity fields a reporter gave, checked; None if they gave nothing."""
     fields = {key: (data.get(key) or "").strip() for key in IDENTITY_FIELDS}
     if not any(fields.values()):
         return None
     if len(fields["full_name"]) > 150:
-        raise _error(
+        raise InvalidInput.field(
             "identity_full_name", "identity_name_too_long", _("Họ và tên tối đa 150 ký tự.")
         )
     if fields["phone"] and not _PHONE.match(fields["phone"]):
-        raise _error("identity_phone", "identity_phone_invalid", _("Số điện thoại không hợp lệ."))
+        raise InvalidInput.field(
+            "identity_phone", "identity_phone_invalid", _("Số điện thoại không hợp lệ.")
+        )
     if fields["email"]:
         try:
             validate_email(fields["email"])
         except ValidationError as exc:
-            raise _error(
+            raise InvalidInput.field(
                 "identity_email", "identity_email_invalid", _("Địa chỉ thư điện tử không hợp lệ.")
             ) from exc
     if fields["id_number"] and not _ID_NUMBER.match(fields["id_number"]):
-        raise _error(
+        raise InvalidInput.field(
             "identity_id_number",
             "identity_id_invalid",
             _("Số CMND có 9 chữ số, số CCCD có 12 chữ số."),
@@ -115,7 +113,7 @@ def disclosure_request(*, by, complaint, reason: str) -> DisclosureRequest:
     require_object_perm(by, "change", complaint)
     reason = (reason or "").strip()
     if len(reason) < 10:
-        raise _error(
+        raise InvalidInput.field(
             "reason",
             "reason_required",
             _("Hãy nêu rõ lý do cần biết danh tính (ít nhất 10 ký tự)."),
@@ -159,7 +157,7 @@ def disclosure_decide(
         )
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise _error("reason", "reason_required", _("Hãy ghi lý do quyết định."))
+        raise InvalidInput.field("reason", "reason_required", _("Hãy ghi lý do quyết định."))
     now = timezone.now()
     request.decided_by, request.decided_at, request.decision_reason = by, now, reason
     if not approve:
@@ -176,7 +174,7 @@ def disclosure_decide(
     if hours is None:
         hours = settings.DISCLOSURE_HOURS
     if not 1 <= hours <= settings.DISCLOSURE_MAX_HOURS:
-        raise _error(
+        raise InvalidInput.field(
             "hours",
             "hours_invalid",
             _("Thời hạn xem từ 1 đến %(max)d giờ.") % {"max": settings.DISCLOSURE_MAX_HOURS},
