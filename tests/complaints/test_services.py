@@ -103,7 +103,7 @@ def test_filing_is_throttled_per_network(db, settings):
 
 
 def test_a_full_quarantine_refuses_photos_with_503(db, settings):
-    settings.PHOTO_QUARANTINE_MAX_BYTES = 1000
+    settings.PHOTO_QUARANTINE_MAX_BYTES = 10
     from complaints.services import Unavailable
 
     with pytest.raises(Unavailable):
