@@ -70,8 +70,10 @@ if PRODUCTION and not PROOF_SIGNING_KEY:
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)
 RECEIPT_GUESS_LIMIT = env_int("RECEIPT_GUESS_LIMIT", 20)
 PHOTO_QUARANTINE_MAX_BYTES = env_int("PHOTO_QUARANTINE_MAX_BYTES", 2 * 1024**3)
-# A whole filing request (six photos at most): larger bodies are refused with 413.
+# A whole filing request (six photos at most): larger bodies are refused with 413, and
+# any request body beyond MAX_REQUEST_BYTES before it is read.
 COMPLAINT_MAX_REQUEST_BYTES = env_int("COMPLAINT_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 100 * 1024 * 1024)
 
 # The identity vault's offline recovery key (public half, "x25519:..."): every sealed
 # identity's data key is also sealed to it. Its private half is kept off-line.
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: nothing after it sees a client's address or user agent (registry/network.py).
     "registry.network.ForgetClientAddressMiddleware",
+    "registry.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

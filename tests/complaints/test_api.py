@@ -156,3 +156,14 @@ def test_operation_ids_are_stable():
         for op in path.values()
     }
     assert {"submit_report", "get_report_status", "post_reporter_message"} <= ids
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(db, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    response = Client().post(
+        "/api/v1/public/reports", data=b"x" * 2000, content_type="application/octet-stream"
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert response.json()["messages"]["en"] == "The request is too large."
+    assert Complaint.objects.count() == 0
