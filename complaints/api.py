@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Router, UploadedFile
@@ -154,6 +154,7 @@ def post_reporter_message(request, data: Form[ReplyIn], photos: File[list[Upload
         body=data.body,
         photos=read_photos(photos),
         identity=identity_from(data),
+        network_key=request.network_key,
     )
     return Status(201, selectors.public_view(complaint))
 
@@ -269,9 +270,10 @@ def disclosure_decide(request, request_id: int, data: DecisionIn):
 
 
 @staff.get("/complaints/{complaint_id}/identity", response={200: IdentityOut, **ERRORS})
-def complaint_identity(request, complaint_id: int):
+def complaint_identity(request, complaint_id: int, response: HttpResponse):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     fields = vault_services.identity_reveal(
         by=request.auth, complaint=complaint, handler_private=session_private_key(request)
     )
+    response["Cache-Control"] = "no-store"
     return {"given": fields is not None, **(fields or {})}

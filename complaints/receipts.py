@@ -34,6 +34,6 @@ def normalize(text: str) -> str | None:
 
 
 def digest(code: str, *, version: int | None = None) -> str:
-    version = version or settings.RECEIPT_KEY_VERSION
+    version = settings.RECEIPT_KEY_VERSION if version is None else version
     key = settings.RECEIPT_KEYS[version]
     return hmac.new(key.encode(), code.encode(), hashlib.sha256).hexdigest()

@@ -2,7 +2,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry.permissions import get_visible
-from registry.text import fold
 
 
 def complaint_list(
@@ -19,14 +18,13 @@ def complaint_list(
     if mine:
         qs = qs.filter(assigned_to=user)
     if q:
-        folded = fold(q)
         qs = qs.filter(
             Q(tracking_number__iexact=q.strip())
             | Q(product_name__icontains=q)
             | Q(seller_name__icontains=q)
             | Q(product_gtin=q.strip())
             | Q(seller_tax_code__startswith=q.strip())
-            | Q(description__icontains=folded)
+            | Q(description__icontains=q)
         )
     return qs
 

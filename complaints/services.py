@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -20,10 +21,11 @@ from complaints import quarantine, receipts
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from complaints.photos import PhotoRejected, inspect_upload
 from registry.audit import audit_record
+from registry.background import enqueue_on_commit
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
 from registry.models import EconomicOperator, Product, Role, Unit, User
 from registry.permissions import require_object_perm
-from registry.throttle import too_many
+from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
 
 MAX_PHOTOS_PER_SUBMISSION = 6
@@ -75,6 +77,22 @@ def throttle(scope: str, network_key: str, *, limit: int, window_seconds: int) -
 
 
 # --- Input checks -----------------------------------------------------------------------------
+
+
+_WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
+def _web_address(value: str) -> str:
+    """A shop's address on the web: http(s) only, never javascript: or data: (staff click it)."""
+    value = value.strip()
+    try:
+        _WEB_ADDRESS(value)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Đường dẫn gian hàng phải bắt đầu bằng http:// hoặc https://."),
+            code="seller_url_invalid",
+        ) from exc
+    return value
 
 
 class _Errors:
@@ -140,25 +158,38 @@ class _Quarantined:
     (Django has no on-rollback hook)."""
 
     def __init__(self, photos: list[PhotoUpload]):
-        self.items = [(quarantine.put(photo.data), len(photo.data)) for photo in photos]
+        self.items = []
+        self.committed = False
+        try:
+            for photo in photos:
+                self.items.append((quarantine.put(photo.data), len(photo.data)))
+        except BaseException:
+            self._delete()
+            raise
 
     def __enter__(self):
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is not None:
-            for name, _size in self.items:
-                quarantine.delete(name)
+        # Only a rolled-back transaction leaves files without rows; after a commit the
+        # rows own them (and the photo task or the sweep processes them).
+        if exc_type is not None and not self.committed:
+            self._delete()
         return False
+
+    def _delete(self) -> None:
+        for name, _size in self.items:
+            quarantine.delete(name)
 
     def attach(self, complaint: Complaint, message=None) -> None:
         from complaints.tasks import photo_process
 
+        transaction.on_commit(lambda: setattr(self, "committed", True))
         for name, size in self.items:
             photo = ComplaintPhoto.objects.create(
                 complaint=complaint, message=message, quarantine_name=name, quarantine_bytes=size
             )
-            photo_process.delay_on_commit(photo.pk)
+            enqueue_on_commit(photo_process, photo.pk)
 
 
 def _tracking_number() -> str:
@@ -236,6 +267,7 @@ def complaint_submit(
         )
     if purchase_date and (purchase_date > timezone.localdate() or purchase_date.year < 2000):
         errors.add("purchase_date", "purchase_date_invalid", _("Ngày mua không hợp lệ."))
+    seller_url = errors.check("seller_url", _web_address, seller_url)
     gtin = errors.check("product_gtin", normalize_gtin, product_gtin)
     tax_code = errors.check("seller_tax_code", normalize_tax_code, seller_tax_code)
     identity_fields = None
@@ -290,8 +322,12 @@ def complaint_submit(
 
 
 def complaint_by_receipt(*, receipt: str, network_key: str) -> Complaint:
-    """The complaint a receipt opens. Failed guesses are counted per network."""
-    scope = "receipt-guess"
+    """The complaint a receipt opens. Failed guesses are counted per network, and a
+    network over the limit gets 429 for right and wrong codes alike, so that guessing
+    stops rather than learning which guesses hit."""
+    scope, limit, window = "receipt-guess", settings.RECEIPT_GUESS_LIMIT, 900
+    if is_over(scope, network_key, limit=limit):
+        raise TooManyRequests(retry_after=window)
     code = receipts.normalize(receipt)
     complaint = None
     if code is not None:
@@ -301,15 +337,23 @@ def complaint_by_receipt(*, receipt: str, network_key: str) -> Complaint:
             Complaint.objects.filter(receipt_digest__in=digests).select_related("unit").first()
         )
     if complaint is None:
-        throttle(scope, network_key, limit=settings.RECEIPT_GUESS_LIMIT, window_seconds=900)
+        throttle(scope, network_key, limit=limit, window_seconds=window)
         raise ReceiptNotFound()
     return complaint
 
 
 def reporter_reply(
-    *, complaint: Complaint, body: str, photos: list[PhotoUpload] = (), identity: dict | None = None
+    *,
+    complaint: Complaint,
+    body: str,
+    photos: list[PhotoUpload] = (),
+    identity: dict | None = None,
+    network_key: str = "",
 ) -> ComplaintMessage | None:
     """The reporter writes back, adds photos, or gives their identity in confidence."""
+    throttle(
+        "complaint-reply", network_key, limit=settings.COMPLAINT_REPLY_LIMIT, window_seconds=3600
+    )
     from whistleblower.services import identity_clean, identity_seal
 
     body = (body or "").strip()
@@ -429,7 +473,7 @@ def handlers_of(*, user, unit):
 @transaction.atomic
 def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
     """Give the complaint to an officer, who gets its object permissions."""
-    from guardian.shortcuts import assign_perm
+    from guardian.shortcuts import assign_perm, remove_perm
 
     require_object_perm(by, "change", complaint)
     if not officer.is_active:
@@ -442,6 +486,10 @@ def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
             "officer_not_handler",
             _("Chỉ giao phản ánh cho cán bộ tiếp nhận hoặc lãnh đạo."),
         )
+    previous = complaint.assigned_to
+    if previous is not None and previous != officer:
+        for perm in ("view_complaint", "change_complaint"):
+            remove_perm(perm, previous, complaint)
     complaint.assigned_to = officer
     complaint.save(update_fields=["assigned_to"])
     for perm in ("view_complaint", "change_complaint"):

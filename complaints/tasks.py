@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Q
@@ -40,6 +41,13 @@ def photo_process(photo_id: int) -> str:
     try:
         original = quarantine.get(photo.quarantine_name)
         copies = make_clean_copies(original)
+    except (FileNotFoundError, InvalidTag) as exc:
+        # The original is gone or cannot be opened (another QUARANTINE_KEY): retrying
+        # cannot help. Staff see the photo as failed.
+        return _fail(
+            photo,
+            "original_missing" if isinstance(exc, FileNotFoundError) else "original_unreadable",
+        )
     except OSError:
         ComplaintPhoto.objects.filter(pk=photo_id, state=ComplaintPhoto.State.PROCESSING).update(
             state=ComplaintPhoto.State.PENDING
@@ -47,16 +55,7 @@ def photo_process(photo_id: int) -> str:
         raise
     except (PhotoRejected, ValueError, SyntaxError) as exc:
         # Checked at intake, so this is rare: keep nothing of it and say so to staff.
-        logger.warning("Citizen photo %s could not be processed: %s", photo_id, type(exc).__name__)
-        quarantine.delete(photo.quarantine_name)
-        ComplaintPhoto.objects.filter(pk=photo_id).update(
-            state=ComplaintPhoto.State.FAILED,
-            error_code=getattr(exc, "code", "decode_failed"),
-            quarantine_name="",
-            quarantine_bytes=0,
-            processed_at=timezone.now(),
-        )
-        return "failed"
+        return _fail(photo, getattr(exc, "code", "decode_failed"))
     # Saved under neutral names: nothing of the citizen's file name is kept.
     photo.display.save(f"{photo.pk}-display.jpg", ContentFile(copies.display), save=False)
     photo.thumb.save(f"{photo.pk}-thumb.jpg", ContentFile(copies.thumb), save=False)
@@ -72,6 +71,19 @@ def photo_process(photo_id: int) -> str:
     )
     quarantine.delete(photo.quarantine_name)
     return "ready"
+
+
+def _fail(photo: ComplaintPhoto, code: str) -> str:
+    logger.warning("Citizen photo %s could not be processed: %s", photo.pk, code)
+    quarantine.delete(photo.quarantine_name)
+    ComplaintPhoto.objects.filter(pk=photo.pk).update(
+        state=ComplaintPhoto.State.FAILED,
+        error_code=code,
+        quarantine_name="",
+        quarantine_bytes=0,
+        processed_at=timezone.now(),
+    )
+    return "failed"
 
 
 @shared_task

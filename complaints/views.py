@@ -157,6 +157,7 @@ def report_reply(request):
             body=form.cleaned_data["body"],
             photos=_photos(request),
             identity=_identity(form.cleaned_data),
+            network_key=request.network_key,
         )
     except (DomainError, TooLarge) as exc:
         _apply_errors(form, exc)
@@ -177,12 +178,12 @@ def proof_verify(request):
             else form.cleaned_data["proof_text"]
         )
         try:
-            proof = json.loads(text)
+            proof = json.loads(text[: 64 * 1024])
             result = {
                 "valid": proofs.verify_proof(proof),
                 "payload": proof.get("payload") if isinstance(proof, dict) else None,
             }
-        except ValueError:
+        except (ValueError, RecursionError):
             result = {"valid": False, "payload": None}
     return render(
         request,
@@ -329,7 +330,10 @@ def _hours(raw: str) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    return int(raw) if raw.isdigit() else 0
+    try:
+        return int(raw) if raw.isdecimal() else 0
+    except ValueError:
+        return 0
 
 
 @login_required

@@ -69,6 +69,7 @@ if PRODUCTION and not PROOF_SIGNING_KEY:
 # Citizens' intake limits (per network per hour / per 15 minutes; total bytes waiting).
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)
 RECEIPT_GUESS_LIMIT = env_int("RECEIPT_GUESS_LIMIT", 20)
+COMPLAINT_REPLY_LIMIT = env_int("COMPLAINT_REPLY_LIMIT", 30)
 PHOTO_QUARANTINE_MAX_BYTES = env_int("PHOTO_QUARANTINE_MAX_BYTES", 2 * 1024**3)
 # A whole filing request (six photos at most): larger bodies are refused with 413, and
 # any request body beyond MAX_REQUEST_BYTES before it is read.
@@ -119,6 +120,7 @@ MIDDLEWARE = [
     # First: nothing after it sees a client's address or user agent (registry/network.py).
     "registry.network.ForgetClientAddressMiddleware",
     "registry.limits.RequestSizeLimitMiddleware",
+    "registry.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

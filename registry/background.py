@@ -11,10 +11,31 @@
 4. A beat sweep re-enqueues rows left pending (e.g. the broker was down at commit).
 """
 
+import logging
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Send `task(*args)` to the broker once the transaction commits.
+
+    A broker that is down must not turn a committed change into an error for the
+    user: the failure is logged and the row stays pending for the beat sweep.
+    """
+
+    def send():
+        try:
+            task.delay(*args)
+        except Exception:
+            logger.exception("Could not enqueue %s%s; the sweep will retry it", task.name, args)
+            raise
+
+    transaction.on_commit(send, robust=True)
 
 
 def claim(

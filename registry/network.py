@@ -3,17 +3,19 @@ not in error reports.
 
 `ForgetClientAddressMiddleware` runs first. It turns the client address into
 `request.network_key`, an HMAC of the network prefix (/24 for IPv4, /48 for IPv6)
-under a key that changes every day, then removes the address, forwarded-for headers
-and the user agent from the request. Throttles count per network_key in the cache,
-so a flood from one network is stopped, while nothing kept can be turned back into an
-address once the day's key is gone.
+under a random key that changes every day and lives only in the cache, then removes
+the address, forwarded-for headers and the user agent from the request. Throttles
+count per network_key in the cache, so a flood from one network is stopped, while
+nothing kept can be turned back into an address once the day's key is gone.
 """
 
 import hashlib
 import hmac
 import ipaddress
+import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 FORGOTTEN_META = (
@@ -43,12 +45,18 @@ def network_prefix(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+def _day_key() -> bytes:
+    """A random key for today, kept only in the cache for two days: once it is gone,
+    nothing (not even SECRET_KEY) turns earlier network keys back into prefixes."""
+    name = f"network-day-key:{timezone.localdate():%Y-%m-%d}"
+    cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
+    value = cache.get(name)
+    # A cache that lost it between add and get: a fresh key for this request only.
+    return bytes.fromhex(value) if value else secrets.token_bytes(32)
+
+
 def network_key(address: str) -> str:
-    day = timezone.now().strftime("%Y-%m-%d")
-    day_key = hmac.new(
-        settings.SECRET_KEY.encode(), f"network-day:{day}".encode(), hashlib.sha256
-    ).digest()
-    return hmac.new(day_key, network_prefix(address).encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_day_key(), network_prefix(address).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class ForgetClientAddressMiddleware:

@@ -1,5 +1,9 @@
 """Error reports (Django's debug page and error e-mails) never carry a reporter's
-identity, a receipt code, a password or a token, whichever view failed."""
+identity, a receipt code, a password, a token or a vault key, whichever code failed.
+
+Local variables of every frame and every cookie are masked, not only the ones someone
+remembered to mark as sensitive: in this product any frame may hold an identity.
+"""
 
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -19,3 +23,11 @@ class PrivacyExceptionReporterFilter(SafeExceptionReporterFilter):
             if key.startswith("identity_") or any(word in key for word in SECRET_FIELDS):
                 cleaned[key] = self.cleansed_substitute
         return cleaned
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+    def get_safe_cookies(self, request):
+        if request is None:
+            return {}
+        return {name: self.cleansed_substitute for name in request.COOKIES}

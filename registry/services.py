@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
+from registry.background import enqueue_on_commit
 from registry.errors import Conflict, InvalidInput, NotFound, invalid_from_django
 from registry.models import (
     ApiToken,
@@ -244,7 +245,7 @@ def notification_send(
             # Another process created the same key between our check and insert.
             return Notification.objects.get(dedup_key=dedup_key)
         if notification.email_state == Notification.State.PENDING:
-            notification_deliver.delay_on_commit(notification.pk)
+            enqueue_on_commit(notification_deliver, notification.pk)
     return notification
 
 

@@ -26,5 +26,10 @@ def too_many(scope: str, subject: str, *, limit: int, window_seconds: int) -> bo
         return False
 
 
+def is_over(scope: str, subject: str, *, limit: int) -> bool:
+    """True once `limit` attempts were counted, without counting this one."""
+    return (cache.get(_key(scope, subject)) or 0) >= limit
+
+
 def reset(scope: str, subject: str) -> None:
     cache.delete(_key(scope, subject))

@@ -46,6 +46,7 @@ class World:
     receipt: str = ""
     photo: object = None
     pending_request: object = None
+    other_complaint: object = None
     tokens: dict = field(default_factory=dict)
 
 
@@ -78,6 +79,7 @@ def world(alice, charlie, audrey, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the photo task runs
         filed = file_complaint(photos=1)
     w.complaint, w.receipt = filed.complaint, filed.receipt
+    w.other_complaint = file_complaint().complaint  # one nobody asked about yet
     w.photo = ComplaintPhoto.objects.get(complaint=w.complaint)
     DisclosureRequest.objects.create(
         complaint=w.complaint,
@@ -389,7 +391,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/complaints/{complaint_id}/disclosure-requests",
-        lambda w: f"/api/v1/complaints/{w.complaint.pk}/disclosure-requests",
+        lambda w: f"/api/v1/complaints/{w.other_complaint.pk}/disclosure-requests",
         ok_user="olga",
         ok=201,
         anon=401,

@@ -11,14 +11,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from registry.models import Role, User
+from registry.models import Role, Unit, User
 from registry.permissions import require_object_perm, require_perm
 from whistleblower import crypto
 from whistleblower.models import DisclosureRequest, SealedIdentity, StaffKey, WrappedKey
@@ -27,6 +27,11 @@ from whistleblower.vault import recovery_public_key
 IDENTITY_FIELDS = ("full_name", "phone", "email", "id_number")
 _PHONE = re.compile(r"^\+?[0-9 .-]{8,20}$")
 _ID_NUMBER = re.compile(r"^[0-9]{9}$|^[0-9]{12}$")
+
+
+class KeyMismatch(Conflict):
+    code = "vault_key_mismatch"
+    message = _("Khóa của bạn không mở được thông tin này (khóa đã được thay): cần cấp lại quyền.")
 
 
 class VaultLocked(PermissionDenied):
@@ -67,12 +72,14 @@ def identity_clean(data: dict) -> dict | None:
     return fields
 
 
-def _recipients() -> list[tuple[str, User | None, bytes]]:
-    """Who an identity's data key is sealed to: every active custodian with a key, and
-    the offline recovery key."""
-    keys = StaffKey.objects.filter(
-        user__is_active=True, user__groups__name=Role.IDENTITY_CUSTODIAN
-    ).select_related("user")
+def _recipients(complaint) -> list[tuple[str, User | None, bytes]]:
+    """Who an identity's data key is sealed to: the active custodians of the complaint's
+    unit and of the national body, and the offline recovery key."""
+    keys = (
+        StaffKey.objects.filter(user__is_active=True, user__groups__name=Role.IDENTITY_CUSTODIAN)
+        .filter(models.Q(user__unit=complaint.unit) | models.Q(user__unit__kind=Unit.Kind.NATIONAL))
+        .select_related("user")
+    )
     recipients = [(WrappedKey.Recipient.CUSTODIAN, key.user, bytes(key.public_key)) for key in keys]
     recipients.append((WrappedKey.Recipient.RECOVERY, None, recovery_public_key()))
     return recipients
@@ -102,7 +109,7 @@ def identity_seal(*, complaint, fields: dict) -> None:
         complaint=complaint,
         ciphertext=crypto.encrypt_record(plaintext, data_key, aad=_aad(complaint.pk)),
     )
-    for kind, user, public in _recipients():
+    for kind, user, public in _recipients(complaint):
         _wrap(identity, data_key, kind, user, public)
 
 
@@ -117,6 +124,19 @@ def disclosure_request(*, by, complaint, reason: str) -> DisclosureRequest:
             "reason",
             "reason_required",
             _("Hãy nêu rõ lý do cần biết danh tính (ít nhất 10 ký tự)."),
+        )
+    now = timezone.now()
+    if (
+        DisclosureRequest.objects.filter(complaint=complaint, requested_by=by)
+        .filter(
+            models.Q(status=DisclosureRequest.Status.PENDING)
+            | models.Q(status=DisclosureRequest.Status.APPROVED, expires_at__gt=now)
+        )
+        .exists()
+    ):
+        raise Conflict(
+            _("Bạn đã có một đề nghị đang chờ hoặc còn hiệu lực cho phản ánh này."),
+            code="request_open",
         )
     request = DisclosureRequest.objects.create(complaint=complaint, requested_by=by, reason=reason)
     audit_record(
@@ -193,15 +213,26 @@ def disclosure_decide(
     if identity is not None:
         if custodian_private is None:
             raise VaultLocked()
+        own_key = StaffKey.objects.filter(user=by).first()
         own = WrappedKey.objects.filter(
-            identity=identity, recipient=by, recipient_kind=WrappedKey.Recipient.CUSTODIAN
+            identity=identity,
+            recipient=by,
+            recipient_kind=WrappedKey.Recipient.CUSTODIAN,
+            recipient_fingerprint=own_key.fingerprint if own_key else "",
         ).first()
         if own is None:
             raise Conflict(
                 _("Khóa của bạn chưa mở được thông tin này (cần cấp lại từ khóa khôi phục)."),
                 code="no_custodian_wrap",
             )
-        data_key = crypto.unseal(bytes(own.sealed_key), custodian_private)
+        try:
+            data_key = crypto.unseal(bytes(own.sealed_key), custodian_private)
+        except crypto.VaultCryptoError as exc:
+            raise KeyMismatch() from exc
+        # A former grant's key (expired, not yet swept) gives way to this one.
+        WrappedKey.objects.filter(
+            identity=identity, recipient=handler, recipient_kind=WrappedKey.Recipient.HANDLER
+        ).delete()
         _wrap(
             identity,
             data_key,
@@ -246,15 +277,20 @@ def identity_reveal(*, by, complaint, handler_private: bytes | None) -> dict | N
             raise NotFound()
         if handler_private is None:
             raise VaultLocked()
+        own_key = StaffKey.objects.filter(user=by).first()
         wrap = WrappedKey.objects.filter(
             identity=identity,
             recipient=by,
             recipient_kind=WrappedKey.Recipient.HANDLER,
+            recipient_fingerprint=own_key.fingerprint if own_key else "",
             expires_at__gt=now,
         ).first()
         if wrap is None:
             raise NotFound()
-        data_key = crypto.unseal(bytes(wrap.sealed_key), handler_private)
+        try:
+            data_key = crypto.unseal(bytes(wrap.sealed_key), handler_private)
+        except crypto.VaultCryptoError as exc:
+            raise KeyMismatch() from exc
         fields = json.loads(
             crypto.decrypt_record(bytes(identity.ciphertext), data_key, aad=_aad(complaint.pk))
         )

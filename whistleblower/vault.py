@@ -13,7 +13,7 @@ from django.db import transaction
 from registry.audit import audit_record
 from registry.models import Role
 from whistleblower import crypto
-from whistleblower.models import StaffKey
+from whistleblower.models import StaffKey, WrappedKey
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ def on_login(request, user, password: str, response) -> None:
                 target=user,
                 changes={"reason": "password_reset"},
             )
+            # Wraps sealed to the lost key can never be opened again.
+            WrappedKey.objects.filter(recipient=user).delete()
             key.delete()
             key = None
     if key is None:

@@ -2,6 +2,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -21,10 +22,10 @@ from complaints.services import (
 )
 from registry.audit import audit_verify
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import AuditEntry
+from registry.models import AuditEntry, Role
 from registry.network import ForgetClientAddressMiddleware
 from tests.complaints.helpers import PHOTOS, file_complaint
-from tests.factories import unit
+from tests.factories import UserFactory, unit
 
 FIXTURES = sorted(p.name for p in PHOTOS.glob("*")) if PHOTOS.exists() else []
 PHOTO_FIXTURES = [
@@ -190,6 +191,8 @@ def test_receipt_guessing_is_throttled_per_network(db, settings):
             complaint_by_receipt(receipt="0000-0000-0000-0000-0000", network_key="guesser")
     with pytest.raises(TooManyRequests):
         complaint_by_receipt(receipt="0000-0000-0000-0000-0001", network_key="guesser")
+    with pytest.raises(TooManyRequests):  # a blocked network learns nothing, even from a hit
+        complaint_by_receipt(receipt=filed.receipt, network_key="guesser")
     assert complaint_by_receipt(receipt=filed.receipt, network_key="reporter") == filed.complaint
 
 
@@ -268,6 +271,7 @@ def test_the_client_address_and_user_agent_are_forgotten_before_any_view():
 def test_error_reports_mask_identity_and_receipt():
     from django.views.debug import ExceptionReporter
 
+    identity = {"full_name": "Lê Bí Danh"}  # a local variable of the failing frame
     request = RequestFactory().post(
         "/phan-anh/",
         {
@@ -282,4 +286,73 @@ def test_error_reports_mask_identity_and_receipt():
     except RuntimeError as exc:
         text = ExceptionReporter(request, type(exc), exc, exc.__traceback__).get_traceback_text()
     assert "Phạm Thị Ẩn Danh" not in text and "0911222333" not in text and "ABCD-EFGH" not in text
+    assert identity and "Lê Bí Danh" not in text
     assert "kind" in text
+
+
+def test_a_broker_that_is_down_does_not_fail_the_filing(db, django_capture_on_commit_callbacks):
+    """The citizen still gets a receipt; the photo waits, and the sweep sends it later."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from complaints.tasks import photo_process, photos_sweep
+
+    with (
+        mock.patch.object(photo_process, "delay", side_effect=OperationalError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        filed = file_complaint(photos=1)
+    assert filed.receipt
+    photo = filed.complaint.photos.get()
+    assert photo.state == ComplaintPhoto.State.PENDING
+    assert len(quarantine_files()) == 1  # the original waits, encrypted
+    ComplaintPhoto.objects.filter(pk=photo.pk).update(
+        created_at=photo.created_at - timedelta(minutes=5)
+    )
+    assert photos_sweep() == 1
+    photo.refresh_from_db()
+    assert photo.state == ComplaintPhoto.State.READY
+    assert quarantine_files() == []
+
+
+def test_a_missing_original_fails_the_photo_instead_of_retrying_for_ever(db):
+    from complaints import quarantine
+    from complaints.tasks import photo_process
+
+    photo = file_complaint(photos=1).complaint.photos.get()  # on_commit not run: pending
+    quarantine.delete(photo.quarantine_name)
+    assert photo_process.run(photo.pk) == "failed"
+    photo.refresh_from_db()
+    assert (photo.state, photo.error_code, photo.quarantine_bytes) == (
+        "failed",
+        "original_missing",
+        0,
+    )
+
+
+def test_reassigning_takes_the_rights_of_the_previous_officer(db, nadia, roles):
+    from django.contrib.auth.models import Group
+
+    from complaints.services import complaint_assign
+
+    nadia.groups.add(Group.objects.get(name=Role.SUPERVISOR))
+    outsider = UserFactory(username="hcm-officer", unit=unit("79"), roles=[Role.COMPLAINT_OFFICER])
+    local = UserFactory(username="hn-officer", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
+    complaint = file_complaint().complaint
+    complaint_assign(by=nadia, complaint=complaint, officer=outsider)
+    assert Complaint.objects.visible_to(outsider).filter(pk=complaint.pk).exists()
+    complaint_assign(by=nadia, complaint=complaint, officer=local)
+    assert not Complaint.objects.visible_to(outsider).filter(pk=complaint.pk).exists()
+
+
+def test_only_web_addresses_are_accepted_for_a_shop(db):
+    with pytest.raises(InvalidInput) as info:
+        file_complaint(seller_url="javascript:alert(document.cookie)", seller_address="")
+    assert "seller_url" in info.value.errors
+    assert Complaint.objects.count() == 0
+
+
+def test_pages_carry_a_content_security_policy(client, db):
+    policy = client.get("/phan-anh/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "object-src 'none'" in policy

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,8 +18,10 @@ class Command(BaseCommand):
         if private_key_file.exists():
             raise CommandError(f"{private_key_file} exists; refusing to overwrite a recovery key.")
         public_text, private_pem = crypto.recovery_keypair_pem()
-        private_key_file.write_text(private_pem)
-        private_key_file.chmod(0o600)
+        # Created readable by its owner only, from the first byte.
+        fd = os.open(private_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(private_pem)
         self.stdout.write(f"VAULT_RECOVERY_PUBLIC_KEY={public_text}")
         self.stdout.write(f"Fingerprint: {crypto.fingerprint(crypto.decode_public(public_text))}")
         self.stdout.write(f"Private key written to {private_key_file}: move it off-line now.")

@@ -28,10 +28,10 @@ class Command(BaseCommand):
         custodians = list(
             StaffKey.objects.filter(
                 user__is_active=True, user__groups__name=Role.IDENTITY_CUSTODIAN
-            ).select_related("user")
+            ).select_related("user", "user__unit")
         )
         added = 0
-        for identity in SealedIdentity.objects.iterator():
+        for identity in SealedIdentity.objects.select_related("complaint").iterator():
             recovery = identity.wrapped_keys.filter(
                 recipient_kind=WrappedKey.Recipient.RECOVERY, recipient_fingerprint=fingerprint
             ).first()
@@ -43,6 +43,12 @@ class Command(BaseCommand):
             data_key = crypto.unseal(bytes(recovery.sealed_key), private)
             with transaction.atomic():
                 for key in custodians:
+                    # The same rule as at filing: the complaint's unit and the national body.
+                    unit = key.user.unit
+                    if unit is None or (
+                        unit.pk != identity.complaint.unit_id and not unit.is_national
+                    ):
+                        continue
                     exists = identity.wrapped_keys.filter(
                         recipient=key.user, recipient_fingerprint=key.fingerprint
                     ).exists()
