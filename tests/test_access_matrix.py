@@ -12,7 +12,7 @@ without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectatio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -47,11 +47,16 @@ class World:
     photo: object = None
     pending_request: object = None
     other_complaint: object = None
+    bob: object = None
+    draft_plan: object = None
+    submitted_plan: object = None
+    planned_inspection: object = None
+    inspection: object = None
     tokens: dict = field(default_factory=dict)
 
 
 @pytest.fixture
-def world(alice, charlie, audrey, django_capture_on_commit_callbacks):
+def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     from django.db import transaction
 
     admin = UserFactory(username="quantri", unit=unit("01"), roles=[Role.ADMIN], is_staff=True)
@@ -92,8 +97,28 @@ def world(alice, charlie, audrey, django_capture_on_commit_callbacks):
     w.pending_request = DisclosureRequest.objects.create(
         complaint=w.complaint, requested_by=w.olga, reason="Đề nghị thứ hai để quyết định"
     )
+    # Inspections: bob supervises Hà Nội; alice leads its teams.
+    from inspections import services as inspection_services
+    from tests.inspections.helpers import decided_inspection
+
+    w.bob = bob
+    period = {
+        "period_start": date(2027, 1, 1),
+        "period_end": date(2027, 12, 31),
+        "scopes": ["label"],
+    }
+    w.draft_plan = inspection_services.plan_create(by=alice, title="KH nháp", **period)
+    w.submitted_plan = inspection_services.plan_submit(
+        by=alice, plan=inspection_services.plan_create(by=alice, title="KH trình", **period)
+    )
+    w.planned_inspection = inspection_services.inspection_create(
+        by=bob, operator=w.operator, legal_ground="warning", scopes=["label"]
+    )
+    inspection_services.inspection_set_team(by=bob, inspection=w.planned_inspection, lead=alice)
+    w.inspection = decided_inspection(supervisor=bob, lead=alice)
     w.tokens = {
         "alice": alice_token,
+        "bob": api_token_create(user=bob, name="Tablet")[1],
         "charlie": api_token_create(user=charlie, name="Tablet")[1],
         "audrey": api_token_create(user=audrey, name="Tablet")[1],
         "olga": api_token_create(user=w.olga, name="Tablet")[1],
@@ -412,6 +437,83 @@ ROWS = [
         ok_user="cora",
         anon=401,
         body=lambda w: {"approve": False, "reason": "Chưa đủ căn cứ"},
+    ),
+    Row("GET", "/api/v1/plans", _static("/api/v1/plans"), other=200, anon=401),
+    Row(
+        "POST",
+        "/api/v1/plans",
+        _static("/api/v1/plans"),
+        ok=201,
+        other=None,
+        anon=401,
+        body=lambda w: {
+            "title": "KH 2028",
+            "period_start": "2028-01-01",
+            "period_end": "2028-12-31",
+            "scopes": ["metrology"],
+        },
+    ),
+    Row("GET", "/api/v1/plans/{plan_id}", lambda w: f"/api/v1/plans/{w.draft_plan.pk}", anon=401),
+    Row(
+        "POST",
+        "/api/v1/plans/{plan_id}/submit",
+        lambda w: f"/api/v1/plans/{w.draft_plan.pk}/submit",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/plans/{plan_id}/decision",
+        lambda w: f"/api/v1/plans/{w.submitted_plan.pk}/decision",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"approve": True},
+    ),
+    Row(
+        "GET", "/api/v1/inspections/mine", _static("/api/v1/inspections/mine"), other=200, anon=401
+    ),
+    Row("GET", "/api/v1/inspections", _static("/api/v1/inspections"), other=200, anon=401),
+    Row(
+        "POST",
+        "/api/v1/inspections",
+        _static("/api/v1/inspections"),
+        ok_user="bob",
+        ok=201,
+        other=None,
+        anon=401,
+        body=lambda w: {
+            "operator_id": w.operator.pk,
+            "legal_ground": "warning",
+            "scopes": ["label"],
+        },
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/team",
+        lambda w: f"/api/v1/inspections/{w.planned_inspection.pk}/team",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"lead_id": w.alice.pk},
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/decision",
+        lambda w: f"/api/v1/inspections/{w.planned_inspection.pk}/decision",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"decision_number": "99/QĐ-KT", "decision_date": "2026-11-24"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/transition",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/transition",
+        anon=401,
+        body=lambda w: {"to": "on_site"},
     ),
     Row(
         "GET",

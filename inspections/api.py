@@ -1,0 +1,139 @@
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Router
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from api.pagination import PagePagination
+from api.schemas import ERRORS
+from complaints.models import Complaint
+from inspections import selectors, services
+from inspections.models import Inspection, InspectionPlan
+from inspections.schemas import (
+    DecisionIn,
+    InspectionIn,
+    InspectionOut,
+    InspectionTransitionIn,
+    PlanDecisionIn,
+    PlanIn,
+    PlanOut,
+    TeamIn,
+)
+from registry.models import EconomicOperator, ProductCategory, User
+
+router = Router(tags=["inspections"])
+
+
+@router.get("/plans", response={200: list[PlanOut], **ERRORS})
+@paginate(PagePagination)
+def plan_list(request, status: InspectionPlan.Status | None = None):
+    return selectors.plan_list(user=request.auth, status=status)
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS})
+def plan_create(request, data: PlanIn):
+    user = request.auth
+    plan = services.plan_create(
+        by=user,
+        title=data.title,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        scopes=data.scopes,
+        operators=EconomicOperator.objects.visible_to(user).filter(pk__in=data.operator_ids),
+        categories=ProductCategory.objects.visible_to(user).filter(pk__in=data.category_ids),
+        note=data.note,
+    )
+    return Status(201, plan)
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def plan_detail(request, plan_id: int):
+    return selectors.plan_get(user=request.auth, plan_id=plan_id)
+
+
+@router.post("/plans/{plan_id}/submit", response={200: PlanOut, **ERRORS})
+def plan_submit(request, plan_id: int):
+    return services.plan_submit(
+        by=request.auth, plan=selectors.plan_get(user=request.auth, plan_id=plan_id)
+    )
+
+
+@router.post("/plans/{plan_id}/decision", response={200: PlanOut, **ERRORS})
+def plan_decide(request, plan_id: int, data: PlanDecisionIn):
+    plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
+    return services.plan_decide(by=request.auth, plan=plan, approve=data.approve, note=data.note)
+
+
+@router.get(
+    "/inspections/mine",
+    response={200: list[InspectionOut], **ERRORS},
+    operation_id="list_my_inspections",
+)
+@paginate(PagePagination)
+def list_my_inspections(request, day: date | None = None):
+    """The inspections the caller is on (their tablet's list); `day` for one date."""
+    return selectors.my_inspections(user=request.auth, day=day)
+
+
+@router.get("/inspections", response={200: list[InspectionOut], **ERRORS})
+@paginate(PagePagination)
+def inspection_list(request, status: Inspection.Status | None = None):
+    return selectors.inspection_list(user=request.auth, status=status)
+
+
+@router.post("/inspections", response={201: InspectionOut, **ERRORS})
+def inspection_create(request, data: InspectionIn):
+    user = request.auth
+    inspection = services.inspection_create(
+        by=user,
+        operator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=data.operator_id),
+        legal_ground=data.legal_ground,
+        scopes=data.scopes,
+        plan=selectors.plan_get(user=user, plan_id=data.plan_id) if data.plan_id else None,
+        complaints=Complaint.objects.visible_to(user).filter(pk__in=data.complaint_ids),
+        place=data.place,
+        scheduled_date=data.scheduled_date,
+        legal_ground_note=data.legal_ground_note,
+    )
+    return Status(201, selectors.inspection_get(user=user, inspection_id=inspection.pk))
+
+
+@router.get("/inspections/{inspection_id}", response={200: InspectionOut, **ERRORS})
+def inspection_detail(request, inspection_id: int):
+    return selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/team", response={200: InspectionOut, **ERRORS})
+def inspection_team(request, inspection_id: int, data: TeamIn):
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    staff = User.objects.visible_to(user)
+    services.inspection_set_team(
+        by=user,
+        inspection=inspection,
+        lead=get_object_or_404(staff, pk=data.lead_id),
+        members=list(staff.filter(pk__in=data.member_ids)),
+    )
+    return selectors.inspection_get(user=user, inspection_id=inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/decision", response={200: InspectionOut, **ERRORS})
+def inspection_decide(request, inspection_id: int, data: DecisionIn):
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    services.inspection_decide(
+        by=user,
+        inspection=inspection,
+        decision_number=data.decision_number,
+        decision_date=data.decision_date,
+    )
+    return selectors.inspection_get(user=user, inspection_id=inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/transition", response={200: InspectionOut, **ERRORS})
+def inspection_transition(request, inspection_id: int, data: InspectionTransitionIn):
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    services.inspection_transition(by=user, inspection=inspection, to=data.to, note=data.note)
+    return selectors.inspection_get(user=user, inspection_id=inspection_id)

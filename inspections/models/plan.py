@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import EconomicOperator, ProductCategory, ScopedQuerySet, Unit
+
+
+class InspectionPlan(models.Model):
+    """Kế hoạch kiểm tra: a unit's plan for a period; draft → submitted → approved
+    (or returned to the drafter with a reason)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SUBMITTED = "submitted", _("Đã trình")
+        APPROVED = "approved", _("Đã phê duyệt")
+        RETURNED = "returned", _("Trả lại để sửa")
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("tên kế hoạch"), max_length=300)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    scopes = models.JSONField(_("phạm vi kiểm tra"), default=list)
+    target_operators = models.ManyToManyField(
+        EconomicOperator, verbose_name=_("đối tượng kiểm tra"), blank=True, related_name="+"
+    )
+    target_categories = models.ManyToManyField(
+        ProductCategory, verbose_name=_("nhóm sản phẩm"), blank=True, related_name="+"
+    )
+    note = models.TextField(_("nội dung"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến phê duyệt"), blank=True)
+
+    scope_unit_field = "unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        verbose_name = _("kế hoạch kiểm tra")
+        verbose_name_plural = _("kế hoạch kiểm tra")
+        permissions = [("approve_inspectionplan", "Phê duyệt kế hoạch kiểm tra")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="plan_period_in_order",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,102 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from inspections.models import Inspection, InspectionPlan, Scope
+
+
+class PlanIn(Schema):
+    title: str = Field(..., max_length=300)
+    period_start: date
+    period_end: date
+    scopes: list[Scope]
+    operator_ids: list[int] = []
+    category_ids: list[int] = []
+    note: str = Field("", max_length=5000)
+
+
+class PlanOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    period_start: date
+    period_end: date
+    scopes: list[str]
+    status: InspectionPlan.Status
+    created_by_id: int
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    decision_note: str
+
+
+class PlanDecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class MemberOut(Schema):
+    user_id: int
+    username: str
+    full_name: str
+    role: str
+
+    @staticmethod
+    def resolve_username(obj):
+        return obj.user.username
+
+    @staticmethod
+    def resolve_full_name(obj):
+        return obj.user.full_name
+
+
+class OperatorBrief(Schema):
+    id: int
+    name: str
+    tax_code: str | None
+    address: str
+
+
+class InspectionIn(Schema):
+    operator_id: int
+    legal_ground: Inspection.LegalGround
+    scopes: list[Scope]
+    plan_id: int | None = None
+    complaint_ids: list[int] = []
+    place: str = Field("", max_length=400)
+    scheduled_date: date | None = None
+    legal_ground_note: str = Field("", max_length=500)
+
+
+class InspectionOut(Schema):
+    id: int
+    unit_id: int
+    plan_id: int | None
+    kind: str
+    legal_ground: str
+    scopes: list[str]
+    operator: OperatorBrief
+    place: str
+    scheduled_date: date | None
+    decision_number: str
+    decision_date: date | None
+    status: Inspection.Status
+    team: list[MemberOut]
+
+    @staticmethod
+    def resolve_team(obj):
+        return list(obj.team.all())
+
+
+class TeamIn(Schema):
+    lead_id: int
+    member_ids: list[int] = []
+
+
+class DecisionIn(Schema):
+    decision_number: str = Field(..., max_length=50)
+    decision_date: date
+
+
+class InspectionTransitionIn(Schema):
+    to: Inspection.Status
+    note: str = Field("", max_length=2000)

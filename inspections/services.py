@@ -1,0 +1,330 @@
+"""Writes on plans and inspections. Every change is checked, audited and atomic."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from inspections.models import Inspection, InspectionEvent, InspectionMember, InspectionPlan, Scope
+from registry.audit import audit_record
+from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from registry.models import Role
+from registry.permissions import require_object_perm, require_perm
+
+TEAM_PERMS = ("view_inspection", "change_inspection")
+
+
+def _check_scopes(scopes) -> list[str]:
+    scopes = sorted(set(scopes or []))
+    if not scopes or any(s not in Scope.values for s in scopes):
+        raise InvalidInput.field("scopes", "invalid_scopes", _("Hãy chọn phạm vi kiểm tra hợp lệ."))
+    return scopes
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    by,
+    title: str,
+    period_start: date,
+    period_end: date,
+    scopes,
+    operators=(),
+    categories=(),
+    note: str = "",
+) -> InspectionPlan:
+    require_perm(by, "inspections.add_inspectionplan")
+    if by.unit_id is None:
+        raise PermissionDenied()
+    if not (title or "").strip():
+        raise InvalidInput.field("title", "required", _("Hãy đặt tên kế hoạch."))
+    if period_start > period_end:
+        raise InvalidInput.field(
+            "period_end", "period_order", _("Ngày kết thúc phải sau ngày bắt đầu.")
+        )
+    plan = InspectionPlan.objects.create(
+        unit=by.unit,
+        title=title.strip()[:300],
+        period_start=period_start,
+        period_end=period_end,
+        scopes=_check_scopes(scopes),
+        note=note,
+        created_by=by,
+    )
+    plan.target_operators.set(operators)
+    plan.target_categories.set(categories)
+    audit_record(
+        actor=by,
+        action="plan.create",
+        target=plan,
+        changes={"title": plan.title, "scopes": plan.scopes},
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, by, plan: InspectionPlan) -> InspectionPlan:
+    require_object_perm(by, "change", plan)
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED):
+        raise _plan_transition(plan.status, InspectionPlan.Status.SUBMITTED)
+    plan.status, plan.submitted_at = InspectionPlan.Status.SUBMITTED, timezone.now()
+    plan.save(update_fields=["status", "submitted_at"])
+    audit_record(actor=by, action="plan.submit", target=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> InspectionPlan:
+    """A supervisor approves a submitted plan, or returns it with a reason."""
+    require_perm(by, "inspections.approve_inspectionplan")
+    require_object_perm(by, "view", plan)
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    target = InspectionPlan.Status.APPROVED if approve else InspectionPlan.Status.RETURNED
+    if plan.status != InspectionPlan.Status.SUBMITTED:
+        raise _plan_transition(plan.status, target)
+    note = (note or "").strip()
+    if not approve and not note:
+        raise InvalidInput.field("note", "note_required", _("Hãy ghi lý do trả lại kế hoạch."))
+    plan.status, plan.decided_by, plan.decided_at, plan.decision_note = (
+        target,
+        by,
+        timezone.now(),
+        note,
+    )
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=by,
+        action=f"plan.{'approve' if approve else 'return'}",
+        target=plan,
+        changes={"note": note},
+    )
+    return plan
+
+
+def _plan_transition(source, target) -> InvalidTransition:
+    return InvalidTransition(
+        params={
+            "source": InspectionPlan.Status(source).label,
+            "target": InspectionPlan.Status(target).label,
+        }
+    )
+
+
+# --- Inspections --------------------------------------------------------------------------------
+
+# The status flow of DESIGN.md: planned → decided → on site → sampled → awaiting lab →
+# concluded → closed; an inspection without samples is concluded from on site.
+TRANSITIONS = {
+    Inspection.Status.DECIDED: {Inspection.Status.ON_SITE},
+    Inspection.Status.ON_SITE: {Inspection.Status.SAMPLED, Inspection.Status.CONCLUDED},
+    Inspection.Status.SAMPLED: {Inspection.Status.AWAITING_LAB, Inspection.Status.CONCLUDED},
+    Inspection.Status.AWAITING_LAB: {Inspection.Status.CONCLUDED},
+    Inspection.Status.CONCLUDED: {Inspection.Status.CLOSED},
+}
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    by,
+    operator,
+    legal_ground: str,
+    scopes,
+    plan: InspectionPlan | None = None,
+    complaints=(),
+    place: str = "",
+    scheduled_date: date | None = None,
+    legal_ground_note: str = "",
+) -> Inspection:
+    """An inspection of the supervisor's unit, before its decision is issued."""
+    require_perm(by, "inspections.add_inspection")
+    if by.unit_id is None:
+        raise PermissionDenied()
+    if legal_ground not in Inspection.LegalGround.values:
+        raise InvalidInput.field(
+            "legal_ground", "invalid_legal_ground", _("Hãy chọn căn cứ kiểm tra.")
+        )
+    scopes = _check_scopes(scopes)
+    complaints = list(complaints)
+    if legal_ground == Inspection.LegalGround.ANNUAL_PLAN:
+        if (
+            plan is None
+            or plan.status != InspectionPlan.Status.APPROVED
+            or plan.unit_id != by.unit_id
+        ):
+            raise InvalidInput.field(
+                "plan_id",
+                "plan_required",
+                _("Kiểm tra theo kế hoạch cần một kế hoạch đã phê duyệt của đơn vị."),
+            )
+        if not set(scopes) <= set(plan.scopes):
+            raise InvalidInput.field(
+                "scopes", "scope_outside_plan", _("Phạm vi kiểm tra vượt ngoài kế hoạch.")
+            )
+    if legal_ground == Inspection.LegalGround.COMPLAINT and not complaints:
+        raise InvalidInput.field(
+            "complaint_ids",
+            "complaints_required",
+            _("Kiểm tra theo phản ánh cần ít nhất một phản ánh."),
+        )
+    inspection = Inspection.objects.create(
+        unit=by.unit,
+        plan=plan,
+        kind=Inspection.Kind.PLANNED
+        if legal_ground == Inspection.LegalGround.ANNUAL_PLAN
+        else Inspection.Kind.AD_HOC,
+        legal_ground=legal_ground,
+        legal_ground_note=legal_ground_note[:500],
+        scopes=scopes,
+        operator=operator,
+        place=place[:400],
+        scheduled_date=scheduled_date,
+        created_by=by,
+    )
+    inspection.complaints.set(complaints)
+    InspectionEvent.objects.create(inspection=inspection, status_to=inspection.status, actor=by)
+    audit_record(
+        actor=by,
+        action="inspection.create",
+        target=inspection,
+        changes={
+            "operator": operator.pk,
+            "legal_ground": legal_ground,
+            "complaints": [c.pk for c in complaints],
+        },
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_set_team(*, by, inspection: Inspection, lead, members=()) -> Inspection:
+    """Set the team: members get object permissions on this inspection, and people
+    taken off the team lose them."""
+    require_perm(by, "inspections.decide_inspection")
+    require_object_perm(by, "change", inspection)
+    if inspection.status in (Inspection.Status.CONCLUDED, Inspection.Status.CLOSED):
+        raise Conflict(_("Cuộc kiểm tra đã kết luận, không đổi đoàn."), code="inspection_concluded")
+    if not (lead.is_active and lead.has_role(Role.TEAM_LEAD)):
+        raise InvalidInput.field(
+            "lead_id", "lead_not_team_lead", _("Trưởng đoàn phải là cán bộ có vai trò trưởng đoàn.")
+        )
+    members = {m for m in members if m.pk != lead.pk}
+    for member in members:
+        if not (
+            member.is_active
+            and (member.has_role(Role.INSPECTOR) or member.has_role(Role.TEAM_LEAD))
+        ):
+            raise InvalidInput.field(
+                "member_ids", "member_not_inspector", _("Thành viên đoàn phải là kiểm tra viên.")
+            )
+    wanted = {
+        lead.pk: InspectionMember.Role.LEAD,
+        **{m.pk: InspectionMember.Role.MEMBER for m in members},
+    }
+    current = {m.user_id: m for m in inspection.team.select_related("user")}
+    for user_id, membership in current.items():
+        if user_id not in wanted:
+            for perm in TEAM_PERMS:
+                remove_perm(perm, membership.user, inspection)
+            membership.delete()
+    inspection.team.filter(role=InspectionMember.Role.LEAD).exclude(user_id=lead.pk).update(
+        role=InspectionMember.Role.MEMBER
+    )
+    for user in [lead, *members]:
+        InspectionMember.objects.update_or_create(
+            inspection=inspection, user=user, defaults={"role": wanted[user.pk]}
+        )
+        for perm in TEAM_PERMS:
+            assign_perm(perm, user, inspection)
+    audit_record(
+        actor=by,
+        action="inspection.team",
+        target=inspection,
+        changes={"lead": lead.username, "members": sorted(m.username for m in members)},
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_decide(
+    *, by, inspection: Inspection, decision_number: str, decision_date: date
+) -> Inspection:
+    """Issue the inspection decision: planned → decided."""
+    require_perm(by, "inspections.decide_inspection")
+    require_object_perm(by, "change", inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if inspection.status != Inspection.Status.PLANNED:
+        raise _transition(inspection.status, Inspection.Status.DECIDED)
+    number = (decision_number or "").strip()
+    if not number:
+        raise InvalidInput.field("decision_number", "required", _("Hãy ghi số quyết định."))
+    if (
+        Inspection.objects.filter(unit=inspection.unit, decision_number=number)
+        .exclude(pk=inspection.pk)
+        .exists()
+    ):
+        raise Conflict(
+            _("Số quyết định %(number)s đã được dùng."),
+            code="decision_number_taken",
+            params={"number": number},
+        )
+    if not inspection.team.filter(role=InspectionMember.Role.LEAD).exists():
+        raise Conflict(
+            _("Hãy cử trưởng đoàn trước khi ban hành quyết định."), code="team_lead_required"
+        )
+    inspection.decision_number, inspection.decision_date = number, decision_date
+    inspection.decided_by, inspection.status = by, Inspection.Status.DECIDED
+    inspection.save(update_fields=["decision_number", "decision_date", "decided_by", "status"])
+    InspectionEvent.objects.create(
+        inspection=inspection,
+        status_from=Inspection.Status.PLANNED,
+        status_to=inspection.status,
+        actor=by,
+    )
+    audit_record(
+        actor=by, action="inspection.decide", target=inspection, changes={"number": number}
+    )
+    return inspection
+
+
+@transaction.atomic
+def inspection_transition(*, by, inspection: Inspection, to: str, note: str = "") -> Inspection:
+    """Move an inspection along its flow. Team members move it on site; concluding
+    needs the team lead (or a supervisor); closing needs a supervisor."""
+    require_object_perm(by, "change", inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    source = inspection.status
+    if to not in TRANSITIONS.get(source, set()):
+        raise _transition(source, to)
+    is_supervisor = by.has_perm("inspections.decide_inspection")
+    if to == Inspection.Status.CONCLUDED and not (
+        is_supervisor or inspection.team.filter(user=by, role=InspectionMember.Role.LEAD).exists()
+    ):
+        raise PermissionDenied(_("Chỉ trưởng đoàn kết luận cuộc kiểm tra."), code="lead_only")
+    if to == Inspection.Status.CLOSED and not is_supervisor:
+        raise PermissionDenied(_("Chỉ lãnh đạo đóng cuộc kiểm tra."), code="supervisor_only")
+    inspection.status = to
+    inspection.save(update_fields=["status"])
+    InspectionEvent.objects.create(
+        inspection=inspection, status_from=source, status_to=to, note=note, actor=by
+    )
+    audit_record(
+        actor=by,
+        action="inspection.transition",
+        target=inspection,
+        changes={"from": source, "to": to},
+    )
+    return inspection
+
+
+def _transition(source, target) -> InvalidTransition:
+    labels = dict(Inspection.Status.choices)
+    return InvalidTransition(
+        params={"source": labels.get(source, source), "target": labels.get(target, target)}
+    )
