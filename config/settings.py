@@ -274,6 +274,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "complaints.tasks.photos_sweep",
         "schedule": 120.0,
     },
+    "evidence-photos-sweep": {
+        "task": "inspections.tasks.evidence_sweep",
+        "schedule": 120.0,
+    },
     "disclosures-expire": {
         "task": "whistleblower.tasks.disclosures_expire",
         "schedule": 300.0,

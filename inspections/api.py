@@ -1,7 +1,7 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -9,9 +9,13 @@ from api.pagination import PagePagination
 from api.schemas import ERRORS
 from complaints.models import Complaint
 from inspections import selectors, services
-from inspections.models import Inspection, InspectionPlan
+from inspections.models import ChecklistItem, Inspection, InspectionPlan
 from inspections.schemas import (
+    ChecklistOut,
     DecisionIn,
+    EvidenceOut,
+    FindingIn,
+    FindingOut,
     InspectionIn,
     InspectionOut,
     InspectionTransitionIn,
@@ -137,3 +141,82 @@ def inspection_transition(request, inspection_id: int, data: InspectionTransitio
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
     services.inspection_transition(by=user, inspection=inspection, to=data.to, note=data.note)
     return selectors.inspection_get(user=user, inspection_id=inspection_id)
+
+
+# --- Checklists, findings, evidence -------------------------------------------------------------
+
+
+@router.get("/checklists", response={200: list[ChecklistOut], **ERRORS})
+def checklist_list(request, scope: str | None = None):
+    """The active checklist of each scope, with its items (the tablet caches them)."""
+    return list(selectors.checklist_list(user=request.auth, scope=scope))
+
+
+@router.get("/inspections/{inspection_id}/findings", response={200: list[FindingOut], **ERRORS})
+@paginate(PagePagination)
+def finding_list(request, inspection_id: int):
+    return selectors.finding_list(user=request.auth, inspection_id=inspection_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/findings",
+    response={200: FindingOut, 201: FindingOut, **ERRORS},
+    operation_id="create_finding",
+)
+def create_finding(request, inspection_id: int, data: FindingIn):
+    """Idempotent by `client_uuid`: 201 the first time, 200 with the same finding after."""
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    item = ChecklistItem.objects.select_related("template").filter(pk=data.item_id).first()
+    finding, created = services.finding_create(
+        by=user,
+        inspection=inspection,
+        client_uuid=data.client_uuid,
+        item=item,
+        result=data.result,
+        note=data.note,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        gps_accuracy_m=data.gps_accuracy_m,
+        captured_at=data.captured_at,
+    )
+    return Status(201 if created else 200, selectors.finding_get(user=user, finding_id=finding.pk))
+
+
+@router.post(
+    "/findings/{finding_id}/photos",
+    response={200: EvidenceOut, 201: EvidenceOut, **ERRORS},
+    operation_id="upload_finding_photo",
+)
+def upload_finding_photo(request, finding_id: int, photo: File[UploadedFile]):
+    """Evidence photo of a finding: 201 when stored, 200 when these bytes are already there."""
+    finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
+    stored, created = services.evidence_upload(
+        by=request.auth, finding=finding, data=photo.read(), filename=photo.name
+    )
+    return Status(201 if created else 200, stored)
+
+
+@router.get("/findings/{finding_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})
+def evidence_file(request, finding_id: int, photo_id: int, variant: str):
+    """The original (as an attachment, byte for byte) or a display copy or thumbnail."""
+    from django.http import FileResponse
+
+    from registry.errors import NotFound
+
+    photo = selectors.evidence_get(user=request.auth, finding_id=finding_id, photo_id=photo_id)
+    if variant == "original":
+        response = FileResponse(
+            photo.original.open("rb"),
+            as_attachment=True,
+            filename=f"{photo.sha256}{photo.extension}",
+        )
+    elif variant in ("display", "thumb") and photo.state == photo.State.READY:
+        field = photo.display if variant == "display" else photo.thumb
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    else:
+        raise NotFound()
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

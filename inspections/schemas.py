@@ -1,4 +1,6 @@
 from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -100,3 +102,73 @@ class DecisionIn(Schema):
 class InspectionTransitionIn(Schema):
     to: Inspection.Status
     note: str = Field("", max_length=2000)
+
+
+class ChecklistItemOut(Schema):
+    id: int
+    code: str
+    text: str
+    guidance: str
+    order: int
+
+
+class ChecklistOut(Schema):
+    id: int
+    scope: str
+    version: int
+    title: str
+    legal_basis: str
+    items: list[ChecklistItemOut]
+
+    @staticmethod
+    def resolve_items(obj):
+        return list(obj.items.all())
+
+
+class FindingIn(Schema):
+    client_uuid: UUID
+    item_id: int
+    result: str
+    note: str = Field("", max_length=5000)
+    latitude: Decimal | None = Field(None, ge=-90, le=90)
+    longitude: Decimal | None = Field(None, ge=-180, le=180)
+    gps_accuracy_m: Decimal | None = Field(None, ge=0, le=100000)
+    captured_at: datetime | None = None
+
+
+class EvidenceOut(Schema):
+    id: int
+    finding_id: int
+    sha256: str
+    byte_size: int
+    image_format: str
+    metadata: dict
+    state: str
+    width: int | None
+    height: int | None
+    uploaded_at: datetime
+
+
+class FindingOut(Schema):
+    id: int
+    client_uuid: UUID
+    inspection_id: int
+    item_id: int
+    template_version: int
+    result: str
+    note: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    gps_accuracy_m: Decimal | None
+    captured_at: datetime | None
+    created_at: datetime
+    author_id: int
+    photos: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_template_version(obj):
+        return obj.item.template.version
+
+    @staticmethod
+    def resolve_photos(obj):
+        return list(obj.photos.all())

@@ -53,3 +53,49 @@ def inspection_get(*, user, inspection_id: int) -> Inspection:
         user,
         pk=inspection_id,
     )
+
+
+def checklist_list(*, user, scope: str | None = None):
+    from inspections.models import ChecklistItem, ChecklistTemplate
+
+    qs = (
+        ChecklistTemplate.objects.visible_to(user)
+        .filter(is_active=True)
+        .prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("order", "pk")))
+    )
+    return qs.filter(scope=scope) if scope else qs
+
+
+def finding_list(*, user, inspection_id: int):
+    inspection = inspection_get(user=user, inspection_id=inspection_id)
+    return inspection.findings.select_related("item", "item__template", "author").prefetch_related(
+        "photos"
+    )
+
+
+def finding_get(*, user, finding_id: int):
+    """A finding, reached only through an inspection the user may see (else NotFound)."""
+    from inspections.models import Finding
+    from registry.errors import NotFound
+
+    finding = (
+        Finding.objects.select_related("inspection", "item", "item__template")
+        .filter(pk=finding_id)
+        .first()
+    )
+    if (
+        finding is None
+        or not Inspection.objects.visible_to(user).filter(pk=finding.inspection_id).exists()
+    ):
+        raise NotFound()
+    return finding
+
+
+def evidence_get(*, user, finding_id: int, photo_id: int):
+    from registry.errors import NotFound
+
+    finding = finding_get(user=user, finding_id=finding_id)
+    photo = finding.photos.filter(pk=photo_id).first()
+    if photo is None:
+        raise NotFound()
+    return photo

@@ -10,6 +10,7 @@ without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectatio
 """
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -52,6 +53,9 @@ class World:
     submitted_plan: object = None
     planned_inspection: object = None
     inspection: object = None
+    label_item: object = None
+    finding: object = None
+    evidence: object = None
     tokens: dict = field(default_factory=dict)
 
 
@@ -116,6 +120,20 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     )
     inspection_services.inspection_set_team(by=bob, inspection=w.planned_inspection, lead=alice)
     w.inspection = decided_inspection(supervisor=bob, lead=alice)
+    from inspections.models import ChecklistItem
+    from tests.complaints.helpers import photo_bytes
+
+    w.label_item = ChecklistItem.objects.get(template__scope="label", code="dates")
+    w.finding, _ = inspection_services.finding_create(
+        by=alice,
+        inspection=w.inspection,
+        client_uuid=uuid.uuid4(),
+        item=w.label_item,
+        result="conforming",
+    )
+    w.evidence, _ = inspection_services.evidence_upload(
+        by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
+    )
     w.tokens = {
         "alice": alice_token,
         "bob": api_token_create(user=bob, name="Tablet")[1],
@@ -514,6 +532,40 @@ ROWS = [
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/transition",
         anon=401,
         body=lambda w: {"to": "on_site"},
+    ),
+    Row("GET", "/api/v1/checklists", _static("/api/v1/checklists"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}/findings",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/findings",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/findings",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/findings",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "client_uuid": "7f1c2a9e-3b4d-4e5f-8a6b-1c2d3e4f5a6b",
+            "item_id": w.label_item.pk,
+            "result": "conforming",
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/findings/{finding_id}/photos",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/photos",
+        ok=201,
+        anon=401,
+        multipart=True,
+        body=lambda w: {"photo": photo_file()},
+    ),
+    Row(
+        "GET",
+        "/api/v1/findings/{finding_id}/photos/{photo_id}/{variant}",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/photos/{w.evidence.pk}/original",
+        anon=401,
     ),
     Row(
         "GET",

@@ -1,3 +1,4 @@
+from inspections.models.findings import ChecklistItem, ChecklistTemplate, EvidencePhoto, Finding
 from inspections.models.inspection import (
     Inspection,
     InspectionEvent,
@@ -9,6 +10,10 @@ from inspections.models.inspection import (
 from inspections.models.plan import InspectionPlan
 
 __all__ = [
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "EvidencePhoto",
+    "Finding",
     "Inspection",
     "InspectionEvent",
     "InspectionGroupObjectPermission",

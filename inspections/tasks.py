@@ -1,0 +1,60 @@
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from django.utils import timezone
+
+from inspections.models import EvidencePhoto
+from registry.background import claim
+
+STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=600, max_retries=6)
+def evidence_process(photo_id: int) -> str:
+    """Display copy and thumbnail of an evidence photo, upright; the original stays as it is."""
+    from inspections.evidence import PhotoRejected, make_clean_copies
+
+    if not claim(
+        EvidencePhoto.objects,
+        photo_id,
+        state_field="state",
+        claimed_at_field="claimed_at",
+        pending=EvidencePhoto.State.PENDING,
+        running=EvidencePhoto.State.PROCESSING,
+        stale_after=STALE_AFTER,
+    ):
+        return "skipped"
+    photo = EvidencePhoto.objects.get(pk=photo_id)
+    try:
+        with photo.original.open("rb") as handle:
+            copies = make_clean_copies(handle.read())
+    except (PhotoRejected, ValueError, SyntaxError, FileNotFoundError):
+        EvidencePhoto.objects.filter(pk=photo_id).update(state=EvidencePhoto.State.FAILED)
+        return "failed"
+    photo.display.save(f"{photo.sha256}-display.jpg", ContentFile(copies.display), save=False)
+    photo.thumb.save(f"{photo.sha256}-thumb.jpg", ContentFile(copies.thumb), save=False)
+    EvidencePhoto.objects.filter(pk=photo_id).update(
+        display=photo.display.name,
+        thumb=photo.thumb.name,
+        width=copies.width,
+        height=copies.height,
+        state=EvidencePhoto.State.READY,
+    )
+    return "ready"
+
+
+@shared_task
+def evidence_sweep() -> int:
+    now = timezone.now()
+    ids = list(
+        EvidencePhoto.objects.filter(
+            Q(state=EvidencePhoto.State.PENDING, uploaded_at__lt=now - timedelta(minutes=2))
+            | Q(state=EvidencePhoto.State.PROCESSING, claimed_at__lt=now - STALE_AFTER)
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        evidence_process.delay(pk)
+    return len(ids)
