@@ -19,9 +19,13 @@ from inspections.schemas import (
     InspectionIn,
     InspectionOut,
     InspectionTransitionIn,
+    LabResultIn,
     PlanDecisionIn,
     PlanIn,
     PlanOut,
+    SampleIn,
+    SampleOut,
+    SampleSendIn,
     TeamIn,
 )
 from registry.models import EconomicOperator, ProductCategory, User
@@ -220,3 +224,69 @@ def evidence_file(request, finding_id: int, photo_id: int, variant: str):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Samples ----------------------------------------------------------------------------------
+
+
+@router.get("/inspections/{inspection_id}/samples", response={200: list[SampleOut], **ERRORS})
+@paginate(PagePagination)
+def sample_list(request, inspection_id: int):
+    return selectors.sample_list(user=request.auth, inspection_id=inspection_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/samples",
+    response={200: SampleOut, 201: SampleOut, **ERRORS},
+    operation_id="create_sample",
+)
+def create_sample(request, inspection_id: int, data: SampleIn):
+    """Idempotent by `client_uuid`: 201 the first time, 200 with the same sample after."""
+    from registry.models import Product
+
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    sample, created = services.sample_create(
+        by=user,
+        inspection=inspection,
+        client_uuid=data.client_uuid,
+        product_name=data.product_name,
+        batch=data.batch,
+        quantity_per_unit=data.quantity_per_unit,
+        test_unit_seal=data.test_unit_seal,
+        retained_unit_seal=data.retained_unit_seal,
+        sampling_record_number=data.sampling_record_number,
+        sampled_at=data.sampled_at,
+        product=get_object_or_404(Product.objects.visible_to(user), pk=data.product_id)
+        if data.product_id
+        else None,
+    )
+    return Status(201 if created else 200, selectors.sample_get(user=user, sample_id=sample.pk))
+
+
+@router.post("/samples/{sample_id}/sent", response={200: SampleOut, **ERRORS})
+def sample_send(request, sample_id: int, data: SampleSendIn):
+    sample = selectors.sample_get(user=request.auth, sample_id=sample_id)
+    return services.sample_send(
+        by=request.auth, sample=sample, lab_name=data.lab_name, sent_on=data.sent_on
+    )
+
+
+@router.post(
+    "/samples/{sample_id}/lab-result",
+    response={200: SampleOut, **ERRORS},
+    operation_id="record_lab_result",
+)
+def record_lab_result(request, sample_id: int, data: LabResultIn):
+    """The test report per criterion against the QCVN limit; pass/fail is computed."""
+    user = request.auth
+    sample = selectors.sample_get(user=user, sample_id=sample_id)
+    services.lab_result_record(
+        by=user,
+        sample=sample,
+        test_report_number=data.test_report_number,
+        result_on=data.result_on,
+        received_on=data.received_on,
+        criteria=[c.dict() for c in data.criteria],
+    )
+    return selectors.sample_get(user=user, sample_id=sample_id)

@@ -172,3 +172,66 @@ class FindingOut(Schema):
     @staticmethod
     def resolve_photos(obj):
         return list(obj.photos.all())
+
+
+class SampleIn(Schema):
+    client_uuid: UUID
+    product_name: str = Field(..., max_length=300)
+    batch: str = Field("", max_length=100)
+    quantity_per_unit: str = Field("", max_length=100)
+    test_unit_seal: str = Field(..., max_length=50)
+    retained_unit_seal: str = Field(..., max_length=50)
+    sampling_record_number: str = Field(..., max_length=50)
+    sampled_at: datetime
+    product_id: int | None = None
+
+
+class SampleSendIn(Schema):
+    lab_name: str = Field(..., max_length=300)
+    sent_on: date
+
+
+class CriterionIn(Schema):
+    criterion: str = Field(..., max_length=200)
+    unit: str = Field("", max_length=30)
+    limit_min: Decimal | None = None
+    limit_max: Decimal | None = None
+    reference: str = Field("", max_length=100)
+    method: str = Field("", max_length=200)
+    measured: Decimal
+
+
+class LabResultIn(Schema):
+    test_report_number: str = Field(..., max_length=50)
+    result_on: date
+    received_on: date | None = None
+    criteria: list[CriterionIn]
+
+
+class CriterionOut(CriterionIn):
+    passed: bool
+
+
+class SampleOut(Schema):
+    id: int
+    client_uuid: UUID
+    inspection_id: int
+    product_name: str
+    batch: str
+    test_unit_seal: str
+    retained_unit_seal: str
+    sampling_record_number: str
+    sampled_at: datetime
+    lab_name: str
+    sent_on: date | None
+    received_on: date | None
+    test_report_number: str
+    result_on: date | None
+    conforming: bool | None
+    retain_until: date | None
+    status: str
+    results: list[CriterionOut]
+
+    @staticmethod
+    def resolve_results(obj):
+        return list(obj.results.all())

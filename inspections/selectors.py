@@ -99,3 +99,22 @@ def evidence_get(*, user, finding_id: int, photo_id: int):
     if photo is None:
         raise NotFound()
     return photo
+
+
+def sample_list(*, user, inspection_id: int):
+    inspection = inspection_get(user=user, inspection_id=inspection_id)
+    return inspection.samples.prefetch_related("results")
+
+
+def sample_get(*, user, sample_id: int):
+    """A sample, reached only through an inspection the user may see (else NotFound)."""
+    from inspections.models import Sample
+    from registry.errors import NotFound
+
+    sample = Sample.objects.select_related("inspection").filter(pk=sample_id).first()
+    if (
+        sample is None
+        or not Inspection.objects.visible_to(user).filter(pk=sample.inspection_id).exists()
+    ):
+        raise NotFound()
+    return sample

@@ -56,6 +56,8 @@ class World:
     label_item: object = None
     finding: object = None
     evidence: object = None
+    sample: object = None
+    tested_sample: object = None
     tokens: dict = field(default_factory=dict)
 
 
@@ -130,6 +132,27 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         client_uuid=uuid.uuid4(),
         item=w.label_item,
         result="conforming",
+    )
+    sample_fields = {
+        "product_name": "Mẫu",
+        "sampling_record_number": "1/BB",
+        "sampled_at": timezone.now(),
+    }
+    w.sample, _ = inspection_services.sample_create(
+        by=alice,
+        inspection=w.inspection,
+        client_uuid=uuid.uuid4(),
+        test_unit_seal="A1",
+        retained_unit_seal="B1",
+        **sample_fields,
+    )
+    w.tested_sample, _ = inspection_services.sample_create(
+        by=alice,
+        inspection=w.inspection,
+        client_uuid=uuid.uuid4(),
+        test_unit_seal="A2",
+        retained_unit_seal="B2",
+        **sample_fields,
     )
     w.evidence, _ = inspection_services.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
@@ -566,6 +589,45 @@ ROWS = [
         "/api/v1/findings/{finding_id}/photos/{photo_id}/{variant}",
         lambda w: f"/api/v1/findings/{w.finding.pk}/photos/{w.evidence.pk}/original",
         anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}/samples",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/samples",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/samples",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/samples",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "client_uuid": "0b5f7c1d-2e3a-4b5c-9d6e-7f8091a2b3c4",
+            "product_name": "Mẫu ma trận",
+            "test_unit_seal": "M1",
+            "retained_unit_seal": "M2",
+            "sampling_record_number": "9/BB",
+            "sampled_at": "2026-11-20T10:00:00+07:00",
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/samples/{sample_id}/sent",
+        lambda w: f"/api/v1/samples/{w.sample.pk}/sent",
+        anon=401,
+        body=lambda w: {"lab_name": "Quatest 1", "sent_on": "2026-11-21"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/samples/{sample_id}/lab-result",
+        lambda w: f"/api/v1/samples/{w.tested_sample.pk}/lab-result",
+        anon=401,
+        body=lambda w: {
+            "test_report_number": "KQ-1",
+            "result_on": "2026-11-21",
+            "criteria": [{"criterion": "Chỉ tiêu", "limit_max": "10", "measured": "5"}],
+        },
     ),
     Row(
         "GET",

@@ -8,6 +8,7 @@ from inspections.models.inspection import (
     Scope,
 )
 from inspections.models.plan import InspectionPlan
+from inspections.models.samples import Sample, SampleResult
 
 __all__ = [
     "ChecklistItem",
@@ -20,5 +21,7 @@ __all__ = [
     "InspectionMember",
     "InspectionPlan",
     "InspectionUserObjectPermission",
+    "Sample",
+    "SampleResult",
     "Scope",
 ]
