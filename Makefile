@@ -22,14 +22,19 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages the tests use: Chromium (browser tests), exiftool (photo metadata
-# checks), gettext (catalogs), the PostgreSQL client (pg_dump in the privacy test).
+# Debian packages the product and tests use: Chromium (browser tests), exiftool (photo
+# metadata checks), gettext (catalogs), the PostgreSQL client (pg_dump in the privacy
+# test), Pango and DejaVu fonts with Vietnamese glyphs (PDF minutes), poppler-utils
+# (pdftotext in the PDF tests).
 $(VENV)/.system-packages: | $(BIN)/python
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v exiftool >/dev/null || missing="$$missing libimage-exiftool-perl"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing) \

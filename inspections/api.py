@@ -11,6 +11,7 @@ from complaints.models import Complaint
 from inspections import selectors, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan
 from inspections.schemas import (
+    AmendIn,
     ChecklistOut,
     DecisionIn,
     EvidenceOut,
@@ -20,6 +21,8 @@ from inspections.schemas import (
     InspectionOut,
     InspectionTransitionIn,
     LabResultIn,
+    MinutesOut,
+    MinutesSignIn,
     PlanDecisionIn,
     PlanIn,
     PlanOut,
@@ -290,3 +293,59 @@ def record_lab_result(request, sample_id: int, data: LabResultIn):
         criteria=[c.dict() for c in data.criteria],
     )
     return selectors.sample_get(user=user, sample_id=sample_id)
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+@router.post("/inspections/{inspection_id}/minutes", response={200: MinutesOut, **ERRORS})
+def minutes_draft(request, inspection_id: int):
+    """Make or remake the draft minutes from the current findings and samples."""
+    from inspections import minutes as minutes_services
+
+    inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+    return minutes_services.minutes_draft(by=request.auth, inspection=inspection)
+
+
+@router.post("/minutes/{minutes_id}/sign", response={200: MinutesOut, **ERRORS})
+def minutes_sign(request, minutes_id: int, data: MinutesSignIn):
+    from inspections import minutes as minutes_services
+
+    minutes = selectors.minutes_get(user=request.auth, minutes_id=minutes_id)
+    return minutes_services.minutes_sign(
+        by=request.auth,
+        minutes=minutes,
+        team_signers=list(User.objects.filter(pk__in=data.team_signer_ids)),
+        representative_name=data.representative_name,
+        representative_position=data.representative_position,
+        representative_refused=data.representative_refused,
+        witness_name=data.witness_name,
+        witness_address=data.witness_address,
+    )
+
+
+@router.post(
+    "/inspections/{inspection_id}/minutes/amendments", response={201: MinutesOut, **ERRORS}
+)
+def minutes_amend(request, inspection_id: int, data: AmendIn):
+    from inspections import minutes as minutes_services
+
+    inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+    return Status(
+        201,
+        minutes_services.minutes_amend(by=request.auth, inspection=inspection, reason=data.reason),
+    )
+
+
+@router.get("/minutes/{minutes_id}/pdf", response={200: None, **ERRORS})
+def minutes_pdf(request, minutes_id: int):
+    from django.http import FileResponse
+
+    minutes = selectors.minutes_get(user=request.auth, minutes_id=minutes_id)
+    name = f"bien-ban-kiem-tra-{minutes.inspection_id}-{minutes.number}.pdf"
+    response = FileResponse(
+        minutes.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

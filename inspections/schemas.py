@@ -235,3 +235,30 @@ class SampleOut(Schema):
     @staticmethod
     def resolve_results(obj):
         return list(obj.results.all())
+
+
+class MinutesOut(Schema):
+    id: int
+    inspection_id: int
+    number: int
+    status: str
+    amendment_reason: str
+    pdf_sha256: str
+    signed_at: datetime | None
+    representative_name: str
+    representative_refused: bool
+    witness_name: str
+    content: dict
+
+
+class MinutesSignIn(Schema):
+    team_signer_ids: list[int]
+    representative_name: str = Field("", max_length=150)
+    representative_position: str = Field("", max_length=150)
+    representative_refused: bool = False
+    witness_name: str = Field("", max_length=150)
+    witness_address: str = Field("", max_length=300)
+
+
+class AmendIn(Schema):
+    reason: str = Field(..., max_length=2000)

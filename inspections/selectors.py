@@ -118,3 +118,16 @@ def sample_get(*, user, sample_id: int):
     ):
         raise NotFound()
     return sample
+
+
+def minutes_get(*, user, minutes_id: int):
+    from inspections.models import Minutes
+    from registry.errors import NotFound
+
+    minutes = Minutes.objects.select_related("inspection").filter(pk=minutes_id).first()
+    if (
+        minutes is None
+        or not Inspection.objects.visible_to(user).filter(pk=minutes.inspection_id).exists()
+    ):
+        raise NotFound()
+    return minutes

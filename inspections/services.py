@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from inspections import evidence
+from inspections.minutes import require_open_minutes
 from inspections.models import (
     ChecklistItem,
     EvidencePhoto,
@@ -377,6 +378,7 @@ def finding_create(
             raise Conflict(_("Mã định danh này đã dùng cho một kết quả khác."), code="uuid_taken")
         return existing, False
     require_object_perm(by, "change", inspection)
+    require_open_minutes(inspection)
     if inspection.status not in OPEN_FOR_FINDINGS:
         raise Conflict(
             _("Cuộc kiểm tra đã kết luận: không ghi thêm kết quả."), code="inspection_locked"
@@ -429,6 +431,7 @@ def evidence_upload(*, by, finding, data: bytes, filename: str = "") -> tuple[Ev
     """Keep an inspector's photo as evidence. The same bytes again are the same photo."""
     inspection = finding.inspection
     require_object_perm(by, "change", inspection)
+    require_open_minutes(inspection)
     try:
         info = evidence.inspect_upload(data, filename=filename)
     except evidence.PhotoRejected as exc:
@@ -492,6 +495,7 @@ def sample_create(
             raise Conflict(_("Mã định danh này đã dùng cho một mẫu khác."), code="uuid_taken")
         return existing, False
     require_object_perm(by, "change", inspection)
+    require_open_minutes(inspection)
     if inspection.status not in SAMPLING_OPEN:
         raise Conflict(_("Cuộc kiểm tra không còn ở giai đoạn lấy mẫu."), code="sampling_closed")
     seals = [(test_unit_seal or "").strip(), (retained_unit_seal or "").strip()]

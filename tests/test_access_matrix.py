@@ -58,6 +58,9 @@ class World:
     evidence: object = None
     sample: object = None
     tested_sample: object = None
+    site_inspection: object = None
+    draft_minutes: object = None
+    signed_inspection: object = None
     tokens: dict = field(default_factory=dict)
 
 
@@ -153,6 +156,34 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         test_unit_seal="A2",
         retained_unit_seal="B2",
         **sample_fields,
+    )
+    # Minutes: made directly (rendering PDFs in every test would be slow); the rows
+    # that render do it in their own request.
+    from django.core.files.base import ContentFile
+
+    from inspections.models import Inspection as InspectionModel
+    from inspections.models import Minutes
+
+    w.site_inspection = inspection_services.inspection_transition(
+        by=alice,
+        inspection=decided_inspection(supervisor=bob, lead=alice, number="S/QĐ"),
+        to=InspectionModel.Status.ON_SITE,
+    )
+    from inspections.minutes import snapshot
+
+    w.draft_minutes = Minutes.objects.create(
+        inspection=w.site_inspection,
+        created_by=alice,
+        content=snapshot(w.site_inspection, number=0, reason=""),
+    )
+    w.draft_minutes.pdf.save("draft.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    w.signed_inspection = inspection_services.inspection_transition(
+        by=alice,
+        inspection=decided_inspection(supervisor=bob, lead=alice, number="K/QĐ"),
+        to=InspectionModel.Status.ON_SITE,
+    )
+    Minutes.objects.create(
+        inspection=w.signed_inspection, created_by=alice, status="signed", content={}
     )
     w.evidence, _ = inspection_services.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
@@ -628,6 +659,33 @@ ROWS = [
             "result_on": "2026-11-21",
             "criteria": [{"criterion": "Chỉ tiêu", "limit_max": "10", "measured": "5"}],
         },
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/minutes",
+        lambda w: f"/api/v1/inspections/{w.site_inspection.pk}/minutes",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/minutes/{minutes_id}/sign",
+        lambda w: f"/api/v1/minutes/{w.draft_minutes.pk}/sign",
+        anon=401,
+        body=lambda w: {"team_signer_ids": [w.alice.pk], "representative_name": "Bà Lan"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/minutes/amendments",
+        lambda w: f"/api/v1/inspections/{w.signed_inspection.pk}/minutes/amendments",
+        ok=201,
+        anon=401,
+        body=lambda w: {"reason": "Bổ sung kết quả"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/minutes/{minutes_id}/pdf",
+        lambda w: f"/api/v1/minutes/{w.draft_minutes.pk}/pdf",
+        anon=401,
     ),
     Row(
         "GET",

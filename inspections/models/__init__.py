@@ -7,6 +7,7 @@ from inspections.models.inspection import (
     InspectionUserObjectPermission,
     Scope,
 )
+from inspections.models.minutes import Minutes
 from inspections.models.plan import InspectionPlan
 from inspections.models.samples import Sample, SampleResult
 
@@ -21,6 +22,7 @@ __all__ = [
     "InspectionMember",
     "InspectionPlan",
     "InspectionUserObjectPermission",
+    "Minutes",
     "Sample",
     "SampleResult",
     "Scope",
