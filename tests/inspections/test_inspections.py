@@ -201,3 +201,21 @@ def test_operation_id_is_stable():
         for op in path.values()
     }
     assert "list_my_inspections" in ids
+
+
+def test_plan_and_inspection_lists_stay_flat(bob, alice, django_assert_max_num_queries):
+    for n in range(5):
+        services.plan_create(
+            by=bob,
+            title=f"KH {n}",
+            period_start=date(2027, 1, 1),
+            period_end=date(2027, 6, 30),
+            scopes=["label"],
+        )
+        decided_inspection(supervisor=bob, lead=alice, number=f"L{n}/QĐ")
+    client = api(bob)
+    for url, count in (("/api/v1/plans", 5), ("/api/v1/inspections", 5)):
+        client.get(url)
+        with django_assert_max_num_queries(10):
+            response = client.get(f"{url}?page_size=50")
+        assert response.json()["count"] == count
