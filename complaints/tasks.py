@@ -5,12 +5,11 @@ from celery import shared_task
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from django.utils import timezone
 
 from complaints import quarantine
 from complaints.models import ComplaintPhoto
-from registry.background import claim
+from registry.background import claim, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +88,13 @@ def _fail(photo: ComplaintPhoto, code: str) -> str:
 @shared_task
 def photos_sweep() -> int:
     """Re-enqueue photos whose task was lost (broker down at commit, worker killed)."""
-    now = timezone.now()
-    ids = list(
-        ComplaintPhoto.objects.filter(
-            Q(state=ComplaintPhoto.State.PENDING, created_at__lt=now - timedelta(minutes=2))
-            | Q(state=ComplaintPhoto.State.PROCESSING, claimed_at__lt=now - PHOTO_CLAIM_STALE_AFTER)
-        ).values_list("pk", flat=True)[:1000]
+    return sweep(
+        photo_process,
+        ComplaintPhoto.objects,
+        state_field="state",
+        claimed_at_field="claimed_at",
+        created_field="created_at",
+        pending=ComplaintPhoto.State.PENDING,
+        running=ComplaintPhoto.State.PROCESSING,
+        stale_after=PHOTO_CLAIM_STALE_AFTER,
     )
-    for pk in ids:
-        photo_process.delay(pk)
-    return len(ids)

@@ -3,11 +3,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Q
-from django.utils import timezone
 
 from inspections.models import EvidencePhoto
-from registry.background import claim
+from registry.background import claim, sweep
 
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
@@ -48,13 +46,14 @@ def evidence_process(photo_id: int) -> str:
 
 @shared_task
 def evidence_sweep() -> int:
-    now = timezone.now()
-    ids = list(
-        EvidencePhoto.objects.filter(
-            Q(state=EvidencePhoto.State.PENDING, uploaded_at__lt=now - timedelta(minutes=2))
-            | Q(state=EvidencePhoto.State.PROCESSING, claimed_at__lt=now - STALE_AFTER)
-        ).values_list("pk", flat=True)[:1000]
+    """Re-enqueue evidence photos whose task was lost."""
+    return sweep(
+        evidence_process,
+        EvidencePhoto.objects,
+        state_field="state",
+        claimed_at_field="claimed_at",
+        created_field="uploaded_at",
+        pending=EvidencePhoto.State.PENDING,
+        running=EvidencePhoto.State.PROCESSING,
+        stale_after=STALE_AFTER,
     )
-    for pk in ids:
-        evidence_process.delay(pk)
-    return len(ids)

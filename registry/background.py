@@ -38,6 +38,34 @@ def enqueue_on_commit(task, *args) -> None:
     transaction.on_commit(send, robust=True)
 
 
+def sweep(
+    task,
+    queryset,
+    *,
+    state_field: str,
+    claimed_at_field: str,
+    created_field: str,
+    pending: str,
+    running: str,
+    stale_after: timedelta,
+    grace: timedelta = timedelta(minutes=2),
+    limit: int = 1000,
+) -> int:
+    """Step 4 of the pattern: re-enqueue rows left pending longer than `grace` (their
+    task never reached the broker) or claimed longer than `stale_after` (their worker
+    died). Claiming stays with the task, so a row enqueued twice is done once."""
+    now = timezone.now()
+    ids = list(
+        queryset.filter(
+            Q(**{state_field: pending, f"{created_field}__lt": now - grace})
+            | Q(**{state_field: running, f"{claimed_at_field}__lt": now - stale_after})
+        ).values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        task.delay(pk)
+    return len(ids)
+
+
 def claim(
     queryset,
     pk,

@@ -5,12 +5,12 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.audit import audit_verify
-from registry.background import claim
+from registry.background import claim, sweep
 from registry.models import Notification, Role, User
 
 logger = logging.getLogger(__name__)
@@ -62,19 +62,16 @@ def notification_deliver(notification_id: int) -> str:
 @shared_task
 def notifications_sweep() -> int:
     """Re-enqueue emails whose task was lost (broker down at commit, worker killed)."""
-    now = timezone.now()
-    ids = list(
-        Notification.objects.filter(
-            Q(email_state=Notification.State.PENDING, created_at__lt=now - timedelta(minutes=2))
-            | Q(
-                email_state=Notification.State.SENDING,
-                email_claimed_at__lt=now - EMAIL_CLAIM_STALE_AFTER,
-            )
-        ).values_list("pk", flat=True)[:1000]
+    return sweep(
+        notification_deliver,
+        Notification.objects,
+        state_field="email_state",
+        claimed_at_field="email_claimed_at",
+        created_field="created_at",
+        pending=Notification.State.PENDING,
+        running=Notification.State.SENDING,
+        stale_after=EMAIL_CLAIM_STALE_AFTER,
     )
-    for pk in ids:
-        notification_deliver.delay(pk)
-    return len(ids)
 
 
 @shared_task

@@ -6,7 +6,8 @@
 - nadia: supervisor at the national body (unit TW), who sees every unit;
 - audrey: auditor in Hà Nội;
 - olga: complaint officer in Hà Nội; oscar: complaint officer in Hồ Chí Minh City;
-- cora: identity custodian in Hà Nội.
+- cora: identity custodian in Hà Nội;
+- ivan: inspector in Hà Nội, on none of alice's inspections unless a test puts him there.
 """
 
 import pytest
@@ -107,6 +108,13 @@ def oscar(roles):
 @pytest.fixture
 def cora(roles):
     return UserFactory(username="cora", unit=unit("01"), roles=[Role.IDENTITY_CUSTODIAN])
+
+
+@pytest.fixture
+def ivan(roles):
+    return UserFactory(
+        username="ivan", unit=unit("01"), roles=[Role.INSPECTOR], full_name="Đỗ Văn Ích"
+    )
 
 
 @pytest.fixture

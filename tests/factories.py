@@ -58,3 +58,16 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Nước mắm loại {n}")
     brand = "Phú Quốc"
     gtin = factory.Sequence(valid_gtin)
+
+
+def api_client(user):
+    """A test client that calls the API as `user` does from a tablet, with a bearer token."""
+    from django.test import Client
+
+    from registry.services import api_token_create
+
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token_create(user=user, name='Tablet')[1]}"
+    )
+    return client

@@ -6,29 +6,13 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
-from registry.models import Role
-from registry.services import api_token_create
 from tests.complaints.helpers import PHOTOS, photo_bytes
-from tests.factories import UserFactory, unit
+from tests.factories import api_client
 from tests.inspections.helpers import decided_inspection
 
 GPS_PHOTO = "gps_DSCN0010.jpg"
-
-
-@pytest.fixture
-def ivan(roles):
-    return UserFactory(username="ivan", unit=unit("01"), roles=[Role.INSPECTOR])
-
-
-def api(user) -> Client:
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token_create(user=user, name='Tablet')[1]}"
-    )
-    return client
 
 
 def label_item() -> ChecklistItem:
@@ -58,7 +42,7 @@ def post_finding(client, inspection, client_uuid, **extra):
 
 def test_the_same_finding_posted_three_times_is_one_finding(bob, alice):
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    client, key = api(alice), uuid.uuid4()
+    client, key = api_client(alice), uuid.uuid4()
     first = post_finding(client, inspection, key)
     assert first.status_code == 201, first.content
     again = [post_finding(client, inspection, key) for _ in range(2)]
@@ -76,7 +60,7 @@ def test_the_same_photo_bytes_twice_are_one_photo_and_the_original_keeps_its_gps
     if not (PHOTOS / GPS_PHOTO).exists():
         pytest.skip("shared photo fixtures are missing")
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    client = api(alice)
+    client = api_client(alice)
     finding_id = post_finding(client, inspection, uuid.uuid4()).json()["id"]
     data = (PHOTOS / GPS_PHOTO).read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
@@ -116,14 +100,14 @@ def test_a_member_of_one_inspection_cannot_reach_anothers_findings_or_photos(
 ):
     theirs = decided_inspection(supervisor=bob, lead=alice, number="A/QĐ")
     decided_inspection(supervisor=bob, lead=alice, members=[ivan], number="B/QĐ")
-    finding_id = post_finding(api(alice), theirs, uuid.uuid4()).json()["id"]
+    finding_id = post_finding(api_client(alice), theirs, uuid.uuid4()).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
-        upload = api(alice).post(
+        upload = api_client(alice).post(
             f"/api/v1/findings/{finding_id}/photos",
             {"photo": SimpleUploadedFile("a.jpg", photo_bytes())},
         )
     photo_id = upload.json()["id"]
-    ivan_client = api(ivan)
+    ivan_client = api_client(ivan)
     assert ivan_client.get(f"/api/v1/inspections/{theirs.pk}").status_code == 404
     assert ivan_client.get(f"/api/v1/inspections/{theirs.pk}/findings").status_code == 404
     assert post_finding(ivan_client, theirs, uuid.uuid4()).status_code == 404
@@ -149,17 +133,17 @@ def test_findings_of_a_concluded_inspection_are_refused(bob, alice):
     inspection = decided_inspection(supervisor=bob, lead=alice)
     services.inspection_transition(by=alice, inspection=inspection, to=Inspection.Status.ON_SITE)
     services.inspection_transition(by=alice, inspection=inspection, to=Inspection.Status.CONCLUDED)
-    response = post_finding(api(alice), inspection, uuid.uuid4())
+    response = post_finding(api_client(alice), inspection, uuid.uuid4())
     assert response.status_code == 409 and response.json()["code"] == "inspection_locked"
 
 
 def test_an_item_outside_the_scope_and_a_non_image_are_refused(bob, alice):
     inspection = decided_inspection(supervisor=bob, lead=alice)  # label + goods quality
     metrology = ChecklistItem.objects.get(template__scope="metrology", code="verification_seal")
-    response = post_finding(api(alice), inspection, uuid.uuid4(), item_id=metrology.pk)
+    response = post_finding(api_client(alice), inspection, uuid.uuid4(), item_id=metrology.pk)
     assert response.status_code == 400 and response.json()["code"] == "item_outside_scope"
-    finding_id = post_finding(api(alice), inspection, uuid.uuid4()).json()["id"]
-    bad = api(alice).post(
+    finding_id = post_finding(api_client(alice), inspection, uuid.uuid4()).json()["id"]
+    bad = api_client(alice).post(
         f"/api/v1/findings/{finding_id}/photos",
         {"photo": SimpleUploadedFile("a.jpg", b"<html>not a photo</html>")},
     )
@@ -169,7 +153,7 @@ def test_an_item_outside_the_scope_and_a_non_image_are_refused(bob, alice):
 
 def test_finding_lists_stay_flat(bob, alice, django_assert_max_num_queries):
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    client = api(alice)
+    client = api_client(alice)
     for _ in range(8):
         post_finding(client, inspection, uuid.uuid4())
     client.get(f"/api/v1/inspections/{inspection.pk}/findings")

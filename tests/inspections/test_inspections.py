@@ -2,29 +2,13 @@ import json
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from inspections import services
 from inspections.models import Inspection, InspectionPlan, Scope
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import AuditEntry, Role
-from registry.services import api_token_create
-from tests.factories import OperatorFactory, UserFactory, unit
+from registry.models import AuditEntry
+from tests.factories import OperatorFactory, api_client, unit
 from tests.inspections.helpers import decided_inspection
-
-
-@pytest.fixture
-def ivan(roles):
-    """An inspector of Hà Nội who is on none of alice's inspections."""
-    return UserFactory(username="ivan", unit=unit("01"), roles=[Role.INSPECTOR])
-
-
-def api(user) -> Client:
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token_create(user=user, name='Tablet')[1]}"
-    )
-    return client
 
 
 def test_plan_is_drafted_submitted_and_approved(alice, bob):
@@ -93,21 +77,21 @@ def test_a_planned_inspection_needs_an_approved_plan_and_stays_within_it(bob, al
 
 def test_the_team_sees_its_inspection_and_nobody_else_does(bob, alice, ivan, charlie):
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    assert api(alice).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
+    assert api_client(alice).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
     assert (
-        api(bob).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
+        api_client(bob).get(f"/api/v1/inspections/{inspection.pk}").status_code == 200
     )  # the unit's supervisor
     assert (
-        api(ivan).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
+        api_client(ivan).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
     )  # same unit, not on the team
-    assert api(charlie).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
+    assert api_client(charlie).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
 
     other = decided_inspection(supervisor=bob, lead=alice, members=[ivan], number="02/QĐ-KT")
-    assert api(ivan).get(f"/api/v1/inspections/{other.pk}").status_code == 200
-    assert api(ivan).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
+    assert api_client(ivan).get(f"/api/v1/inspections/{other.pk}").status_code == 200
+    assert api_client(ivan).get(f"/api/v1/inspections/{inspection.pk}").status_code == 404
     # Taken off the team: the rights go too.
     services.inspection_set_team(by=bob, inspection=other, lead=alice, members=[])
-    assert api(ivan).get(f"/api/v1/inspections/{other.pk}").status_code == 404
+    assert api_client(ivan).get(f"/api/v1/inspections/{other.pk}").status_code == 404
 
 
 def test_the_status_flow_is_enforced(bob, alice, ivan):
@@ -135,7 +119,7 @@ def test_the_status_flow_is_enforced(bob, alice, ivan):
 
 def test_an_illegal_transition_is_a_409_with_a_clear_message(bob, alice):
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    response = api(alice).post(
+    response = api_client(alice).post(
         f"/api/v1/inspections/{inspection.pk}/transition",
         data=json.dumps({"to": "closed"}),
         content_type="application/json",
@@ -181,15 +165,15 @@ def test_my_inspections_lists_only_mine_with_flat_queries(
         decided_inspection(
             supervisor=bob, lead=alice, members=[ivan] if n % 2 else [], number=f"{n}/QĐ"
         )
-    client = api(ivan)
+    client = api_client(ivan)
     client.get("/api/v1/inspections/mine")
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/inspections/mine")
     assert response.json()["count"] == 3
     assert all(item["team"] for item in response.json()["items"])
-    on_day = api(alice).get("/api/v1/inspections/mine?day=2026-11-24").json()
+    on_day = api_client(alice).get("/api/v1/inspections/mine?day=2026-11-24").json()
     assert on_day["count"] == 6
-    assert api(alice).get("/api/v1/inspections/mine?day=2026-11-25").json()["count"] == 0
+    assert api_client(alice).get("/api/v1/inspections/mine?day=2026-11-25").json()["count"] == 0
 
 
 def test_operation_id_is_stable():
@@ -213,7 +197,7 @@ def test_plan_and_inspection_lists_stay_flat(bob, alice, django_assert_max_num_q
             scopes=["label"],
         )
         decided_inspection(supervisor=bob, lead=alice, number=f"L{n}/QĐ")
-    client = api(bob)
+    client = api_client(bob)
     for url, count in (("/api/v1/plans", 5), ("/api/v1/inspections", 5)):
         client.get(url)
         with django_assert_max_num_queries(10):

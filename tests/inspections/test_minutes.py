@@ -19,13 +19,6 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def ivan(roles):
-    return UserFactory(
-        username="ivan", unit=unit("01"), roles=[Role.INSPECTOR], full_name="Đỗ Văn Ích"
-    )
-
-
 def pdf_text(minutes: Minutes) -> str:
     minutes.pdf.open("rb")
     data = minutes.pdf.read()

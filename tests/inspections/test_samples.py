@@ -3,27 +3,12 @@ import uuid
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from inspections import services
 from inspections.models import Inspection, Sample
-from registry.models import AuditEntry, Role
-from registry.services import api_token_create
-from tests.factories import UserFactory, unit
+from registry.models import AuditEntry
+from tests.factories import api_client
 from tests.inspections.helpers import decided_inspection
-
-
-@pytest.fixture
-def ivan(roles):
-    return UserFactory(username="ivan", unit=unit("01"), roles=[Role.INSPECTOR])
-
-
-def api(user) -> Client:
-    client = Client()
-    client.defaults["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token_create(user=user, name='Tablet')[1]}"
-    )
-    return client
 
 
 def post_json(client, url, data):
@@ -49,7 +34,7 @@ def on_site(bob, alice):
 
 def test_a_sample_is_created_once_and_moves_the_inspection_to_sampled(bob, alice):
     inspection = on_site(bob, alice)
-    client, key = api(alice), str(uuid.uuid4())
+    client, key = api_client(alice), str(uuid.uuid4())
     first = post_json(
         client, f"/api/v1/inspections/{inspection.pk}/samples", {**SAMPLE, "client_uuid": key}
     )
@@ -65,7 +50,7 @@ def test_a_sample_is_created_once_and_moves_the_inspection_to_sampled(bob, alice
 def test_two_distinct_seals_are_required(bob, alice):
     inspection = on_site(bob, alice)
     response = post_json(
-        api(alice),
+        api_client(alice),
         f"/api/v1/inspections/{inspection.pk}/samples",
         {**SAMPLE, "client_uuid": str(uuid.uuid4()), "retained_unit_seal": "NP-0001"},
     )
@@ -81,7 +66,7 @@ def test_lab_results_pass_or_fail_by_criterion_and_set_the_retention_clock(bob, 
         **{k: v for k, v in SAMPLE.items() if k != "sampled_at"},
         sampled_at="2026-11-20T10:00:00+07:00",
     )
-    client = api(alice)
+    client = api_client(alice)
     assert (
         post_json(
             client,
@@ -183,7 +168,7 @@ def test_samples_of_another_inspection_are_not_found(bob, alice, ivan):
         sampled_at="2026-11-20T10:00:00+07:00",
     )
     decided_inspection(supervisor=bob, lead=alice, members=[ivan], number="IV/QĐ")
-    client = api(ivan)
+    client = api_client(ivan)
     assert client.get(f"/api/v1/inspections/{inspection.pk}/samples").status_code == 404
     assert (
         post_json(
@@ -213,7 +198,7 @@ def test_sample_lists_stay_flat(bob, alice, django_assert_max_num_queries):
             result_on=date(2026, 11, 21),
             criteria=[{"criterion": "Chỉ tiêu", "limit_max": 10, "measured": n}],
         )
-    client = api(alice)
+    client = api_client(alice)
     client.get(f"/api/v1/inspections/{inspection.pk}/samples")
     with django_assert_max_num_queries(10):
         response = client.get(f"/api/v1/inspections/{inspection.pk}/samples")
