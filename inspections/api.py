@@ -8,7 +8,7 @@ from ninja.responses import Status
 from api.pagination import PagePagination
 from api.schemas import ERRORS
 from complaints.models import Complaint
-from inspections import selectors, services
+from inspections import findings, samples, selectors, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan
 from inspections.schemas import (
     AmendIn,
@@ -175,7 +175,7 @@ def create_finding(request, inspection_id: int, data: FindingIn):
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
     item = ChecklistItem.objects.select_related("template").filter(pk=data.item_id).first()
-    finding, created = services.finding_create(
+    finding, created = findings.finding_create(
         by=user,
         inspection=inspection,
         client_uuid=data.client_uuid,
@@ -198,7 +198,7 @@ def create_finding(request, inspection_id: int, data: FindingIn):
 def upload_finding_photo(request, finding_id: int, photo: File[UploadedFile]):
     """Evidence photo of a finding: 201 when stored, 200 when these bytes are already there."""
     finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
-    stored, created = services.evidence_upload(
+    stored, created = findings.evidence_upload(
         by=request.auth, finding=finding, data=photo.read(), filename=photo.name
     )
     return Status(201 if created else 200, stored)
@@ -249,7 +249,7 @@ def create_sample(request, inspection_id: int, data: SampleIn):
 
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
-    sample, created = services.sample_create(
+    sample, created = samples.sample_create(
         by=user,
         inspection=inspection,
         client_uuid=data.client_uuid,
@@ -270,7 +270,7 @@ def create_sample(request, inspection_id: int, data: SampleIn):
 @router.post("/samples/{sample_id}/sent", response={200: SampleOut, **ERRORS})
 def sample_send(request, sample_id: int, data: SampleSendIn):
     sample = selectors.sample_get(user=request.auth, sample_id=sample_id)
-    return services.sample_send(
+    return samples.sample_send(
         by=request.auth, sample=sample, lab_name=data.lab_name, sent_on=data.sent_on
     )
 
@@ -284,7 +284,7 @@ def record_lab_result(request, sample_id: int, data: LabResultIn):
     """The test report per criterion against the QCVN limit; pass/fail is computed."""
     user = request.auth
     sample = selectors.sample_get(user=user, sample_id=sample_id)
-    services.lab_result_record(
+    samples.lab_result_record(
         by=user,
         sample=sample,
         test_report_number=data.test_report_number,

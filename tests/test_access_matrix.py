@@ -107,6 +107,8 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         complaint=w.complaint, requested_by=w.olga, reason="Đề nghị thứ hai để quyết định"
     )
     # Inspections: bob supervises Hà Nội; alice leads its teams.
+    from inspections import findings as inspection_findings
+    from inspections import samples as inspection_samples
     from inspections import services as inspection_services
     from tests.inspections.helpers import decided_inspection
 
@@ -129,7 +131,7 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     from tests.complaints.helpers import photo_bytes
 
     w.label_item = ChecklistItem.objects.get(template__scope="label", code="dates")
-    w.finding, _ = inspection_services.finding_create(
+    w.finding, _ = inspection_findings.finding_create(
         by=alice,
         inspection=w.inspection,
         client_uuid=uuid.uuid4(),
@@ -141,7 +143,7 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         "sampling_record_number": "1/BB",
         "sampled_at": timezone.now(),
     }
-    w.sample, _ = inspection_services.sample_create(
+    w.sample, _ = inspection_samples.sample_create(
         by=alice,
         inspection=w.inspection,
         client_uuid=uuid.uuid4(),
@@ -149,7 +151,7 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         retained_unit_seal="B1",
         **sample_fields,
     )
-    w.tested_sample, _ = inspection_services.sample_create(
+    w.tested_sample, _ = inspection_samples.sample_create(
         by=alice,
         inspection=w.inspection,
         client_uuid=uuid.uuid4(),
@@ -185,7 +187,7 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     Minutes.objects.create(
         inspection=w.signed_inspection, created_by=alice, status="signed", content={}
     )
-    w.evidence, _ = inspection_services.evidence_upload(
+    w.evidence, _ = inspection_findings.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
     )
     w.tokens = {

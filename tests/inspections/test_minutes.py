@@ -5,8 +5,8 @@ import uuid
 import pytest
 from django.test import Client
 
+from inspections import findings, samples, services
 from inspections import minutes as minutes_services
-from inspections import services
 from inspections.models import ChecklistItem, Inspection, Minutes
 from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.models import Role
@@ -34,7 +34,7 @@ def inspection_with_findings(bob, alice, ivan):
         by=alice, inspection=inspection, to=Inspection.Status.ON_SITE
     )
     item = ChecklistItem.objects.get(template__scope="label", code="vietnamese_label")
-    services.finding_create(
+    findings.finding_create(
         by=ivan,
         inspection=inspection,
         client_uuid=uuid.uuid4(),
@@ -42,7 +42,7 @@ def inspection_with_findings(bob, alice, ivan):
         result="non_conforming",
         note="Nước mắm nhập khẩu thiếu nhãn phụ tiếng Việt",
     )
-    services.sample_create(
+    samples.sample_create(
         by=alice,
         inspection=inspection,
         client_uuid=uuid.uuid4(),
@@ -98,7 +98,7 @@ def test_signed_minutes_are_locked_and_changes_need_a_numbered_amendment(bob, al
         minutes_services.minutes_draft(by=alice, inspection=inspection)
     item = ChecklistItem.objects.get(template__scope="label", code="dates")
     with pytest.raises(Conflict) as info:
-        services.finding_create(
+        findings.finding_create(
             by=ivan, inspection=inspection, client_uuid=uuid.uuid4(), item=item, result="conforming"
         )
     assert info.value.code == "minutes_signed"
@@ -107,7 +107,7 @@ def test_signed_minutes_are_locked_and_changes_need_a_numbered_amendment(bob, al
         by=alice, inspection=inspection, reason="Bổ sung kết quả về hạn sử dụng"
     )
     assert amendment.number == 1
-    services.finding_create(
+    findings.finding_create(
         by=ivan,
         inspection=inspection,
         client_uuid=uuid.uuid4(),

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from inspections import services
+from inspections import samples, services
 from inspections.models import Inspection, Sample
 from registry.models import AuditEntry
 from tests.factories import api_client
@@ -59,7 +59,7 @@ def test_two_distinct_seals_are_required(bob, alice):
 
 def test_lab_results_pass_or_fail_by_criterion_and_set_the_retention_clock(bob, alice):
     inspection = on_site(bob, alice)
-    sample, _ = services.sample_create(
+    sample, _ = samples.sample_create(
         by=alice,
         inspection=inspection,
         client_uuid=uuid.uuid4(),
@@ -135,7 +135,7 @@ def test_lab_results_pass_or_fail_by_criterion_and_set_the_retention_clock(bob, 
 )
 def test_retention_dates(bob, alice, result_on, retain_until):
     inspection = on_site(bob, alice)
-    sample, _ = services.sample_create(
+    sample, _ = samples.sample_create(
         by=alice,
         inspection=inspection,
         client_uuid=uuid.uuid4(),
@@ -145,7 +145,7 @@ def test_retention_dates(bob, alice, result_on, retain_until):
         sampling_record_number="1/BB",
         sampled_at="2026-11-20T10:00:00+07:00",
     )
-    sample = services.lab_result_record(
+    sample = samples.lab_result_record(
         by=alice,
         sample=sample,
         test_report_number="KQ-1",
@@ -157,7 +157,7 @@ def test_retention_dates(bob, alice, result_on, retain_until):
 
 def test_samples_of_another_inspection_are_not_found(bob, alice, ivan):
     inspection = on_site(bob, alice)
-    sample, _ = services.sample_create(
+    sample, _ = samples.sample_create(
         by=alice,
         inspection=inspection,
         client_uuid=uuid.uuid4(),
@@ -181,7 +181,7 @@ def test_samples_of_another_inspection_are_not_found(bob, alice, ivan):
 def test_sample_lists_stay_flat(bob, alice, django_assert_max_num_queries):
     inspection = on_site(bob, alice)
     for n in range(6):
-        sample, _ = services.sample_create(
+        sample, _ = samples.sample_create(
             by=alice,
             inspection=inspection,
             client_uuid=uuid.uuid4(),
@@ -191,7 +191,7 @@ def test_sample_lists_stay_flat(bob, alice, django_assert_max_num_queries):
             sampling_record_number=f"{n}/BB",
             sampled_at="2026-11-20T10:00:00+07:00",
         )
-        services.lab_result_record(
+        samples.lab_result_record(
             by=alice,
             sample=sample,
             test_report_number=f"KQ-{n}",
