@@ -7,7 +7,7 @@ from registry.admin import AuditedAdmin
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 1
-    fields = ("order", "code", "text", "guidance")
+    fields = ("order", "code", "text", "kind", "guidance")
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not _answered(obj)

@@ -8,7 +8,7 @@ from ninja.responses import Status
 from api.pagination import PagePagination
 from api.schemas import ERRORS
 from complaints.models import Complaint
-from inspections import findings, samples, selectors, services
+from inspections import findings, measurements, samples, selectors, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan
 from inspections.schemas import (
     AmendIn,
@@ -21,6 +21,7 @@ from inspections.schemas import (
     InspectionOut,
     InspectionTransitionIn,
     LabResultIn,
+    LotPlanOut,
     MinutesOut,
     MinutesSignIn,
     PlanDecisionIn,
@@ -32,6 +33,7 @@ from inspections.schemas import (
     TeamIn,
 )
 from registry.models import EconomicOperator, ProductCategory, User
+from registry.permissions import require_perm
 
 router = Router(tags=["inspections"])
 
@@ -159,6 +161,18 @@ def checklist_list(request, scope: str | None = None):
     return list(selectors.checklist_list(user=request.auth, scope=scope))
 
 
+@router.get(
+    "/quantity/sampling-plan",
+    response={200: LotPlanOut, **ERRORS},
+    operation_id="quantity_sampling_plan",
+)
+def quantity_sampling_plan(request, nominal: str, unit: str, lot_size: str):
+    """Circular 21/2014: the permitted shortage T of one unit and how many units of the
+    lot to measure (the tablet asks before the inspector weighs)."""
+    require_perm(request.auth, "inspections.view_checklistitem")
+    return measurements.lot_plan({"nominal": nominal, "unit": unit, "lot_size": lot_size})
+
+
 @router.get("/inspections/{inspection_id}/findings", response={200: list[FindingOut], **ERRORS})
 @paginate(PagePagination)
 def finding_list(request, inspection_id: int):
@@ -182,6 +196,7 @@ def create_finding(request, inspection_id: int, data: FindingIn):
         item=item,
         result=data.result,
         note=data.note,
+        data=data.data,
         latitude=data.latitude,
         longitude=data.longitude,
         gps_accuracy_m=data.gps_accuracy_m,

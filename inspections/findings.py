@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections import evidence
+from inspections import evidence, measurements
 from inspections.minutes import require_open_minutes
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
 from inspections.tasks import evidence_process
@@ -32,15 +32,19 @@ def finding_create(
     inspection: Inspection,
     client_uuid,
     item,
-    result: str,
+    result: str | None,
     note: str = "",
+    data: dict | None = None,
     latitude=None,
     longitude=None,
     gps_accuracy_m=None,
     captured_at=None,
 ) -> tuple[Finding, bool]:
     """Record one finding. The tablet's UUID makes it idempotent: a repeated request
-    returns the first finding (and False), never a second one."""
+    returns the first finding (and False), never a second one.
+
+    Items that carry measured data (an instrument's readings, a lot's quantities) get
+    their result from the system; `result` may then be None (see `measurements`)."""
     existing = Finding.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         if existing.inspection_id != inspection.pk:
@@ -58,10 +62,7 @@ def finding_create(
             "item_outside_scope",
             _("Nội dung kiểm tra không thuộc phạm vi của cuộc kiểm tra."),
         )
-    if result not in Finding.Result.values:
-        raise InvalidInput.field(
-            "result", "invalid_result", _("Kết quả phải là đạt, không đạt hoặc không áp dụng.")
-        )
+    data, result = measurements.clean(item.kind, data, result)
     if (latitude is None) != (longitude is None) or (
         latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
     ):
@@ -78,6 +79,7 @@ def finding_create(
                 item=item,
                 result=result,
                 note=(note or "")[:5000],
+                data=data,
                 latitude=latitude,
                 longitude=longitude,
                 gps_accuracy_m=gps_accuracy_m,

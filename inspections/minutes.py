@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections import measurements
 from inspections.models import Finding, Inspection, InspectionMember, Minutes, Sample
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, PermissionDenied
@@ -75,6 +76,7 @@ def snapshot(inspection: Inspection, *, number: int, reason: str) -> dict:
                 "item": f.item.text,
                 "result": str(labels[f.result]),
                 "note": f.note,
+                "measured": measurements.summary(f.item.kind, f.data, f.photos.all()),
                 "photos": len(f.photos.all()),
             }
             for f in findings

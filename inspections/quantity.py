@@ -122,6 +122,7 @@ _UNITS: dict[str, tuple[str, Decimal]] = {
     "count": ("count", Decimal(1)),
 }
 _ALIASES = {"m²": "m2", "pcs": "count", "items": "count"}
+UNITS = tuple(_UNITS)  # the units a nominal quantity may be given in
 
 # (lower bound, excluded; upper bound, included; percent of Qn or None; fixed T or None),
 # Qn and fixed T in g or ml.

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from inspections import measurements
 from inspections.models import Inspection, InspectionPlan, Scope
 
 
@@ -110,6 +111,7 @@ class ChecklistItemOut(Schema):
     text: str
     guidance: str
     order: int
+    kind: str
 
 
 class ChecklistOut(Schema):
@@ -128,12 +130,28 @@ class ChecklistOut(Schema):
 class FindingIn(Schema):
     client_uuid: UUID
     item_id: int
-    result: str
+    result: str | None = Field(
+        None, description="Required, except where the system computes it from `data`."
+    )
     note: str = Field("", max_length=5000)
+    data: dict = Field(
+        default_factory=dict,
+        description="Measured data for items of kind listing, instrument or lot_quantity.",
+    )
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     gps_accuracy_m: Decimal | None = Field(None, ge=0, le=100000)
     captured_at: datetime | None = None
+
+
+class LotPlanOut(Schema):
+    nominal: Decimal
+    unit: str
+    lot_size: int
+    tolerance: Decimal
+    sample_size: int
+    k_factor: Decimal | None
+    max_defectives: int
 
 
 class EvidenceOut(Schema):
@@ -157,6 +175,8 @@ class FindingOut(Schema):
     template_version: int
     result: str
     note: str
+    data: dict
+    summary: str
     latitude: Decimal | None
     longitude: Decimal | None
     gps_accuracy_m: Decimal | None
@@ -164,6 +184,10 @@ class FindingOut(Schema):
     created_at: datetime
     author_id: int
     photos: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_summary(obj):
+        return measurements.summary(obj.item.kind, obj.data)
 
     @staticmethod
     def resolve_template_version(obj):

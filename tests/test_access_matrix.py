@@ -592,6 +592,13 @@ ROWS = [
     Row("GET", "/api/v1/checklists", _static("/api/v1/checklists"), other=200, anon=401),
     Row(
         "GET",
+        "/api/v1/quantity/sampling-plan",
+        _static("/api/v1/quantity/sampling-plan?nominal=500&unit=g&lot_size=300"),
+        other=200,
+        anon=401,
+    ),
+    Row(
+        "GET",
         "/api/v1/inspections/{inspection_id}/findings",
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/findings",
         anon=401,

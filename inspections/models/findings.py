@@ -35,10 +35,23 @@ class ChecklistTemplate(models.Model):
 
 
 class ChecklistItem(models.Model):
+    class Kind(models.TextChoices):
+        CHECK = "check", _("Kiểm tra")
+        LISTING = "listing", _("Tin đăng thương mại điện tử")
+        INSTRUMENT = "instrument", _("Phương tiện đo: sai số")
+        LOT_QUANTITY = "lot_quantity", _("Lượng của lô hàng đóng gói sẵn")
+
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="items")
     code = models.SlugField(_("mã"), max_length=60)
     text = models.CharField(_("nội dung kiểm tra"), max_length=500)
     guidance = models.TextField(_("hướng dẫn"), blank=True)
+    kind = models.CharField(
+        _("loại"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CHECK,
+        help_text=_("Loại có số liệu: hệ thống kiểm tra số liệu và tự tính kết quả khi đo."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     scope_unit_field = None
@@ -72,6 +85,9 @@ class Finding(models.Model):
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
     result = models.CharField(_("kết quả"), max_length=20, choices=Result.choices)
     note = models.TextField(_("ghi chú"), blank=True)
+    data = models.JSONField(
+        _("số liệu"), default=dict, blank=True, help_text=_("Theo loại nội dung kiểm tra.")
+    )
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     gps_accuracy_m = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
