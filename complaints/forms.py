@@ -3,26 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from registry.forms import MultipleFileField, MultipleFileInput
 from registry.models import ProductCategory, Province
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files under one name (the pattern of Django's documentation); the
-    service checks each file's content."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        one = super().clean
-        if isinstance(data, (list, tuple)):
-            return [one(item, initial) for item in data]
-        return [one(data, initial)] if data else []
 
 
 class ReportForm(forms.Form):

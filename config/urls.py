@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("complaints.urls")),
     path("", include("registry.urls")),
+    path("", include("inspections.urls")),
 ]

@@ -253,6 +253,24 @@ ROWS = [
         body=lambda w: {"receipt": w.receipt, "body": "Tôi bổ sung thêm thông tin."},
     ),
     Row("GET", "xac-minh/", _static("/xac-minh/"), other=None, anon=200),
+    # The inspector's tablet pages: charlie (Hồ Chí Minh) is on none of alice's inspections.
+    Row("GET", "field/", _static("/field/"), other=200),
+    Row(
+        "GET",
+        "field/inspections/<int:inspection_id>/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/",
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/start/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/start/",
+        ok=302,
+    ),
+    Row(
+        "GET",
+        "field/inspections/<int:inspection_id>/items/<int:item_id>/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/items/{w.finding.item_id}/",
+    ),
     Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200),
     Row(
         "GET",
@@ -735,6 +753,7 @@ def discovered() -> set[tuple[str, str]]:
             "notifications/<int:notification_id>/read/": "POST",
             "tra-cuu/tra-loi/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
+            "field/inspections/<int:inspection_id>/start/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():

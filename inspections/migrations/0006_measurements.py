@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='checklistitem',
             name='kind',
-            field=models.CharField(choices=[('check', 'Kiểm tra'), ('listing', 'Tin đăng thương mại điện tử'), ('instrument', 'Phương tiện đo: sai số'), ('lot_quantity', 'Lượng của lô hàng đóng gói sẵn')], default='check', help_text='Loại có số liệu: hệ thống kiểm tra số liệu và tự tính kết quả khi đo.', max_length=20, verbose_name='loại'),
+            field=models.CharField(choices=[('check', 'Đánh giá đạt hoặc không đạt'), ('listing', 'Tin đăng thương mại điện tử'), ('instrument', 'Phương tiện đo: sai số'), ('lot_quantity', 'Lượng của lô hàng đóng gói sẵn')], default='check', help_text='Loại có số liệu: hệ thống kiểm tra số liệu và tự tính kết quả khi đo.', max_length=20, verbose_name='loại'),
         ),
         migrations.AddField(
             model_name='finding',

@@ -36,7 +36,7 @@ class ChecklistTemplate(models.Model):
 
 class ChecklistItem(models.Model):
     class Kind(models.TextChoices):
-        CHECK = "check", _("Kiểm tra")
+        CHECK = "check", _("Đánh giá đạt hoặc không đạt")
         LISTING = "listing", _("Tin đăng thương mại điện tử")
         INSTRUMENT = "instrument", _("Phương tiện đo: sai số")
         LOT_QUANTITY = "lot_quantity", _("Lượng của lô hàng đóng gói sẵn")

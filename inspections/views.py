@@ -1,0 +1,207 @@
+"""The inspector's tablet pages: today's inspections, the checklist, one item at a time.
+
+Server-rendered and usable without JavaScript; `static/js/field.js` adds the device's
+position and capture time and shows upload progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from inspections import findings, measurements, selectors, services
+from inspections.forms import PHOTO_TYPES, FindingForm
+from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
+from registry.errors import DomainError, NotFound
+
+
+def _inspection(user, inspection_id: int) -> Inspection:
+    try:
+        return selectors.inspection_get(user=user, inspection_id=inspection_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _checklist(inspection: Inspection) -> list[ChecklistItem]:
+    """The items of the active checklists of the inspection's scopes, in order."""
+    templates = (
+        ChecklistTemplate.objects.filter(scope__in=inspection.scopes, is_active=True)
+        .order_by("scope", "-version")
+        .prefetch_related(Prefetch("items", queryset=ChecklistItem.objects.order_by("order", "pk")))
+    )
+    newest: dict[str, ChecklistTemplate] = {}
+    for template in templates:
+        newest.setdefault(template.scope, template)
+    order = {scope: i for i, scope in enumerate(inspection.scopes)}
+    items = []
+    for scope in sorted(newest, key=lambda s: order.get(s, 99)):
+        items.extend(newest[scope].items.all())
+    return items
+
+
+@login_required
+def today(request):
+    day = timezone.localdate()
+    mine = list(selectors.my_inspections(user=request.user))
+    return render(
+        request,
+        "inspections/field/today.html",
+        {
+            "day": day,
+            "today": [i for i in mine if i.scheduled_date == day],
+            "open": [
+                i
+                for i in mine
+                if i.scheduled_date != day and i.status in findings.OPEN_FOR_FINDINGS
+            ],
+        },
+    )
+
+
+@login_required
+def inspection_detail(request, inspection_id: int):
+    inspection = _inspection(request.user, inspection_id)
+    items = _checklist(inspection)
+    answered: dict[int, list[Finding]] = {}
+    for finding in inspection.findings.select_related("item").prefetch_related("photos"):
+        answered.setdefault(finding.item_id, []).append(finding)
+    rows = [(item, answered.get(item.pk, [])) for item in items]
+    done = sum(1 for _item, found in rows if found)
+    return render(
+        request,
+        "inspections/field/inspection.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "done": done,
+            "can_start": inspection.status == Inspection.Status.DECIDED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_start(request, inspection_id: int):
+    inspection = _inspection(request.user, inspection_id)
+    try:
+        services.inspection_transition(
+            by=request.user, inspection=inspection, to=Inspection.Status.ON_SITE
+        )
+        messages.success(request, _("Đã ghi nhận: đoàn bắt đầu kiểm tra tại chỗ."))
+    except DomainError as exc:
+        messages.error(request, exc.render())
+    return redirect("field-inspection", inspection_id=inspection.pk)
+
+
+@login_required
+def item_finding(request, inspection_id: int, item_id: int):
+    inspection = _inspection(request.user, inspection_id)
+    items = _checklist(inspection)
+    position = next((i for i, item in enumerate(items) if item.pk == item_id), None)
+    if position is None:
+        raise Http404
+    item = items[position]
+    following = items[position + 1] if position + 1 < len(items) else None
+    form = FindingForm(request.POST or None, request.FILES or None, item=item)
+    saved, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form, inspection, item)
+        if saved is not None and not form.errors:
+            if following is not None:
+                return redirect("field-item", inspection_id=inspection.pk, item_id=following.pk)
+            return redirect(reverse("field-inspection", args=[inspection.pk]) + "#checklist")
+    if request.method == "POST":
+        status = 400
+    existing = list(
+        inspection.findings.filter(item=item).select_related("author").prefetch_related("photos")
+    )
+    return render(
+        request,
+        "inspections/field/item.html",
+        {
+            "inspection": inspection,
+            "item": item,
+            "form": form,
+            "saved": saved,
+            "position": position + 1,
+            "count": len(items),
+            "following": following,
+            "existing": [
+                (f, measurements.summary(item.kind, f.data, f.photos.all())) for f in existing
+            ],
+            "photo_types": PHOTO_TYPES,
+            "script_text": _script_text(),
+        },
+        status=status,
+    )
+
+
+def _script_text() -> dict:
+    """The words `static/js/field.js` shows, in the page's language."""
+    return {
+        "locating": _("Vị trí thiết bị: đang lấy…"),
+        "located": _("Vị trí thiết bị: đã ghi, sai số ±%(accuracy)s m."),
+        "no_location": _("Vị trí thiết bị: không lấy được (định vị tắt hoặc bị từ chối)."),
+        "photos": _("Đã chọn %(count)s ảnh (%(size)s MB)."),
+        "plan": _("đo %(n)s đơn vị; T = %(t)s %(unit)s; tối đa %(c)s đơn vị thiếu quá T."),
+        "uploading": _("Đang tải lên %(percent)s%% (%(done)s/%(total)s MB)…"),
+        "saving": _("Đã tải lên, đang lưu…"),
+        "offline": _(
+            "Mất kết nối: chưa gửi được. Dữ liệu vẫn còn trên trang, hãy gửi lại khi có mạng."
+        ),
+    }
+
+
+def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistItem):
+    """Store the finding, then its photos. Returns the finding, or None when it was
+    refused (the errors are on the form). A photo refused after the finding was stored
+    leaves the finding: the page keeps its UUID, so sending again only adds photos."""
+    c = form.cleaned_data
+    try:
+        finding, _created = findings.finding_create(
+            by=request.user,
+            inspection=inspection,
+            client_uuid=c["client_uuid"],
+            item=item,
+            result=c["result"] or None,
+            note=c["note"],
+            data=form.data_payload(),
+            latitude=c["latitude"],
+            longitude=c["longitude"],
+            gps_accuracy_m=c["gps_accuracy_m"],
+            captured_at=c["captured_at"],
+        )
+    except DomainError as exc:
+        _apply(form, exc)
+        return None
+    stored = 0
+    for upload in c["photos"]:
+        try:
+            findings.evidence_upload(
+                by=request.user, finding=finding, data=upload.read(), filename=upload.name or ""
+            )
+            stored += 1
+        except DomainError as exc:
+            for errors in exc.render_errors().values() or [[{"message": exc.render()}]]:
+                for error in errors:
+                    form.add_error("photos", f"{upload.name}: {error['message']}")
+    if not form.errors:
+        messages.success(
+            request,
+            _("Đã lưu kết quả “%(item)s” (%(result)s), %(photos)s ảnh.")
+            % {"item": item.text, "result": finding.get_result_display(), "photos": stored},
+        )
+    return finding
+
+
+def _apply(form: FindingForm, exc: DomainError) -> None:
+    rendered = exc.render_errors()
+    if not rendered:
+        form.add_error(None, exc.render())
+    for field, errors in rendered.items():
+        for error in errors:
+            form.add_error(form.field_for(field), error["message"])
