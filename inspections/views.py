@@ -6,7 +6,7 @@ position and capture time and shows upload progress."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -69,15 +69,17 @@ def inspection_detail(request, inspection_id: int):
     answered: dict[int, list[Finding]] = {}
     for finding in inspection.findings.select_related("item").prefetch_related("photos"):
         answered.setdefault(finding.item_id, []).append(finding)
-    rows = [(item, answered.get(item.pk, [])) for item in items]
-    done = sum(1 for _item, found in rows if found)
+    sections: dict[ChecklistTemplate, list] = {}
+    for item in items:
+        sections.setdefault(item.template, []).append((item, answered.get(item.pk, [])))
     return render(
         request,
         "inspections/field/inspection.html",
         {
             "inspection": inspection,
-            "rows": rows,
-            "done": done,
+            "sections": list(sections.items()),
+            "total": len(items),
+            "done": sum(1 for item in items if item.pk in answered),
             "can_start": inspection.status == Inspection.Status.DECIDED,
         },
     )
@@ -112,8 +114,14 @@ def item_finding(request, inspection_id: int, item_id: int):
         saved = _save(request, form, inspection, item)
         if saved is not None and not form.errors:
             if following is not None:
-                return redirect("field-item", inspection_id=inspection.pk, item_id=following.pk)
-            return redirect(reverse("field-inspection", args=[inspection.pk]) + "#checklist")
+                target = reverse("field-item", args=[inspection.pk, following.pk])
+            else:
+                target = reverse("field-inspection", args=[inspection.pk]) + "#checklist"
+            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                # The page's script sent the form (to show upload progress); it goes to
+                # `target` itself, so the success message is not spent on a followed redirect.
+                return JsonResponse({"redirect": target})
+            return redirect(target)
     if request.method == "POST":
         status = 400
     existing = list(

@@ -8,7 +8,9 @@
   function $(id) { return document.getElementById(id); }
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+    return template
+      .replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; })
+      .replace(/%%/g, "%");
   }
 
   function megabytes(bytes) {
@@ -77,6 +79,7 @@
     box.hidden = false;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", form.getAttribute("action") || window.location.href);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.onprogress = function (e) {
       if (!e.lengthComputable) { return; }
       var percent = Math.round(e.loaded * 100 / e.total);
@@ -87,8 +90,8 @@
     };
     xhr.upload.onload = function () { status.textContent = text.saving; };
     xhr.onload = function () {
-      if (xhr.status < 400 && xhr.responseURL && xhr.responseURL !== window.location.href) {
-        window.location.href = xhr.responseURL;
+      if (xhr.status === 200 && /json/.test(xhr.getResponseHeader("Content-Type") || "")) {
+        window.location.href = JSON.parse(xhr.responseText).redirect;
         return;
       }
       // The form came back with errors: show it in place of this one.
