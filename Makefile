@@ -47,6 +47,7 @@ setup: $(VENV)/.installed $(VENV)/.system-packages
 run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_inspections
 	@echo "Serving on http://$(HOST):$(PORT)/ — log in with a demo user above (Ctrl-C stops)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

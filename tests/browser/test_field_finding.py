@@ -1,4 +1,4 @@
-"""An inspector on a 10" tablet (1280 × 800, real Chromium, JavaScript on): opens today's
+"""An inspector on a 10" tablet (1280 x 800, real Chromium, JavaScript on): opens today's
 inspection, starts it, logs a finding with a camera photo over a slow uplink (the upload
 progress shows), and reads the Circular 21/2014 sampling plan the page asks for.
 

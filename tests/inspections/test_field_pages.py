@@ -185,3 +185,19 @@ def test_the_pages_speak_english_too(alice, inspection):
     html = page.content.decode()
     assert "Take photo" in html and "Nominal quantity" in html
     assert uuid.UUID(form_uuid(page))
+
+
+def test_the_demo_gives_the_hanoi_team_todays_inspections_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from registry.models import User
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo_inspections", stdout=StringIO())
+    call_command("seed_demo_inspections", stdout=StringIO())  # make run again: no duplicates
+    member = User.objects.get(username="kiemtra.hn")
+    page = logged_in(member).get("/field/").content.decode()
+    assert "Công ty TNHH Thực phẩm Sông Hồng" in page and "Cửa hàng Điện máy Ánh Dương" in page
+    assert Inspection.objects.filter(scheduled_date=timezone.localdate()).count() == 2
