@@ -91,8 +91,9 @@ def summary(kind: str, data: dict, photos=()) -> str:
     if kind == Kind.LOT_QUANTITY:
         c = data["calculation"]
         text = gettext(
-            "Lô %(lot)s đơn vị, định lượng %(nominal)s %(unit)s, T = %(t)s; đo %(n)s đơn vị, "
-            "trung bình %(mean)s; %(defectives)s đơn vị thiếu quá T (cho phép %(max)s), "
+            "Lô %(lot)s đơn vị, định lượng %(nominal)s %(unit)s, T = %(t)s %(unit)s; đo %(n)s "
+            "đơn vị, trung bình %(mean)s %(unit)s; %(defectives)s đơn vị thiếu quá T (cho phép "
+            "%(max)s), "
             "%(gross)s đơn vị thiếu quá 2T."
         ) % {
             "lot": data["lot_size"],

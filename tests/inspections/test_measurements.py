@@ -77,7 +77,7 @@ def test_a_sampled_lot_is_judged_by_the_system(alice, inspection):
     assert Decimal(calc["std_dev"]) == Decimal("2.321")  # results kept to 0.001 g
     assert Decimal(calc["mean_limit"]).quantize(Decimal("0.001")) == Decimal("499.120")
     assert (calc["defectives"], calc["max_defectives"], calc["gross_defectives"]) == (1, 3, 0)
-    assert "T = 15" in body["summary"] and "trung bình 499,6" in body["summary"]
+    assert "T = 15 g" in body["summary"] and "trung bình 499,6 g" in body["summary"]
 
 
 def test_a_short_lot_is_non_conforming_and_a_contradicting_verdict_is_refused(alice, inspection):
