@@ -102,7 +102,11 @@
         init();
         var error = document.querySelector(".field__error, .alert--error");
         if (error) { error.scrollIntoView({ block: "center" }); }
+        return;
       }
+      // No page came back (e.g. 413, the request was too large): say so, keep the form.
+      buttons.forEach(function (b) { b.disabled = false; });
+      status.textContent = (page.body.textContent || "").trim().slice(0, 300) || text.offline;
     };
     xhr.onerror = function () {
       buttons.forEach(function (b) { b.disabled = false; });

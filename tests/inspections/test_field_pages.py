@@ -72,7 +72,9 @@ def test_starting_on_site_moves_the_inspection(alice, inspection):
     assert inspection.status == Inspection.Status.ON_SITE
 
 
-def test_a_finding_with_photos_is_saved_once_and_the_flow_moves_on(alice, inspection):
+def test_a_finding_with_photos_is_saved_once_and_the_flow_moves_on(
+    alice, inspection, django_capture_on_commit_callbacks
+):
     client = logged_in(alice)
     url = f"/field/inspections/{inspection.pk}/items/{item('vietnamese_label').pk}/"
     page = client.get(url)
@@ -89,9 +91,10 @@ def test_a_finding_with_photos_is_saved_once_and_the_flow_moves_on(alice, inspec
         "gps_accuracy_m": "12.5",
         "captured_at": "2026-11-23T02:10:00Z",
     }
-    response = client.post(
-        url, {**payload, "photos": [SimpleUploadedFile("a.jpg", photo, "image/jpeg")]}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {**payload, "photos": [SimpleUploadedFile("a.jpg", photo, "image/jpeg")]}
+        )
     assert response.status_code == 302
     following = item("dates")  # the next item of the label checklist
     assert response["Location"].endswith(f"/items/{following.pk}/")
@@ -111,6 +114,13 @@ def test_a_finding_with_photos_is_saved_once_and_the_flow_moves_on(alice, inspec
     assert stored.sha256 == hashlib.sha256(photo).hexdigest()
     checklist = client.get(f"/field/inspections/{inspection.pk}/").content.decode()
     assert "Đã ghi 1/17 nội dung" in checklist and "Không đạt · 1 ảnh" in checklist
+    # The item page shows the finding with its thumbnail, served to the session.
+    stored.refresh_from_db()
+    assert stored.state == EvidencePhoto.State.READY
+    thumb = f"/api/v1/findings/{finding.pk}/photos/{stored.pk}/thumb"
+    assert thumb in client.get(url).content.decode()
+    served = client.get(thumb)
+    assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
 
 
 def test_a_lot_is_computed_from_the_page(alice, inspection):
