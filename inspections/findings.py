@@ -98,11 +98,20 @@ def finding_create(
     return finding, True
 
 
-def evidence_upload(*, by, finding, data: bytes, filename: str = "") -> tuple[EvidencePhoto, bool]:
-    """Keep an inspector's photo as evidence. The same bytes again are the same photo."""
-    inspection = finding.inspection
-    require_object_perm(by, "change", inspection)
-    require_open_minutes(inspection)
+def evidence_upload(
+    *, by, finding=None, measure=None, data: bytes, filename: str = ""
+) -> tuple[EvidencePhoto, bool]:
+    """Keep an inspector's photo as evidence, of a finding or of a remedial measure done.
+    The same bytes again in the same inspection are the same photo."""
+    if (finding is None) == (measure is None):
+        raise ValueError("evidence_upload needs a finding or a measure")
+    if finding is not None:
+        inspection = finding.inspection
+        require_object_perm(by, "change", inspection)
+        require_open_minutes(inspection)
+    else:
+        inspection = measure.decision.record.inspection
+        require_object_perm(by, "change", inspection)
     try:
         info = evidence.inspect_upload(data, filename=filename)
     except evidence.PhotoRejected as exc:
@@ -114,6 +123,7 @@ def evidence_upload(*, by, finding, data: bytes, filename: str = "") -> tuple[Ev
     photo = EvidencePhoto(
         inspection=inspection,
         finding=finding,
+        measure=measure,
         sha256=digest,
         extension=evidence.EXTENSIONS.get(info.format, ".bin"),
         byte_size=len(data),
@@ -129,7 +139,12 @@ def evidence_upload(*, by, finding, data: bytes, filename: str = "") -> tuple[Ev
                 actor=by,
                 action="evidence.upload",
                 target=inspection,
-                changes={"finding": finding.pk, "sha256": digest, "bytes": len(data)},
+                changes={
+                    "finding": finding.pk if finding else None,
+                    "measure": measure.pk if measure else None,
+                    "sha256": digest,
+                    "bytes": len(data),
+                },
             )
             enqueue_on_commit(evidence_process, photo.pk)
     except IntegrityError:

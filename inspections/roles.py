@@ -19,6 +19,9 @@ ROLE_PERMISSIONS = {
         "inspections.add_inspection",
         "inspections.change_inspection",
         "inspections.decide_inspection",
+        "inspections.view_violationrecord",
+        "inspections.view_penaltydecision",
+        "inspections.approve_penaltydecision",
     ],
     # Admins publish checklist versions (in the admin).
     Role.ADMIN: [

@@ -156,7 +156,8 @@ class LotPlanOut(Schema):
 
 class EvidenceOut(Schema):
     id: int
-    finding_id: int
+    finding_id: int | None
+    measure_id: int | None
     sha256: str
     byte_size: int
     image_format: str

@@ -10,8 +10,17 @@ from inspections.models.inspection import (
 from inspections.models.minutes import Minutes
 from inspections.models.plan import InspectionPlan
 from inspections.models.samples import Sample, SampleResult
+from inspections.models.violations import (
+    AdditionalPenalty,
+    PenaltyDecision,
+    PenaltyLine,
+    RemedialMeasure,
+    Violation,
+    ViolationRecord,
+)
 
 __all__ = [
+    "AdditionalPenalty",
     "ChecklistItem",
     "ChecklistTemplate",
     "EvidencePhoto",
@@ -23,7 +32,12 @@ __all__ = [
     "InspectionPlan",
     "InspectionUserObjectPermission",
     "Minutes",
+    "PenaltyDecision",
+    "PenaltyLine",
+    "RemedialMeasure",
     "Sample",
     "SampleResult",
     "Scope",
+    "Violation",
+    "ViolationRecord",
 ]

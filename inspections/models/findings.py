@@ -127,7 +127,17 @@ class EvidencePhoto(models.Model):
         FAILED = "failed", _("Không xử lý được")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
-    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="photos")
+    # A photo shows a finding or, later, a remedial measure done (exactly one of the two).
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
+    )
+    measure = models.ForeignKey(
+        "inspections.RemedialMeasure",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="photos",
+    )
     sha256 = models.CharField(max_length=64)
     extension = models.CharField(max_length=8)
     original = models.FileField(upload_to=_evidence_path)
@@ -155,7 +165,12 @@ class EvidencePhoto(models.Model):
         verbose_name = _("ảnh chứng cứ")
         verbose_name_plural = _("ảnh chứng cứ")
         constraints = [
-            models.UniqueConstraint(fields=["inspection", "sha256"], name="one_photo_per_content")
+            models.UniqueConstraint(fields=["inspection", "sha256"], name="one_photo_per_content"),
+            models.CheckConstraint(
+                condition=models.Q(finding__isnull=False, measure__isnull=True)
+                | models.Q(finding__isnull=True, measure__isnull=False),
+                name="photo_of_finding_or_measure",
+            ),
         ]
 
     def __str__(self):
