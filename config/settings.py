@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "whistleblower.tasks.disclosures_expire",
         "schedule": 300.0,
     },
+    "violations-escalate": {
+        "task": "inspections.tasks.violations_escalate",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "audit-chain-verify": {
         "task": "registry.tasks.audit_chain_verify",
         "schedule": crontab(hour=2, minute=15),

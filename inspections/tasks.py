@@ -57,3 +57,12 @@ def evidence_sweep() -> int:
         running=EvidencePhoto.State.PROCESSING,
         stale_after=STALE_AFTER,
     )
+
+
+@shared_task
+def violations_escalate() -> int:
+    """Daily: penalty decisions about to fall due and remedial measures past their
+    deadline are escalated to the team lead and the unit's supervisors."""
+    from inspections.violations import escalate_overdue
+
+    return escalate_overdue()

@@ -27,6 +27,7 @@ from inspections.models import (
     EvidencePhoto,
     Finding,
     Inspection,
+    InspectionMember,
     PenaltyDecision,
     PenaltyLine,
     RemedialMeasure,
@@ -636,3 +637,66 @@ def _transition(source, target, statuses) -> InvalidTransition:
     return InvalidTransition(
         params={"source": labels.get(source, source), "target": labels.get(target, target)}
     )
+
+
+# --- Escalation -----------------------------------------------------------------------------
+
+
+def escalate_overdue(today: date | None = None) -> int:
+    """Tell the team lead and the unit's supervisors about a penalty decision due within
+    a working day (or overdue) and about remedial measures past their deadline. Each item
+    is escalated once a day (notifications are deduplicated by key). Returns how many
+    people the items concern, counting again those already told today."""
+    today = today or timezone.localdate()
+    soon = workdays.add_working_days(today, 1)
+    sent = 0
+    records = ViolationRecord.objects.filter(status=ViolationRecord.Status.SIGNED).select_related(
+        "inspection"
+    )
+    for record in records:
+        if record.decision_deadline > soon:
+            continue
+        subject = _("Sắp hết hạn ra quyết định xử phạt: biên bản %(number)s (hạn %(deadline)s)") % {
+            "number": record.number,
+            "deadline": record.decision_deadline.strftime("%d/%m/%Y"),
+        }
+        sent += _notify(record.inspection, f"record-due:{record.pk}:{today}", str(subject))
+    measures = RemedialMeasure.objects.filter(
+        status=RemedialMeasure.Status.PENDING,
+        deadline__lt=today,
+        decision__status=PenaltyDecision.Status.APPROVED,
+    ).select_related("decision__record__inspection")
+    for measure in measures:
+        subject = _("Quá hạn biện pháp khắc phục hậu quả: %(measure)s, quyết định %(number)s") % {
+            "measure": measure.get_kind_display(),
+            "number": measure.decision.number,
+        }
+        sent += _notify(
+            measure.decision.record.inspection, f"measure-late:{measure.pk}:{today}", str(subject)
+        )
+        if measure.escalated_on is None:
+            measure.escalated_on = today
+            measure.save(update_fields=["escalated_on"])
+    return sent
+
+
+def _notify(inspection: Inspection, key: str, subject: str) -> int:
+    from registry.models import Role, User
+    from registry.services import notification_send
+
+    leads = inspection.team.filter(role=InspectionMember.Role.LEAD).select_related("user")
+    people = {m.user for m in leads}
+    people |= set(
+        User.objects.filter(
+            unit_id=inspection.unit_id, groups__name=Role.SUPERVISOR.value, is_active=True
+        )
+    )
+    for person in people:
+        notification_send(
+            recipient=person,
+            subject=subject,
+            body=subject,
+            link=f"/field/inspections/{inspection.pk}/",
+            dedup_key=f"{key}:{person.pk}",
+        )
+    return len(people)

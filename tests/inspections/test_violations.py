@@ -388,3 +388,32 @@ def test_a_supervisor_may_dismiss_a_signed_record(alice, bob, on_site):
     assert record.status == ViolationRecord.Status.DISMISSED
     with pytest.raises(Conflict):
         violations.decision_draft(by=alice, record=record, lines=[])
+
+
+def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_site):
+    from registry.models import Notification
+
+    # Signed today: the decision is due in 7 days, so not yet escalated today...
+    record = signed_record(on_site, alice)
+    assert violations.escalate_overdue() == 0
+    # ...but it is on the day before its deadline, to the lead (alice) and bob.
+    day_before = record.decision_deadline - timedelta(days=1)
+    assert violations.escalate_overdue(today=day_before) == 2
+    assert violations.escalate_overdue(today=day_before) == 2  # a rerun: no new rows
+    assert Notification.objects.count() == 2
+    assert {n.recipient for n in Notification.objects.all()} == {alice, bob}
+    assert record.number in Notification.objects.first().subject
+    # A measure past its deadline.
+    line = {"violation_id": record.violations.get().pk, "fine_vnd": 30_000_000}
+    deadline = timezone.localdate() + timedelta(days=5)
+    decision = violations.decision_draft(
+        by=alice, record=record, lines=[line], measures=[{"kind": "recall", "deadline": deadline}]
+    )
+    violations.decision_submit(by=alice, decision=decision)
+    violations.decision_decide(by=bob, decision=decision, approve=True)
+    assert violations.escalate_overdue(today=deadline) == 0
+    assert violations.escalate_overdue(today=deadline + timedelta(days=1)) == 2
+    measure = RemedialMeasure.objects.get()
+    assert measure.escalated_on == deadline + timedelta(days=1)
+    late = Notification.objects.filter(subject__contains="Quá hạn biện pháp")
+    assert late.count() == 2 and late.first().link == f"/field/inspections/{on_site.pk}/"
