@@ -207,7 +207,14 @@ def record_sign(
     record.witness_address = witness_address.strip()[:300] if refused else ""
     record.refusal_reason = refusal_reason.strip()[:300] if refused else ""
     record.signed_at = signed_at
-    record.number = _next_number(record.inspection.unit_id, day.year, "BB-VPHC")
+    unit_id = record.inspection.unit_id
+    record.number = _next_number(
+        ViolationRecord.objects.filter(inspection__unit=unit_id),
+        unit_id=unit_id,
+        date_field="signed_at",
+        year=day.year,
+        suffix="BB-VPHC",
+    )
     record.explanation_due = (
         workdays.add_working_days(day, EXPLANATION_WORKING_DAYS) if may_explain(record) else None
     )
@@ -241,14 +248,10 @@ def may_explain(record: ViolationRecord) -> bool:
     )
 
 
-def _next_number(unit_id: int, year: int, suffix: str) -> str:
-    """ "7/BB-VPHC": numbered per unit and year, under a lock on the unit."""
+def _next_number(numbered, *, unit_id: int, date_field: str, year: int, suffix: str) -> str:
+    """ "7/BB-VPHC": numbered per unit and year, counted under a lock on the unit."""
     Unit.objects.select_for_update().get(pk=unit_id)
-    model = PenaltyDecision if suffix.startswith("QĐ") else ViolationRecord
-    unit_path = "record__inspection__unit" if model is PenaltyDecision else "inspection__unit"
-    numbers = model.objects.filter(**{unit_path: unit_id}).exclude(number="")
-    field = "decided_on" if model is PenaltyDecision else "signed_at"
-    count = numbers.filter(**{f"{field}__year": year}).count()
+    count = numbered.exclude(number="").filter(**{f"{date_field}__year": year}).count()
     return f"{count + 1}/{suffix}"
 
 
@@ -499,7 +502,14 @@ def decision_decide(
     decision.status = PenaltyDecision.Status.APPROVED
     decision.decided_on = today
     decision.approved_by = by
-    decision.number = _next_number(record.inspection.unit_id, today.year, "QĐ-XPHC")
+    unit_id = record.inspection.unit_id
+    decision.number = _next_number(
+        PenaltyDecision.objects.filter(record__inspection__unit=unit_id),
+        unit_id=unit_id,
+        date_field="decided_on",
+        year=today.year,
+        suffix="QĐ-XPHC",
+    )
     store_decision_pdf(decision)
     decision.save()
     record.status = ViolationRecord.Status.DECIDED
