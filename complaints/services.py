@@ -423,11 +423,7 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     source = complaint.status
     if to not in TRANSITIONS.get(source, set()):
-        raise InvalidTransition(
-            params={"source": Complaint.Status(source).label, "target": Complaint.Status(to).label}
-            if to in Complaint.Status.values
-            else {"source": Complaint.Status(source).label, "target": to}
-        )
+        raise InvalidTransition.between(source, to, Complaint.Status)
     public_note = (public_note or "").strip()
     if to in NEEDS_NOTE and not public_note:
         raise InvalidInput.field(

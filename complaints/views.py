@@ -14,20 +14,11 @@ from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.forms import ProofForm, ReceiptForm, ReplyForm, ReportForm
 from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
+from registry.forms import add_domain_errors
 from registry.models import User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    rendered = exc.render_errors()
-    if not rendered:
-        form.add_error(None, exc.render())
-    for field, errors in rendered.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error["message"])
 
 
 def _error_page(request, template, context, exc: DomainError):
@@ -81,7 +72,7 @@ def report_new(request):
                 network_key=request.network_key,
             )
         except (DomainError, TooLarge) as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
             return _error_page(request, "complaints/public/report_new.html", {"form": form}, exc)
         proof = proofs.make_proof(filed.complaint)
         proof_json = json.dumps(proof, ensure_ascii=False, indent=2)
@@ -112,7 +103,7 @@ def report_lookup(request):
                 receipt=form.cleaned_data["receipt"], network_key=request.network_key
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            add_domain_errors(form, exc)
             return _error_page(request, "complaints/public/lookup.html", {"form": form}, exc)
         return _status_page(request, complaint, form.cleaned_data["receipt"])
     return render(
@@ -146,7 +137,7 @@ def report_reply(request):
             receipt=lookup.cleaned_data["receipt"], network_key=request.network_key
         )
     except DomainError as exc:
-        _apply_errors(lookup, exc)
+        add_domain_errors(lookup, exc)
         return _error_page(request, "complaints/public/lookup.html", {"form": lookup}, exc)
     if not form.is_valid():
         return _status_page(request, complaint, lookup.cleaned_data["receipt"], form, status=400)
@@ -160,7 +151,7 @@ def report_reply(request):
             network_key=request.network_key,
         )
     except (DomainError, TooLarge) as exc:
-        _apply_errors(form, exc)
+        add_domain_errors(form, exc)
         return _status_page(
             request, complaint, lookup.cleaned_data["receipt"], form, status=exc.status
         )

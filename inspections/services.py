@@ -78,7 +78,9 @@ def plan_submit(*, by, plan: InspectionPlan) -> InspectionPlan:
     require_object_perm(by, "change", plan)
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED):
-        raise _plan_transition(plan.status, InspectionPlan.Status.SUBMITTED)
+        raise InvalidTransition.between(
+            plan.status, InspectionPlan.Status.SUBMITTED, InspectionPlan.Status
+        )
     plan.status, plan.submitted_at = InspectionPlan.Status.SUBMITTED, timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
     audit_record(actor=by, action="plan.submit", target=plan)
@@ -93,7 +95,7 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
     target = InspectionPlan.Status.APPROVED if approve else InspectionPlan.Status.RETURNED
     if plan.status != InspectionPlan.Status.SUBMITTED:
-        raise _plan_transition(plan.status, target)
+        raise InvalidTransition.between(plan.status, target, InspectionPlan.Status)
     note = (note or "").strip()
     if not approve and not note:
         raise InvalidInput.field("note", "note_required", _("Hãy ghi lý do trả lại kế hoạch."))
@@ -111,15 +113,6 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
         changes={"note": note},
     )
     return plan
-
-
-def _plan_transition(source, target) -> InvalidTransition:
-    return InvalidTransition(
-        params={
-            "source": InspectionPlan.Status(source).label,
-            "target": InspectionPlan.Status(target).label,
-        }
-    )
 
 
 # --- Inspections --------------------------------------------------------------------------------
@@ -266,7 +259,9 @@ def inspection_decide(
     require_object_perm(by, "change", inspection)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if inspection.status != Inspection.Status.PLANNED:
-        raise _transition(inspection.status, Inspection.Status.DECIDED)
+        raise InvalidTransition.between(
+            inspection.status, Inspection.Status.DECIDED, Inspection.Status
+        )
     number = (decision_number or "").strip()
     if not number:
         raise InvalidInput.field("decision_number", "required", _("Hãy ghi số quyết định."))
@@ -307,7 +302,7 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     source = inspection.status
     if to not in TRANSITIONS.get(source, set()):
-        raise _transition(source, to)
+        raise InvalidTransition.between(source, to, Inspection.Status)
     is_supervisor = by.has_perm("inspections.decide_inspection")
     if to == Inspection.Status.CONCLUDED and not (
         is_supervisor or inspection.team.filter(user=by, role=InspectionMember.Role.LEAD).exists()
@@ -327,10 +322,3 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         changes={"from": source, "to": to},
     )
     return inspection
-
-
-def _transition(source, target) -> InvalidTransition:
-    labels = dict(Inspection.Status.choices)
-    return InvalidTransition(
-        params={"source": labels.get(source, source), "target": labels.get(target, target)}
-    )

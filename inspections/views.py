@@ -17,6 +17,7 @@ from inspections import findings, measurements, selectors, services
 from inspections.forms import PHOTO_TYPES, FindingForm
 from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
 from registry.errors import DomainError, NotFound
+from registry.forms import add_domain_errors
 
 
 def _inspection(user, inspection_id: int) -> Inspection:
@@ -184,7 +185,7 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
             captured_at=c["captured_at"],
         )
     except DomainError as exc:
-        _apply(form, exc)
+        add_domain_errors(form, exc, form.field_for)
         return None
     stored = 0
     for upload in c["photos"]:
@@ -204,12 +205,3 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
             % {"item": item.text, "result": finding.get_result_display(), "photos": stored},
         )
     return finding
-
-
-def _apply(form: FindingForm, exc: DomainError) -> None:
-    rendered = exc.render_errors()
-    if not rendered:
-        form.add_error(None, exc.render())
-    for field, errors in rendered.items():
-        for error in errors:
-            form.add_error(form.field_for(field), error["message"])

@@ -331,7 +331,9 @@ def _signed_record(by, record: ViolationRecord) -> ViolationRecord:
     require_perm(by, APPROVE)
     require_object_perm(by, "view", record.inspection)
     if record.status != ViolationRecord.Status.SIGNED:
-        raise _transition(record.status, ViolationRecord.Status.SIGNED, ViolationRecord.Status)
+        raise InvalidTransition.between(
+            record.status, ViolationRecord.Status.SIGNED, ViolationRecord.Status
+        )
     return record
 
 
@@ -470,7 +472,9 @@ def decision_decide(
     require_perm(by, APPROVE)
     require_object_perm(by, "view", record.inspection)
     if decision.status != PenaltyDecision.Status.SUBMITTED:
-        raise _transition(decision.status, PenaltyDecision.Status.APPROVED, PenaltyDecision.Status)
+        raise InvalidTransition.between(
+            decision.status, PenaltyDecision.Status.APPROVED, PenaltyDecision.Status
+        )
     if not approve:
         if not (note or "").strip():
             raise InvalidInput.field("note", "required", _("Hãy ghi lý do trả lại."))
@@ -603,7 +607,9 @@ def decision_close(*, by, decision: PenaltyDecision) -> PenaltyDecision:
     decision = _locked(decision)
     require_object_perm(by, "change", decision.record.inspection)
     if decision.status != PenaltyDecision.Status.APPROVED:
-        raise _transition(decision.status, PenaltyDecision.Status.CLOSED, PenaltyDecision.Status)
+        raise InvalidTransition.between(
+            decision.status, PenaltyDecision.Status.CLOSED, PenaltyDecision.Status
+        )
     if decision.total_fine_vnd and decision.fine_paid_on is None:
         raise Conflict(_("Chưa ghi nhận nộp phạt."), code="fine_unpaid")
     if decision.measures.filter(status=RemedialMeasure.Status.PENDING).exists():
@@ -638,15 +644,8 @@ def _locked(decision: PenaltyDecision) -> PenaltyDecision:
 
 def _move(decision, source, target) -> None:
     if decision.status != source:
-        raise _transition(decision.status, target, PenaltyDecision.Status)
+        raise InvalidTransition.between(decision.status, target, PenaltyDecision.Status)
     decision.status = target
-
-
-def _transition(source, target, statuses) -> InvalidTransition:
-    labels = dict(statuses.choices)
-    return InvalidTransition(
-        params={"source": labels.get(source, source), "target": labels.get(target, target)}
-    )
 
 
 # --- Escalation -----------------------------------------------------------------------------

@@ -76,6 +76,15 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
     message = _("Không thể chuyển từ trạng thái “%(source)s” sang “%(target)s”.")
 
+    @classmethod
+    def between(cls, source: str, target: str, statuses) -> "InvalidTransition":
+        """The error for a move from `source` to `target`, named by their labels in
+        `statuses` (a TextChoices); an unknown value is shown as given."""
+        labels = dict(statuses.choices)
+        return cls(
+            params={"source": labels.get(source, source), "target": labels.get(target, target)}
+        )
+
 
 def invalid_from_django(exc) -> InvalidInput:
     """Wrap a django.core.exceptions.ValidationError, keeping each field's code."""

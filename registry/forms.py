@@ -20,3 +20,16 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [one(item, initial) for item in data]
         return [one(data, initial)] if data else []
+
+
+def add_domain_errors(form, exc, field_for=None) -> None:
+    """Put a service's `DomainError` on the form: each field error on its field (named
+    by `field_for(name)` when the service's names differ from the form's), the rest on
+    the whole form."""
+    rendered = exc.render_errors()
+    if not rendered:
+        form.add_error(None, exc.render())
+    for field, errors in rendered.items():
+        target = field_for(field) if field_for else field
+        for error in errors:
+            form.add_error(target if target in form.fields else None, error["message"])
