@@ -284,7 +284,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "violations-escalate": {
         "task": "inspections.tasks.violations_escalate",
-        "schedule": crontab(hour=7, minute=0),
+        # Hourly, for the 24-hour report after a failed test; each item is told once a day.
+        "schedule": crontab(minute=5),
     },
     "audit-chain-verify": {
         "task": "registry.tasks.audit_chain_verify",

@@ -22,6 +22,8 @@ ROLE_PERMISSIONS = {
         "inspections.view_violationrecord",
         "inspections.view_penaltydecision",
         "inspections.approve_penaltydecision",
+        "inspections.view_productalert",
+        "inspections.publish_productalert",
     ],
     # Admins publish checklist versions (in the admin).
     Role.ADMIN: [

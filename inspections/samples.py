@@ -5,6 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from inspections import followup
 from inspections.minutes import require_open_minutes
 from inspections.models import Inspection, InspectionEvent, Sample, SampleResult
 from registry import workdays
@@ -145,6 +146,8 @@ def lab_result_record(
         raise InvalidInput.field(
             "criteria", "criteria_required", _("Hãy nhập ít nhất một chỉ tiêu.")
         )
+    if sample.retest_of_id is not None:
+        followup.check_retest_criteria(sample, criteria)
     results = []
     for row in criteria:
         low, high = row.get("limit_min"), row.get("limit_max")
@@ -177,6 +180,8 @@ def lab_result_record(
     sample.retain_until = workdays.add_days(result_on, RETENTION_DAYS)
     sample.status = Sample.Status.TESTED
     sample.save()
+    if not sample.conforming and sample.retest_of_id is None:
+        followup.follow_up_open(sample)
     audit_record(
         actor=by,
         action="sample.result",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from inspections import outcome
 from inspections.models import (
     Inspection,
     InspectionEvent,
@@ -14,6 +15,7 @@ from inspections.models import (
     InspectionPlan,
     Scope,
 )
+from inspections.outcome import PENDING_RECORDS
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Role
@@ -310,6 +312,14 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         raise PermissionDenied(_("Chỉ trưởng đoàn kết luận cuộc kiểm tra."), code="lead_only")
     if to == Inspection.Status.CLOSED and not is_supervisor:
         raise PermissionDenied(_("Chỉ lãnh đạo đóng cuộc kiểm tra."), code="supervisor_only")
+    if (
+        to == Inspection.Status.CLOSED
+        and inspection.violation_records.filter(status__in=PENDING_RECORDS).exists()
+    ):
+        raise Conflict(
+            _("Còn biên bản vi phạm chưa có quyết định: chưa đóng được cuộc kiểm tra."),
+            code="records_open",
+        )
     inspection.status = to
     inspection.save(update_fields=["status"])
     InspectionEvent.objects.create(
@@ -321,4 +331,6 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         target=inspection,
         changes={"from": source, "to": to},
     )
+    if to == Inspection.Status.CONCLUDED:
+        outcome.tell_reporters(by=by, inspection=inspection)
     return inspection

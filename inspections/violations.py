@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections import outcome
 from inspections.models import (
     AdditionalPenalty,
     EvidencePhoto,
@@ -208,7 +209,7 @@ def record_sign(
     record.refusal_reason = refusal_reason.strip()[:300] if refused else ""
     record.signed_at = signed_at
     unit_id = record.inspection.unit_id
-    record.number = _next_number(
+    record.number = next_number(
         ViolationRecord.objects.filter(inspection__unit=unit_id),
         unit_id=unit_id,
         date_field="signed_at",
@@ -248,10 +249,18 @@ def may_explain(record: ViolationRecord) -> bool:
     )
 
 
-def _next_number(numbered, *, unit_id: int, date_field: str, year: int, suffix: str) -> str:
+def next_number(
+    numbered,
+    *,
+    unit_id: int,
+    date_field: str,
+    year: int,
+    suffix: str,
+    number_field: str = "number",
+) -> str:
     """ "7/BB-VPHC": numbered per unit and year, counted under a lock on the unit."""
     Unit.objects.select_for_update().get(pk=unit_id)
-    count = numbered.exclude(number="").filter(**{f"{date_field}__year": year}).count()
+    count = numbered.exclude(**{number_field: ""}).filter(**{f"{date_field}__year": year}).count()
     return f"{count + 1}/{suffix}"
 
 
@@ -321,6 +330,7 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
         target=record.inspection,
         changes={"record": record.pk},
     )
+    outcome.tell_reporters(by=by, inspection=record.inspection)
     return record
 
 
@@ -507,7 +517,7 @@ def decision_decide(
     decision.decided_on = today
     decision.approved_by = by
     unit_id = record.inspection.unit_id
-    decision.number = _next_number(
+    decision.number = next_number(
         PenaltyDecision.objects.filter(record__inspection__unit=unit_id),
         unit_id=unit_id,
         date_field="decided_on",
@@ -529,6 +539,7 @@ def decision_decide(
             "pdf_sha256": decision.pdf_sha256,
         },
     )
+    outcome.tell_reporters(by=by, inspection=record.inspection)
     return decision
 
 
@@ -651,12 +662,14 @@ def _move(decision, source, target) -> None:
 # --- Escalation -----------------------------------------------------------------------------
 
 
-def escalate_overdue(today: date | None = None) -> int:
+def escalate_overdue(today: date | None = None, now=None) -> int:
     """Tell the team lead and the unit's supervisors about a penalty decision due within
-    a working day (or overdue) and about remedial measures past their deadline. Each item
+    a working day (or overdue), remedial measures past their deadline, and a failed
+    test whose report or suspension notice is due (`inspections.followup.overdue`). Each item
     is escalated once a day (notifications are deduplicated by key). Returns how many
     people the items concern, counting again those already told today."""
-    today = today or timezone.localdate()
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
     soon = workdays.add_working_days(today, 1)
     sent = 0
     records = ViolationRecord.objects.filter(status=ViolationRecord.Status.SIGNED).select_related(
@@ -686,6 +699,24 @@ def escalate_overdue(today: date | None = None) -> int:
         if measure.escalated_on is None:
             measure.escalated_on = today
             measure.save(update_fields=["escalated_on"])
+    from inspections.followup import overdue
+
+    for follow_up, what in overdue(now):
+        sample = follow_up.sample
+        if what == "report":
+            subject = _("Mẫu %(sample)s không đạt: đoàn phải báo cáo trước %(due)s") % {
+                "sample": sample.product_name,
+                "due": timezone.localtime(follow_up.report_due).strftime("%H:%M %d/%m/%Y"),
+            }
+        else:
+            subject = _("Mẫu %(sample)s không đạt: hạn thông báo tạm dừng lưu thông %(due)s") % {
+                "sample": sample.product_name,
+                "due": follow_up.suspension_due.strftime("%d/%m/%Y"),
+            }
+        sent += _notify(sample.inspection, f"follow-up-{what}:{follow_up.pk}:{today}", str(subject))
+        if follow_up.escalated_on is None:
+            follow_up.escalated_on = today
+            follow_up.save(update_fields=["escalated_on"])
     return sent
 
 

@@ -1,4 +1,6 @@
+from inspections.models.alerts import ProductAlert
 from inspections.models.findings import ChecklistItem, ChecklistTemplate, EvidencePhoto, Finding
+from inspections.models.followup import FailedTestFollowUp, GoodsSeal
 from inspections.models.inspection import (
     Inspection,
     InspectionEvent,
@@ -24,7 +26,9 @@ __all__ = [
     "ChecklistItem",
     "ChecklistTemplate",
     "EvidencePhoto",
+    "FailedTestFollowUp",
     "Finding",
+    "GoodsSeal",
     "Inspection",
     "InspectionEvent",
     "InspectionGroupObjectPermission",
@@ -34,6 +38,7 @@ __all__ = [
     "Minutes",
     "PenaltyDecision",
     "PenaltyLine",
+    "ProductAlert",
     "RemedialMeasure",
     "Sample",
     "SampleResult",

@@ -89,6 +89,9 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    outcome_text = models.TextField(
+        _("kết quả đã thông báo cho người phản ánh"), blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_unit_field = "unit"

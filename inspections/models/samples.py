@@ -44,6 +44,14 @@ class Sample(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.TAKEN
     )
+    retest_of = models.ForeignKey(
+        "self",
+        verbose_name=_("thử nghiệm lại cho mẫu"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retests",
+    )
 
     scope_unit_field = "inspection__unit"
     objects = ScopedQuerySet.as_manager()

@@ -12,10 +12,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from inspections import findings, services, violations
+from inspections import findings, violations
 from inspections.models import (
     ChecklistItem,
-    Inspection,
     PenaltyDecision,
     RemedialMeasure,
     ViolationRecord,
@@ -43,14 +42,6 @@ def provision(*, verified=True, low=10_000_000, high=20_000_000, clause=1) -> Le
         fine_min_vnd=low,
         fine_max_vnd=high,
         verified=verified,
-    )
-
-
-@pytest.fixture
-def on_site(bob, alice):
-    inspection = decided_inspection(supervisor=bob, lead=alice)
-    return services.inspection_transition(
-        by=alice, inspection=inspection, to=Inspection.Status.ON_SITE
     )
 
 

@@ -1,0 +1,144 @@
+"""Public product alerts: a supervisor publishes one from a concluded case; anyone reads
+them on the public site and through `list_product_alerts`."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections import outcome
+from inspections.models import Inspection, ProductAlert, RemedialMeasure, ViolationRecord
+from registry.audit import audit_record
+from registry.errors import Conflict, InvalidInput, invalid_from_django
+from registry.permissions import require_object_perm, require_perm
+from registry.validators import normalize_gtin
+
+PUBLISH = "inspections.publish_productalert"
+CONCLUDED = (Inspection.Status.CONCLUDED, Inspection.Status.CLOSED)
+REQUIRED = {
+    "product_name": _("Hãy ghi tên sản phẩm."),
+    "operator_name": _("Hãy ghi tổ chức, cá nhân kinh doanh."),
+    "defect": _("Hãy ghi nội dung không đạt."),
+}
+
+
+def failed_samples(inspection: Inspection):
+    return inspection.samples.filter(retest_of=None, conforming=False).select_related("product")
+
+
+def decided_records(inspection: Inspection):
+    return inspection.violation_records.filter(
+        status__in=(ViolationRecord.Status.DECIDED, ViolationRecord.Status.CLOSED)
+    )
+
+
+def alert_defaults(inspection: Inspection) -> dict:
+    """What the case says, to prefill the form: the failed sample's product and criteria,
+    the acts of the decided records, the measures ordered."""
+    sample = failed_samples(inspection).first()
+    product = sample.product if sample else None
+    defects = []
+    for failed in failed_samples(inspection):
+        for result in failed.results.filter(passed=False):
+            limit = _(" đến ").join(
+                f"{v.normalize():f}" for v in (result.limit_min, result.limit_max) if v is not None
+            )
+            defects.append(
+                f"{failed.product_name}: {result.criterion} {result.measured.normalize():f}"
+                f" {result.unit} ({limit} {result.reference})".replace("  ", " ")
+            )
+    records = decided_records(inspection).prefetch_related("violations")
+    defects += [v.description for r in records for v in r.violations.all()]
+    measures = [
+        m.description or str(m.get_kind_display())
+        for m in RemedialMeasure.objects.filter(decision__record__in=records)
+    ]
+    return {
+        "product_name": (product.name if product else sample.product_name) if sample else "",
+        "brand": product.brand if product else "",
+        "barcode": (product.gtin or "") if product else "",
+        "batch": sample.batch if sample else "",
+        "operator_name": inspection.operator.name,
+        "operator_address": inspection.operator.address,
+        "defect": "\n".join(defects),
+        "measures": "\n".join(measures),
+    }
+
+
+def _check_concluded(inspection: Inspection) -> None:
+    if inspection.status not in CONCLUDED:
+        raise Conflict(
+            _("Chỉ công bố cảnh báo khi cuộc kiểm tra đã kết luận."), code="case_not_concluded"
+        )
+    if not (failed_samples(inspection).exists() or decided_records(inspection).exists()):
+        raise Conflict(
+            _(
+                "Cuộc kiểm tra không có mẫu không đạt hay quyết định xử phạt: không có gì để "
+                "cảnh báo."
+            ),
+            code="no_nonconformity",
+        )
+
+
+@transaction.atomic
+def alert_publish(
+    *,
+    by,
+    inspection: Inspection,
+    product_name: str,
+    defect: str,
+    operator_name: str,
+    operator_address: str = "",
+    brand: str = "",
+    barcode: str = "",
+    batch: str = "",
+    measures: str = "",
+) -> ProductAlert:
+    require_perm(by, PUBLISH)
+    require_object_perm(by, "view", inspection)
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    _check_concluded(inspection)
+    values = {"product_name": product_name, "operator_name": operator_name, "defect": defect}
+    for name, message in REQUIRED.items():
+        if not (values[name] or "").strip():
+            raise InvalidInput.field(name, "required", message)
+    if (barcode or "").strip():
+        try:
+            barcode = normalize_gtin(barcode)
+        except ValidationError as exc:
+            raise invalid_from_django(ValidationError({"barcode": exc.error_list})) from exc
+    alert = ProductAlert.objects.create(
+        inspection=inspection,
+        product_name=product_name.strip()[:300],
+        brand=(brand or "").strip()[:200],
+        barcode=barcode or "",
+        batch=(batch or "").strip()[:100],
+        operator_name=operator_name.strip()[:300],
+        operator_address=(operator_address or "").strip()[:500],
+        defect=defect.strip()[:5000],
+        measures=(measures or "").strip()[:5000],
+        published_on=timezone.localdate(),
+        published_by=by,
+    )
+    audit_record(actor=by, action="alert.publish", target=inspection, changes={"alert": alert.pk})
+    outcome.tell_reporters(by=by, inspection=inspection)
+    return alert
+
+
+@transaction.atomic
+def alert_withdraw(*, by, alert: ProductAlert, reason: str) -> ProductAlert:
+    require_perm(by, PUBLISH)
+    alert = ProductAlert.objects.select_for_update().get(pk=alert.pk)
+    require_object_perm(by, "view", alert.inspection)
+    if alert.status != ProductAlert.Status.PUBLISHED:
+        raise Conflict(_("Cảnh báo đã được gỡ."), code="alert_withdrawn")
+    if not (reason or "").strip():
+        raise InvalidInput.field("reason", "required", _("Hãy ghi lý do gỡ cảnh báo."))
+    alert.status = ProductAlert.Status.WITHDRAWN
+    alert.withdrawn_at = timezone.now()
+    alert.withdrawal_reason = reason.strip()[:2000]
+    alert.save(update_fields=["status", "withdrawn_at", "withdrawal_reason"])
+    audit_record(
+        actor=by, action="alert.withdraw", target=alert.inspection, changes={"alert": alert.pk}
+    )
+    return alert
