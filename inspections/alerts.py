@@ -65,6 +65,13 @@ def alert_defaults(inspection: Inspection) -> dict:
     }
 
 
+def may_alert(inspection: Inspection) -> bool:
+    """A concluded case with a failed sample or a penalty decision."""
+    return inspection.status in CONCLUDED and (
+        failed_samples(inspection).exists() or decided_records(inspection).exists()
+    )
+
+
 def _check_concluded(inspection: Inspection) -> None:
     if inspection.status not in CONCLUDED:
         raise Conflict(

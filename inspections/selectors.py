@@ -2,9 +2,15 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from inspections.models import Inspection, InspectionMember, InspectionPlan
+from inspections.models import Inspection, InspectionMember, InspectionPlan, Violation
 from registry.permissions import get_visible
 
+_VIOLATIONS = Prefetch(
+    "violations",
+    queryset=Violation.objects.select_related("provision").prefetch_related(
+        "findings", "photos", "samples"
+    ),
+)
 _TEAM = Prefetch(
     "team", queryset=InspectionMember.objects.select_related("user").order_by("role", "pk")
 )
@@ -73,22 +79,26 @@ def finding_list(*, user, inspection_id: int):
     )
 
 
-def finding_get(*, user, finding_id: int):
-    """A finding, reached only through an inspection the user may see (else NotFound)."""
-    from inspections.models import Finding
+def through_inspection(queryset: QuerySet, *, user, pk: int, path: str = "inspection"):
+    """One child object of an inspection the user may see, or NotFound: records,
+    samples, minutes and the rest are reached only through their inspection. `path` is
+    the lookup from the object to its inspection."""
     from registry.errors import NotFound
 
-    finding = (
-        Finding.objects.select_related("inspection", "item", "item__template")
-        .filter(pk=finding_id)
-        .first()
-    )
-    if (
-        finding is None
-        or not Inspection.objects.visible_to(user).filter(pk=finding.inspection_id).exists()
-    ):
+    found = queryset.filter(pk=pk, **{f"{path}__in": Inspection.objects.visible_to(user)}).first()
+    if found is None:
         raise NotFound()
-    return finding
+    return found
+
+
+def finding_get(*, user, finding_id: int):
+    from inspections.models import Finding
+
+    return through_inspection(
+        Finding.objects.select_related("inspection", "item", "item__template"),
+        user=user,
+        pk=finding_id,
+    )
 
 
 def evidence_get(*, user, finding_id: int, photo_id: int):
@@ -107,27 +117,118 @@ def sample_list(*, user, inspection_id: int):
 
 
 def sample_get(*, user, sample_id: int):
-    """A sample, reached only through an inspection the user may see (else NotFound)."""
     from inspections.models import Sample
-    from registry.errors import NotFound
 
-    sample = Sample.objects.select_related("inspection").filter(pk=sample_id).first()
-    if (
-        sample is None
-        or not Inspection.objects.visible_to(user).filter(pk=sample.inspection_id).exists()
-    ):
-        raise NotFound()
-    return sample
+    return through_inspection(Sample.objects.select_related("inspection"), user=user, pk=sample_id)
 
 
 def minutes_get(*, user, minutes_id: int):
     from inspections.models import Minutes
+
+    return through_inspection(
+        Minutes.objects.select_related("inspection"), user=user, pk=minutes_id
+    )
+
+
+# --- Violation handling -----------------------------------------------------------------------
+
+
+def record_list(*, user, inspection_id: int):
+    inspection = inspection_get(user=user, inspection_id=inspection_id)
+    return inspection.violation_records.select_related("violator").prefetch_related(_VIOLATIONS)
+
+
+def record_get(*, user, record_id: int):
+    from inspections.models import ViolationRecord
+
+    return through_inspection(
+        ViolationRecord.objects.select_related("inspection", "violator").prefetch_related(
+            _VIOLATIONS
+        ),
+        user=user,
+        pk=record_id,
+    )
+
+
+def decision_get(*, user, decision_id: int):
+    from inspections.models import PenaltyDecision
+
+    return through_inspection(
+        PenaltyDecision.objects.select_related("record__inspection").prefetch_related(
+            "lines__violation__provision", "measures__photos"
+        ),
+        user=user,
+        pk=decision_id,
+        path="record__inspection",
+    )
+
+
+def measure_get(*, user, measure_id: int):
+    from inspections.models import RemedialMeasure
+
+    return through_inspection(
+        RemedialMeasure.objects.select_related("decision__record__inspection"),
+        user=user,
+        pk=measure_id,
+        path="decision__record__inspection",
+    )
+
+
+def follow_up_list(*, user, inspection_id: int):
+    from inspections.models import FailedTestFollowUp
+
+    inspection = inspection_get(user=user, inspection_id=inspection_id)
+    return (
+        FailedTestFollowUp.objects.filter(sample__inspection=inspection)
+        .select_related("sample")
+        .prefetch_related("seals", "sample__retests")
+    )
+
+
+def follow_up_get(*, user, follow_up_id: int):
+    from inspections.models import FailedTestFollowUp
+
+    return through_inspection(
+        FailedTestFollowUp.objects.select_related("sample__inspection").prefetch_related(
+            "seals", "sample__retests"
+        ),
+        user=user,
+        pk=follow_up_id,
+        path="sample__inspection",
+    )
+
+
+def seal_get(*, user, seal_id: int):
+    from inspections.models import GoodsSeal
+
+    return through_inspection(
+        GoodsSeal.objects.select_related("follow_up__sample__inspection"),
+        user=user,
+        pk=seal_id,
+        path="follow_up__sample__inspection",
+    )
+
+
+def alert_get(*, user, alert_id: int):
+    from inspections.models import ProductAlert
+
+    return through_inspection(
+        ProductAlert.objects.select_related("inspection"), user=user, pk=alert_id
+    )
+
+
+def public_alerts(q: str = ""):
+    """Published alerts, newest first; `q` matches every word, accents ignored."""
+    from inspections.models import ProductAlert
+
+    qs = ProductAlert.objects.published()
+    return qs.search(q) if (q or "").strip() else qs
+
+
+def public_alert_get(alert_id: int):
     from registry.errors import NotFound
 
-    minutes = Minutes.objects.select_related("inspection").filter(pk=minutes_id).first()
-    if (
-        minutes is None
-        or not Inspection.objects.visible_to(user).filter(pk=minutes.inspection_id).exists()
-    ):
+    alert = public_alerts().filter(pk=alert_id).first()
+    if alert is None:
         raise NotFound()
-    return minutes
+    return alert

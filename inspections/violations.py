@@ -736,7 +736,7 @@ def _notify(inspection: Inspection, key: str, subject: str) -> int:
             recipient=person,
             subject=subject,
             body=subject,
-            link=f"/field/inspections/{inspection.pk}/",
+            link=f"/cases/{inspection.pk}/",
             dedup_key=f"{key}:{person.pk}",
         )
     return len(people)

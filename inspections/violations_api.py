@@ -1,0 +1,367 @@
+"""Violation handling, the follow-up of a failed test, and product alerts.
+
+Staff endpoints reach every object through an inspection the caller may see (404
+otherwise); the services check what the caller may do with it. The public alert list
+needs no login.
+"""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from ninja import File, Query, Router, Schema, UploadedFile
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from api.pagination import PagePagination
+from api.schemas import ERRORS, ErrorOut
+from inspections import alerts, findings, followup, selectors, violations
+from inspections.models import EvidencePhoto, Finding, Sample
+from inspections.schemas import EvidenceOut, SampleOut
+from inspections.violation_schemas import (
+    AlertIn,
+    AlertOut,
+    DecisionDraftIn,
+    DecisionOut,
+    FinePaidIn,
+    FollowUpOut,
+    MeasureDoneIn,
+    MeasureOut,
+    PublicAlertOut,
+    ReasonIn,
+    RecordIn,
+    RecordOut,
+    RecordSignIn,
+    ReportIn,
+    RetestIn,
+    ReviewIn,
+    SealIn,
+    SealOut,
+    SuspendIn,
+)
+from registry.models import EconomicOperator, LegalProvision
+
+router = Router(tags=["violations"])
+public = Router(tags=["public"])
+PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut}
+
+
+def pdf_response(field, name: str) -> FileResponse:
+    response = FileResponse(
+        field.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Violation records --------------------------------------------------------------------------
+
+
+@router.get(
+    "/inspections/{inspection_id}/violation-records", response={200: list[RecordOut], **ERRORS}
+)
+@paginate(PagePagination)
+def record_list(request, inspection_id: int):
+    return selectors.record_list(user=request.auth, inspection_id=inspection_id)
+
+
+@router.post(
+    "/inspections/{inspection_id}/violation-records",
+    response={201: RecordOut, **ERRORS},
+    operation_id="create_violation_record",
+)
+def create_violation_record(request, inspection_id: int, data: RecordIn):
+    """Draft a record from non-conforming findings or failed samples of the inspection;
+    each act cites a verified provision of the catalogue."""
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    rows = [
+        {
+            "provision": LegalProvision.objects.filter(pk=row.provision_id).first(),
+            "description": row.description,
+            "findings": list(Finding.objects.filter(pk__in=row.finding_ids)),
+            "photos": list(EvidencePhoto.objects.filter(pk__in=row.photo_ids)),
+            "samples": list(Sample.objects.filter(pk__in=row.sample_ids)),
+        }
+        for row in data.violations
+    ]
+    record = violations.record_create(
+        by=user,
+        inspection=inspection,
+        place=data.place,
+        violations=rows,
+        violator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=data.violator_id)
+        if data.violator_id
+        else None,
+        representative_name=data.representative_name,
+        representative_position=data.representative_position,
+    )
+    return Status(201, selectors.record_get(user=user, record_id=record.pk))
+
+
+@router.get("/violation-records/{record_id}", response={200: RecordOut, **ERRORS})
+def record_detail(request, record_id: int):
+    return selectors.record_get(user=request.auth, record_id=record_id)
+
+
+@router.post(
+    "/violation-records/{record_id}/sign",
+    response={200: RecordOut, **ERRORS},
+    operation_id="sign_violation_record",
+)
+def sign_violation_record(request, record_id: int, data: RecordSignIn):
+    """Signed by the violator's representative, or refused before a witness: numbered,
+    locked, rendered; the explanation and decision clocks start."""
+    user = request.auth
+    record = selectors.record_get(user=user, record_id=record_id)
+    violations.record_sign(by=user, record=record, **data.dict())
+    return selectors.record_get(user=user, record_id=record_id)
+
+
+@router.post("/violation-records/{record_id}/complex", response={200: RecordOut, **ERRORS})
+def record_complex(request, record_id: int, data: ReasonIn):
+    """The case needs explanation or verification: 30 days instead of 7."""
+    user = request.auth
+    record = selectors.record_get(user=user, record_id=record_id)
+    violations.record_set_complex(by=user, record=record, reason=data.reason)
+    return selectors.record_get(user=user, record_id=record_id)
+
+
+@router.post("/violation-records/{record_id}/extension", response={200: RecordOut, **ERRORS})
+def record_extension(request, record_id: int, data: ReasonIn):
+    """Once, by 30 days, for a complex case, with a reason."""
+    user = request.auth
+    record = selectors.record_get(user=user, record_id=record_id)
+    violations.record_extend(by=user, record=record, reason=data.reason)
+    return selectors.record_get(user=user, record_id=record_id)
+
+
+@router.post("/violation-records/{record_id}/dismissal", response={200: RecordOut, **ERRORS})
+def record_dismissal(request, record_id: int, data: ReasonIn):
+    user = request.auth
+    record = selectors.record_get(user=user, record_id=record_id)
+    violations.record_dismiss(by=user, record=record, reason=data.reason)
+    return selectors.record_get(user=user, record_id=record_id)
+
+
+@router.get("/violation-records/{record_id}/pdf", response={200: None, **ERRORS})
+def record_pdf(request, record_id: int):
+    from registry.errors import NotFound
+
+    record = selectors.record_get(user=request.auth, record_id=record_id)
+    if not record.pdf:
+        raise NotFound()
+    return pdf_response(record.pdf, f"bien-ban-vi-pham-{record.number.replace('/', '-')}.pdf")
+
+
+# --- Penalty decisions --------------------------------------------------------------------------
+
+
+@router.post(
+    "/violation-records/{record_id}/decision",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="draft_penalty_decision",
+)
+def draft_penalty_decision(request, record_id: int, data: DecisionDraftIn):
+    """Draft or redraft: a fine for each act inside its range, additional penalties,
+    remedial measures each with a deadline."""
+    user = request.auth
+    record = selectors.record_get(user=user, record_id=record_id)
+    decision = violations.decision_draft(
+        by=user,
+        record=record,
+        lines=[line.dict() for line in data.lines],
+        measures=[measure.dict() for measure in data.measures],
+    )
+    return selectors.decision_get(user=user, decision_id=decision.pk)
+
+
+@router.get("/penalty-decisions/{decision_id}", response={200: DecisionOut, **ERRORS})
+def decision_detail(request, decision_id: int):
+    return selectors.decision_get(user=request.auth, decision_id=decision_id)
+
+
+@router.post("/penalty-decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS})
+def decision_submit(request, decision_id: int):
+    user = request.auth
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    violations.decision_submit(by=user, decision=decision)
+    return selectors.decision_get(user=user, decision_id=decision_id)
+
+
+@router.post(
+    "/penalty-decisions/{decision_id}/review",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="review_penalty_decision",
+)
+def review_penalty_decision(request, decision_id: int, data: ReviewIn):
+    """A supervisor approves (numbered, dated, issued as PDF) or returns it with a note."""
+    user = request.auth
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    violations.decision_decide(by=user, decision=decision, approve=data.approve, note=data.note)
+    return selectors.decision_get(user=user, decision_id=decision_id)
+
+
+@router.post("/penalty-decisions/{decision_id}/fine-payment", response={200: DecisionOut, **ERRORS})
+def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
+    user = request.auth
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    violations.fine_paid(
+        by=user, decision=decision, paid_on=data.paid_on, receipt_number=data.receipt_number
+    )
+    return selectors.decision_get(user=user, decision_id=decision_id)
+
+
+@router.post("/penalty-decisions/{decision_id}/close", response={200: DecisionOut, **ERRORS})
+def decision_close(request, decision_id: int):
+    user = request.auth
+    decision = selectors.decision_get(user=user, decision_id=decision_id)
+    violations.decision_close(by=user, decision=decision)
+    return selectors.decision_get(user=user, decision_id=decision_id)
+
+
+@router.get("/penalty-decisions/{decision_id}/pdf", response={200: None, **ERRORS})
+def decision_pdf(request, decision_id: int):
+    from registry.errors import NotFound
+
+    decision = selectors.decision_get(user=request.auth, decision_id=decision_id)
+    if not decision.pdf:
+        raise NotFound()
+    return pdf_response(decision.pdf, f"quyet-dinh-xu-phat-{decision.number.replace('/', '-')}.pdf")
+
+
+@router.post(
+    "/remedial-measures/{measure_id}/photos",
+    response={200: EvidenceOut, 201: EvidenceOut, **ERRORS},
+    operation_id="upload_measure_photo",
+)
+def upload_measure_photo(request, measure_id: int, photo: File[UploadedFile]):
+    """Evidence that a remedial measure was done: 201 when stored, 200 when already there."""
+    measure = selectors.measure_get(user=request.auth, measure_id=measure_id)
+    stored, created = findings.evidence_upload(
+        by=request.auth, measure=measure, data=photo.read(), filename=photo.name
+    )
+    return Status(201 if created else 200, stored)
+
+
+@router.post("/remedial-measures/{measure_id}/done", response={200: MeasureOut, **ERRORS})
+def measure_done(request, measure_id: int, data: MeasureDoneIn):
+    user = request.auth
+    measure = selectors.measure_get(user=user, measure_id=measure_id)
+    violations.measure_done(by=user, measure=measure, done_on=data.done_on, note=data.note)
+    return selectors.measure_get(user=user, measure_id=measure_id)
+
+
+# --- After a failed test ------------------------------------------------------------------------
+
+
+@router.get("/inspections/{inspection_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
+def follow_up_list(request, inspection_id: int):
+    return list(selectors.follow_up_list(user=request.auth, inspection_id=inspection_id))
+
+
+def _follow_up_step(request, follow_up_id: int, step, **kwargs):
+    user = request.auth
+    follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
+    step(by=user, follow_up=follow_up, **kwargs)
+    return selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
+
+
+@router.post("/follow-ups/{follow_up_id}/report", response={200: FollowUpOut, **ERRORS})
+def follow_up_report(request, follow_up_id: int, data: ReportIn):
+    """The team lead reports the failed test to the agency (within 24 hours)."""
+    return _follow_up_step(request, follow_up_id, followup.follow_up_report, text=data.text)
+
+
+@router.post("/follow-ups/{follow_up_id}/suspension", response={200: FollowUpOut, **ERRORS})
+def follow_up_suspension(request, follow_up_id: int, data: SuspendIn):
+    """The agency's notice to suspend circulation (within 2 working days)."""
+    return _follow_up_step(request, follow_up_id, followup.follow_up_suspend, goods=data.goods)
+
+
+@router.post("/follow-ups/{follow_up_id}/seals", response={201: SealOut, **ERRORS})
+def follow_up_seal(request, follow_up_id: int, data: SealIn):
+    user = request.auth
+    follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
+    return Status(201, followup.seal(by=user, follow_up=follow_up, **data.dict()))
+
+
+@router.post("/seals/{seal_id}/unseal", response={200: SealOut, **ERRORS})
+def seal_unseal(request, seal_id: int, data: ReasonIn):
+    user = request.auth
+    goods_seal = selectors.seal_get(user=user, seal_id=seal_id)
+    return followup.unseal(by=user, goods_seal=goods_seal, reason=data.reason)
+
+
+@router.post(
+    "/follow-ups/{follow_up_id}/retests",
+    response={200: SampleOut, 201: SampleOut, **ERRORS},
+    operation_id="create_retest_sample",
+)
+def create_retest_sample(request, follow_up_id: int, data: RetestIn):
+    """A new sample of the remedied goods; its lab result must cover exactly the failed
+    criteria. Idempotent by `client_uuid`."""
+    user = request.auth
+    follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
+    sample, created = followup.retest_take(by=user, follow_up=follow_up, **data.dict())
+    return Status(201 if created else 200, selectors.sample_get(user=user, sample_id=sample.pk))
+
+
+@router.post("/follow-ups/{follow_up_id}/resumption", response={200: FollowUpOut, **ERRORS})
+def follow_up_resumption(request, follow_up_id: int, data: ReasonIn):
+    """The agency's notice that the goods may circulate again."""
+    return _follow_up_step(request, follow_up_id, followup.follow_up_resume, reason=data.reason)
+
+
+# --- Product alerts -----------------------------------------------------------------------------
+
+
+@router.get("/inspections/{inspection_id}/alert-draft", response={200: AlertIn, **ERRORS})
+def alert_draft(request, inspection_id: int):
+    """What the case says, to start the alert from."""
+    inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+    return alerts.alert_defaults(inspection)
+
+
+@router.post(
+    "/inspections/{inspection_id}/alerts",
+    response={201: AlertOut, **ERRORS},
+    operation_id="publish_product_alert",
+)
+def publish_product_alert(request, inspection_id: int, data: AlertIn):
+    user = request.auth
+    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    return Status(201, alerts.alert_publish(by=user, inspection=inspection, **data.dict()))
+
+
+@router.post("/alerts/{alert_id}/withdrawal", response={200: AlertOut, **ERRORS})
+def alert_withdrawal(request, alert_id: int, data: ReasonIn):
+    user = request.auth
+    alert = selectors.alert_get(user=user, alert_id=alert_id)
+    return alerts.alert_withdraw(by=user, alert=alert, reason=data.reason)
+
+
+class AlertFilter(Schema):
+    q: str = ""
+
+
+@public.get(
+    "/public/alerts",
+    auth=None,
+    response={200: list[PublicAlertOut], **PUBLIC_ERRORS},
+    operation_id="list_product_alerts",
+)
+@paginate(PagePagination)
+def list_product_alerts(request, filters: Query[AlertFilter]):
+    """Published product alerts, newest first. `q` finds every word in the product,
+    brand, barcode, batch, operator or defect, with or without Vietnamese accents."""
+    return selectors.public_alerts(filters.q[:200])
+
+
+@public.get(
+    "/public/alerts/{alert_id}",
+    auth=None,
+    response={200: PublicAlertOut, **PUBLIC_ERRORS},
+    operation_id="get_product_alert",
+)
+def get_product_alert(request, alert_id: int):
+    return selectors.public_alert_get(alert_id)
