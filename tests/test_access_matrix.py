@@ -61,6 +61,7 @@ class World:
     site_inspection: object = None
     draft_minutes: object = None
     signed_inspection: object = None
+    case: object = None  # violation handling, made directly: see _violation_world
     tokens: dict = field(default_factory=dict)
 
 
@@ -190,6 +191,7 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     w.evidence, _ = inspection_findings.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
     )
+    w.case = _violation_world(alice, bob)
     w.tokens = {
         "alice": alice_token,
         "bob": api_token_create(user=bob, name="Tablet")[1],
@@ -199,6 +201,174 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         "cora": api_token_create(user=w.cora, name="Tablet")[1],
     }
     return w
+
+
+def _violation_world(alice, bob):
+    """A concluded case of alice's team with a record, a decision and a failed sample in
+    each state a row needs. Made directly (no PDF rendering, no audit) to stay fast."""
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+
+    from inspections.models import (
+        ChecklistItem,
+        FailedTestFollowUp,
+        Finding,
+        GoodsSeal,
+        Inspection,
+        PenaltyDecision,
+        PenaltyLine,
+        ProductAlert,
+        RemedialMeasure,
+        Sample,
+        Violation,
+        ViolationRecord,
+    )
+    from registry.models import LegalProvision
+    from tests.inspections.helpers import decided_inspection
+
+    today = timezone.localdate()
+    inspection = decided_inspection(supervisor=bob, lead=alice, number="V/QĐ")
+    inspection.status = Inspection.Status.CONCLUDED
+    inspection.save(update_fields=["status"])
+    finding = Finding.objects.create(
+        inspection=inspection,
+        item=ChecklistItem.objects.get(template__scope="label", code="dates"),
+        result=Finding.Result.NON_CONFORMING,
+        author=alice,
+    )
+    provision = LegalProvision.objects.create(
+        code="MATRIX-1",
+        article=18,
+        clause=1,
+        field=LegalProvision.Field.LABEL,
+        title="Nhãn hàng hóa",
+        act="Không ghi hạn sử dụng",
+        fine_min_vnd=1_000_000,
+        fine_max_vnd=3_000_000,
+        verified=True,
+    )
+
+    def record(status, **extra):
+        made = ViolationRecord.objects.create(
+            inspection=inspection,
+            violator=inspection.operator,
+            place="Hà Nội",
+            representative_name="Bà Lan",
+            status=status,
+            created_by=alice,
+            **extra,
+        )
+        violation = Violation.objects.create(record=made, provision=provision, description="x")
+        violation.findings.add(finding)
+        return made
+
+    signed = {
+        "number": "1/BB-VPHC",
+        "signed_at": timezone.now(),
+        "decision_due": today + timedelta(days=7),
+    }
+    c = SimpleNamespace(inspection=inspection, provision=provision, finding=finding)
+    c.draft_record = record(ViolationRecord.Status.DRAFT)
+    c.signed_record = record(ViolationRecord.Status.SIGNED, **signed)
+    c.signed_record.pdf.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    c.complex_record = record(ViolationRecord.Status.SIGNED, needs_verification=True, **signed)
+
+    def decision(status, **extra):
+        made = PenaltyDecision.objects.create(
+            record=record(
+                ViolationRecord.Status.DECIDED
+                if status != PenaltyDecision.Status.SUBMITTED
+                else ViolationRecord.Status.SIGNED,
+                **signed,
+            ),
+            status=status,
+            total_fine_vnd=4_000_000,
+            created_by=alice,
+            **extra,
+        )
+        PenaltyLine.objects.create(
+            decision=made, violation=made.record.violations.get(), fine_vnd=4_000_000
+        )
+        return made
+
+    c.submitted = decision(PenaltyDecision.Status.SUBMITTED)
+    approved = {"number": "1/QĐ-XPHC", "decided_on": today, "approved_by": bob}
+    c.approved = decision(PenaltyDecision.Status.APPROVED, **approved)
+    c.approved.pdf.save("d.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    c.measure = RemedialMeasure.objects.create(
+        decision=c.approved, kind=RemedialMeasure.Kind.RECALL, deadline=today + timedelta(days=9)
+    )
+    from io import BytesIO
+
+    from PIL import Image
+
+    from inspections import findings
+
+    buffer = BytesIO()
+    Image.new("RGB", (32, 24), (200, 30, 30)).save(buffer, "JPEG")
+    findings.evidence_upload(by=alice, measure=c.measure, data=buffer.getvalue())
+    c.closable = decision(
+        PenaltyDecision.Status.APPROVED, fine_paid_on=today, fine_receipt_number="BL-1", **approved
+    )
+
+    def follow_up(status, n):
+        sample = Sample.objects.create(
+            inspection=inspection,
+            product_name="Nước mắm",
+            test_unit_seal=f"T{n}",
+            retained_unit_seal=f"R{n}",
+            sampling_record_number=f"{n}/BB-LM",
+            sampled_at=timezone.now(),
+            sampled_by=alice,
+            test_report_number=f"KQ-{n}",
+            result_on=today,
+            conforming=False,
+            status=Sample.Status.TESTED,
+        )
+        sample.results.create(criterion="Histamin", limit_max=200, measured=410, passed=False)
+        return FailedTestFollowUp.objects.create(
+            sample=sample,
+            result_received_at=timezone.now(),
+            report_due=timezone.now() + timedelta(hours=24),
+            suspension_due=today + timedelta(days=2),
+            status=status,
+        )
+
+    c.open_follow_up = follow_up(FailedTestFollowUp.Status.OPEN, 1)
+    c.reported_follow_up = follow_up(FailedTestFollowUp.Status.REPORTED, 2)
+    c.seal = GoodsSeal.objects.create(
+        follow_up=c.reported_follow_up,
+        seal_number="NP-1",
+        goods="120 chai",
+        place="Kho",
+        record_number="1/BB-NP",
+        sealed_at=timezone.now(),
+        sealed_by=alice,
+    )
+    c.suspended_follow_up = follow_up(FailedTestFollowUp.Status.SUSPENDED, 3)
+    c.resumable_follow_up = follow_up(FailedTestFollowUp.Status.SUSPENDED, 4)
+    Sample.objects.create(
+        inspection=inspection,
+        product_name="Nước mắm",
+        test_unit_seal="T5",
+        retained_unit_seal="R5",
+        sampling_record_number="5/BB-LM",
+        sampled_at=timezone.now(),
+        sampled_by=alice,
+        conforming=True,
+        status=Sample.Status.TESTED,
+        retest_of=c.resumable_follow_up.sample,
+    )
+    c.alert = ProductAlert.objects.create(
+        inspection=inspection,
+        product_name="Nước mắm cá cơm",
+        operator_name="Cơ sở A",
+        defect="Histamin vượt giới hạn",
+        published_on=today,
+        published_by=bob,
+    )
+    return c
 
 
 @dataclass
@@ -270,6 +440,87 @@ ROWS = [
         "GET",
         "field/inspections/<int:inspection_id>/items/<int:item_id>/",
         lambda w: f"/field/inspections/{w.inspection.pk}/items/{w.finding.item_id}/",
+    ),
+    # Public product alerts and the case pages.
+    Row("GET", "canh-bao/", _static("/canh-bao/?q=nuoc mam"), other=None, anon=200),
+    Row(
+        "GET",
+        "canh-bao/<int:alert_id>/",
+        lambda w: f"/canh-bao/{w.case.alert.pk}/",
+        other=None,
+        anon=200,
+    ),
+    Row("GET", "cases/", _static("/cases/"), other=200),
+    Row("GET", "cases/<int:inspection_id>/", lambda w: f"/cases/{w.case.inspection.pk}/"),
+    Row(
+        "POST",
+        "cases/<int:inspection_id>/alerts/",
+        lambda w: f"/cases/{w.case.inspection.pk}/alerts/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"product_name": "Nước mắm", "operator_name": "A", "defect": "Histamin"},
+    ),
+    Row(
+        "POST",
+        "cases/follow-ups/<int:follow_up_id>/report/",
+        lambda w: f"/cases/follow-ups/{w.case.open_follow_up.pk}/report/",
+        ok=302,
+        body=lambda w: {"text": "Mẫu không đạt"},
+    ),
+    Row(
+        "POST",
+        "cases/follow-ups/<int:follow_up_id>/suspend/",
+        lambda w: f"/cases/follow-ups/{w.case.reported_follow_up.pk}/suspend/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"goods": "120 chai"},
+    ),
+    Row(
+        "POST",
+        "cases/follow-ups/<int:follow_up_id>/resume/",
+        lambda w: f"/cases/follow-ups/{w.case.resumable_follow_up.pk}/resume/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reason": "Thử nghiệm lại đạt"},
+    ),
+    Row(
+        "POST",
+        "cases/decisions/<int:decision_id>/review/",
+        lambda w: f"/cases/decisions/{w.case.submitted.pk}/review/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"approve": "0", "note": "Bổ sung"},
+    ),
+    Row(
+        "POST",
+        "cases/decisions/<int:decision_id>/fine/",
+        lambda w: f"/cases/decisions/{w.case.approved.pk}/fine/",
+        ok=302,
+        body=lambda w: {"paid_on": timezone.localdate().isoformat(), "receipt_number": "BL-2"},
+    ),
+    Row(
+        "POST",
+        "cases/decisions/<int:decision_id>/close/",
+        lambda w: f"/cases/decisions/{w.case.closable.pk}/close/",
+        ok=302,
+    ),
+    Row(
+        "GET",
+        "cases/decisions/<int:decision_id>/pdf/",
+        lambda w: f"/cases/decisions/{w.case.approved.pk}/pdf/",
+    ),
+    Row(
+        "GET",
+        "cases/records/<int:record_id>/pdf/",
+        lambda w: f"/cases/records/{w.case.signed_record.pk}/pdf/",
+    ),
+    Row(
+        "POST",
+        "cases/alerts/<int:alert_id>/withdraw/",
+        lambda w: f"/cases/alerts/{w.case.alert.pk}/withdraw/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reason": "Nhầm"},
     ),
     Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200),
     Row(
@@ -714,6 +965,241 @@ ROWS = [
         lambda w: f"/api/v1/minutes/{w.draft_minutes.pk}/pdf",
         anon=401,
     ),
+    # Violation handling: records, decisions, measures, failed tests, alerts (API).
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}/violation-records",
+        lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/violation-records",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/violation-records",
+        lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/violation-records",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "place": "Hà Nội",
+            "violations": [
+                {
+                    "provision_id": w.case.provision.pk,
+                    "description": "Không ghi hạn sử dụng",
+                    "finding_ids": [w.case.finding.pk],
+                }
+            ],
+        },
+    ),
+    Row(
+        "GET",
+        "/api/v1/violation-records/{record_id}",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/sign",
+        lambda w: f"/api/v1/violation-records/{w.case.draft_record.pk}/sign",
+        anon=401,
+        body=lambda w: {},
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/complex",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/complex",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"reason": "Cần xác minh nguồn gốc hàng hóa"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/extension",
+        lambda w: f"/api/v1/violation-records/{w.case.complex_record.pk}/extension",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"reason": "Chờ kết quả giám định"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/dismissal",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/dismissal",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"reason": "Giải trình được chấp nhận"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/violation-records/{record_id}/pdf",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/pdf",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/decision",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/decision",
+        anon=401,
+        body=lambda w: {
+            "lines": [
+                {
+                    "violation_id": w.case.signed_record.violations.get().pk,
+                    "fine_vnd": 2_000_000,
+                }
+            ]
+        },
+    ),
+    Row(
+        "GET",
+        "/api/v1/penalty-decisions/{decision_id}",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/penalty-decisions/{decision_id}/submit",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.submitted.pk}/submit",
+        ok=409,  # already submitted: alice may try, the flow refuses
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/penalty-decisions/{decision_id}/review",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.submitted.pk}/review",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"approve": False, "note": "Bổ sung biện pháp khắc phục"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/penalty-decisions/{decision_id}/fine-payment",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}/fine-payment",
+        anon=401,
+        body=lambda w: {"paid_on": timezone.localdate().isoformat(), "receipt_number": "BL-9"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/penalty-decisions/{decision_id}/close",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.closable.pk}/close",
+        anon=401,
+    ),
+    Row(
+        "GET",
+        "/api/v1/penalty-decisions/{decision_id}/pdf",
+        lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}/pdf",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/remedial-measures/{measure_id}/photos",
+        lambda w: f"/api/v1/remedial-measures/{w.case.measure.pk}/photos",
+        ok=201,
+        anon=401,
+        multipart=True,
+        body=lambda w: {"photo": photo_file()},
+    ),
+    Row(
+        "POST",
+        "/api/v1/remedial-measures/{measure_id}/done",
+        lambda w: f"/api/v1/remedial-measures/{w.case.measure.pk}/done",
+        anon=401,
+        body=lambda w: {"done_on": timezone.localdate().isoformat(), "note": "Đã thu hồi"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}/follow-ups",
+        lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/follow-ups",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{follow_up_id}/report",
+        lambda w: f"/api/v1/follow-ups/{w.case.open_follow_up.pk}/report",
+        anon=401,
+        body=lambda w: {"text": "Mẫu không đạt chỉ tiêu histamin"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{follow_up_id}/suspension",
+        lambda w: f"/api/v1/follow-ups/{w.case.reported_follow_up.pk}/suspension",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"goods": "120 chai nước mắm"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{follow_up_id}/seals",
+        lambda w: f"/api/v1/follow-ups/{w.case.reported_follow_up.pk}/seals",
+        ok=201,
+        anon=401,
+        body=lambda w: {"seal_number": "NP-9", "goods": "120 chai", "place": "Kho số 3"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/seals/{seal_id}/unseal",
+        lambda w: f"/api/v1/seals/{w.case.seal.pk}/unseal",
+        anon=401,
+        body=lambda w: {"reason": "Tiêu hủy dưới sự giám sát"},
+    ),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{follow_up_id}/retests",
+        lambda w: f"/api/v1/follow-ups/{w.case.suspended_follow_up.pk}/retests",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "client_uuid": str(uuid.uuid4()),
+            "test_unit_seal": "RT-1",
+            "retained_unit_seal": "RT-2",
+            "sampling_record_number": "9/BB-LM",
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/follow-ups/{follow_up_id}/resumption",
+        lambda w: f"/api/v1/follow-ups/{w.case.resumable_follow_up.pk}/resumption",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"reason": "Thử nghiệm lại đạt"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/inspections/{inspection_id}/alert-draft",
+        lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/alert-draft",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/alerts",
+        lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/alerts",
+        ok_user="bob",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "product_name": "Nước mắm",
+            "operator_name": "Cơ sở A",
+            "defect": "Histamin 410 mg/kg",
+        },
+    ),
+    Row(
+        "POST",
+        "/api/v1/alerts/{alert_id}/withdrawal",
+        lambda w: f"/api/v1/alerts/{w.case.alert.pk}/withdrawal",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: {"reason": "Công bố nhầm"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/public/alerts",
+        _static("/api/v1/public/alerts?q=nuoc mam"),
+        other=None,
+        anon=200,
+    ),
+    Row(
+        "GET",
+        "/api/v1/public/alerts/{alert_id}",
+        lambda w: f"/api/v1/public/alerts/{w.case.alert.pk}",
+        other=None,
+        anon=200,
+    ),
     Row(
         "GET",
         "/api/v1/complaints/{complaint_id}/identity",
@@ -754,6 +1240,14 @@ def discovered() -> set[tuple[str, str]]:
             "tra-cuu/tra-loi/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
             "field/inspections/<int:inspection_id>/start/": "POST",
+            "cases/<int:inspection_id>/alerts/": "POST",
+            "cases/follow-ups/<int:follow_up_id>/report/": "POST",
+            "cases/follow-ups/<int:follow_up_id>/suspend/": "POST",
+            "cases/follow-ups/<int:follow_up_id>/resume/": "POST",
+            "cases/decisions/<int:decision_id>/review/": "POST",
+            "cases/decisions/<int:decision_id>/fine/": "POST",
+            "cases/decisions/<int:decision_id>/close/": "POST",
+            "cases/alerts/<int:alert_id>/withdraw/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():

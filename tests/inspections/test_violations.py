@@ -407,4 +407,4 @@ def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_sit
     measure = RemedialMeasure.objects.get()
     assert measure.escalated_on == deadline + timedelta(days=1)
     late = Notification.objects.filter(subject__contains="Quá hạn biện pháp")
-    assert late.count() == 2 and late.first().link == f"/field/inspections/{on_site.pk}/"
+    assert late.count() == 2 and late.first().link == f"/cases/{on_site.pk}/"
