@@ -48,6 +48,7 @@ run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_inspections
+	$(BIN)/python manage.py seed_demo_cases
 	@echo "Serving on http://$(HOST):$(PORT)/ — log in with a demo user above (Ctrl-C stops)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -3,7 +3,7 @@ them on the public site and through `list_product_alerts`."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from inspections import outcome
@@ -32,20 +32,42 @@ def decided_records(inspection: Inspection):
     )
 
 
+def _number(value) -> str:
+    """Decimal(410.0000) -> "410"; Decimal(1.5) -> "1,5" (the Vietnamese decimal comma)."""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _limit(result) -> str:
+    low, high = result.limit_min, result.limit_max
+    if low is not None and high is not None:
+        return _("giới hạn %(low)s đến %(high)s") % {"low": _number(low), "high": _number(high)}
+    if high is not None:
+        return _("tối đa %(high)s") % {"high": _number(high)}
+    return _("tối thiểu %(low)s") % {"low": _number(low)}
+
+
 def alert_defaults(inspection: Inspection) -> dict:
     """What the case says, to prefill the form: the failed sample's product and criteria,
-    the acts of the decided records, the measures ordered."""
+    the acts of the decided records, the measures ordered. In Vietnamese: the alert is
+    published as it is written."""
+    with translation.override("vi"):
+        return _alert_defaults(inspection)
+
+
+def _alert_defaults(inspection: Inspection) -> dict:
     sample = failed_samples(inspection).first()
     product = sample.product if sample else None
     defects = []
     for failed in failed_samples(inspection):
         for result in failed.results.filter(passed=False):
-            limit = _(" đến ").join(
-                f"{v.normalize():f}" for v in (result.limit_min, result.limit_max) if v is not None
-            )
             defects.append(
-                f"{failed.product_name}: {result.criterion} {result.measured.normalize():f}"
-                f" {result.unit} ({limit} {result.reference})".replace("  ", " ")
+                _("%(product)s: %(criterion)s %(measured)s (%(limit)s)")
+                % {
+                    "product": failed.product_name,
+                    "criterion": result.criterion,
+                    "measured": " ".join(filter(None, [_number(result.measured), result.unit])),
+                    "limit": ", ".join(filter(None, [_limit(result), result.reference])),
+                }
             )
     records = decided_records(inspection).prefetch_related("violations")
     defects += [v.description for r in records for v in r.violations.all()]

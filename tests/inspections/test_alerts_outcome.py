@@ -192,7 +192,7 @@ def test_an_alert_is_published_by_a_supervisor_with_a_valid_barcode(alice, bob, 
         by=bob, inspection=concluded, **alert_fields(barcode="893 4563 138165")
     )
     assert alert.barcode == "8934563138165" and alert.published_on == timezone.localdate()
-    assert alerts.alert_defaults(concluded)["defect"].startswith("Nước mắm: Histamin 410")
+    assert alerts.alert_defaults(concluded)["defect"] == "Nước mắm: Histamin 410 (tối đa 200)"
     with pytest.raises(InvalidInput):
         alerts.alert_withdraw(by=bob, alert=alert, reason="")
     alerts.alert_withdraw(by=bob, alert=alert, reason="Công bố nhầm lô")

@@ -1,0 +1,123 @@
+"""A demo case for `make run`: a sample of fish sauce failed its test at Công ty TNHH
+Thực phẩm Sông Hồng; the team reported it, the supervisor suspended the goods, the
+goods were sealed, the inspection was concluded and a product alert published. Runs
+after `seed_demo`; development only. The catalogue's provisions are not yet verified,
+so the demo makes no violation record (records refuse unverified provisions)."""
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from inspections import alerts, followup, samples, services
+from inspections.models import Inspection, ProductAlert, Scope
+from registry.models import EconomicOperator, Product, User
+
+OPERATOR = "Công ty TNHH Thực phẩm Sông Hồng"
+
+
+class Command(BaseCommand):
+    help = "Create a concluded demo case with a failed sample and a product alert."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo_cases refuses to run with APP_PROFILE=production.")
+        operator = EconomicOperator.objects.get(name=OPERATOR)
+        if ProductAlert.objects.filter(inspection__operator=operator).exists():
+            self.stdout.write("Demo case: already there (/canh-bao/).")
+            return
+        supervisor = User.objects.get(username="lanhdao.hn")
+        lead = User.objects.get(username="truongdoan.hn")
+        product = Product.objects.get(name="Nước mắm cá cơm 40 độ đạm")
+        day = timezone.localdate() - timedelta(days=7)
+        with transaction.atomic():
+            inspection = services.inspection_create(
+                by=supervisor,
+                operator=operator,
+                legal_ground=Inspection.LegalGround.WARNING,
+                scopes=[Scope.GOODS_QUALITY, Scope.LABEL],
+                place="Kho hàng, 12 Phố Huế, Hà Nội",
+                scheduled_date=day,
+            )
+            services.inspection_set_team(by=supervisor, inspection=inspection, lead=lead)
+            inspection = services.inspection_decide(
+                by=supervisor,
+                inspection=inspection,
+                decision_number=f"DEMO-{day:%d%m%Y}/QĐ-KT",
+                decision_date=day,
+            )
+            inspection = services.inspection_transition(
+                by=lead, inspection=inspection, to=Inspection.Status.ON_SITE
+            )
+            sample, _ = samples.sample_create(
+                by=lead,
+                inspection=inspection,
+                client_uuid=uuid.uuid4(),
+                product=product,
+                product_name=product.name,
+                batch="L2026-09",
+                quantity_per_unit="2 chai 500 ml",
+                test_unit_seal="NP-0091",
+                retained_unit_seal="NP-0092",
+                sampling_record_number=f"01-{day:%d%m%Y}/BB-LM",
+                sampled_at=timezone.now() - timedelta(days=7),
+            )
+            samples.sample_send(
+                by=lead, sample=sample, lab_name="Trung tâm Kỹ thuật TĐC 1", sent_on=day
+            )
+            sample = samples.lab_result_record(
+                by=lead,
+                sample=sample,
+                test_report_number="KQ-DEMO-15",
+                result_on=timezone.localdate() - timedelta(days=1),
+                criteria=[
+                    {
+                        "criterion": "Hàm lượng histamin",
+                        "unit": "mg/kg",
+                        "limit_max": Decimal(200),
+                        "reference": "QCVN 02-16:2012/BYT",
+                        "measured": Decimal(410),
+                    },
+                    {
+                        "criterion": "Hàm lượng nitơ toàn phần",
+                        "unit": "g/l",
+                        "limit_min": Decimal(10),
+                        "reference": "TCVN 5107:2018",
+                        "measured": Decimal(40),
+                    },
+                ],
+            )
+            follow_up = followup.follow_up_report(
+                by=lead,
+                follow_up=sample.follow_up,
+                text="Mẫu nước mắm lô L2026-09 không đạt chỉ tiêu histamin (410/200 mg/kg).",
+            )
+            follow_up = followup.follow_up_suspend(
+                by=supervisor,
+                follow_up=follow_up,
+                goods="Nước mắm cá cơm 40 độ đạm, lô L2026-09: 1.200 chai 500 ml tại kho.",
+            )
+            followup.seal(
+                by=lead,
+                follow_up=follow_up,
+                seal_number="NP-KHO-0101",
+                goods="1.200 chai nước mắm lô L2026-09",
+                place="Kho hàng, 12 Phố Huế, Hà Nội",
+            )
+            inspection = services.inspection_transition(
+                by=lead, inspection=inspection, to=Inspection.Status.CONCLUDED
+            )
+            fields = alerts.alert_defaults(inspection)
+            fields["measures"] = (
+                "Tạm dừng lưu thông và niêm phong lô L2026-09; cơ sở phải khắc phục và "
+                "thử nghiệm lại trước khi được lưu thông trở lại."
+            )
+            alerts.alert_publish(by=supervisor, inspection=inspection, **fields)
+        self.stdout.write(
+            "Demo case: a failed sample, a suspension and a product alert; "
+            "see /canh-bao/ and, as lanhdao.hn, /cases/."
+        )
