@@ -24,7 +24,7 @@ from inspections.forms import (
     ReviewForm,
     TextForm,
 )
-from inspections.models import FailedTestFollowUp, Inspection
+from inspections.models import FailedTestFollowUp, Inspection, InspectionMember
 from inspections.violations_api import pdf_response as _pdf
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
@@ -147,7 +147,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "withdraw_form": form(ReasonForm, "withdraw"),
             "is_agency": user.has_perm(followup.AGENCY),
             "can_approve": user.has_perm(violations.APPROVE),
-            "is_lead": inspection.team.filter(user=user, role="lead").exists(),
+            "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
             # What refused the action as a whole, at the top of the page (the field
             # errors stay on their fields).
             "page_errors": failed.non_field_errors() if failed is not None else [],

@@ -19,6 +19,7 @@ the next working day (`registry.workdays.add_days`).
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -672,12 +673,11 @@ def escalate_overdue(today: date | None = None, now=None) -> int:
     today = today or timezone.localdate(now)
     soon = workdays.add_working_days(today, 1)
     sent = 0
-    records = ViolationRecord.objects.filter(status=ViolationRecord.Status.SIGNED).select_related(
-        "inspection"
-    )
+    records = ViolationRecord.objects.filter(
+        Q(extended_to__isnull=True, decision_due__lte=soon) | Q(extended_to__lte=soon),
+        status=ViolationRecord.Status.SIGNED,
+    ).select_related("inspection")
     for record in records:
-        if record.decision_deadline > soon:
-            continue
         subject = _("Sắp hết hạn ra quyết định xử phạt: biên bản %(number)s (hạn %(deadline)s)") % {
             "number": record.number,
             "deadline": record.decision_deadline.strftime("%d/%m/%Y"),
