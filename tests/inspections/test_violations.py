@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from inspections import findings, violations
+from inspections import findings, services, violations
 from inspections.models import (
     ChecklistItem,
+    Inspection,
     PenaltyDecision,
     RemedialMeasure,
     ViolationRecord,
@@ -408,3 +409,18 @@ def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_sit
     assert measure.escalated_on == deadline + timedelta(days=1)
     late = Notification.objects.filter(subject__contains="Quá hạn biện pháp")
     assert late.count() == 2 and late.first().link == f"/cases/{on_site.pk}/"
+
+
+def test_an_inspection_is_not_closed_while_a_record_waits_for_its_decision(alice, bob, on_site):
+    record = signed_record(on_site, alice)
+    concluded = services.inspection_transition(
+        by=alice, inspection=on_site, to=Inspection.Status.CONCLUDED
+    )
+    with pytest.raises(Conflict) as error:
+        services.inspection_transition(by=bob, inspection=concluded, to=Inspection.Status.CLOSED)
+    assert error.value.code == "records_open"
+    violations.record_dismiss(by=bob, record=record, reason="Giải trình được chấp nhận")
+    closed = services.inspection_transition(
+        by=bob, inspection=concluded, to=Inspection.Status.CLOSED
+    )
+    assert closed.status == Inspection.Status.CLOSED
