@@ -15,7 +15,6 @@ from inspections.models import (
     InspectionPlan,
     Scope,
 )
-from inspections.outcome import PENDING_RECORDS
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Role
@@ -314,7 +313,7 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         raise PermissionDenied(_("Chỉ lãnh đạo đóng cuộc kiểm tra."), code="supervisor_only")
     if (
         to == Inspection.Status.CLOSED
-        and inspection.violation_records.filter(status__in=PENDING_RECORDS).exists()
+        and inspection.violation_records.filter(status__in=outcome.PENDING_RECORDS).exists()
     ):
         raise Conflict(
             _("Còn biên bản vi phạm chưa có quyết định: chưa đóng được cuộc kiểm tra."),
