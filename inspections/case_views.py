@@ -162,9 +162,10 @@ def case_detail(request, inspection_id: int):
     return _case_page(request, inspection)
 
 
-def _act(request, inspection, key, form, call, success):
-    """Run a service with a valid form; show the page again with the errors if the
-    form or the service refuses."""
+def _act(request, inspection, key, form_class, call, success):
+    """Run a service with the posted form; show the page again with the errors (and
+    what was typed) if the form or the service refuses."""
+    form = form_class(request.POST, auto_id=f"id_{key}_%s")
     status = 400
     if form.is_valid():
         try:
@@ -178,10 +179,6 @@ def _act(request, inspection, key, form, call, success):
     return _case_page(request, inspection, bound=(key, form), status=status)
 
 
-def _bound(form_class, request, key):
-    return form_class(request.POST, auto_id=f"id_{key}_%s")
-
-
 @login_required
 @require_POST
 def follow_up_report(request, follow_up_id: int):
@@ -191,7 +188,7 @@ def follow_up_report(request, follow_up_id: int):
         request,
         item.sample.inspection,
         key,
-        _bound(TextForm, request, key),
+        TextForm,
         lambda data: followup.follow_up_report(by=request.user, follow_up=item, text=data["text"]),
         _("Đã báo cáo kết quả không đạt."),
     )
@@ -206,7 +203,7 @@ def follow_up_suspend(request, follow_up_id: int):
         request,
         item.sample.inspection,
         key,
-        _bound(GoodsForm, request, key),
+        GoodsForm,
         lambda data: followup.follow_up_suspend(
             by=request.user, follow_up=item, goods=data["goods"]
         ),
@@ -223,7 +220,7 @@ def follow_up_resume(request, follow_up_id: int):
         request,
         item.sample.inspection,
         key,
-        _bound(ReasonForm, request, key),
+        ReasonForm,
         lambda data: followup.follow_up_resume(
             by=request.user, follow_up=item, reason=data["reason"]
         ),
@@ -240,7 +237,7 @@ def decision_review(request, decision_id: int):
         request,
         decision.record.inspection,
         key,
-        _bound(ReviewForm, request, key),
+        ReviewForm,
         lambda data: violations.decision_decide(
             by=request.user, decision=decision, approve=data["approve"], note=data["note"]
         ),
@@ -257,7 +254,7 @@ def decision_fine(request, decision_id: int):
         request,
         decision.record.inspection,
         key,
-        _bound(FinePaidForm, request, key),
+        FinePaidForm,
         lambda data: violations.fine_paid(
             by=request.user,
             decision=decision,
@@ -277,7 +274,7 @@ def decision_close(request, decision_id: int):
         request,
         decision.record.inspection,
         key,
-        _bound(forms.Form, request, key),
+        forms.Form,
         lambda data: violations.decision_close(by=request.user, decision=decision),
         _("Đã kết thúc việc thi hành quyết định."),
     )
@@ -291,7 +288,7 @@ def alert_publish(request, inspection_id: int):
         request,
         inspection,
         "alert",
-        _bound(AlertForm, request, "alert"),
+        AlertForm,
         lambda data: alerts.alert_publish(by=request.user, inspection=inspection, **data),
         _("Đã công bố cảnh báo sản phẩm."),
     )
@@ -305,7 +302,7 @@ def alert_withdraw(request, alert_id: int):
         request,
         alert.inspection,
         "withdraw",
-        _bound(ReasonForm, request, "withdraw"),
+        ReasonForm,
         lambda data: alerts.alert_withdraw(by=request.user, alert=alert, reason=data["reason"]),
         _("Đã gỡ cảnh báo."),
     )

@@ -122,7 +122,7 @@ def follow_up_suspend(*, by, follow_up: FailedTestFollowUp, goods: str) -> Faile
         )
     today = timezone.localdate()
     follow_up.suspension_number = next_number(
-        FailedTestFollowUp.objects.filter(sample__inspection__unit=inspection.unit_id),
+        FailedTestFollowUp,
         unit_id=inspection.unit_id,
         date_field="suspension_issued_on",
         year=today.year,
@@ -176,9 +176,7 @@ def seal(
                 sealed_at=sealed_at,
                 sealed_by=by,
                 record_number=next_number(
-                    GoodsSeal.objects.filter(
-                        follow_up__sample__inspection__unit=inspection.unit_id
-                    ),
+                    GoodsSeal,
                     unit_id=inspection.unit_id,
                     date_field="sealed_at",
                     year=timezone.localdate(sealed_at).year,
@@ -209,7 +207,7 @@ def unseal(*, by, goods_seal: GoodsSeal, reason: str) -> GoodsSeal:
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do mở niêm phong."))
     now = timezone.now()
     goods_seal.unseal_record_number = next_number(
-        GoodsSeal.objects.filter(follow_up__sample__inspection__unit=inspection.unit_id),
+        GoodsSeal,
         unit_id=inspection.unit_id,
         date_field="unsealed_at",
         year=timezone.localdate(now).year,
@@ -309,7 +307,7 @@ def follow_up_resume(*, by, follow_up: FailedTestFollowUp, reason: str) -> Faile
         raise InvalidInput.field("reason", "required", _("Hãy ghi căn cứ cho lưu thông trở lại."))
     today = timezone.localdate()
     follow_up.resume_number = next_number(
-        FailedTestFollowUp.objects.filter(sample__inspection__unit=inspection.unit_id),
+        FailedTestFollowUp,
         unit_id=inspection.unit_id,
         date_field="resumed_on",
         year=today.year,

@@ -211,7 +211,7 @@ def record_sign(
     record.signed_at = signed_at
     unit_id = record.inspection.unit_id
     record.number = next_number(
-        ViolationRecord.objects.filter(inspection__unit=unit_id),
+        ViolationRecord,
         unit_id=unit_id,
         date_field="signed_at",
         year=day.year,
@@ -251,7 +251,7 @@ def may_explain(record: ViolationRecord) -> bool:
 
 
 def next_number(
-    numbered,
+    model,
     *,
     unit_id: int,
     date_field: str,
@@ -259,9 +259,14 @@ def next_number(
     suffix: str,
     number_field: str = "number",
 ) -> str:
-    """ "7/BB-VPHC": numbered per unit and year, counted under a lock on the unit."""
+    """ "7/BB-VPHC": the model's rows are numbered per unit (its `scope_unit_field`) and
+    year, counted under a lock on the unit."""
     Unit.objects.select_for_update().get(pk=unit_id)
-    count = numbered.exclude(**{number_field: ""}).filter(**{f"{date_field}__year": year}).count()
+    count = (
+        model.objects.filter(**{model.scope_unit_field: unit_id, f"{date_field}__year": year})
+        .exclude(**{number_field: ""})
+        .count()
+    )
     return f"{count + 1}/{suffix}"
 
 
@@ -519,7 +524,7 @@ def decision_decide(
     decision.approved_by = by
     unit_id = record.inspection.unit_id
     decision.number = next_number(
-        PenaltyDecision.objects.filter(record__inspection__unit=unit_id),
+        PenaltyDecision,
         unit_id=unit_id,
         date_field="decided_on",
         year=today.year,

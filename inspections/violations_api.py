@@ -53,6 +53,26 @@ def pdf_response(field, name: str) -> FileResponse:
     return response
 
 
+def _step(request, fetch, step, name: str, pk: int, **kwargs):
+    """Fetch the object through an inspection the caller may see, run the service step
+    on it (as `name=`), and answer with the object fetched again."""
+    user = request.auth
+    step(by=user, **{name: fetch(user=user, **{f"{name}_id": pk})}, **kwargs)
+    return fetch(user=user, **{f"{name}_id": pk})
+
+
+def _record_step(request, record_id: int, step, **kwargs):
+    return _step(request, selectors.record_get, step, "record", record_id, **kwargs)
+
+
+def _decision_step(request, decision_id: int, step, **kwargs):
+    return _step(request, selectors.decision_get, step, "decision", decision_id, **kwargs)
+
+
+def _follow_up_step(request, follow_up_id: int, step, **kwargs):
+    return _step(request, selectors.follow_up_get, step, "follow_up", follow_up_id, **kwargs)
+
+
 # --- Violation records --------------------------------------------------------------------------
 
 
@@ -111,36 +131,24 @@ def record_detail(request, record_id: int):
 def sign_violation_record(request, record_id: int, data: RecordSignIn):
     """Signed by the violator's representative, or refused before a witness: numbered,
     locked, rendered; the explanation and decision clocks start."""
-    user = request.auth
-    record = selectors.record_get(user=user, record_id=record_id)
-    violations.record_sign(by=user, record=record, **data.dict())
-    return selectors.record_get(user=user, record_id=record_id)
+    return _record_step(request, record_id, violations.record_sign, **data.dict())
 
 
 @router.post("/violation-records/{record_id}/complex", response={200: RecordOut, **ERRORS})
 def record_complex(request, record_id: int, data: ReasonIn):
     """The case needs explanation or verification: 30 days instead of 7."""
-    user = request.auth
-    record = selectors.record_get(user=user, record_id=record_id)
-    violations.record_set_complex(by=user, record=record, reason=data.reason)
-    return selectors.record_get(user=user, record_id=record_id)
+    return _record_step(request, record_id, violations.record_set_complex, reason=data.reason)
 
 
 @router.post("/violation-records/{record_id}/extension", response={200: RecordOut, **ERRORS})
 def record_extension(request, record_id: int, data: ReasonIn):
     """Once, by 30 days, for a complex case, with a reason."""
-    user = request.auth
-    record = selectors.record_get(user=user, record_id=record_id)
-    violations.record_extend(by=user, record=record, reason=data.reason)
-    return selectors.record_get(user=user, record_id=record_id)
+    return _record_step(request, record_id, violations.record_extend, reason=data.reason)
 
 
 @router.post("/violation-records/{record_id}/dismissal", response={200: RecordOut, **ERRORS})
 def record_dismissal(request, record_id: int, data: ReasonIn):
-    user = request.auth
-    record = selectors.record_get(user=user, record_id=record_id)
-    violations.record_dismiss(by=user, record=record, reason=data.reason)
-    return selectors.record_get(user=user, record_id=record_id)
+    return _record_step(request, record_id, violations.record_dismiss, reason=data.reason)
 
 
 @router.get("/violation-records/{record_id}/pdf", response={200: None, **ERRORS})
@@ -182,10 +190,7 @@ def decision_detail(request, decision_id: int):
 
 @router.post("/penalty-decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS})
 def decision_submit(request, decision_id: int):
-    user = request.auth
-    decision = selectors.decision_get(user=user, decision_id=decision_id)
-    violations.decision_submit(by=user, decision=decision)
-    return selectors.decision_get(user=user, decision_id=decision_id)
+    return _decision_step(request, decision_id, violations.decision_submit)
 
 
 @router.post(
@@ -195,28 +200,25 @@ def decision_submit(request, decision_id: int):
 )
 def review_penalty_decision(request, decision_id: int, data: ReviewIn):
     """A supervisor approves (numbered, dated, issued as PDF) or returns it with a note."""
-    user = request.auth
-    decision = selectors.decision_get(user=user, decision_id=decision_id)
-    violations.decision_decide(by=user, decision=decision, approve=data.approve, note=data.note)
-    return selectors.decision_get(user=user, decision_id=decision_id)
+    return _decision_step(
+        request, decision_id, violations.decision_decide, approve=data.approve, note=data.note
+    )
 
 
 @router.post("/penalty-decisions/{decision_id}/fine-payment", response={200: DecisionOut, **ERRORS})
 def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
-    user = request.auth
-    decision = selectors.decision_get(user=user, decision_id=decision_id)
-    violations.fine_paid(
-        by=user, decision=decision, paid_on=data.paid_on, receipt_number=data.receipt_number
+    return _decision_step(
+        request,
+        decision_id,
+        violations.fine_paid,
+        paid_on=data.paid_on,
+        receipt_number=data.receipt_number,
     )
-    return selectors.decision_get(user=user, decision_id=decision_id)
 
 
 @router.post("/penalty-decisions/{decision_id}/close", response={200: DecisionOut, **ERRORS})
 def decision_close(request, decision_id: int):
-    user = request.auth
-    decision = selectors.decision_get(user=user, decision_id=decision_id)
-    violations.decision_close(by=user, decision=decision)
-    return selectors.decision_get(user=user, decision_id=decision_id)
+    return _decision_step(request, decision_id, violations.decision_close)
 
 
 @router.get("/penalty-decisions/{decision_id}/pdf", response={200: None, **ERRORS})
@@ -257,13 +259,6 @@ def measure_done(request, measure_id: int, data: MeasureDoneIn):
 @router.get("/inspections/{inspection_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
 def follow_up_list(request, inspection_id: int):
     return list(selectors.follow_up_list(user=request.auth, inspection_id=inspection_id))
-
-
-def _follow_up_step(request, follow_up_id: int, step, **kwargs):
-    user = request.auth
-    follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
-    step(by=user, follow_up=follow_up, **kwargs)
-    return selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
 
 
 @router.post("/follow-ups/{follow_up_id}/report", response={200: FollowUpOut, **ERRORS})
