@@ -27,6 +27,8 @@ from registry.models import EconomicOperator, Product, Role, Unit, User
 from registry.permissions import require_object_perm
 from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
+from review import clocks
+from review.models import LegalClock
 
 MAX_PHOTOS_PER_SUBMISSION = 6
 MAX_DESCRIPTION = 5000
@@ -306,6 +308,7 @@ def complaint_submit(
             description=description,
         )
         ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
+        _start_intake_clocks(complaint)
         held.attach(complaint)
         if identity_fields:
             from whistleblower.services import identity_seal
@@ -390,6 +393,100 @@ def reporter_reply(
     return message
 
 
+# --- Legal clocks ----------------------------------------------------------------------------
+
+ACCEPT_CLOCK = {
+    Complaint.Nature.REPORT: LegalClock.Kind.ACCEPT_REPORT,
+    Complaint.Nature.DENUNCIATION: LegalClock.Kind.ACCEPT_DENUNCIATION,
+}
+
+
+def _clock(kind, complaint: Complaint, **kwargs) -> LegalClock:
+    return clocks.clock_start(
+        kind=kind, subject_id=complaint.pk, unit=complaint.unit, complaint=complaint, **kwargs
+    )
+
+
+def _start_intake_clocks(complaint: Complaint) -> None:
+    """From the day it is received: acknowledge it, and accept or refuse it."""
+    _clock(LegalClock.Kind.ACKNOWLEDGE, complaint, started_at=complaint.received_at)
+    _clock(ACCEPT_CLOCK[complaint.nature], complaint, started_at=complaint.received_at)
+
+
+def _move_clocks(complaint: Complaint, to: str, *, at, public_note: str) -> None:
+    """What a status change does to the clocks. Triage is acceptance (thụ lý): the
+    acceptance is to be notified within 5 working days (a public note with it is the
+    notice) and the settlement clock starts."""
+    Kind = LegalClock.Kind
+    if to == Complaint.Status.ACKNOWLEDGED:
+        clocks.clock_stop(kind=Kind.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
+    elif to == Complaint.Status.TRIAGED:
+        clocks.clock_stop(kind=Kind.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
+        clocks.clock_stop(kind=ACCEPT_CLOCK[complaint.nature], subject_id=complaint.pk, at=at)
+        _clock(Kind.ACCEPTANCE_NOTICE, complaint, started_at=at)
+        if public_note:
+            clocks.clock_stop(kind=Kind.ACCEPTANCE_NOTICE, subject_id=complaint.pk, at=at)
+        _clock(Kind.SETTLE, complaint, started_at=at)
+    elif to in (Complaint.Status.RESOLVED, Complaint.Status.REJECTED):
+        clocks.clocks_stop_for_complaint(complaint=complaint, at=at)
+
+
+@transaction.atomic
+def complaint_set_nature(*, by, complaint: Complaint, nature: str) -> Complaint:
+    """Take a report for a denunciation (or back) before it is accepted: the acceptance
+    clock of the other law applies, counted from the day it was received."""
+    require_object_perm(by, "change", complaint)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if nature not in Complaint.Nature.values:
+        raise InvalidInput.field("nature", "invalid_nature", _("Hãy chọn tính chất phản ánh."))
+    if complaint.status not in (Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED):
+        raise Conflict(
+            _("Chỉ đổi tính chất trước khi thụ lý."), code="nature_locked"
+        )
+    if nature == complaint.nature:
+        return complaint
+    previous = complaint.nature
+    clocks.clock_cancel(kind=ACCEPT_CLOCK[previous], subject_id=complaint.pk)
+    complaint.nature = nature
+    complaint.save(update_fields=["nature"])
+    _clock(ACCEPT_CLOCK[nature], complaint, started_at=complaint.received_at)
+    audit_record(
+        actor=by,
+        action="complaint.nature",
+        target=complaint,
+        changes={"from": previous, "to": nature},
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_extend_settlement(*, by, complaint: Complaint, reason: str) -> LegalClock:
+    """Extend the settlement (complex: +30 days; very complex: +30 more). The reporter is
+    told of each extension on their thread, with the new deadline and the reason."""
+    require_object_perm(by, "change", complaint)
+    clock = clocks.clock_for(kind=LegalClock.Kind.SETTLE, subject_id=complaint.pk)
+    if clock is None:
+        raise Conflict(
+            _("Phản ánh chưa được thụ lý nên chưa có thời hạn giải quyết."),
+            code="not_accepted",
+        )
+    clock = clocks.clock_extend(by=by, clock=clock, reason=reason)
+    body = _("Thời hạn giải quyết được gia hạn đến ngày %(due)s. Lý do: %(reason)s") % {
+        "due": clock.due_on.strftime("%d/%m/%Y"),
+        "reason": reason.strip(),
+    }
+    ComplaintMessage.objects.create(
+        complaint=complaint, author_kind=ComplaintMessage.Author.OFFICER, author=by, body=body
+    )
+    audit_record(
+        actor=by,
+        action="complaint.extend",
+        target=complaint,
+        changes={"due_on": clock.due_on.isoformat(), "extensions": clock.extensions},
+    )
+    return clock
+
+
 # --- Officers ---------------------------------------------------------------------------------
 
 # The status flow of DESIGN.md: received → acknowledged → triaged → under inspection →
@@ -444,6 +541,7 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
     ComplaintEvent.objects.create(
         complaint=complaint, status_from=source, status_to=to, public_note=public_note, actor=by
     )
+    _move_clocks(complaint, to, at=now, public_note=public_note)
     audit_record(
         actor=by,
         action="complaint.transition",
@@ -512,6 +610,9 @@ def complaint_message_send(
         body=body,
         internal=internal,
     )
+    if not internal:
+        # Any answer to the reporter after acceptance tells them it was accepted.
+        clocks.clock_stop(kind=LegalClock.Kind.ACCEPTANCE_NOTICE, subject_id=complaint.pk)
     audit_record(
         actor=by,
         action="complaint.note" if internal else "complaint.message",

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "inspections",
     "complaints",
     "whistleblower",
+    "review",
     "api",
 ]
 
@@ -284,8 +285,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "violations-escalate": {
         "task": "inspections.tasks.violations_escalate",
-        # Hourly, for the 24-hour report after a failed test; each item is told once a day.
-        "schedule": crontab(minute=5),
+        # Remedial measures past their deadline, each told once a day.
+        "schedule": crontab(hour=7, minute=5),
+    },
+    "clocks-sweep": {
+        "task": "review.tasks.clocks_sweep",
+        # Often enough for the 24-hour report's reminder an hour ahead; each reminder and
+        # escalation is claimed once, so a run twice sends nothing twice.
+        "schedule": crontab(minute="*/10"),
     },
     "audit-chain-verify": {
         "task": "registry.tasks.audit_chain_verify",

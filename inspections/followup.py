@@ -8,7 +8,7 @@ tested again, the seals are lifted (biên bản mở niêm phong) and a notice l
 circulate again.
 
 The flow: open → reported → suspended → resumed. Every write is checked, audited and
-atomic; the clocks are escalated by `inspections.violations.escalate_overdue`.
+atomic; the two clocks are `review.clocks` records, reminded and escalated by its sweep.
 """
 
 from datetime import timedelta
@@ -30,6 +30,8 @@ from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.permissions import require_object_perm, require_perm
 from registry.text import fold
+from review import clocks
+from review.models import LegalClock
 
 REPORT_HOURS = 24
 SUSPENSION_WORKING_DAYS = 2
@@ -41,7 +43,7 @@ Status = FailedTestFollowUp.Status
 def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
     """Called when a test report says the sample failed: the clocks start now."""
     received_at = received_at or timezone.now()
-    return FailedTestFollowUp.objects.create(
+    follow_up = FailedTestFollowUp.objects.create(
         sample=sample,
         result_received_at=received_at,
         report_due=received_at + timedelta(hours=REPORT_HOURS),
@@ -49,6 +51,15 @@ def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
             timezone.localdate(received_at), SUSPENSION_WORKING_DAYS
         ),
     )
+    for kind in (LegalClock.Kind.FAILED_TEST_REPORT, LegalClock.Kind.SUSPENSION_NOTICE):
+        clocks.clock_start(
+            kind=kind,
+            subject_id=follow_up.pk,
+            unit=sample.inspection.unit,
+            inspection=sample.inspection,
+            started_at=received_at,
+        )
+    return follow_up
 
 
 def failed_criteria(sample: Sample) -> list[str]:
@@ -99,6 +110,11 @@ def follow_up_report(*, by, follow_up: FailedTestFollowUp, text: str) -> FailedT
     follow_up.report_text = text.strip()[:5000]
     follow_up.status = Status.REPORTED
     follow_up.save()
+    clocks.clock_stop(
+        kind=LegalClock.Kind.FAILED_TEST_REPORT,
+        subject_id=follow_up.pk,
+        at=follow_up.reported_at,
+    )
     audit_record(
         actor=by,
         action="follow_up.report",
@@ -133,6 +149,7 @@ def follow_up_suspend(*, by, follow_up: FailedTestFollowUp, goods: str) -> Faile
     follow_up.suspension_goods = goods.strip()[:5000]
     follow_up.status = Status.SUSPENDED
     follow_up.save()
+    clocks.clock_stop(kind=LegalClock.Kind.SUSPENSION_NOTICE, subject_id=follow_up.pk)
     audit_record(
         actor=by,
         action="follow_up.suspend",
@@ -330,19 +347,3 @@ def follow_up_resume(*, by, follow_up: FailedTestFollowUp, reason: str) -> Faile
     )
     outcome.tell_reporters(by=by, inspection=inspection)
     return follow_up
-
-
-def overdue(now=None):
-    """Follow-ups whose report (within the hour) or suspension notice (within a working
-    day) is due or late, as (follow_up, what) pairs."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    soon = workdays.add_working_days(today, 1)
-    for follow_up in FailedTestFollowUp.objects.filter(
-        status=Status.OPEN, report_due__lte=now + timedelta(hours=1)
-    ).select_related("sample__inspection"):
-        yield follow_up, "report"
-    for follow_up in FailedTestFollowUp.objects.filter(
-        status=Status.REPORTED, suspension_due__lte=soon
-    ).select_related("sample__inspection"):
-        yield follow_up, "suspension"

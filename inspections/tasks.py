@@ -61,9 +61,8 @@ def evidence_sweep() -> int:
 
 @shared_task
 def violations_escalate() -> int:
-    """Hourly: penalty decisions about to fall due, remedial measures past their
-    deadline and failed tests not yet reported or suspended are escalated to the team
-    lead and the unit's supervisors (each item once a day)."""
+    """Daily: remedial measures past their deadline are escalated to the team lead and
+    the unit's supervisors (each measure once a day)."""
     from inspections.violations import escalate_overdue
 
     return escalate_overdue()

@@ -42,12 +42,13 @@ from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
 from registry.models import EconomicOperator, LegalProvision, Unit
 from registry.permissions import require_object_perm, require_perm
+from review import clocks
+from review.models import LegalClock
 
 EXPLANATION_WORKING_DAYS = 5
 EXPLANATION_THRESHOLD_VND = 15_000_000  # an individual's maximum fine (organisation: x2)
-DECISION_DAYS = 7
-DECISION_DAYS_VERIFICATION = 30
-EXTENSION_DAYS = 30
+# The decision's 7 days (30 for a complex case, extendable once by 30) are a legal clock:
+# see review.clocks.RULES[PENALTY_DECISION].
 
 # Records are made once the team has been on site, until the case is closed.
 RECORD_STAGES = (
@@ -220,9 +221,15 @@ def record_sign(
     record.explanation_due = (
         workdays.add_working_days(day, EXPLANATION_WORKING_DAYS) if may_explain(record) else None
     )
-    days = DECISION_DAYS_VERIFICATION if record.needs_verification else DECISION_DAYS
-    record.decision_due = workdays.add_days(day, days)
     record.status = ViolationRecord.Status.SIGNED
+    record.decision_due = clocks.clock_start(
+        kind=LegalClock.Kind.PENALTY_DECISION,
+        subject_id=record.pk,
+        unit=record.inspection.unit,
+        inspection=record.inspection,
+        started_at=signed_at,
+        variant="complex" if record.needs_verification else "",
+    ).due_on
     store_record_pdf(record)
     record.save()
     audit_record(
@@ -280,9 +287,9 @@ def record_set_complex(*, by, record: ViolationRecord, reason: str) -> Violation
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do."))
     record.needs_verification = True
-    record.decision_due = workdays.add_days(
-        timezone.localdate(record.signed_at), DECISION_DAYS_VERIFICATION
-    )
+    record.decision_due = clocks.clock_set_variant(
+        kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk, variant="complex"
+    ).due_on
     record.extension_reason = reason.strip()[:2000]
     record.save(update_fields=["needs_verification", "decision_due", "extension_reason"])
     audit_record(
@@ -307,7 +314,8 @@ def record_extend(*, by, record: ViolationRecord, reason: str) -> ViolationRecor
         raise Conflict(_("Thời hạn chỉ được gia hạn một lần."), code="already_extended")
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do gia hạn."))
-    record.extended_to = workdays.add_days(record.decision_due, EXTENSION_DAYS)
+    clock = clocks.clock_for(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
+    record.extended_to = clocks.clock_extend(by=by, clock=clock, reason=reason).due_on
     record.extension_reason = (record.extension_reason + "\n" + reason.strip())[:4000].strip()
     record.save(update_fields=["extended_to", "extension_reason"])
     audit_record(
@@ -330,6 +338,7 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
     record.status = ViolationRecord.Status.DISMISSED
     record.dismissal_reason = reason.strip()[:4000]
     record.save(update_fields=["status", "dismissal_reason"])
+    clocks.clock_stop(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
     audit_record(
         actor=by,
         action="violation_record.dismiss",
@@ -534,6 +543,7 @@ def decision_decide(
     decision.save()
     record.status = ViolationRecord.Status.DECIDED
     record.save(update_fields=["status"])
+    clocks.clock_stop(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
     audit_record(
         actor=by,
         action="penalty_decision.approve",
@@ -668,26 +678,14 @@ def _move(decision, source, target) -> None:
 # --- Escalation -----------------------------------------------------------------------------
 
 
-def escalate_overdue(today: date | None = None, now=None) -> int:
-    """Tell the team lead and the unit's supervisors about a penalty decision due within
-    a working day (or overdue), remedial measures past their deadline, and a failed
-    test whose report or suspension notice is due (`inspections.followup.overdue`). Each item
-    is escalated once a day (notifications are deduplicated by key). Returns how many
-    people the items concern, counting again those already told today."""
-    now = now or timezone.now()
-    today = today or timezone.localdate(now)
-    soon = workdays.add_working_days(today, 1)
+def escalate_overdue(today: date | None = None) -> int:
+    """Tell the team lead and the unit's supervisors about remedial measures past their
+    deadline, once a day per measure (notifications are deduplicated by key). The legal
+    clocks (the decision, the failed test's report and suspension notice) are reminded
+    and escalated by `review.clocks.clocks_sweep`. Returns how many people the measures
+    concern, counting again those already told today."""
+    today = today or timezone.localdate()
     sent = 0
-    records = ViolationRecord.objects.filter(
-        Q(extended_to__isnull=True, decision_due__lte=soon) | Q(extended_to__lte=soon),
-        status=ViolationRecord.Status.SIGNED,
-    ).select_related("inspection")
-    for record in records:
-        subject = _("Sắp hết hạn ra quyết định xử phạt: biên bản %(number)s (hạn %(deadline)s)") % {
-            "number": record.number,
-            "deadline": record.decision_deadline.strftime("%d/%m/%Y"),
-        }
-        sent += _notify(record.inspection, f"record-due:{record.pk}:{today}", str(subject))
     measures = RemedialMeasure.objects.filter(
         status=RemedialMeasure.Status.PENDING,
         deadline__lt=today,
@@ -704,24 +702,6 @@ def escalate_overdue(today: date | None = None, now=None) -> int:
         if measure.escalated_on is None:
             measure.escalated_on = today
             measure.save(update_fields=["escalated_on"])
-    from inspections.followup import overdue
-
-    for follow_up, what in overdue(now):
-        sample = follow_up.sample
-        if what == "report":
-            subject = _("Mẫu %(sample)s không đạt: đoàn phải báo cáo trước %(due)s") % {
-                "sample": sample.product_name,
-                "due": timezone.localtime(follow_up.report_due).strftime("%H:%M %d/%m/%Y"),
-            }
-        else:
-            subject = _("Mẫu %(sample)s không đạt: hạn thông báo tạm dừng lưu thông %(due)s") % {
-                "sample": sample.product_name,
-                "due": follow_up.suspension_due.strftime("%d/%m/%Y"),
-            }
-        sent += _notify(sample.inspection, f"follow-up-{what}:{follow_up.pk}:{today}", str(subject))
-        if follow_up.escalated_on is None:
-            follow_up.escalated_on = today
-            follow_up.save(update_fields=["escalated_on"])
     return sent
 
 

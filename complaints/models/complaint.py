@@ -38,6 +38,13 @@ class Complaint(models.Model):
         REJECTED = "rejected", _("Không thụ lý")
         MERGED = "merged", _("Đã gộp vào phản ánh khác")
 
+    class Nature(models.TextChoices):
+        # Which law's clocks apply: a report or recommendation (phản ánh, kiến nghị) is
+        # accepted or refused within 10 days; a denunciation (tố cáo) within 7 working
+        # days, and its settlement may be extended twice (Law on Denunciation 2018).
+        REPORT = "report", _("Phản ánh, kiến nghị")
+        DENUNCIATION = "denunciation", _("Tố cáo")
+
     class Channel(models.TextChoices):
         WEB = "web", _("Trang web")
         API = "api", _("Ứng dụng (API)")
@@ -52,6 +59,9 @@ class Complaint(models.Model):
     kind = models.CharField(_("loại phản ánh"), max_length=20, choices=Kind.choices)
     channel = models.CharField(
         _("kênh"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    nature = models.CharField(
+        _("tính chất"), max_length=15, choices=Nature.choices, default=Nature.REPORT
     )
 
     product_category = models.ForeignKey(
@@ -120,6 +130,9 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("ngày tiếp nhận"), auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    # The nearest deadline of its running legal clocks (review.clocks keeps it), so that
+    # the queues filter and sort on one indexed column.
+    due_at = models.DateTimeField(_("hạn gần nhất"), null=True, blank=True, editable=False)
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
 
     scope_unit_field = "unit"
@@ -129,7 +142,10 @@ class Complaint(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("phản ánh")
         verbose_name_plural = _("phản ánh")
-        indexes = [models.Index(fields=["unit", "status", "received_at"])]
+        indexes = [
+            models.Index(fields=["unit", "status", "received_at"]),
+            models.Index(fields=["unit", "due_at"], name="complaint_unit_due_idx"),
+        ]
 
     def __str__(self):
         return self.tracking_number

@@ -49,7 +49,6 @@ class FailedTestFollowUp(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    escalated_on = models.DateField(null=True, blank=True)
 
     scope_unit_field = "sample__inspection__unit"
     objects = ScopedQuerySet.as_manager()

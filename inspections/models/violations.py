@@ -65,7 +65,6 @@ class ViolationRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    escalated_on = models.DateField(null=True, blank=True)
 
     scope_unit_field = "inspection__unit"
     objects = ScopedQuerySet.as_manager()

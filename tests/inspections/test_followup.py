@@ -12,6 +12,7 @@ from inspections import followup, samples, violations
 from inspections.models import FailedTestFollowUp, Sample
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Notification
+from review.clocks import clock_for, clocks_sweep
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -219,19 +220,32 @@ def test_a_failing_retest_keeps_the_goods_suspended(alice, bob, on_site):
     assert created and second.retest_of_id == follow_up.sample_id
 
 
-def test_a_late_report_and_a_due_suspension_are_escalated(alice, bob, on_site):
+def test_a_late_report_and_a_due_suspension_are_reminded_then_escalated(alice, bob, on_site):
     received = datetime(2027, 2, 3, 16, 0, tzinfo=HANOI)
     follow_up = failed_sample(on_site, alice, received_at=received).follow_up
+
+    def sweep(*when):
+        return clocks_sweep(now=datetime(*when, tzinfo=HANOI)).notified
+
     # At 14:00 the next day the report is not yet due within the hour: nothing.
-    assert violations.escalate_overdue(now=datetime(2027, 2, 4, 14, 0, tzinfo=HANOI)) == 0
-    told = violations.escalate_overdue(now=datetime(2027, 2, 4, 15, 30, tzinfo=HANOI))
-    assert told == 2  # the team lead and the unit's supervisor
-    subjects = set(Notification.objects.values_list("subject", flat=True))
-    assert subjects == {
-        "Mẫu Nước mắm cá cơm 40 độ đạm không đạt: đoàn phải báo cáo trước 16:00 04/02/2027"
-    }
-    followup.follow_up_report(by=alice, follow_up=follow_up, text="Báo cáo")
-    # The suspension notice falls due on Fri 12/02: escalated from Thu 11/02.
-    assert violations.escalate_overdue(now=datetime(2027, 2, 10, 9, 0, tzinfo=HANOI)) == 0
-    assert violations.escalate_overdue(now=datetime(2027, 2, 11, 9, 0, tzinfo=HANOI)) == 2
-    assert Notification.objects.filter(subject__contains="12/02/2027").count() == 2
+    assert sweep(2027, 2, 4, 14, 0) == 0
+    assert sweep(2027, 2, 4, 15, 30) == 1  # the reminder, to the team lead
+    reminder = Notification.objects.get()
+    assert reminder.recipient == alice
+    assert reminder.subject == (
+        "Sắp đến hạn báo cáo mẫu không đạt: mẫu Nước mắm cá cơm 40 độ đạm, "
+        "cuộc kiểm tra 01/QĐ-KT, hạn 16:00 04/02/2027"
+    )
+    assert reminder.link == f"/cases/{on_site.pk}/"
+    assert sweep(2027, 2, 4, 16, 30) == 2  # late: the lead and the unit's supervisor
+    assert sweep(2027, 2, 4, 16, 40) == 0  # a rerun sends nothing
+    late = datetime(2027, 2, 4, 17, 0, tzinfo=HANOI)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        followup.follow_up_report(by=alice, follow_up=follow_up, text="Báo cáo")
+    assert clock_for(kind="failed_test_report", subject_id=follow_up.pk).state == "late"
+    # The suspension notice falls due on Fri 12/02, after Tết: reminded from Thu 11/02, to
+    # the agency's head who issues it.
+    assert sweep(2027, 2, 10, 9, 0) == 0
+    assert sweep(2027, 2, 11, 9, 0) == 1
+    assert Notification.objects.filter(subject__contains="12/02/2027").get().recipient == bob
+    assert sweep(2027, 2, 13, 0, 5) == 1  # overdue: bob again, as the escalation

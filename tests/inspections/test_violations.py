@@ -94,6 +94,10 @@ def pdf_text(field, keep_as: str = "") -> str:
     return result.stdout.decode()
 
 
+def at_hanoi(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=HANOI)
+
+
 def photo() -> bytes:
     buffer = BytesIO()
     Image.new("RGB", (64, 48), (30, 160, 60)).save(buffer, "JPEG")
@@ -384,17 +388,21 @@ def test_a_supervisor_may_dismiss_a_signed_record(alice, bob, on_site):
 
 def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_site):
     from registry.models import Notification
+    from review.clocks import clocks_sweep
 
-    # Signed today: the decision is due in 7 days, so not yet escalated today...
+    # Signed today: the decision is due in 7 days, so not yet reminded today...
     record = signed_record(on_site, alice)
-    assert violations.escalate_overdue() == 0
-    # ...but it is on the day before its deadline, to the lead (alice) and bob.
-    day_before = record.decision_deadline - timedelta(days=1)
-    assert violations.escalate_overdue(today=day_before) == 2
-    assert violations.escalate_overdue(today=day_before) == 2  # a rerun: no new rows
-    assert Notification.objects.count() == 2
-    assert {n.recipient for n in Notification.objects.all()} == {alice, bob}
+    assert clocks_sweep().notified == 0
+    # ...but it is on the working day before its deadline, to the lead (alice)...
+    on = record.decision_deadline
+    assert clocks_sweep(now=at_hanoi(on - timedelta(days=1))).notified == 1
+    assert clocks_sweep(now=at_hanoi(on - timedelta(days=1))).notified == 0  # a rerun
+    assert Notification.objects.get().recipient == alice
     assert record.number in Notification.objects.first().subject
+    # ...and escalated to the lead and the supervisor once it has passed.
+    assert clocks_sweep(now=at_hanoi(on + timedelta(days=1))).notified == 2
+    assert {n.recipient for n in Notification.objects.all()} == {alice, bob}
+    Notification.objects.all().delete()
     # A measure past its deadline.
     line = {"violation_id": record.violations.get().pk, "fine_vnd": 30_000_000}
     deadline = timezone.localdate() + timedelta(days=5)
