@@ -440,9 +440,7 @@ def complaint_set_nature(*, by, complaint: Complaint, nature: str) -> Complaint:
     if nature not in Complaint.Nature.values:
         raise InvalidInput.field("nature", "invalid_nature", _("Hãy chọn tính chất phản ánh."))
     if complaint.status not in (Complaint.Status.RECEIVED, Complaint.Status.ACKNOWLEDGED):
-        raise Conflict(
-            _("Chỉ đổi tính chất trước khi thụ lý."), code="nature_locked"
-        )
+        raise Conflict(_("Chỉ đổi tính chất trước khi thụ lý."), code="nature_locked")
     if nature == complaint.nature:
         return complaint
     previous = complaint.nature

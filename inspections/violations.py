@@ -19,7 +19,6 @@ the next working day (`registry.workdays.add_days`).
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 

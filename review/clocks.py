@@ -51,9 +51,7 @@ RULES: dict[str, Rule] = {
     Kind.ACCEPT_REPORT: Rule(10, DAYS, _("Luật Khiếu nại 2011, Điều 27"), HANDLER, 2),
     Kind.ACCEPT_DENUNCIATION: Rule(7, WORKING_DAYS, _("Luật Tố cáo 2018, Điều 24"), HANDLER, 2),
     Kind.ACCEPTANCE_NOTICE: Rule(5, WORKING_DAYS, _("Luật Tố cáo 2018, Điều 29"), HANDLER, 1),
-    Kind.SETTLE: Rule(
-        30, DAYS, _("Luật Tố cáo 2018, Điều 30"), HANDLER, 5, extensions=(30, 30)
-    ),
+    Kind.SETTLE: Rule(30, DAYS, _("Luật Tố cáo 2018, Điều 30"), HANDLER, 5, extensions=(30, 30)),
     Kind.FAILED_TEST_REPORT: Rule(
         24, HOURS, _("Thông tư 26/2012/TT-BKHCN, sửa đổi bởi Thông tư 12/2017/TT-BKHCN"), LEAD, 1
     ),

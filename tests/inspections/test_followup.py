@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from inspections import followup, samples, violations
+from inspections import followup, samples
 from inspections.models import FailedTestFollowUp, Sample
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Notification
