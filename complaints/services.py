@@ -552,14 +552,12 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
 HANDLER_ROLES = (Role.COMPLAINT_OFFICER, Role.SUPERVISOR)
 
 
-def handlers_of(*, user, unit):
-    """The staff of a unit who may be given complaints, as `user` may see them."""
-    return (
-        User.objects.visible_to(user)
-        .filter(unit=unit, is_active=True, groups__name__in=HANDLER_ROLES)
-        .distinct()
-        .order_by("full_name", "username")
-    )
+def handlers_of(*, user, unit=None):
+    """The staff who may be given complaints (of one unit, or every unit `user` sees)."""
+    qs = User.objects.visible_to(user).filter(is_active=True, groups__name__in=HANDLER_ROLES)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.distinct().order_by("full_name", "username")
 
 
 @transaction.atomic
@@ -590,6 +588,23 @@ def complaint_assign(*, by, complaint: Complaint, officer) -> Complaint:
         actor=by, action="complaint.assign", target=complaint, changes={"officer": officer.username}
     )
     return complaint
+
+
+MAX_BULK = 200
+
+
+@transaction.atomic
+def complaints_assign_bulk(*, by, complaints: list[Complaint], officer) -> int:
+    """Give several reports to one officer at once: all of them, or none."""
+    if not complaints:
+        raise InvalidInput.field("ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh."))
+    if len(complaints) > MAX_BULK:
+        raise InvalidInput.field(
+            "ids", "too_many_selected", _("Tối đa %(max)d phản ánh mỗi lần."), {"max": MAX_BULK}
+        )
+    for complaint in complaints:
+        complaint_assign(by=by, complaint=complaint, officer=officer)
+    return len(complaints)
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ urlpatterns = [
     path("xac-minh/", views.proof_verify, name="proof-verify"),
     # Officers
     path("complaints/", views.inbox, name="complaint-inbox"),
+    path("complaints/bulk/", views.inbox_bulk, name="complaint-bulk"),
+    path("complaints/inspect/", views.inspect_from_reports, name="complaint-inspect"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
     path(
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",

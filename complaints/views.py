@@ -3,15 +3,26 @@
 import base64
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from complaints import proofs, selectors, services
 from complaints.api import TooLarge, check_request_size, photo_response
-from complaints.forms import ProofForm, ReceiptForm, ReplyForm, ReportForm
+from complaints.forms import (
+    InspectFromReportsForm,
+    ProofForm,
+    ReceiptForm,
+    ReplyForm,
+    ReportForm,
+)
 from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
@@ -198,20 +209,134 @@ def _visible(**kwargs):
         raise Http404 from exc
 
 
+QUEUE_LABELS = {
+    "open": _lazy("Đang xử lý"),
+    "new": _lazy("Mới nhận"),
+    "due_soon": _lazy("Sắp đến hạn"),
+    "overdue": _lazy("Quá hạn"),
+    "closed": _lazy("Đã kết thúc"),
+    "all": _lazy("Tất cả"),
+}
+
+
+def _queue_tabs(counts: dict) -> list[tuple]:
+    return [(key, QUEUE_LABELS[key], counts.get(key)) for key in selectors.QUEUES]
+
+
 @login_required
 def inbox(request):
-    status = request.GET.get("status") or None
-    if status not in Complaint.Status.values:
-        status = None
-    q = request.GET.get("q", "").strip()[:100]
-    complaints = selectors.complaint_list(
-        user=request.user, status=status, q=q or None, mine=request.GET.get("mine") == "1"
-    )
+    filters = selectors.filters_from_query(request.GET)
+    complaints = selectors.complaint_list(user=request.user, filters=filters)
     page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "queue_tabs": _queue_tabs(selectors.queue_counts(user=request.user)),
+        "choices": selectors.filter_choices(user=request.user),
+        "officers": services.handlers_of(user=request.user),
+        "may_inspect": request.user.has_perm("inspections.add_inspection"),
+        "now": timezone.now(),
+        "soon": selectors.due_soon_limit(),
+    }
+    return render(request, "complaints/staff/inbox.html", context)
+
+
+def _selected(request) -> list[Complaint]:
+    """The reports ticked on the queue, each one the user may see (or 404)."""
+    raw = request.POST.getlist("ids") or request.GET.getlist("ids")
+    ids = {int(value) for value in raw if value.isdecimal() and len(value) < 12}
+    if len(ids) > services.MAX_BULK:
+        raise services.InvalidInput.field(
+            "ids",
+            "too_many_selected",
+            _("Tối đa %(max)d phản ánh mỗi lần."),
+            {"max": services.MAX_BULK},
+        )
+    found = list(Complaint.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk"))
+    if len(found) != len(ids):
+        raise Http404
+    return found
+
+
+@login_required
+@require_POST
+def inbox_bulk(request):
+    back = request.POST.get("next", "")
+    if not back.startswith("/complaints/") or back.startswith("//"):
+        back = reverse("complaint-inbox")
+    try:
+        complaints = _selected(request)
+        if request.POST.get("action") == "inspect":
+            if not complaints:
+                raise services.InvalidInput.field(
+                    "ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh.")
+                )
+            query = "&".join(f"ids={c.pk}" for c in complaints)
+            return redirect(f"{reverse('complaint-inspect')}?{query}")
+        if request.POST.get("action") != "assign":
+            raise Http404
+        officer = (
+            services.handlers_of(user=request.user)
+            .filter(pk=request.POST.get("officer") or 0)
+            .first()
+        )
+        if officer is None:
+            raise services.InvalidInput.field(
+                "officer", "officer_required", _("Hãy chọn cán bộ xử lý.")
+            )
+        count = services.complaints_assign_bulk(
+            by=request.user, complaints=complaints, officer=officer
+        )
+    except DomainError as exc:
+        messages.error(request, exc.render())
+        return redirect(back)
+    messages.success(
+        request,
+        _("Đã giao %(count)d phản ánh cho %(officer)s.")
+        % {"count": count, "officer": officer.full_name or officer.username},
+    )
+    return redirect(back)
+
+
+@login_required
+def inspect_from_reports(request):
+    """An ad-hoc inspection on the ground of the ticked reports (supervisors)."""
+    from inspections.services import inspection_from_complaints
+
+    complaints = _selected(request)
+    form = InspectFromReportsForm(
+        request.POST or None,
+        initial={
+            "tax_code": next((c.seller_tax_code for c in complaints if c.seller_tax_code), "")
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                inspection = inspection_from_complaints(
+                    by=request.user,
+                    complaints=complaints,
+                    operator=data["operator"],
+                    scopes=data["scopes"],
+                    place=data["place"],
+                    scheduled_date=data["scheduled_date"],
+                )
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Đã tạo cuộc kiểm tra đột xuất theo phản ánh."))
+                return redirect("case-detail", inspection_id=inspection.pk)
+    elif not request.user.has_perm("inspections.add_inspection"):
+        status = 403
     return render(
         request,
-        "complaints/staff/inbox.html",
-        {"page": page, "status": status, "q": q, "statuses": Complaint.Status.choices},
+        "complaints/staff/inspect.html",
+        {"form": form, "complaints": complaints, "status": status},
+        status=status,
     )
 
 
@@ -245,6 +370,14 @@ def complaint_detail(request, complaint_id: int):
                 if officer is None:
                     raise NotFound()
                 services.complaint_assign(by=request.user, complaint=complaint, officer=officer)
+            elif action == "nature":
+                services.complaint_set_nature(
+                    by=request.user, complaint=complaint, nature=request.POST.get("nature", "")
+                )
+            elif action == "extend":
+                services.complaint_extend_settlement(
+                    by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
+                )
             elif action == "disclosure":
                 vault_services.disclosure_request(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
@@ -263,6 +396,10 @@ def complaint_detail(request, complaint_id: int):
             s for s in Complaint.Status if s in allowed and s != Complaint.Status.MERGED
         ],
         "officers": services.handlers_of(user=request.user, unit=complaint.unit),
+        "clocks": complaint.clocks.prefetch_related("extension_log"),
+        "inspections": selectors.linked_inspections(user=request.user, complaint=complaint),
+        "natures": Complaint.Nature.choices,
+        "now": timezone.now(),
         "error": error.render() if error else None,
         "error_fields": error.render_errors() if error else {},
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("registry.urls")),
     path("", include("inspections.urls")),
+    path("", include("review.urls")),
 ]

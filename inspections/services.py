@@ -203,6 +203,55 @@ def inspection_create(
 
 
 @transaction.atomic
+def inspection_from_complaints(
+    *,
+    by,
+    complaints,
+    operator,
+    scopes,
+    place: str = "",
+    scheduled_date: date | None = None,
+) -> Inspection:
+    """An ad-hoc inspection on the ground of accepted reports. The inspection lists the
+    reports and each report lists the inspection; the reporters are told that the goods
+    will be inspected (their reports move to "under inspection")."""
+    from complaints.models import Complaint
+    from complaints.services import complaint_transition
+
+    complaints = list(complaints)
+    accepted = (Complaint.Status.TRIAGED, Complaint.Status.UNDER_INSPECTION)
+    waiting = [c.tracking_number for c in complaints if c.status not in accepted]
+    if waiting:
+        raise InvalidInput.field(
+            "ids",
+            "complaints_not_accepted",
+            _("Chỉ kiểm tra theo phản ánh đã thụ lý: %(numbers)s chưa được thụ lý."),
+            {"numbers": ", ".join(waiting)},
+        )
+    inspection = inspection_create(
+        by=by,
+        operator=operator,
+        legal_ground=Inspection.LegalGround.COMPLAINT,
+        scopes=scopes,
+        complaints=complaints,
+        place=place,
+        scheduled_date=scheduled_date,
+        legal_ground_note=", ".join(c.tracking_number for c in complaints),
+    )
+    for complaint in complaints:
+        if complaint.status == Complaint.Status.TRIAGED:
+            complaint_transition(
+                by=by,
+                complaint=complaint,
+                to=Complaint.Status.UNDER_INSPECTION,
+                public_note=str(
+                    _("Cơ quan đã quyết định kiểm tra đột xuất nội dung bạn phản ánh.")
+                ),
+            )
+    return inspection
+
+
+@transaction.atomic
 def inspection_set_team(*, by, inspection: Inspection, lead, members=()) -> Inspection:
     """Set the team: members get object permissions on this inspection, and people
     taken off the team lose them."""

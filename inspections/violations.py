@@ -286,6 +286,7 @@ def record_set_complex(*, by, record: ViolationRecord, reason: str) -> Violation
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do."))
     record.needs_verification = True
+    _decision_clock(record)
     record.decision_due = clocks.clock_set_variant(
         kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk, variant="complex"
     ).due_on
@@ -313,8 +314,9 @@ def record_extend(*, by, record: ViolationRecord, reason: str) -> ViolationRecor
         raise Conflict(_("Thời hạn chỉ được gia hạn một lần."), code="already_extended")
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do gia hạn."))
-    clock = clocks.clock_for(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
-    record.extended_to = clocks.clock_extend(by=by, clock=clock, reason=reason).due_on
+    record.extended_to = clocks.clock_extend(
+        by=by, clock=_decision_clock(record), reason=reason
+    ).due_on
     record.extension_reason = (record.extension_reason + "\n" + reason.strip())[:4000].strip()
     record.save(update_fields=["extended_to", "extension_reason"])
     audit_record(
@@ -346,6 +348,22 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
     )
     outcome.tell_reporters(by=by, inspection=record.inspection)
     return record
+
+
+def _decision_clock(record: ViolationRecord) -> LegalClock:
+    """The decision's clock; started from the signature for a record made before the
+    clocks were kept as records."""
+    clock = clocks.clock_for(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
+    if clock is None:
+        clock = clocks.clock_start(
+            kind=LegalClock.Kind.PENALTY_DECISION,
+            subject_id=record.pk,
+            unit=record.inspection.unit,
+            inspection=record.inspection,
+            started_at=record.signed_at,
+            variant="complex" if record.needs_verification else "",
+        )
+    return clock
 
 
 def _signed_record(by, record: ViolationRecord) -> ViolationRecord:

@@ -75,6 +75,7 @@ class LegalClock(models.Model):
         ordering = ["due_at", "pk"]
         verbose_name = _("thời hạn pháp định")
         verbose_name_plural = _("thời hạn pháp định")
+        permissions = [("view_dashboard", _("Xem số liệu tổng hợp và tải báo cáo"))]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject_id"], name="one_clock_per_subject"),
             models.CheckConstraint(

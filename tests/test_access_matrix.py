@@ -529,6 +529,33 @@ ROWS = [
         lambda w: f"/complaints/{w.complaint.pk}/",
         ok_user="olga",
     ),
+    # Triage: charlie ticks a Hà Nội report he cannot see: 404, nothing assigned.
+    Row(
+        "POST",
+        "complaints/bulk/",
+        _static("/complaints/bulk/"),
+        ok_user="olga",
+        ok=302,
+        body=lambda w: {"action": "assign", "ids": [w.complaint.pk], "officer": w.olga.pk},
+    ),
+    Row(
+        "GET",
+        "complaints/inspect/",
+        lambda w: f"/complaints/inspect/?ids={w.complaint.pk}",
+        ok_user="bob",
+    ),
+    # Case review: each sees the figures and lists of their own unit only (checked by
+    # tests/review/test_dashboard.py), so charlie gets his own, empty, page.
+    Row("GET", "review/", _static("/review/"), ok_user="bob", other=200),
+    Row("GET", "review/export/", _static("/review/export/?format=xlsx"), ok_user="bob", other=200),
+    Row(
+        "GET",
+        "review/export/cases/",
+        _static("/review/export/cases/?format=csv"),
+        ok_user="olga",
+        other=200,
+    ),
+    Row("GET", "search/", _static("/search/?q=nuoc mam"), other=200),
     Row(
         "GET",
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
@@ -1238,6 +1265,7 @@ def discovered() -> set[tuple[str, str]]:
             "i18n/setlang/": "POST",
             "notifications/<int:notification_id>/read/": "POST",
             "tra-cuu/tra-loi/": "POST",
+            "complaints/bulk/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
             "field/inspections/<int:inspection_id>/start/": "POST",
             "cases/<int:inspection_id>/alerts/": "POST",

@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -11,6 +14,7 @@ from registry.models import (
     ScopedQuerySet,
     Unit,
 )
+from registry.text import fold
 
 
 class Complaint(models.Model):
@@ -134,6 +138,8 @@ class Complaint(models.Model):
     # the queues filter and sort on one indexed column.
     due_at = models.DateTimeField(_("hạn gần nhất"), null=True, blank=True, editable=False)
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
+    # Folded text (no accents, lower case) of what staff search by (review.search).
+    search_text = models.TextField(editable=False, default="")
 
     scope_unit_field = "unit"
     objects = ScopedQuerySet.as_manager()
@@ -149,6 +155,34 @@ class Complaint(models.Model):
 
     def __str__(self):
         return self.tracking_number
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(
+            " ".join(
+                [
+                    self.tracking_number,
+                    self.product_name,
+                    self.product_brand,
+                    self.product_gtin,
+                    self.product_batch,
+                    self.seller_name,
+                    self.seller_address,
+                    self.seller_url,
+                    self.seller_tax_code,
+                    self.description,
+                ]
+            )
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def due_on(self):
+        """The last day of the nearest running clock (its due_at is the end of that day)."""
+        if self.due_at is None:
+            return None
+        return (timezone.localtime(self.due_at) - timedelta(seconds=1)).date()
 
     @property
     def is_closed(self) -> bool:

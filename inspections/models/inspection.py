@@ -5,6 +5,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from inspections.models.plan import InspectionPlan
 from registry.models import EconomicOperator, ScopedQuerySet, Unit
+from registry.text import fold
 
 
 class Scope(models.TextChoices):
@@ -93,6 +94,8 @@ class Inspection(models.Model):
         _("kết quả đã thông báo cho người phản ánh"), blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Folded text (no accents, lower case) of what staff search by (review.search).
+    search_text = models.TextField(editable=False, default="")
 
     scope_unit_field = "unit"
     objects = ScopedQuerySet.as_manager()
@@ -112,6 +115,24 @@ class Inspection(models.Model):
 
     def __str__(self):
         return self.decision_number or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        operator = self.operator
+        self.search_text = fold(
+            " ".join(
+                [
+                    self.decision_number,
+                    operator.name,
+                    operator.tax_code,
+                    operator.shop_url or "",
+                    self.place,
+                    self.legal_ground_note,
+                ]
+            )
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class InspectionMember(models.Model):
