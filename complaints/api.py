@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -12,14 +12,22 @@ from complaints import proofs, selectors, services
 from complaints.models import Complaint
 from complaints.schemas import (
     AssignIn,
+    BulkAssignIn,
+    BulkAssignOut,
+    ClockOut,
+    ComplaintFilterIn,
     ComplaintListOut,
     ComplaintOut,
     DecisionIn,
     DisclosureIn,
     DisclosureOut,
+    ExtensionIn,
     FiledOut,
     IdentityOut,
+    InspectionCreatedOut,
+    InspectionFromReportsIn,
     MessageOut,
+    NatureIn,
     ProofKeyOut,
     ProofOut,
     ReceiptIn,
@@ -30,8 +38,8 @@ from complaints.schemas import (
     TransitionIn,
     VerifyOut,
 )
-from registry.errors import DomainError, InvalidInput
-from registry.models import ProductCategory, Province, User
+from registry.errors import DomainError, InvalidInput, NotFound
+from registry.models import EconomicOperator, ProductCategory, Province, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
@@ -178,10 +186,71 @@ def verify_proof(request, proof: ProofOut):
 
 @staff.get("/complaints", response={200: list[ComplaintListOut], **ERRORS})
 @paginate(PagePagination)
-def complaint_list(
-    request, status: Complaint.Status | None = None, q: str | None = None, mine: bool = False
-):
-    return selectors.complaint_list(user=request.auth, status=status, q=q, mine=mine)
+def complaint_list(request, filters: Query[ComplaintFilterIn]):
+    """The triage queues, permission-scoped: a page costs the same few queries whatever
+    its size."""
+    return selectors.complaint_list(
+        user=request.auth, filters=selectors.ComplaintFilters(**filters.dict())
+    )
+
+
+def _visible_complaints(user, ids: list[int]) -> list[Complaint]:
+    found = list(Complaint.objects.visible_to(user).filter(pk__in=set(ids)).order_by("pk"))
+    if len(found) != len(set(ids)):
+        raise NotFound()
+    return found
+
+
+@staff.post("/complaints/bulk-assign", response={200: BulkAssignOut, **ERRORS})
+def complaints_bulk_assign(request, data: BulkAssignIn):
+    """Give several reports to one officer: all of them, or none."""
+    complaints = _visible_complaints(request.auth, data.ids)
+    officer = get_object_or_404(services.handlers_of(user=request.auth), pk=data.officer_id)
+    count = services.complaints_assign_bulk(by=request.auth, complaints=complaints, officer=officer)
+    return {"assigned": count}
+
+
+@staff.post("/complaints/inspections", response={201: InspectionCreatedOut, **ERRORS})
+def complaints_to_inspection(request, data: InspectionFromReportsIn):
+    """An ad-hoc inspection on the ground of accepted reports, linked both ways."""
+    from inspections.services import inspection_from_complaints
+
+    complaints = _visible_complaints(request.auth, data.ids)
+    operator = get_object_or_404(EconomicOperator, pk=data.operator_id)
+    inspection = inspection_from_complaints(
+        by=request.auth,
+        complaints=complaints,
+        operator=operator,
+        scopes=data.scopes,
+        place=data.place,
+        scheduled_date=data.scheduled_date,
+    )
+    return Status(201, inspection)
+
+
+@staff.post("/complaints/{complaint_id}/nature", response={200: ComplaintOut, **ERRORS})
+def complaint_nature(request, complaint_id: int, data: NatureIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    services.complaint_set_nature(by=request.auth, complaint=complaint, nature=data.nature)
+    return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+
+
+@staff.get("/complaints/{complaint_id}/clocks", response={200: list[ClockOut], **ERRORS})
+def complaint_clocks(request, complaint_id: int):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return list(complaint.clocks.prefetch_related("extension_log").order_by("started_at", "pk"))
+
+
+@staff.post("/complaints/{complaint_id}/extensions", response={201: ClockOut, **ERRORS})
+def complaint_extension(request, complaint_id: int, data: ExtensionIn):
+    """Extend the settlement by 30 days (twice at most); the reporter is told why."""
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return Status(
+        201,
+        services.complaint_extend_settlement(
+            by=request.auth, complaint=complaint, reason=data.reason
+        ),
+    )
 
 
 @staff.get("/complaints/{complaint_id}", response={200: ComplaintOut, **ERRORS})

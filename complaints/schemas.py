@@ -1,9 +1,11 @@
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
 from complaints.models import Complaint
+from review.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
 
 
 class ReportIn(Schema):
@@ -108,13 +110,70 @@ class ComplaintListOut(Schema):
     id: int
     tracking_number: str
     status: str
+    nature: str
     kind: str
     product_name: str
     seller_name: str
+    seller_province_id: int | None
+    product_category_id: int | None
     unit_id: int
     assigned_to_id: int | None
     received_at: datetime
+    due_at: datetime | None = Field(None, description="Hạn gần nhất / the nearest deadline")
     photo_count: int
+
+
+class ComplaintFilterIn(Schema):
+    """The triage queues: `queue` is open (default), new, due_soon, overdue, closed or all."""
+
+    queue: Literal["open", "new", "due_soon", "overdue", "closed", "all"] = "open"
+    status: Complaint.Status | None = None
+    unit_id: int | None = None
+    province_id: int | None = None
+    category_id: int | None = None
+    kind: Complaint.Kind | None = None
+    nature: Complaint.Nature | None = None
+    handler: str | None = Field(
+        None, pattern=r"^(none|[0-9]{1,11})$", description="Mã cán bộ, hoặc none / user id or none"
+    )
+    q: str | None = Field(None, max_length=100)
+    mine: bool = False
+
+
+class BulkAssignIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=200)
+    officer_id: int
+
+
+class BulkAssignOut(Schema):
+    assigned: int
+
+
+class InspectionFromReportsIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=200)
+    operator_id: int
+    scopes: list[str] = Field(..., min_length=1)
+    place: str = Field("", max_length=400)
+    scheduled_date: date | None = None
+
+
+class InspectionCreatedOut(Schema):
+    id: int
+    status: str
+    legal_ground: str
+    complaint_ids: list[int]
+
+    @staticmethod
+    def resolve_complaint_ids(obj):
+        return sorted(c.pk for c in obj.complaints.all())
+
+
+class NatureIn(Schema):
+    nature: Complaint.Nature
+
+
+class ExtensionIn(Schema):
+    reason: str = Field(..., max_length=2000)
 
 
 class EventOut(Schema):

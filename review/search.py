@@ -5,15 +5,14 @@ Both models keep a folded copy of their searchable text (`search_text`, made by
 unaccent extension. On PostgreSQL the words are matched by full-text search over that
 column (a GIN index on `to_tsvector('simple', search_text)`, each word a prefix); on
 SQLite, where there is no such index, by a substring test per word. Tracking numbers,
-barcodes and tax codes also match exactly.
+barcodes, tax codes and decision numbers are words of that text like any other, so one
+index answers every search.
 """
 
-import re
-
 from django.db import connection
-from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
+from django.db.models import BooleanField, F, Func, QuerySet, Value
 
-from registry.text import fold
+from registry.text import fold_words
 
 MAX_WORDS = 10
 
@@ -30,32 +29,21 @@ class FullTextMatch(Func):
 def words(q: str) -> list[str]:
     """The words of a query, folded; punctuation is a separator (and never reaches
     to_tsquery's syntax)."""
-    return re.findall(r"\w+", fold(q))[:MAX_WORDS]
+    return fold_words(q).split()[:MAX_WORDS]
 
 
-def text_matches(qs: QuerySet, q: str, *, exact: Q | None = None) -> QuerySet:
+def text_matches(qs: QuerySet, q: str) -> QuerySet:
     """Rows of `qs` whose search_text holds every word of `q` (as a word prefix on
-    PostgreSQL), or that match `exact`."""
+    PostgreSQL, anywhere in the text on SQLite)."""
     found = words(q)
     if not found:
-        return qs.filter(exact) if exact is not None else qs.none()
+        return qs.none()
     if connection.vendor == "postgresql":
         query = " & ".join(f"{word}:*" for word in found)
-        condition = Q(FullTextMatch(F("search_text"), Value(query)))
-    else:
-        condition = Q()
-        for word in found:
-            condition &= Q(search_text__contains=word)
-    return qs.filter(condition | exact if exact is not None else condition)
+        return qs.filter(FullTextMatch(F("search_text"), Value(query)))
+    for word in found:
+        qs = qs.filter(search_text__contains=word)
+    return qs
 
 
-def complaint_matches(qs: QuerySet, q: str) -> QuerySet:
-    raw = q.strip()
-    exact = Q(tracking_number__iexact=raw) | Q(product_gtin=raw) | Q(seller_tax_code=raw)
-    return text_matches(qs, q, exact=exact)
-
-
-def inspection_matches(qs: QuerySet, q: str) -> QuerySet:
-    raw = q.strip()
-    exact = Q(decision_number__iexact=raw) | Q(operator__tax_code=raw)
-    return text_matches(qs, q, exact=exact)
+complaint_matches = inspection_matches = text_matches

@@ -48,6 +48,7 @@ class World:
     photo: object = None
     pending_request: object = None
     other_complaint: object = None
+    triaged: object = None
     bob: object = None
     draft_plan: object = None
     submitted_plan: object = None
@@ -95,6 +96,11 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
         filed = file_complaint(photos=1)
     w.complaint, w.receipt = filed.complaint, filed.receipt
     w.other_complaint = file_complaint().complaint  # one nobody asked about yet
+    from complaints.services import complaint_transition
+
+    w.triaged = file_complaint().complaint  # accepted: the ground for an inspection
+    for status in ("acknowledged", "triaged"):
+        complaint_transition(by=w.olga, complaint=w.triaged, to=status)
     w.photo = ComplaintPhoto.objects.get(complaint=w.complaint)
     DisclosureRequest.objects.create(
         complaint=w.complaint,
@@ -751,6 +757,53 @@ ROWS = [
         ok_user="olga",
         anon=401,
     ),
+    Row(
+        "POST",
+        "/api/v1/complaints/bulk-assign",
+        _static("/api/v1/complaints/bulk-assign"),
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"ids": [w.complaint.pk, w.other_complaint.pk], "officer_id": w.olga.pk},
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/inspections",
+        _static("/api/v1/complaints/inspections"),
+        ok_user="bob",
+        ok=201,
+        anon=401,
+        body=lambda w: {"ids": [w.triaged.pk], "operator_id": w.operator.pk, "scopes": ["label"]},
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/nature",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/nature",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"nature": "denunciation"},
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}/clocks",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/clocks",
+        ok_user="olga",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/extensions",
+        lambda w: f"/api/v1/complaints/{w.triaged.pk}/extensions",
+        ok_user="olga",
+        ok=201,
+        anon=401,
+        body=lambda w: {"reason": "Vụ việc phức tạp, cần lấy mẫu."},
+    ),
+    # Case review: each sees their own unit's clocks and figures.
+    Row("GET", "/api/v1/clocks", _static("/api/v1/clocks"), ok_user="olga", other=200, anon=401),
+    Row(
+        "GET", "/api/v1/dashboard", _static("/api/v1/dashboard"), ok_user="bob", other=200, anon=401
+    ),
+    Row("GET", "/api/v1/search", _static("/api/v1/search?q=nuoc"), other=200, anon=401),
     Row(
         "POST",
         "/api/v1/complaints/{complaint_id}/transition",

@@ -14,7 +14,7 @@ from registry.models import (
     ScopedQuerySet,
     Unit,
 )
-from registry.text import fold
+from registry.text import fold_words
 
 
 class Complaint(models.Model):
@@ -157,7 +157,7 @@ class Complaint(models.Model):
         return self.tracking_number
 
     def save(self, *args, **kwargs):
-        self.search_text = fold(
+        self.search_text = fold_words(
             " ".join(
                 [
                     self.tracking_number,

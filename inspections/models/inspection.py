@@ -5,7 +5,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from inspections.models.plan import InspectionPlan
 from registry.models import EconomicOperator, ScopedQuerySet, Unit
-from registry.text import fold
+from registry.text import fold_words
 
 
 class Scope(models.TextChoices):
@@ -118,7 +118,7 @@ class Inspection(models.Model):
 
     def save(self, *args, **kwargs):
         operator = self.operator
-        self.search_text = fold(
+        self.search_text = fold_words(
             " ".join(
                 [
                     self.decision_number,

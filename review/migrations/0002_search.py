@@ -23,7 +23,7 @@ INDEXES = [
 
 
 def fill(apps, schema_editor):
-    from registry.text import fold
+    from registry.text import fold_words as fold
 
     Complaint = apps.get_model("complaints", "Complaint")
     for row in Complaint.objects.only(*COMPLAINT_FIELDS).iterator(chunk_size=2000):

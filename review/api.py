@@ -1,0 +1,111 @@
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Query, Router
+from ninja.pagination import paginate
+
+from api.pagination import PagePagination
+from api.schemas import ERRORS
+from registry.errors import InvalidInput, PermissionDenied
+from review import dashboard
+from review import selectors as review_selectors
+from review.models import LegalClock
+from review.schemas import ClockFilterIn, ClockOut, DashboardOut, SearchOut
+
+router = Router(tags=["review"])
+
+
+@router.get("/clocks", response={200: list[ClockOut], **ERRORS}, operation_id="list_clocks")
+@paginate(PagePagination)
+def list_clocks(request, filters: Query[ClockFilterIn]):
+    """The legal clocks of the caller's unit (every unit for national staff), the nearest
+    deadline first."""
+    qs = LegalClock.objects.visible_to(request.auth).prefetch_related("extension_log")
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.unit_id:
+        qs = qs.filter(unit_id=filters.unit_id)
+    if filters.overdue is not None:
+        now = timezone.now()
+        running = qs.filter(state=LegalClock.State.RUNNING)
+        qs = running.filter(due_at__lte=now) if filters.overdue else running.filter(due_at__gt=now)
+    return qs.order_by("due_at", "pk")
+
+
+@router.get("/dashboard", response={200: DashboardOut, **ERRORS}, operation_id="get_dashboard")
+def get_dashboard(
+    request, date_from: date | None = None, date_to: date | None = None, unit_id: int | None = None
+):
+    """The figures of the dashboard page; the same totals as its XLSX and CSV exports."""
+    if not request.auth.has_perm("review.view_dashboard"):
+        raise PermissionDenied()
+    default = dashboard.Period.year_to_date()
+    period = dashboard.Period(date_from or default.date_from, date_to or default.date_to)
+    if period.date_to < period.date_from:
+        raise InvalidInput.field(
+            "date_to", "period_reversed", _("Ngày kết thúc phải sau ngày bắt đầu.")
+        )
+    board = dashboard.dashboard_get(user=request.auth, period=period, unit_id=unit_id)
+    return {
+        "date_from": period.date_from,
+        "date_to": period.date_to,
+        "received": board.received,
+        "resolved": board.resolved,
+        "answered": board.answered,
+        "in_progress": board.in_progress,
+        "inspections": board.inspections,
+        "decisions": board.decisions,
+        "fines_vnd": board.fines_vnd,
+        "fines_paid_vnd": board.fines_paid_vnd,
+        "by_unit": [
+            {
+                "unit_id": row.unit.pk,
+                "unit": row.unit.name,
+                **{
+                    name: getattr(row, name)
+                    for name in (
+                        "received",
+                        "resolved",
+                        "answered",
+                        "in_progress",
+                        "inspections",
+                        "decisions",
+                        "fines_vnd",
+                    )
+                },
+            }
+            for row in board.by_unit
+        ],
+        "clocks": [{**vars(row), "on_time_rate": row.on_time_rate} for row in board.clocks],
+        "inspections_by_scope": [
+            {"key": key, "label": label, "count": n} for key, label, n in board.inspections_by_scope
+        ],
+        "violations_by_provision": [
+            {"key": citation, "label": act, "count": n}
+            for citation, act, n in board.violations_by_provision
+        ],
+    }
+
+
+@router.get("/search", response={200: SearchOut, **ERRORS}, operation_id="search_cases")
+def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
+    """Reports and inspections the caller may see, accents and case ignored."""
+    found = review_selectors.search(user=request.auth, q=q)
+    return {
+        "complaint_count": found.complaint_count,
+        "complaints": found.complaints,
+        "inspection_count": found.inspection_count,
+        "inspections": [
+            {
+                "id": i.pk,
+                "decision_number": i.decision_number,
+                "status": i.status,
+                "operator_name": i.operator.name,
+                "unit_id": i.unit_id,
+            }
+            for i in found.inspections
+        ],
+    }
