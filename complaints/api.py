@@ -21,11 +21,13 @@ from complaints.schemas import (
     DecisionIn,
     DisclosureIn,
     DisclosureOut,
+    DuplicateOut,
     ExtensionIn,
     FiledOut,
     IdentityOut,
     InspectionCreatedOut,
     InspectionFromReportsIn,
+    MergeIn,
     MessageOut,
     NatureIn,
     ProofKeyOut,
@@ -232,6 +234,33 @@ def complaints_to_inspection(request, data: InspectionFromReportsIn):
 def complaint_nature(request, complaint_id: int, data: NatureIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     services.complaint_set_nature(by=request.auth, complaint=complaint, nature=data.nature)
+    return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+
+
+@staff.get("/complaints/{complaint_id}/duplicates", response={200: list[DuplicateOut], **ERRORS})
+def complaint_duplicates(request, complaint_id: int):
+    """The other reports of its group the caller may see, with why they were linked."""
+    from review.duplicates import group_of
+
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return [
+        {
+            **{f: getattr(row["complaint"], f) for f in ("id", "tracking_number", "status")},
+            "product_name": row["complaint"].product_name,
+            "seller_name": row["complaint"].seller_name,
+            "reasons": row["codes"],
+        }
+        for row in group_of(user=request.auth, complaint=complaint)
+    ]
+
+
+@staff.post("/complaints/{complaint_id}/merge", response={200: ComplaintOut, **ERRORS})
+def complaint_merge(request, complaint_id: int, data: MergeIn):
+    """Settle the listed reports together with this one; their receipts keep working."""
+    into = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    services.complaint_merge(
+        by=request.auth, complaints=_visible_complaints(request.auth, data.ids), into=into
+    )
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 

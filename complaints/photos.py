@@ -61,6 +61,7 @@ class CleanCopies:
     thumb: bytes  # JPEG
     width: int  # of the display copy, upright
     height: int
+    dhash: int  # difference_hash of the display copy
 
 
 def _too_large() -> PhotoRejected:
@@ -418,7 +419,26 @@ def make_clean_copies(data: bytes) -> CleanCopies:
         thumb=_encode(thumb, THUMB_QUALITY),
         width=display.width,
         height=display.height,
+        dhash=difference_hash(thumb),
     )
+
+
+def difference_hash(image: Image.Image) -> int:
+    """A 64-bit perceptual hash: each bit says whether a pixel of a 9x8 grey thumbnail is
+    brighter than its right neighbour. Re-encoding, resizing or a small crop change a
+    few bits; another picture changes about half. Returned signed, to fit a BIGINT."""
+    grey = image.convert("L").resize((9, 8), Image.Resampling.LANCZOS)
+    pixels = grey.tobytes()
+    bits = 0
+    for row in range(8):
+        for col in range(8):
+            left, right = pixels[row * 9 + col], pixels[row * 9 + col + 1]
+            bits = (bits << 1) | (left > right)
+    return bits - (1 << 64) if bits >= 1 << 63 else bits
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
 
 
 def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int]:

@@ -77,6 +77,14 @@ class PublicMessageOut(Schema):
     photo_count: int
 
 
+class MergedIntoOut(Schema):
+    tracking_number: str
+    status: str
+    status_label: str
+    closed: bool
+    outcome: str
+
+
 class StatusOut(Schema):
     tracking_number: str
     status: str
@@ -89,6 +97,8 @@ class StatusOut(Schema):
     seller_name: str
     closed: bool
     outcome: str
+    merged_into: MergedIntoOut | None = None
+    may_reply: bool = True
     history: list[HistoryOut]
     messages: list[PublicMessageOut]
 
@@ -120,6 +130,7 @@ class ComplaintListOut(Schema):
     assigned_to_id: int | None
     received_at: datetime
     due_at: datetime | None = Field(None, description="Hạn gần nhất / the nearest deadline")
+    duplicate_group: int | None = Field(None, description="Nhóm trùng / duplicate group")
     photo_count: int
 
 
@@ -138,6 +149,7 @@ class ComplaintFilterIn(Schema):
     )
     q: str | None = Field(None, max_length=100)
     mine: bool = False
+    grouped: bool = Field(False, description="Chỉ phản ánh có thể trùng / only likely duplicates")
 
 
 class BulkAssignIn(Schema):
@@ -275,3 +287,16 @@ class IdentityOut(Schema):
     phone: str = ""
     email: str = ""
     id_number: str = ""
+
+
+class MergeIn(Schema):
+    ids: list[int] = Field(..., min_length=1, max_length=200)
+
+
+class DuplicateOut(Schema):
+    id: int
+    tracking_number: str
+    status: str
+    product_name: str
+    seller_name: str
+    reasons: list[str]

@@ -28,6 +28,7 @@ class ComplaintFilters:
     handler: str | None = None  # a user's id, or "none" for reports nobody handles yet
     q: str | None = None
     mine: bool = False
+    grouped: bool = False  # only reports found to duplicate others
 
 
 def filters_from_query(get) -> ComplaintFilters:
@@ -56,6 +57,7 @@ def filters_from_query(get) -> ComplaintFilters:
         else None,
         q=get.get("q", "").strip()[:100] or None,
         mine=get.get("mine") == "1",
+        grouped=get.get("grouped") == "1",
     )
 
 
@@ -116,6 +118,8 @@ def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -
         qs = qs.filter(assigned_to_id=filters.handler)
     if filters.mine:
         qs = qs.filter(assigned_to=user)
+    if filters.grouped:
+        qs = qs.filter(duplicate_group__isnull=False)
     if filters.q:
         from review.search import complaint_matches
 
@@ -192,6 +196,21 @@ def photo_get(*, user, complaint_id: int, photo_id: int) -> ComplaintPhoto:
     return photo
 
 
+def _merged_into(complaint: Complaint) -> dict | None:
+    """For a merged report: the case it is settled with, as its reporter may read it
+    (status and outcome, not the other reporter's messages)."""
+    main = complaint.merged_into if complaint.merged_into_id else None
+    if main is None:
+        return None
+    return {
+        "tracking_number": main.tracking_number,
+        "status": main.status,
+        "status_label": str(Complaint.Status(main.status).label),
+        "closed": main.is_closed,
+        "outcome": main.outcome,
+    }
+
+
 def public_view(complaint: Complaint) -> dict:
     """What the holder of the receipt sees: status, history, public messages. Never
     internal notes, staff names or photos of the thread."""
@@ -213,6 +232,8 @@ def public_view(complaint: Complaint) -> dict:
         "seller_name": complaint.seller_name,
         "closed": complaint.is_closed,
         "outcome": complaint.outcome,
+        "merged_into": (merged := _merged_into(complaint)),
+        "may_reply": not complaint.is_closed or bool(merged and not merged["closed"]),
         "history": [
             {
                 "at": e.at,

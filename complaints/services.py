@@ -310,6 +310,9 @@ def complaint_submit(
         ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
         _start_intake_clocks(complaint)
         held.attach(complaint)
+        from review.tasks import duplicates_detect
+
+        enqueue_on_commit(duplicates_detect, complaint.pk)
         if identity_fields:
             from whistleblower.services import identity_seal
 
@@ -368,7 +371,11 @@ def reporter_reply(
         raise InvalidInput.field(
             "body", "body_too_long", _("Nội dung tối đa %(max)d ký tự."), {"max": MAX_DESCRIPTION}
         )
-    if complaint.is_closed:
+    # A merged report takes messages as long as the case it joined is open.
+    open_case = complaint
+    if complaint.status == Complaint.Status.MERGED:
+        open_case = Complaint.objects.filter(pk=complaint.merged_into_id).first()
+    if open_case is None or open_case.is_closed:
         raise Conflict(
             _("Phản ánh đã kết thúc, không nhận thêm tin nhắn."), code="complaint_closed"
         )
@@ -547,6 +554,57 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
         changes={"from": source, "to": to, "note": public_note},
     )
     return complaint
+
+
+@transaction.atomic
+def complaint_merge(*, by, complaints: list[Complaint], into: Complaint) -> Complaint:
+    """Settle reports together with another one about the same product or seller. Each
+    merged report keeps its receipt: its reporter reads where it went and, once the
+    case is settled, its outcome (complaints.selectors.public_view)."""
+    require_object_perm(by, "change", into)
+    into = Complaint.objects.select_for_update().get(pk=into.pk)
+    if into.is_closed:
+        raise Conflict(
+            _("Phản ánh %(number)s đã kết thúc, không gộp thêm được."),
+            code="merge_target_closed",
+            params={"number": into.tracking_number},
+        )
+    now = timezone.now()
+    for complaint in complaints:
+        require_object_perm(by, "change", complaint)
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.pk == into.pk:
+            raise Conflict(_("Không gộp phản ánh vào chính nó."), code="merge_into_self")
+        if Complaint.Status.MERGED not in TRANSITIONS.get(complaint.status, set()):
+            raise InvalidTransition.between(
+                complaint.status, Complaint.Status.MERGED, Complaint.Status
+            )
+        source = complaint.status
+        complaint.status, complaint.merged_into, complaint.closed_at = (
+            Complaint.Status.MERGED,
+            into,
+            now,
+        )
+        complaint.save(update_fields=["status", "merged_into", "closed_at"])
+        note = _(
+            "Phản ánh của bạn được giải quyết chung với phản ánh số %(number)s về cùng sản "
+            "phẩm hoặc người bán. Bạn vẫn theo dõi kết quả bằng mã tra cứu của mình."
+        ) % {"number": into.tracking_number}
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            status_from=source,
+            status_to=Complaint.Status.MERGED,
+            public_note=str(note),
+            actor=by,
+        )
+        clocks.clocks_stop_for_complaint(complaint=complaint, at=now, cancel=True)
+        audit_record(
+            actor=by,
+            action="complaint.merge",
+            target=complaint,
+            changes={"from": source, "into": into.pk},
+        )
+    return into
 
 
 HANDLER_ROLES = (Role.COMPLAINT_OFFICER, Role.SUPERVISOR)

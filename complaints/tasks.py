@@ -63,12 +63,17 @@ def photo_process(photo_id: int) -> str:
         thumb=photo.thumb.name,
         width=copies.width,
         height=copies.height,
+        dhash=copies.dhash,
         state=ComplaintPhoto.State.READY,
         quarantine_name="",
         quarantine_bytes=0,
         processed_at=timezone.now(),
     )
     quarantine.delete(photo.quarantine_name)
+    from review.tasks import duplicates_detect
+
+    # Now that the photo can be compared, look again for reports of the same goods.
+    duplicates_detect.delay(photo.complaint_id)
     return "ready"
 
 

@@ -27,6 +27,7 @@ from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import User
+from review.duplicates import group_of
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
@@ -378,6 +379,13 @@ def complaint_detail(request, complaint_id: int):
                 services.complaint_extend_settlement(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
                 )
+            elif action == "merge":
+                ids = [int(v) for v in request.POST.getlist("ids") if v.isdecimal()]
+                services.complaint_merge(
+                    by=request.user,
+                    complaints=list(Complaint.objects.visible_to(request.user).filter(pk__in=ids)),
+                    into=complaint,
+                )
             elif action == "disclosure":
                 vault_services.disclosure_request(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
@@ -400,6 +408,7 @@ def complaint_detail(request, complaint_id: int):
         "inspections": selectors.linked_inspections(user=request.user, complaint=complaint),
         "natures": Complaint.Nature.choices,
         "now": timezone.now(),
+        "duplicates": group_of(user=request.user, complaint=complaint),
         "error": error.render() if error else None,
         "error_fields": error.render_errors() if error else {},
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)

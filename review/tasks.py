@@ -9,3 +9,11 @@ def clocks_sweep() -> dict:
 
     result = sweep()
     return {"reminded": result.reminded, "escalated": result.escalated, "ended": result.completed}
+
+
+@shared_task
+def duplicates_detect(complaint_id: int) -> int:
+    """Look for reports about the same product or seller (idempotent: links are unique)."""
+    from review.duplicates import duplicates_detect as detect
+
+    return len(detect(complaint_id))

@@ -784,6 +784,21 @@ ROWS = [
     ),
     Row(
         "GET",
+        "/api/v1/complaints/{complaint_id}/duplicates",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/duplicates",
+        ok_user="olga",
+        anon=401,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/merge",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/merge",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"ids": [w.other_complaint.pk]},
+    ),
+    Row(
+        "GET",
         "/api/v1/complaints/{complaint_id}/clocks",
         lambda w: f"/api/v1/complaints/{w.complaint.pk}/clocks",
         ok_user="olga",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from complaints import matching
 from registry.models import (
     EconomicOperator,
     Product,
@@ -77,7 +78,7 @@ class Complaint(models.Model):
     )
     product_name = models.CharField(_("tên sản phẩm"), max_length=300)
     product_brand = models.CharField(_("nhãn hiệu"), max_length=200, blank=True)
-    product_gtin = models.CharField(_("mã vạch"), max_length=14, blank=True)
+    product_gtin = models.CharField(_("mã vạch"), max_length=14, blank=True, db_index=True)
     product_batch = models.CharField(_("số lô"), max_length=100, blank=True)
     product = models.ForeignKey(
         Product,
@@ -90,7 +91,9 @@ class Complaint(models.Model):
     seller_name = models.CharField(_("tên người bán"), max_length=300)
     seller_address = models.CharField(_("địa chỉ người bán"), max_length=400, blank=True)
     seller_url = models.URLField(_("địa chỉ gian hàng trực tuyến"), max_length=500, blank=True)
-    seller_tax_code = models.CharField(_("mã số thuế người bán"), max_length=14, blank=True)
+    seller_tax_code = models.CharField(
+        _("mã số thuế người bán"), max_length=14, blank=True, db_index=True
+    )
     seller_province = models.ForeignKey(
         Province,
         verbose_name=_("tỉnh, thành phố của người bán"),
@@ -140,6 +143,14 @@ class Complaint(models.Model):
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
     # Folded text (no accents, lower case) of what staff search by (review.search).
     search_text = models.TextField(editable=False, default="")
+    # Normalised keys for finding reports about the same product or seller
+    # (complaints.matching, review.duplicates), and the group of reports found so.
+    product_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    seller_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    seller_url_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
+    duplicate_group = models.PositiveBigIntegerField(
+        _("nhóm phản ánh trùng"), null=True, blank=True, editable=False, db_index=True
+    )
 
     scope_unit_field = "unit"
     objects = ScopedQuerySet.as_manager()
@@ -173,8 +184,12 @@ class Complaint(models.Model):
                 ]
             )
         )
+        self.product_key = matching.product_key(self.product_name)
+        self.seller_key = matching.seller_key(self.seller_name)
+        self.seller_url_key = matching.shop_url_key(self.seller_url)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+            derived = {"search_text", "product_key", "seller_key", "seller_url_key"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
     @property
@@ -286,6 +301,9 @@ class ComplaintPhoto(models.Model):
     thumb = models.FileField(upload_to=_photo_path, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # A 64-bit difference hash of the clean copy (signed, as the database stores it):
+    # photos of the same goods differ in a few bits (review.duplicates).
+    dhash = models.BigIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
