@@ -58,6 +58,7 @@ SELLER_FILLER = frozenset(
         "store",
         "official",
         "mall",
+        "mini",
         "chinh",
         "ho",
         "kinh",
@@ -76,9 +77,7 @@ SELLER_FILLER = frozenset(
         "va",
     ]
 )
-ADDRESS_FILLER = frozenset(
-    ["so", "duong", "pho", "phuong", "quan", "huyen", "xa", "thi", "tran", "tp", "tinh"]
-)
+ADDRESS_FILLER = frozenset(["so", "duong", "pho", "phuong", "quan", "huyen", "xa", "tp", "tinh"])
 _QUANTITY = re.compile(r"\b(\d+(?:\s\d+)?)\s(ml|l|lit|g|gr|gram|kg|mg|cc|vien|goi)\b")
 
 

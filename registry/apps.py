@@ -11,7 +11,15 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Danh mục dùng chung")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from registry.models import CalendarDay
         from registry.roles import sync_role_groups
+        from registry.workdays import forget_calendar
+
+        # The working-day calendar is cached; a changed day off or make-up day clears it.
+        post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-saved")
+        post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-deleted")
 
         # Role groups need the Permission rows, which Django creates after migrating.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")

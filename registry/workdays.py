@@ -91,11 +91,29 @@ class WorkCalendar:
         return sorted(result.items())
 
 
+CACHE_KEY = "workdays:overrides:v1"
+CACHE_SECONDS = 3600
+
+
 def current_calendar() -> WorkCalendar:
-    """The calendar with every recorded change (a few dozen rows a year: one query)."""
+    """The calendar with every recorded change (a few dozen rows a year), read from the
+    cache: lists that count working days (the "due soon" queue) then cost no query. A
+    change of a CalendarDay row clears it (`forget_calendar`, connected in apps.py)."""
+    from django.core.cache import cache
+
     from registry.models import CalendarDay
 
-    return WorkCalendar(dict(CalendarDay.objects.values_list("date", "kind")))
+    overrides = cache.get(CACHE_KEY)
+    if overrides is None:
+        overrides = dict(CalendarDay.objects.values_list("date", "kind"))
+        cache.set(CACHE_KEY, overrides, CACHE_SECONDS)
+    return WorkCalendar(overrides)
+
+
+def forget_calendar(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(CACHE_KEY)
 
 
 def local_date(moment: datetime) -> date:

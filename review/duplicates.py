@@ -6,7 +6,8 @@ seller's tax code, the shop's link, the normalised product or seller name — or
 text holds its product's longest words, plus those with a photo. Each candidate is then
 judged (`reasons`): same barcode, tax code or shop link; product names whose words
 mostly agree (Jaccard ≥ 0.75, the brands not contradicting); seller names that mostly
-agree at an address that does; photos within 6 bits of each other's difference hash.
+agree at an address that does (the same house number, the street's words mostly
+shared); photos within 6 bits of each other's difference hash.
 A pair with a reason is linked, and linked reports share a group: the smallest id of
 them. Nothing is merged here: officers decide (complaints.services.complaint_merge).
 """
@@ -25,7 +26,7 @@ from review.search import text_matches
 Reason = DuplicateLink.Reason
 WINDOW = timedelta(days=365)
 WORDS_AGREE = 0.75
-ADDRESS_AGREES = 0.3
+ADDRESS_AGREES = 0.5
 PHOTO_BITS = 6
 MAX_CANDIDATES = 500
 MAX_PHOTOS = 5000
@@ -57,12 +58,18 @@ def reasons(a: Complaint, b: Complaint, photo_distance: int | None = None) -> li
 
 
 def _same_place(a: Complaint, b: Complaint) -> bool:
+    """The same province and, when both gave an address, the same house number (if both
+    wrote one) on a street whose words mostly agree."""
     if a.seller_province_id != b.seller_province_id:
         return False
     places = matching.address_words(a.seller_address), matching.address_words(b.seller_address)
     if not places[0] or not places[1]:
         return True
-    return matching.jaccard(*places) >= ADDRESS_AGREES
+    numbers = [{w for w in words if w.isdigit()} for words in places]
+    if numbers[0] and numbers[1] and not numbers[0] & numbers[1]:
+        return False
+    streets = [[w for w in words if not w.isdigit()] for words in places]
+    return matching.jaccard(*streets) >= ADDRESS_AGREES
 
 
 def candidates(complaint: Complaint) -> list[Complaint]:

@@ -10,6 +10,7 @@ product or seller when they share the product's or the seller's id.
 """
 
 import random
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ def catalogue(rng: random.Random, products: int, sellers: int):
 def _as_typed(rng: random.Random, product: Product, seller: Seller) -> dict:
     name = product.name
     if rng.random() < 0.3:
-        name = name.replace(" ml", "ml").replace(" l", "l").replace(" kg", "kg").replace(" g", "g")
+        name = re.sub(r" (\d+) (ml|l|kg|g)$", r" \1\2", name)
     if rng.random() < 0.3:
         name = rng.choice(["Chai ", "Gói ", "Túi ", "Loại "]) + name.lower()
     if rng.random() < 0.4:
