@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint messages worker beat bench-filing clean
+.PHONY: setup run test test-services lint messages worker beat bench-filing bench-case-list bench-duplicates clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,8 @@ run: setup
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_inspections
 	$(BIN)/python manage.py seed_demo_cases
+	$(BIN)/python manage.py seed_demo_reports
+	$(BIN)/python manage.py clocks_backfill
 	@echo "Serving on http://$(HOST):$(PORT)/ — log in with a demo user above (Ctrl-C stops)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -78,6 +80,13 @@ beat: setup
 # Needs PostgreSQL and Redis on 127.0.0.1 (see bench/filing.py).
 bench-filing: setup
 	$(BIN)/python bench/filing.py
+
+# Needs PostgreSQL on 127.0.0.1 (see bench/case_list.py): 1M reports, 200k inspections.
+bench-case-list: setup
+	$(BIN)/python bench/case_list.py
+
+bench-duplicates: setup
+	$(BIN)/python bench/duplicates.py
 
 clean:
 	rm -rf $(VENV) var

@@ -46,7 +46,13 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     if _has_direct_object_permissions(model):
         # Object permissions only (not global ones): rows opened one by one beyond the
         # unit, such as a team member's inspection.
-        by_object = _granted(model, user, codename)
+        # Grants on rows of the user's own unit add nothing to what the role opens (an
+        # officer holds one on every report given to them): leave them out, so that
+        # most lists are the unit's index alone.
+        outside = {f"content_object__{unit_field}": user.unit_id} if by_unit else None
+        by_object = _granted(model, user, codename, outside)
+        if by_object is None:
+            return queryset.filter(by_unit) if by_unit else queryset.none()
         return queryset.filter(by_unit | by_object if by_unit else by_object)
     return queryset.filter(by_unit) if by_unit else queryset.none()
 
@@ -57,9 +63,10 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
 MAX_LISTED_GRANTS = 5000
 
 
-def _granted(model, user, codename: str) -> Q:
+def _granted(model, user, codename: str, outside: dict | None = None) -> Q | None:
     """The `model` rows `user` holds `codename` on through django-guardian's direct
-    object-permission models, for the user or one of their groups.
+    object-permission models, for the user or one of their groups, but those matching
+    `outside` (a lookup on the row); None when there are none.
 
     The same rule as guardian's get_objects_for_user(..., accept_global_perms=False),
     written against the direct models: get_objects_for_user filters the model's whole
@@ -71,8 +78,12 @@ def _granted(model, user, codename: str) -> Q:
     perm = {"permission__codename": codename, "permission__content_type": content_type}
     by_user = get_user_obj_perms_model(model).objects.filter(user=user, **perm)
     by_group = get_group_obj_perms_model(model).objects.filter(group__user=user, **perm)
+    if outside:
+        by_user, by_group = by_user.exclude(**outside), by_group.exclude(**outside)
     by_user, by_group = by_user.values("content_object_id"), by_group.values("content_object_id")
     listed = [row["content_object_id"] for row in by_user.union(by_group)[: MAX_LISTED_GRANTS + 1]]
+    if not listed:
+        return None
     if len(listed) <= MAX_LISTED_GRANTS:
         return Q(pk__in=listed)
     return Q(pk__in=by_user) | Q(pk__in=by_group)
