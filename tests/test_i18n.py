@@ -10,7 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCES = ["config", "registry", "inspections", "complaints", "whistleblower", "review", "api", "templates"]
+SOURCES = [
+    "config",
+    "registry",
+    "inspections",
+    "complaints",
+    "whistleblower",
+    "review",
+    "api",
+    "templates",
+]
 
 
 def msgids(po_text: str) -> set[str]:
