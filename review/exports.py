@@ -131,6 +131,7 @@ def dashboard_sheets(board) -> list[tuple[str, list, Iterable]]:
             row.late,
             row.overdue,
             row.running,
+            row.cancelled,
             round(row.on_time_rate * 100, 1) if row.on_time_rate is not None else "",
         ]
         for row in board.clocks
@@ -160,6 +161,7 @@ def dashboard_sheets(board) -> list[tuple[str, list, Iterable]]:
                 _("Trễ hạn"),
                 _("Đang quá hạn"),
                 _("Đang chạy"),
+                _("Không còn áp dụng"),
                 _("Tỷ lệ đúng hạn (%)"),
             ],
             clocks,

@@ -96,6 +96,13 @@ class LegalClock(models.Model):
     def is_running(self) -> bool:
         return self.state == self.State.RUNNING
 
+    @property
+    def basis(self) -> str:
+        """The law (or rule) the period comes from."""
+        from review.clocks import RULES
+
+        return str(RULES[self.kind].basis)
+
 
 class ClockExtension(models.Model):
     """An extension of a clock, with its reason (each one also told to the reporter for
