@@ -40,7 +40,7 @@ from complaints.schemas import (
     TransitionIn,
     VerifyOut,
 )
-from registry.errors import DomainError, InvalidInput, NotFound
+from registry.errors import DomainError, InvalidInput
 from registry.models import EconomicOperator, ProductCategory, Province, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
@@ -197,10 +197,7 @@ def complaint_list(request, filters: Query[ComplaintFilterIn]):
 
 
 def _visible_complaints(user, ids: list[int]) -> list[Complaint]:
-    found = list(Complaint.objects.visible_to(user).filter(pk__in=set(ids)).order_by("pk"))
-    if len(found) != len(set(ids)):
-        raise NotFound()
-    return found
+    return selectors.complaints_by_ids(user=user, ids=ids)
 
 
 @staff.post("/complaints/bulk-assign", response={200: BulkAssignOut, **ERRORS})

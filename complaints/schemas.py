@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -152,9 +152,12 @@ class ComplaintFilterIn(Schema):
     grouped: bool = Field(False, description="Chỉ phản ánh có thể trùng / only likely duplicates")
 
 
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
 class BulkAssignIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=200)
-    officer_id: int
+    ids: list[Id] = Field(..., min_length=1, max_length=200)
+    officer_id: Id
 
 
 class BulkAssignOut(Schema):
@@ -162,8 +165,8 @@ class BulkAssignOut(Schema):
 
 
 class InspectionFromReportsIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=200)
-    operator_id: int
+    ids: list[Id] = Field(..., min_length=1, max_length=200)
+    operator_id: Id
     scopes: list[str] = Field(..., min_length=1)
     place: str = Field("", max_length=400)
     scheduled_date: date | None = None
@@ -255,7 +258,7 @@ class TransitionIn(Schema):
 
 
 class AssignIn(Schema):
-    officer_id: int
+    officer_id: Id
 
 
 class StaffMessageIn(Schema):
@@ -290,7 +293,7 @@ class IdentityOut(Schema):
 
 
 class MergeIn(Schema):
-    ids: list[int] = Field(..., min_length=1, max_length=200)
+    ids: list[Id] = Field(..., min_length=1, max_length=200)
 
 
 class DuplicateOut(Schema):

@@ -1,9 +1,9 @@
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry import workdays
@@ -63,11 +63,10 @@ def filters_from_query(get) -> ComplaintFilters:
 
 def due_soon_limit(now=None):
     """The end of the second working day from today: "due soon" ends there."""
+    from review.clocks import end_of_day
+
     now = now or timezone.now()
-    last = workdays.add_working_days(timezone.localdate(now), 2)
-    return timezone.make_aware(
-        timezone.datetime.combine(last + timedelta(days=1), timezone.datetime.min.time())
-    )
+    return end_of_day(workdays.add_working_days(timezone.localdate(now), 2))
 
 
 def _queue(qs: QuerySet, queue: str, now) -> QuerySet:
@@ -156,20 +155,39 @@ def filter_choices(*, user) -> dict:
     }
 
 
-def linked_inspections(*, user, complaint: Complaint) -> list[dict]:
-    """The inspections made on the ground of this report; a link only to those the user
-    may open."""
+def linked_inspections(*, user, complaint: Complaint):
+    """The inspections made on the ground of this report that the user may open (an
+    inspection they may not see stays unseen; the report's status says it is under
+    inspection)."""
     from inspections.models import Inspection
 
-    visible = set(
+    return (
         Inspection.objects.visible_to(user)
         .filter(complaints=complaint)
-        .values_list("pk", flat=True)
+        .select_related("operator")
+        .order_by("pk")
     )
-    return [
-        {"inspection": inspection, "visible": inspection.pk in visible}
-        for inspection in complaint.inspections.select_related("operator").order_by("pk")
-    ]
+
+
+MAX_SELECTED = 200
+
+
+def complaints_by_ids(*, user, ids) -> list[Complaint]:
+    """The reports with these ids, each one `user` may see, or NotFound (a hidden one
+    looks missing); empty or more than MAX_SELECTED is refused."""
+    from registry.errors import InvalidInput, NotFound
+
+    wanted = {int(i) for i in ids if 0 < int(i) < 2**63}
+    if not wanted:
+        raise InvalidInput.field("ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh."))
+    if len(wanted) > MAX_SELECTED:
+        raise InvalidInput.field(
+            "ids", "too_many_selected", _("Tối đa %(max)d phản ánh mỗi lần."), {"max": MAX_SELECTED}
+        )
+    found = list(Complaint.objects.visible_to(user).filter(pk__in=wanted).order_by("pk"))
+    if len(found) != len(wanted):
+        raise NotFound()
+    return found
 
 
 def complaint_get(*, user, complaint_id: int) -> Complaint:

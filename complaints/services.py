@@ -480,9 +480,7 @@ def complaint_extend_settlement(*, by, complaint: Complaint, reason: str) -> Leg
         "due": clock.due_on.strftime("%d/%m/%Y"),
         "reason": reason.strip(),
     }
-    ComplaintMessage.objects.create(
-        complaint=complaint, author_kind=ComplaintMessage.Author.OFFICER, author=by, body=body
-    )
+    complaint_message_send(by=by, complaint=complaint, body=str(body), internal=False)
     audit_record(
         actor=by,
         action="complaint.extend",
@@ -586,6 +584,9 @@ def complaint_merge(*, by, complaints: list[Complaint], into: Complaint) -> Comp
             now,
         )
         complaint.save(update_fields=["status", "merged_into", "closed_at"])
+        # Reports merged into this one earlier follow it, so that their reporters read
+        # the case that settles them, one hop away.
+        Complaint.objects.filter(merged_into=complaint).update(merged_into=into)
         note = _(
             "Phản ánh của bạn được giải quyết chung với phản ánh số %(number)s về cùng sản "
             "phẩm hoặc người bán. Bạn vẫn theo dõi kết quả bằng mã tra cứu của mình."
@@ -615,7 +616,7 @@ def handlers_of(*, user, unit=None):
     qs = User.objects.visible_to(user).filter(is_active=True, groups__name__in=HANDLER_ROLES)
     if unit is not None:
         qs = qs.filter(unit=unit)
-    return qs.distinct().order_by("full_name", "username")
+    return qs.select_related("unit").distinct().order_by("full_name", "username")
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from complaints.forms import (
 from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
-from registry.models import User
+from registry.models import Unit, User
 from review.duplicates import group_of
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
@@ -229,12 +229,16 @@ def inbox(request):
     filters = selectors.filters_from_query(request.GET)
     complaints = selectors.complaint_list(user=request.user, filters=filters)
     page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    # Officers of the unit shown (the user's own unless a unit is chosen) to give work to.
+    shown = (
+        Unit.objects.filter(pk=filters.unit_id).first() if filters.unit_id else request.user.unit
+    )
     context = {
         "page": page,
         "filters": filters,
         "queue_tabs": _queue_tabs(selectors.queue_counts(user=request.user)),
         "choices": selectors.filter_choices(user=request.user),
-        "officers": services.handlers_of(user=request.user),
+        "officers": services.handlers_of(user=request.user, unit=shown),
         "may_inspect": request.user.has_perm("inspections.add_inspection"),
         "now": timezone.now(),
         "soon": selectors.due_soon_limit(),
@@ -242,21 +246,17 @@ def inbox(request):
     return render(request, "complaints/staff/inbox.html", context)
 
 
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if v.isdecimal() and len(v) < 19]
+
+
 def _selected(request) -> list[Complaint]:
     """The reports ticked on the queue, each one the user may see (or 404)."""
     raw = request.POST.getlist("ids") or request.GET.getlist("ids")
-    ids = {int(value) for value in raw if value.isdecimal() and len(value) < 12}
-    if len(ids) > services.MAX_BULK:
-        raise services.InvalidInput.field(
-            "ids",
-            "too_many_selected",
-            _("Tối đa %(max)d phản ánh mỗi lần."),
-            {"max": services.MAX_BULK},
-        )
-    found = list(Complaint.objects.visible_to(request.user).filter(pk__in=ids).order_by("pk"))
-    if len(found) != len(ids):
-        raise Http404
-    return found
+    try:
+        return selectors.complaints_by_ids(user=request.user, ids=_ids(raw))
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 @login_required
@@ -268,18 +268,15 @@ def inbox_bulk(request):
     try:
         complaints = _selected(request)
         if request.POST.get("action") == "inspect":
-            if not complaints:
-                raise services.InvalidInput.field(
-                    "ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh.")
-                )
             query = "&".join(f"ids={c.pk}" for c in complaints)
             return redirect(f"{reverse('complaint-inspect')}?{query}")
         if request.POST.get("action") != "assign":
             raise Http404
+        officer_ids = _ids([request.POST.get("officer", "")])
         officer = (
-            services.handlers_of(user=request.user)
-            .filter(pk=request.POST.get("officer") or 0)
-            .first()
+            services.handlers_of(user=request.user).filter(pk=officer_ids[0]).first()
+            if officer_ids
+            else None
         )
         if officer is None:
             raise services.InvalidInput.field(
@@ -304,7 +301,12 @@ def inspect_from_reports(request):
     """An ad-hoc inspection on the ground of the ticked reports (supervisors)."""
     from inspections.services import inspection_from_complaints
 
-    complaints = _selected(request)
+    try:
+        complaints = _selected(request)
+    except DomainError as exc:
+        return render(
+            request, "complaints/staff/inspect.html", {"error": exc.render()}, status=exc.status
+        )
     form = InspectFromReportsForm(
         request.POST or None,
         initial={
@@ -363,10 +365,11 @@ def complaint_detail(request, complaint_id: int):
                     internal=request.POST.get("internal") == "1",
                 )
             elif action == "assign":
+                officer_ids = _ids([request.POST.get("officer", "")])
                 officer = (
-                    User.objects.visible_to(request.user)
-                    .filter(pk=request.POST.get("officer") or 0)
-                    .first()
+                    User.objects.visible_to(request.user).filter(pk=officer_ids[0]).first()
+                    if officer_ids
+                    else None
                 )
                 if officer is None:
                     raise NotFound()
@@ -380,10 +383,11 @@ def complaint_detail(request, complaint_id: int):
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
                 )
             elif action == "merge":
-                ids = [int(v) for v in request.POST.getlist("ids") if v.isdecimal()]
                 services.complaint_merge(
                     by=request.user,
-                    complaints=list(Complaint.objects.visible_to(request.user).filter(pk__in=ids)),
+                    complaints=selectors.complaints_by_ids(
+                        user=request.user, ids=_ids(request.POST.getlist("ids"))
+                    ),
                     into=complaint,
                 )
             elif action == "disclosure":
@@ -409,6 +413,7 @@ def complaint_detail(request, complaint_id: int):
         "natures": Complaint.Nature.choices,
         "now": timezone.now(),
         "duplicates": group_of(user=request.user, complaint=complaint),
+        "merged_here": complaint.merged.visible_to(request.user).order_by("received_at"),
         "error": error.render() if error else None,
         "error_fields": error.render_errors() if error else {},
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)

@@ -219,6 +219,8 @@ def inspection_from_complaints(
     from complaints.services import complaint_transition
 
     complaints = list(complaints)
+    for complaint in complaints:
+        require_object_perm(by, "change", complaint)
     accepted = (Complaint.Status.TRIAGED, Complaint.Status.UNDER_INSPECTION)
     waiting = [c.tracking_number for c in complaints if c.status not in accepted]
     if waiting:

@@ -92,13 +92,14 @@ class WorkCalendar:
 
 
 CACHE_KEY = "workdays:overrides:v1"
-CACHE_SECONDS = 3600
+CACHE_SECONDS = 300
 
 
 def current_calendar() -> WorkCalendar:
     """The calendar with every recorded change (a few dozen rows a year), read from the
     cache: lists that count working days (the "due soon" queue) then cost no query. A
-    change of a CalendarDay row clears it (`forget_calendar`, connected in apps.py)."""
+    change of a CalendarDay row clears it (`forget_calendar`, connected in apps.py); in
+    processes that do not share the cache (no CACHE_URL) it is at most 5 minutes old."""
     from django.core.cache import cache
 
     from registry.models import CalendarDay
@@ -111,9 +112,13 @@ def current_calendar() -> WorkCalendar:
 
 
 def forget_calendar(**kwargs) -> None:
+    """Clear the cached calendar now and once the change commits (a read in between
+    would otherwise cache the old rows again)."""
     from django.core.cache import cache
+    from django.db import transaction
 
     cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
 
 
 def local_date(moment: datetime) -> date:

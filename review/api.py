@@ -44,9 +44,12 @@ def get_dashboard(
         raise PermissionDenied()
     default = dashboard.Period.year_to_date()
     period = dashboard.Period(date_from or default.date_from, date_to or default.date_to)
-    if period.date_to < period.date_from:
+    problem = dashboard.period_problem(period.date_from, period.date_to)
+    if problem == "period_reversed":
+        raise InvalidInput.field("date_to", problem, _("Ngày kết thúc phải sau ngày bắt đầu."))
+    if problem:
         raise InvalidInput.field(
-            "date_to", "period_reversed", _("Ngày kết thúc phải sau ngày bắt đầu.")
+            "date_from", problem, _("Kỳ báo cáo phải trong các năm 2000 đến 2100.")
         )
     board = dashboard.dashboard_get(user=request.auth, period=period, unit_id=unit_id)
     return {

@@ -13,6 +13,7 @@ conditional UPDATE in the same transaction as its notifications, so a sweep that
 twice, or two sweeps at once, send each one once.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,6 +27,7 @@ from registry import workdays
 from registry.errors import Conflict, InvalidInput
 from review.models import ClockExtension, LegalClock
 
+logger = logging.getLogger(__name__)
 Kind = LegalClock.Kind
 State = LegalClock.State
 
@@ -88,7 +90,7 @@ COMPLAINT_KINDS = (
 # --- Counting ------------------------------------------------------------------------------
 
 
-def _end_of(day: date) -> datetime:
+def end_of_day(day: date) -> datetime:
     """The first moment after `day` in Asia/Ho_Chi_Minh: the period's last day is whole."""
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
@@ -130,7 +132,7 @@ def period(rule: Rule, started_at: datetime, amount: int, calendar=None) -> Peri
 
 def _ending(rule: Rule, started_at: datetime, due_on: date, calendar) -> Period:
     remind_at = start_of_day(_working_days_before(calendar, due_on, rule.remind_before))
-    return Period(due_on, _end_of(due_on), max(remind_at, started_at))
+    return Period(due_on, end_of_day(due_on), max(remind_at, started_at))
 
 
 # --- Starting and stopping -----------------------------------------------------------------
@@ -300,38 +302,51 @@ _SILENT_KINDS = [kind for kind, rule in RULES.items() if not rule.escalates]
 
 def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResult:
     """Remind before the deadline, escalate after it, end the clocks that only run out
-    (sample retention). Each step is claimed row by row, so it is sent once."""
+    (sample retention). Each step is claimed row by row with the same condition that
+    listed it (a clock extended in between is no longer due), so it is sent once; a row
+    that fails is logged and left for the next sweep, and the others go on."""
     now = now or timezone.now()
     result = SweepResult()
     running = LegalClock.objects.filter(state=State.RUNNING)
-
-    due_soon = running.filter(_NOT_REMINDED, remind_at__lte=now, due_at__gt=now)
-    for pk in due_soon.values_list("pk", flat=True)[:limit]:
-        with transaction.atomic():
-            if not running.filter(_NOT_REMINDED, pk=pk).update(reminded_for=F("due_at")):
+    steps = [
+        (
+            running.filter(_NOT_REMINDED, remind_at__lte=now, due_at__gt=now),
+            {"reminded_for": F("due_at")},
+            "remind",
+        ),
+        (
+            running.filter(_NOT_ESCALATED, due_at__lte=now).exclude(kind__in=_SILENT_KINDS),
+            {"escalated_for": F("due_at")},
+            "escalate",
+        ),
+        (
+            running.filter(kind__in=_SILENT_KINDS, due_at__lte=now),
+            {"state": State.MET, "stopped_at": F("due_at")},
+            "ended",
+        ),
+    ]
+    for due, claim, what in steps:
+        for pk in due.values_list("pk", flat=True)[:limit]:
+            try:
+                with transaction.atomic():
+                    if not due.filter(pk=pk).update(**claim):
+                        continue
+                    clock = _loaded(pk)
+                    people = _responsible(clock)
+                    if what == "escalate":
+                        people |= _supervisors(clock.unit_id)
+                    result.notified += _tell(clock, what, people)
+            except Exception:
+                logger.exception(
+                    "Legal clock %s: the %s step failed; the next sweep retries", pk, what
+                )
                 continue
-            clock = _loaded(pk)
-            result.reminded += 1
-            result.notified += _tell(clock, "remind", _responsible(clock))
-
-    overdue = running.filter(_NOT_ESCALATED, due_at__lte=now).exclude(kind__in=_SILENT_KINDS)
-    for pk in overdue.values_list("pk", flat=True)[:limit]:
-        with transaction.atomic():
-            if not running.filter(_NOT_ESCALATED, pk=pk).update(escalated_for=F("due_at")):
-                continue
-            clock = _loaded(pk)
-            result.escalated += 1
-            people = _responsible(clock) | _supervisors(clock.unit_id)
-            result.notified += _tell(clock, "escalate", people)
-
-    ended = running.filter(kind__in=_SILENT_KINDS, due_at__lte=now)
-    for pk in ended.values_list("pk", flat=True)[:limit]:
-        with transaction.atomic():
-            if not running.filter(pk=pk).update(state=State.MET, stopped_at=F("due_at")):
-                continue
-            clock = _loaded(pk)
-            result.completed += 1
-            result.notified += _tell(clock, "ended", _responsible(clock))
+            if what == "remind":
+                result.reminded += 1
+            elif what == "escalate":
+                result.escalated += 1
+            else:
+                result.completed += 1
     return result
 
 

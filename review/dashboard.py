@@ -41,6 +41,18 @@ class Period:
         return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def period_problem(date_from: date, date_to: date) -> str | None:
+    """Why a period cannot be reported on (a stable code), or None."""
+    if date_to < date_from:
+        return "period_reversed"
+    if date_from.year < FIRST_YEAR or date_to.year > LAST_YEAR:
+        return "period_out_of_range"
+    return None
+
+
 @dataclass
 class UnitRow:
     unit: Unit

@@ -1,8 +1,9 @@
 """XLSX and CSV of the dashboard and of case lists.
 
 What goes out is listed column by column below, and no column holds a reporter's
-identity, receipt or address: the identity lives only in the vault, and the
-description (free text in which a reporter may have named themselves) is left out.
+identity, receipt or address: the identity lives only in the vault, and the free
+texts (the description and the outcome written to the reporter, in which either side
+may have named the reporter) are left out.
 A cell that a spreadsheet would run as a formula (=, +, -, @ first) is written as text.
 """
 
@@ -13,21 +14,25 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 200_000
 
 
-def cell(value):
-    """A value as a spreadsheet should keep it: numbers as numbers, text never a formula."""
+def cell(value, *, csv_cell: bool = False):
+    """A value as a spreadsheet should keep it: numbers as numbers, text never a formula
+    and without the control characters an XLSX cannot hold. openpyxl writes only text
+    starting with "=" as a formula; a CSV opened in a spreadsheet also runs +, - and @."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    risky = FORMULA_STARTS if csv_cell else ("=",)
+    return "'" + text if text.startswith(risky) else text
 
 
 def _local(moment, fmt="%d/%m/%Y %H:%M") -> str:
@@ -55,7 +60,6 @@ def case_headers() -> list[str]:
         _("Tỉnh, thành phố"),
         _("Cán bộ xử lý"),
         _("Ngày kết thúc"),
-        _("Kết quả xử lý"),
     ]
 
 
@@ -81,7 +85,6 @@ def case_rows(complaints) -> Iterator[list]:
             c.seller_province.name if c.seller_province_id else "",
             (c.assigned_to.full_name or c.assigned_to.username) if c.assigned_to_id else "",
             _local(c.closed_at),
-            c.outcome,
         ]
 
 
@@ -201,6 +204,6 @@ def csv_lines(headers: list, rows: Iterable) -> Iterator[str]:
     """CSV for a spreadsheet: UTF-8 with a byte-order mark, so that Excel reads the
     Vietnamese letters."""
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([cell(h) for h in headers])
+    yield "\ufeff" + writer.writerow([cell(h, csv_cell=True) for h in headers])
     for row in rows:
-        yield writer.writerow([cell(v) for v in row])
+        yield writer.writerow([cell(v, csv_cell=True) for v in row])

@@ -29,15 +29,16 @@ def _date(raw: str | None) -> date | None:
 
 
 def period_from(get) -> tuple[dashboard.Period, str | None]:
-    """The period asked for (year to date by default), and an error to show instead of a
-    period that ends before it starts."""
+    """The period asked for (year to date by default), and the code of what is wrong
+    with it when it cannot be reported on (year to date is shown instead)."""
     default = dashboard.Period.year_to_date()
     start, end = (
         _date(get.get("from")) or default.date_from,
         _date(get.get("to")) or default.date_to,
     )
-    if end < start:
-        return default, "period_reversed"
+    problem = dashboard.period_problem(start, end)
+    if problem:
+        return default, problem
     return dashboard.Period(start, end), None
 
 
@@ -66,7 +67,7 @@ def dashboard_page(request):
         "board": board,
         "error": error,
         "units": dashboard.dashboard_units(user=request.user)
-        if request.user.unit.is_national
+        if request.user.unit_id and request.user.unit.is_national
         else [],
         "unit_id": _unit_id(request.GET),
         "scope_bars": dashboard.bars([(label, n) for _v, label, n in board.inspections_by_scope]),

@@ -114,6 +114,9 @@ def test_the_page_draws_its_charts_without_script(figures, bob, alice, client_fo
     assert client_for(alice).get("/review/").status_code == 403
     reversed_ = client_for(bob).get("/review/?from=2026-12-01&to=2026-01-01")
     assert reversed_.status_code == 400
+    assert client_for(bob).get("/review/?to=9999-12-31").status_code == 400
+    far = api_client(bob).get("/api/v1/dashboard?date_to=9999-12-31")
+    assert far.status_code == 400 and far.json()["code"] == "period_out_of_range"
 
 
 def test_the_xlsx_and_csv_exports_total_what_the_dashboard_shows(figures, bob, client_for):
@@ -160,7 +163,7 @@ def test_the_case_export_holds_no_identity_nor_description_and_no_formula(olga, 
         product_name='=HYPERLINK("http://example.com","bấm")',
         description="Tôi là Trần Thị Bí Mật, ở số 5 phố Huế, gọi 0912345678.",
     )
-    file_complaint(network_key="y")
+    file_complaint(network_key="y", product_name="+84 hàng\x0b giả")
     client = client_for(olga)
     response = client.get("/review/export/cases/?format=xlsx&queue=all")
     assert response.status_code == 200
@@ -170,7 +173,9 @@ def test_the_case_export_holds_no_identity_nor_description_and_no_formula(olga, 
     flat = " ".join(str(v) for row in rows for v in row if v is not None)
     assert "Bí Mật" not in flat and "0912345678" not in flat and "phố Huế" not in flat
     assert "'=HYPERLINK" in flat
+    assert "+84 hàng giả" in flat  # no control character; a "+" is text in XLSX
     text = b"".join(client.get("/review/export/cases/?format=csv&queue=all").streaming_content)
     assert "Bí Mật".encode() not in text and b"0912345678" not in text
+    assert "'+84 hàng giả".encode() in text  # a CSV cell a spreadsheet would not run
     # Filters apply: the new queue of another unit's officer is empty.
     assert client.get("/review/export/cases/?format=csv&kind=label").status_code == 200

@@ -138,3 +138,12 @@ def test_merged_reporters_follow_the_case_with_their_own_receipts(olga, oscar):
     assert view["merged_into"]["closed"] and view["merged_into"]["outcome"] == "Đã xử lý."
     with pytest.raises(Conflict):
         services.reporter_reply(complaint=merged, body="Thêm nữa", network_key="b")
+
+
+def test_a_merged_report_follows_its_case_when_that_case_is_merged(olga):
+    a, b, c = (file_complaint(network_key=f"m{n}").complaint for n in range(3))
+    services.complaint_merge(by=olga, complaints=[a], into=b)
+    services.complaint_merge(by=olga, complaints=[b], into=c)
+    a.refresh_from_db()
+    assert a.merged_into == c
+    assert selectors.public_view(a)["merged_into"]["tracking_number"] == c.tracking_number

@@ -1,5 +1,6 @@
 """Triage queues, bulk assignment and an inspection from reports."""
 
+import io
 import json
 from datetime import datetime, timedelta
 from unittest import mock
@@ -208,3 +209,40 @@ def test_a_report_at_the_day_boundary_is_due_by_the_local_date(olga):
     ):
         complaint = file_complaint().complaint
     assert complaint.clocks.get(kind="acknowledge").due_on.isoformat() == "2027-01-22"
+
+
+def test_bad_ids_and_officers_are_refused_not_crashed(olga, bob, client_for):
+    complaint = file_complaint(network_key="z").complaint
+    client = client_for(olga)
+    response = client.post(
+        "/complaints/bulk/", {"action": "assign", "ids": [complaint.pk], "officer": "abc"}
+    )
+    assert response.status_code == 302 and not Complaint.objects.filter(assigned_to__isnull=False)
+    many = "&".join(f"ids={n}" for n in range(1, 230))
+    assert client_for(bob).get(f"/complaints/inspect/?{many}").status_code == 400
+    api = api_client(olga)
+    body = {"ids": [2**70], "officer_id": olga.pk}
+    huge = api.post("/api/v1/complaints/bulk-assign", json.dumps(body), "application/json")
+    assert huge.status_code in (400, 422) and huge.json()["code"]
+
+
+def test_the_backfill_starts_missing_clocks_once_and_quietly(olga):
+    from django.core.management import call_command
+
+    from registry.models import Notification
+    from review.clocks import clocks_sweep
+    from review.models import LegalClock
+
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=40)):
+        old = file_complaint(network_key="o").complaint
+    LegalClock.objects.all().delete()  # as before clocks were kept
+    Complaint.objects.update(due_at=None)
+    call_command("clocks_backfill", stdout=io.StringIO())
+    assert set(old.clocks.values_list("kind", flat=True)) == {"acknowledge", "accept_report"}
+    old.refresh_from_db()
+    assert old.due_at is not None  # in the overdue queue
+    assert clocks_sweep().notified == 0  # ...without a flood of late notices
+    out = io.StringIO()
+    call_command("clocks_backfill", stdout=out)
+    assert "Legal clocks started: 0" in out.getvalue()
+    assert not Notification.objects.exists()

@@ -5,6 +5,8 @@ runs it every time, at no cost when there is nothing to do)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from review import clocks
 from review.models import LegalClock
@@ -22,13 +24,22 @@ class Command(BaseCommand):
         from inspections.violations import _decision_clock
 
         started = 0
+        now = timezone.now()
         have = set(LegalClock.objects.values_list("kind", "subject_id"))
 
-        def start(kind, subject_id, **kwargs):
+        def quiet_if_past(clock):
             nonlocal started
+            started += 1
+            if clock.due_at <= now:
+                # Long past: it shows as overdue in the queues and figures, but the
+                # upgrade does not send a flood of late reminders and escalations.
+                LegalClock.objects.filter(pk=clock.pk).update(
+                    reminded_for=F("due_at"), escalated_for=F("due_at")
+                )
+
+        def start(kind, subject_id, **kwargs):
             if (kind, subject_id) not in have:
-                clocks.clock_start(kind=kind, subject_id=subject_id, **kwargs)
-                started += 1
+                quiet_if_past(clocks.clock_start(kind=kind, subject_id=subject_id, **kwargs))
 
         with transaction.atomic():
             waiting = Complaint.objects.filter(
@@ -50,8 +61,7 @@ class Command(BaseCommand):
                 status=ViolationRecord.Status.SIGNED
             ).select_related("inspection__unit"):
                 if (Kind.PENALTY_DECISION, record.pk) not in have:
-                    _decision_clock(record)
-                    started += 1
+                    quiet_if_past(_decision_clock(record))
             follow_ups = FailedTestFollowUp.objects.exclude(
                 status__in=[FailedTestFollowUp.Status.SUSPENDED, FailedTestFollowUp.Status.RESUMED]
             ).select_related("sample__inspection__unit")
@@ -62,7 +72,7 @@ class Command(BaseCommand):
                     start(Kind.FAILED_TEST_REPORT, f.pk, started_at=f.result_received_at, **case)
                 start(Kind.SUSPENSION_NOTICE, f.pk, started_at=f.result_received_at, **case)
             for sample in Sample.objects.filter(
-                status=Sample.Status.TESTED, result_on__isnull=False
+                status=Sample.Status.TESTED, retain_until__gte=timezone.localdate()
             ).select_related("inspection__unit"):
                 start(
                     Kind.SAMPLE_RETENTION,
