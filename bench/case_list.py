@@ -222,12 +222,23 @@ def seed(connection, officer_id: int) -> None:
 
 
 LISTS = {
-    "officer, open queue, 25/page": ("officer", "/api/v1/complaints?page_size=25"),
-    "officer, overdue, kind, 100/page": (
+    "officer of one unit, open queue, 25/page": ("typical", "/api/v1/complaints?page_size=25"),
+    "officer of one unit, overdue, kind, 100/page": (
+        "typical",
+        "/api/v1/complaints?queue=overdue&kind=quality&page_size=100",
+    ),
+    "officer with 2,000 reports of other units, open queue, 25/page": (
+        "officer",
+        "/api/v1/complaints?page_size=25",
+    ),
+    "officer with 2,000 reports of other units, overdue, kind, 100/page": (
         "officer",
         "/api/v1/complaints?queue=overdue&kind=quality&page_size=100",
     ),
-    "officer, due soon, 25/page": ("officer", "/api/v1/complaints?queue=due_soon&page_size=25"),
+    "officer with 2,000 reports of other units, due soon, 25/page": (
+        "officer",
+        "/api/v1/complaints?queue=due_soon&page_size=25",
+    ),
     "officer, search 'nuoc mam'": (
         "officer",
         "/api/v1/complaints?queue=all&q=nuoc%20mam&page_size=25",
@@ -371,10 +382,27 @@ def main() -> None:
     sync_role_groups()
     officer = User.objects.create_user("canbo.bench", unit=Unit.objects.get(code="01"))
     officer.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
+    # An officer holding object permissions on about 3,000 reports of their own unit, as
+    # complaint_assign grants them: the usual case.
+    typical = User.objects.create_user("tiepnhan.bench", unit=Unit.objects.get(code="01"))
+    typical.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
     national = User.objects.create_user("lanhdao.bench", unit=Unit.objects.get(code="TW"))
     national.groups.add(Group.objects.get(name=Role.SUPERVISOR))
     seed(connection, officer.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO complaints_complaintuserobjectpermission
+                (content_object_id, permission_id, user_id)
+            SELECT c.id, p.id, %s FROM complaints_complaint c,
+                auth_permission p JOIN django_content_type t ON t.id = p.content_type_id
+            WHERE t.app_label = 'complaints' AND p.codename IN ('view_complaint', 'change_complaint')
+              AND c.unit_id = %s AND c.id %% 3 = 0 AND c.assigned_to_id IS NOT NULL
+            """,
+            [typical.pk, typical.unit_id],
+        )
     tokens = {
+        "typical": api_token_create(user=typical, name="bench")[1],
         "officer": api_token_create(user=officer, name="bench")[1],
         "national": api_token_create(user=national, name="bench")[1],
     }
