@@ -90,7 +90,7 @@ def _sql_array(values) -> str:
     return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
-def seed(connection, officer_id: int) -> None:
+def seed(connection, officer_id: int, typical) -> None:
     from registry.models import ProductCategory, Unit
 
     units = list(
@@ -203,6 +203,19 @@ def seed(connection, officer_id: int) -> None:
                 LIMIT 4000
                 """,
                 [officer_id],
+            )
+        with timed("object permissions of an officer on reports of their own unit"):
+            cursor.execute(
+                """
+                INSERT INTO complaints_complaintuserobjectpermission
+                    (content_object_id, permission_id, user_id)
+                SELECT c.id, p.id, %s FROM complaints_complaint c,
+                    auth_permission p JOIN django_content_type t ON t.id = p.content_type_id
+                WHERE t.app_label = 'complaints'
+                  AND p.codename IN ('view_complaint', 'change_complaint')
+                  AND c.unit_id = %s AND c.id %% 3 = 0 AND c.assigned_to_id IS NOT NULL
+                """,
+                [typical.pk, typical.unit_id],
             )
         with timed("full-text indexes"):
             for table, name in (
@@ -382,25 +395,13 @@ def main() -> None:
     sync_role_groups()
     officer = User.objects.create_user("canbo.bench", unit=Unit.objects.get(code="01"))
     officer.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
-    # An officer holding object permissions on about 3,000 reports of their own unit, as
+    # An officer holding object permissions on reports of their own unit, as
     # complaint_assign grants them: the usual case.
     typical = User.objects.create_user("tiepnhan.bench", unit=Unit.objects.get(code="01"))
     typical.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
     national = User.objects.create_user("lanhdao.bench", unit=Unit.objects.get(code="TW"))
     national.groups.add(Group.objects.get(name=Role.SUPERVISOR))
-    seed(connection, officer.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO complaints_complaintuserobjectpermission
-                (content_object_id, permission_id, user_id)
-            SELECT c.id, p.id, %s FROM complaints_complaint c,
-                auth_permission p JOIN django_content_type t ON t.id = p.content_type_id
-            WHERE t.app_label = 'complaints' AND p.codename IN ('view_complaint', 'change_complaint')
-              AND c.unit_id = %s AND c.id %% 3 = 0 AND c.assigned_to_id IS NOT NULL
-            """,
-            [typical.pk, typical.unit_id],
-        )
+    seed(connection, officer.pk, typical)
     tokens = {
         "typical": api_token_create(user=typical, name="bench")[1],
         "officer": api_token_create(user=officer, name="bench")[1],
