@@ -11,8 +11,6 @@ The flow: open → reported → suspended → resumed. Every write is checked, a
 atomic; the two clocks are `review.clocks` records, reminded and escalated by its sweep.
 """
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +23,6 @@ from inspections.models import (
     Sample,
 )
 from inspections.violations import next_number
-from registry import workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.permissions import require_object_perm, require_perm
@@ -33,8 +30,6 @@ from registry.text import fold
 from review import clocks
 from review.models import LegalClock
 
-REPORT_HOURS = 24
-SUSPENSION_WORKING_DAYS = 2
 AGENCY = "inspections.decide_inspection"  # the agency's head: a supervisor
 
 Status = FailedTestFollowUp.Status
@@ -43,22 +38,26 @@ Status = FailedTestFollowUp.Status
 def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
     """Called when a test report says the sample failed: the clocks start now."""
     received_at = received_at or timezone.now()
+    # The due times are the clocks' (review.clocks.RULES), kept on the row for the minutes.
     follow_up = FailedTestFollowUp.objects.create(
         sample=sample,
         result_received_at=received_at,
-        report_due=received_at + timedelta(hours=REPORT_HOURS),
-        suspension_due=workdays.add_working_days(
-            timezone.localdate(received_at), SUSPENSION_WORKING_DAYS
-        ),
+        report_due=received_at,
+        suspension_due=timezone.localdate(received_at),
     )
-    for kind in (LegalClock.Kind.FAILED_TEST_REPORT, LegalClock.Kind.SUSPENSION_NOTICE):
-        clocks.clock_start(
+    started = {
+        kind: clocks.clock_start(
             kind=kind,
             subject_id=follow_up.pk,
             unit=sample.inspection.unit,
             inspection=sample.inspection,
             started_at=received_at,
         )
+        for kind in (LegalClock.Kind.FAILED_TEST_REPORT, LegalClock.Kind.SUSPENSION_NOTICE)
+    }
+    follow_up.report_due = started[LegalClock.Kind.FAILED_TEST_REPORT].due_at
+    follow_up.suspension_due = started[LegalClock.Kind.SUSPENSION_NOTICE].due_on
+    follow_up.save(update_fields=["report_due", "suspension_due"])
     return follow_up
 
 
