@@ -294,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
         # escalation is claimed once, so a run twice sends nothing twice.
         "schedule": crontab(minute="*/10"),
     },
+    "photo-uploads-expire": {
+        "task": "inspections.tasks.photo_uploads_expire",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "audit-chain-verify": {
         "task": "registry.tasks.audit_chain_verify",
         "schedule": crontab(hour=2, minute=15),

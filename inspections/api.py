@@ -1,5 +1,7 @@
 from datetime import date
+from uuid import UUID
 
+from django.http import UnreadablePostError
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
@@ -8,7 +10,7 @@ from ninja.responses import Status
 from api.pagination import PagePagination
 from api.schemas import ERRORS
 from complaints.models import Complaint
-from inspections import findings, measurements, samples, selectors, services
+from inspections import findings, measurements, samples, selectors, services, sync
 from inspections.models import ChecklistItem, Inspection, InspectionPlan
 from inspections.schemas import (
     AmendIn,
@@ -24,12 +26,16 @@ from inspections.schemas import (
     LotPlanOut,
     MinutesOut,
     MinutesSignIn,
+    PhotoUploadIn,
+    PhotoUploadOut,
     PlanDecisionIn,
     PlanIn,
     PlanOut,
     SampleIn,
     SampleOut,
     SampleSendIn,
+    SyncStatusIn,
+    SyncStatusOut,
     TeamIn,
 )
 from registry.models import EconomicOperator, ProductCategory, User
@@ -217,6 +223,105 @@ def upload_finding_photo(request, finding_id: int, photo: File[UploadedFile]):
         by=request.auth, finding=finding, data=photo.read(), filename=photo.name
     )
     return Status(201 if created else 200, stored)
+
+
+# --- Offline sync: what the server holds, and photos in pieces -----------------------------------
+
+
+@router.post(
+    "/inspections/{inspection_id}/sync-status",
+    response={200: SyncStatusOut, **ERRORS},
+    operation_id="sync_status",
+)
+def sync_status(request, inspection_id: int, data: SyncStatusIn):
+    """Which of a tablet's findings (by `client_uuid`) and photos (by SHA-256) this
+    inspection already holds: the tablet sends only the rest."""
+    inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+    return sync.sync_status(
+        inspection=inspection,
+        finding_uuids=data.finding_uuids,
+        photo_sha256=[h.lower() for h in data.photo_sha256],
+    )
+
+
+def _upload_out(upload, photo) -> dict:
+    if photo is not None:
+        return {
+            "id": upload.pk if upload else None,
+            "state": "stored",
+            "offset": photo.byte_size,
+            "size": photo.byte_size,
+            "chunk_size": sync.CHUNK_BYTES,
+            "photo": photo,
+        }
+    return {
+        "id": upload.pk,
+        "state": upload.state,
+        "offset": upload.received,
+        "size": upload.size,
+        "chunk_size": sync.CHUNK_BYTES,
+        "photo": None,
+    }
+
+
+@router.post(
+    "/findings/{finding_id}/photo-uploads",
+    response={200: PhotoUploadOut, 201: PhotoUploadOut, **ERRORS},
+    operation_id="start_photo_upload",
+)
+def start_photo_upload(request, finding_id: int, data: PhotoUploadIn):
+    """Begin, or after a dropped connection resume, the upload of one photo. `stored`
+    means the inspection already holds these bytes: nothing to send. Otherwise send the
+    pieces from `offset` with PUT /photo-uploads/{id}?offset=…"""
+    finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
+    upload, photo, created = sync.photo_upload_start(
+        by=request.auth, finding=finding, sha256=data.sha256, size=data.size, filename=data.filename
+    )
+    return Status(201 if created else 200, _upload_out(upload, photo))
+
+
+@router.put(
+    "/photo-uploads/{upload_id}",
+    response={200: PhotoUploadOut, **ERRORS},
+    operation_id="send_photo_piece",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+        },
+        "parameters": [
+            {
+                "name": "X-Chunk-SHA256",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "SHA-256 of this piece, checked when given.",
+            }
+        ],
+    },
+)
+def send_photo_piece(request, upload_id: UUID, offset: int):
+    """One piece of the photo, as the raw request body, starting at byte `offset`. The
+    answer gives the new offset; the last piece answers `stored` with the photo."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = None
+    try:
+        data = request.body
+    except UnreadablePostError:
+        data = b""  # the connection dropped while the piece was arriving
+    upload = sync.photo_upload_chunk(
+        by=request.auth,
+        upload_id=upload_id,
+        offset=offset,
+        data=data,
+        declared_length=declared,
+        chunk_sha256=request.headers.get("X-Chunk-SHA256"),
+    )
+    return _upload_out(upload, upload.photo if upload.state == "stored" else None)
 
 
 @router.get("/findings/{finding_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})

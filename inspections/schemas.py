@@ -287,3 +287,36 @@ class MinutesSignIn(Schema):
 
 class AmendIn(Schema):
     reason: str = Field(..., max_length=2000)
+
+
+# --- Offline sync -------------------------------------------------------------------------------
+
+
+class SyncStatusIn(Schema):
+    finding_uuids: list[UUID] = Field(default_factory=list, max_length=500)
+    photo_sha256: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class SyncPhotoOut(Schema):
+    id: int
+    finding_id: int | None
+
+
+class SyncStatusOut(Schema):
+    findings: dict[str, int] = Field(..., description="client_uuid → finding id, of those held.")
+    photos: dict[str, SyncPhotoOut] = Field(..., description="sha256 → photo, of those held.")
+
+
+class PhotoUploadIn(Schema):
+    sha256: str = Field(..., min_length=64, max_length=64, description="Of the whole photo.")
+    size: int = Field(..., ge=1, description="Bytes in the whole photo.")
+    filename: str = Field("", max_length=200)
+
+
+class PhotoUploadOut(Schema):
+    id: UUID | None = Field(None, description="Send the pieces to /photo-uploads/{id}.")
+    state: str = Field(..., description="receiving, or stored when the photo is held.")
+    offset: int = Field(..., description="Bytes already received: send from here.")
+    size: int
+    chunk_size: int = Field(..., description="Suggested bytes per piece (at most 1 MiB).")
+    photo: EvidenceOut | None = None

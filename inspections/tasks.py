@@ -66,3 +66,11 @@ def violations_escalate() -> int:
     from inspections.violations import escalate_overdue
 
     return escalate_overdue()
+
+
+@shared_task
+def photo_uploads_expire() -> int:
+    """Daily: photo uploads left unfinished for a week are dropped with their pieces."""
+    from inspections.sync import photo_uploads_expire as expire
+
+    return expire()

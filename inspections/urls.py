@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inspections import case_views, views
+from inspections import case_views, pwa, views
 
 urlpatterns = [
     # The inspector's tablet pages.
@@ -18,6 +18,15 @@ urlpatterns = [
         views.item_finding,
         name="field-item",
     ),
+    path(
+        "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/",
+        views.item_finding_sync,
+        name="field-item-sync",
+    ),
+    # The installable app: its worker (scope /field/), manifest and offline page.
+    path("field/sw.js", pwa.service_worker, name="field-sw"),
+    path("field/manifest.webmanifest", pwa.manifest, name="field-manifest"),
+    path("field/offline/", pwa.offline, name="field-offline"),
     # Public product alerts: Vietnamese paths, no login.
     path("canh-bao/", case_views.alert_list, name="alert-list"),
     path("canh-bao/<int:alert_id>/", case_views.alert_detail, name="alert-detail"),

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from api.errors import NotAuthenticated, error_body
 from inspections import findings, measurements, selectors, services
 from inspections.forms import PHOTO_TYPES, FindingForm
 from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
-from registry.errors import DomainError, NotFound
+from inspections.pwa import outbox_text
+from registry.errors import DomainError, InvalidInput, NotFound
 from registry.forms import add_domain_errors
 
 
@@ -59,6 +61,7 @@ def today(request):
                 for i in mine
                 if i.scheduled_date != day and i.status in findings.OPEN_FOR_FINDINGS
             ],
+            "outbox_text": outbox_text(),
         },
     )
 
@@ -82,6 +85,7 @@ def inspection_detail(request, inspection_id: int):
             "total": len(items),
             "done": sum(1 for item in items if item.pk in answered),
             "can_start": inspection.status == Inspection.Status.DECIDED,
+            "outbox_text": outbox_text(),
         },
     )
 
@@ -114,10 +118,7 @@ def item_finding(request, inspection_id: int, item_id: int):
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, inspection, item)
         if saved is not None and not form.errors:
-            if following is not None:
-                target = reverse("field-item", args=[inspection.pk, following.pk])
-            else:
-                target = reverse("field-inspection", args=[inspection.pk]) + "#checklist"
+            target = _next_url(inspection, following)
             if request.headers.get("X-Requested-With") == "XMLHttpRequest":
                 # The page's script sent the form (to show upload progress); it goes to
                 # `target` itself, so the success message is not spent on a followed redirect.
@@ -144,9 +145,71 @@ def item_finding(request, inspection_id: int, item_id: int):
             ],
             "photo_types": PHOTO_TYPES,
             "script_text": _script_text(),
+            "outbox_text": outbox_text(),
         },
         status=status,
     )
+
+
+def _next_url(inspection: Inspection, following: ChecklistItem | None) -> str:
+    if following is not None:
+        return reverse("field-item", args=[inspection.pk, following.pk])
+    return reverse("field-inspection", args=[inspection.pk]) + "#checklist"
+
+
+@require_POST
+def item_finding_sync(request, inspection_id: int, item_id: int):
+    """The tablet's queue sends a finding captured on the item page, as the page's form
+    fields without the photos (they follow in pieces through the API). JSON answers:
+    201 stored, 200 already stored (same UUID), or an error with the form's field names.
+    Photos and errors are the queue's to show; nothing here depends on the page."""
+    if not request.user.is_authenticated:
+        return _json_error(NotAuthenticated())
+    try:
+        inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
+    except NotFound as exc:
+        return _json_error(exc)
+    items = _checklist(inspection)
+    position = next((i for i, item in enumerate(items) if item.pk == item_id), None)
+    if position is None:
+        return _json_error(NotFound())
+    item = items[position]
+    following = items[position + 1] if position + 1 < len(items) else None
+    form = FindingForm(request.POST, item=item)
+    if not form.is_valid():
+        return _json_error(InvalidInput(), form)
+    try:
+        finding, created = _create_finding(request, form, inspection, item)
+    except DomainError as exc:
+        return _json_error(exc, form)
+    return JsonResponse(
+        {
+            "finding_id": finding.pk,
+            "created": created,
+            "redirect": _next_url(inspection, following),
+            "message": _("Đã lưu kết quả “%(item)s” (%(result)s).")
+            % {"item": item.text, "result": finding.get_result_display()},
+        },
+        status=201 if created else 200,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _json_error(exc: DomainError, form: FindingForm | None = None) -> JsonResponse:
+    """The API's error body. With a form, its field errors (or the service's, renamed
+    to the form's fields) are keyed by the page's field names, to show next to them."""
+    body = error_body(exc)
+    if form is not None and form.errors:
+        body["errors"] = {
+            field: [{"code": e.code or "invalid", "message": " ".join(e.messages)} for e in errs]
+            for field, errs in form.errors.as_data().items()
+        }
+    elif form is not None:
+        errors: dict[str, list] = {}
+        for field, items in exc.render_errors().items():
+            errors.setdefault(form.field_for(field) or "__all__", []).extend(items)
+        body["errors"] = errors
+    return JsonResponse(body, status=exc.status, json_dumps_params={"ensure_ascii": False})
 
 
 def _script_text() -> dict:
@@ -157,12 +220,32 @@ def _script_text() -> dict:
         "no_location": _("Vị trí thiết bị: không lấy được (định vị tắt hoặc bị từ chối)."),
         "photos": _("Đã chọn %(count)s ảnh (%(size)s MB)."),
         "plan": _("đo %(n)s đơn vị; T = %(t)s %(unit)s; tối đa %(c)s đơn vị thiếu quá T."),
-        "uploading": _("Đang tải lên %(percent)s%% (%(done)s/%(total)s MB)…"),
-        "saving": _("Đã tải lên, đang lưu…"),
-        "offline": _(
-            "Mất kết nối: chưa gửi được. Dữ liệu vẫn còn trên trang, hãy gửi lại khi có mạng."
-        ),
+        "saving_local": _("Đang lưu trên máy…"),
+        "saving": _("Đang gửi kết quả…"),
+        "saved": _("Đã lưu kết quả trên máy chủ."),
+        "saved_photos": _("Đã lưu kết quả; ảnh đang được gửi ở nền (xem hàng chờ gửi)."),
+        "saved_offline": _("Chưa có mạng: kết quả được lưu trên máy và tự gửi khi có mạng."),
+        "signed_out": _("Kết quả được lưu trên máy; hãy đăng nhập lại để gửi."),
+        "draft": _("Đang sửa kết quả chưa gửi được; %(count)s ảnh đã chọn trước vẫn được giữ."),
     }
+
+
+def _create_finding(request, form: FindingForm, inspection: Inspection, item: ChecklistItem):
+    """The finding of a valid form (idempotent by its UUID); raises the service's errors."""
+    c = form.cleaned_data
+    return findings.finding_create(
+        by=request.user,
+        inspection=inspection,
+        client_uuid=c["client_uuid"],
+        item=item,
+        result=c["result"] or None,
+        note=c["note"],
+        data=form.data_payload(),
+        latitude=c["latitude"],
+        longitude=c["longitude"],
+        gps_accuracy_m=c["gps_accuracy_m"],
+        captured_at=c["captured_at"],
+    )
 
 
 def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistItem):
@@ -171,19 +254,7 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
     leaves the finding: the page keeps its UUID, so sending again only adds photos."""
     c = form.cleaned_data
     try:
-        finding, _created = findings.finding_create(
-            by=request.user,
-            inspection=inspection,
-            client_uuid=c["client_uuid"],
-            item=item,
-            result=c["result"] or None,
-            note=c["note"],
-            data=form.data_payload(),
-            latitude=c["latitude"],
-            longitude=c["longitude"],
-            gps_accuracy_m=c["gps_accuracy_m"],
-            captured_at=c["captured_at"],
-        )
+        finding, _created = _create_finding(request, form, inspection, item)
     except DomainError as exc:
         add_domain_errors(form, exc, form.field_for)
         return None

@@ -63,6 +63,7 @@ class World:
     draft_minutes: object = None
     signed_inspection: object = None
     case: object = None  # violation handling, made directly: see _violation_world
+    upload: object = None  # an evidence photo arriving in pieces
     tokens: dict = field(default_factory=dict)
 
 
@@ -196,6 +197,11 @@ def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
     )
     w.evidence, _ = inspection_findings.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
+    )
+    from inspections import sync as inspection_sync
+
+    w.upload, _, _ = inspection_sync.photo_upload_start(
+        by=alice, finding=w.finding, sha256="ab" * 32, size=10
     )
     w.case = _violation_world(alice, bob)
     w.tokens = {
@@ -386,7 +392,7 @@ class Row:
     ok: int = 200
     other: int | None = 404  # None: no meaningful "other unit" case
     anon: int = 302
-    body: Callable[[World], dict] | None = None
+    body: Callable[[World], dict | bytes] | None = None
     multipart: bool = False
 
 
@@ -447,6 +453,25 @@ ROWS = [
         "field/inspections/<int:inspection_id>/items/<int:item_id>/",
         lambda w: f"/field/inspections/{w.inspection.pk}/items/{w.finding.item_id}/",
     ),
+    # The queue sends an item's form; JSON answers, 401 rather than a login redirect.
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/items/{w.finding.item_id}/sync/",
+        ok=201,
+        anon=401,
+        body=lambda w: {"client_uuid": str(uuid.uuid4()), "result": "conforming"},
+    ),
+    # The installable app: public, without data.
+    Row("GET", "field/sw.js", _static("/field/sw.js"), other=200, anon=200),
+    Row(
+        "GET",
+        "field/manifest.webmanifest",
+        _static("/field/manifest.webmanifest"),
+        other=200,
+        anon=200,
+    ),
+    Row("GET", "field/offline/", _static("/field/offline/"), other=200, anon=200),
     # Public product alerts and the case pages.
     Row("GET", "canh-bao/", _static("/canh-bao/?q=nuoc mam"), other=None, anon=200),
     Row(
@@ -989,6 +1014,28 @@ ROWS = [
         body=lambda w: {"photo": photo_file()},
     ),
     Row(
+        "POST",
+        "/api/v1/inspections/{inspection_id}/sync-status",
+        lambda w: f"/api/v1/inspections/{w.inspection.pk}/sync-status",
+        anon=401,
+        body=lambda w: {"finding_uuids": [str(w.finding.client_uuid)], "photo_sha256": []},
+    ),
+    Row(
+        "POST",
+        "/api/v1/findings/{finding_id}/photo-uploads",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/photo-uploads",
+        ok=201,
+        anon=401,
+        body=lambda w: {"sha256": "cd" * 32, "size": 1000},
+    ),
+    Row(
+        "PUT",
+        "/api/v1/photo-uploads/{upload_id}",
+        lambda w: f"/api/v1/photo-uploads/{w.upload.pk}?offset=0",
+        anon=401,
+        body=lambda w: b"12345",
+    ),
+    Row(
         "GET",
         "/api/v1/findings/{finding_id}/photos/{photo_id}/{variant}",
         lambda w: f"/api/v1/findings/{w.finding.pk}/photos/{w.evidence.pk}/original",
@@ -1336,6 +1383,7 @@ def discovered() -> set[tuple[str, str]]:
             "complaints/bulk/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
             "field/inspections/<int:inspection_id>/start/": "POST",
+            "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/": "POST",
             "cases/<int:inspection_id>/alerts/": "POST",
             "cases/follow-ups/<int:follow_up_id>/report/": "POST",
             "cases/follow-ups/<int:follow_up_id>/suspend/": "POST",
@@ -1368,6 +1416,8 @@ def _call(client: Client, row: Row, w: World, token: str | None = None):
     method = getattr(client, row.method.lower())
     if row.route.startswith("/api/") and row.multipart:
         return method(url, data=data or {}, **extra)
+    if isinstance(data, bytes):
+        return method(url, data=data, content_type="application/octet-stream", **extra)
     if row.route.startswith("/api/"):
         payload = json.dumps(data) if data is not None else None
         return method(url, data=payload, content_type="application/json", **extra)

@@ -12,6 +12,7 @@ from inspections.models.inspection import (
 from inspections.models.minutes import Minutes
 from inspections.models.plan import InspectionPlan
 from inspections.models.samples import Sample, SampleResult
+from inspections.models.uploads import PhotoUpload, PhotoUploadChunk
 from inspections.models.violations import (
     AdditionalPenalty,
     PenaltyDecision,
@@ -38,6 +39,8 @@ __all__ = [
     "Minutes",
     "PenaltyDecision",
     "PenaltyLine",
+    "PhotoUpload",
+    "PhotoUploadChunk",
     "ProductAlert",
     "RemedialMeasure",
     "Sample",

@@ -1,5 +1,6 @@
-/* Tablet finding form: device position and capture time, photo count, upload progress,
-   and the Circular 21/2014 sampling plan. The form works without this script. */
+/* Tablet finding form: device position and capture time, photo count, the Circular
+   21/2014 sampling plan, and capture into the tablet's queue (static/js/outbox.js), so
+   that a finding is kept without signal. The form works without this script. */
 (function () {
   "use strict";
 
@@ -69,50 +70,117 @@
       .catch(function () { out.textContent = "—"; });
   }
 
-  function upload(form, event) {
-    if (!window.FormData || !window.XMLHttpRequest) { return; }
+  var draft = null;  // the queue entry being corrected (?draft=uuid)
+
+  function clearErrors(form) {
+    form.querySelectorAll(".js-error").forEach(function (node) { node.remove(); });
+    form.querySelectorAll(".js-error-field").forEach(function (node) {
+      node.classList.remove("field--error", "js-error-field");
+    });
+  }
+
+  /* The server's reasons next to the fields they name; the rest at the top. */
+  function showErrors(form, error) {
+    var general = [];
+    var errors = error.errors || {};
+    var first = null;
+    Object.keys(errors).forEach(function (name) {
+      var messages = errors[name].map(function (e) { return e.message; });
+      var input = name === "__all__" ? null
+        : form.querySelector("[name=\"" + name.replace(/["\\]/g, "") + "\"]");
+      if (!input || input.type === "hidden") {
+        Array.prototype.push.apply(general, messages);
+        return;
+      }
+      var box = input.closest(".field") || input.closest(".result-choice") || input.parentNode;
+      var p = document.createElement("p");
+      p.className = "field__error js-error";
+      p.textContent = messages.join(" ");
+      box.classList.add("field--error", "js-error-field");
+      var legend = box.querySelector("legend");
+      box.insertBefore(p, legend ? legend.nextSibling : box.firstChild);
+      first = first || p;
+    });
+    if (!Object.keys(errors).length || general.length) {
+      var alert = document.createElement("div");
+      alert.className = "alert alert--error js-error";
+      alert.setAttribute("role", "alert");
+      alert.textContent = general.length ? general.join(" ") : error.message;
+      form.insertBefore(alert, form.firstChild);
+      first = alert;
+    }
+    if (first) { first.scrollIntoView({ block: "center" }); }
+  }
+
+  /* With the queue: keep the finding on the tablet first, then send it if there is
+     signal. A refusal is shown here to correct; no signal leaves it queued. */
+  function submit(form, event) {
+    var outbox = window.FieldOutbox;
+    if (!outbox || !outbox.supported) { return; }  // the plain form post
     event.preventDefault();
     stampCapture();
-    var box = $("upload"), bar = $("upload-progress"), status = $("upload-status");
+    clearErrors(form);
+    var box = $("upload"), status = $("upload-status");
     var buttons = form.querySelectorAll("button[type=submit]");
-    buttons.forEach(function (b) { b.disabled = true; });
-    box.hidden = false;
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.getAttribute("action") || window.location.href);
-    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
-    xhr.upload.onprogress = function (e) {
-      if (!e.lengthComputable) { return; }
-      var percent = Math.round(e.loaded * 100 / e.total);
-      bar.value = percent;
-      status.textContent = format(text.uploading, {
-        percent: percent, done: megabytes(e.loaded), total: megabytes(e.total)
+    function busy(on) { buttons.forEach(function (b) { b.disabled = on; }); box.hidden = !on; }
+    function leave(entry, message) {
+      outbox.flash(message);
+      window.location.href = entry.next_url;
+    }
+    busy(true);
+    status.textContent = text.saving_local;
+    outbox.capture(form, draft ? draft.photos : null).then(outbox.add).then(function (entry) {
+      if (!navigator.onLine) { return leave(entry, text.saved_offline); }
+      status.textContent = text.saving;
+      return outbox.sendFinding(entry).then(function (result) {
+        if (result === "sent") {
+          return leave(entry, entry.photos.length ? text.saved_photos : text.saved);
+        }
+        busy(false);
+        showErrors(form, entry.error);
+        // A new finding is still on the page to correct; a corrected one stays queued.
+        return draft ? null : outbox.remove(entry.uuid).then(outbox.render);
+      }, function (error) {
+        leave(entry, error && error.signedOut ? text.signed_out : text.saved_offline);
       });
-    };
-    xhr.upload.onload = function () { status.textContent = text.saving; };
-    xhr.onload = function () {
-      if (xhr.status === 200 && /json/.test(xhr.getResponseHeader("Content-Type") || "")) {
-        window.location.href = JSON.parse(xhr.responseText).redirect;
+    }).catch(function (error) {
+      busy(false);
+      showErrors(form, { message: error.message || String(error) });
+    });
+  }
+
+  /* ?draft=uuid: a queued finding the server refused, back in the form to correct. */
+  function loadDraft(form) {
+    var outbox = window.FieldOutbox;
+    var id = new URLSearchParams(window.location.search).get("draft");
+    if (!outbox || !outbox.supported) { return; }
+    if (!id) {
+      // The page may be a stored copy: each capture gets its own UUID.
+      form.elements.client_uuid.value = outbox.newUuid();
+      return;
+    }
+    outbox.get(id).then(function (entry) {
+      if (!entry || entry.state !== "failed" || String(entry.item_id) !== form.dataset.itemId) {
+        form.elements.client_uuid.value = outbox.newUuid();
         return;
       }
-      // The form came back with errors: show it in place of this one.
-      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-      var main = page.querySelector("main");
-      if (main) {
-        document.querySelector("main").replaceWith(main);
-        init();
-        var error = document.querySelector(".field__error, .alert--error");
-        if (error) { error.scrollIntoView({ block: "center" }); }
-        return;
-      }
-      // No page came back (e.g. 413, the request was too large): say so, keep the form.
-      buttons.forEach(function (b) { b.disabled = false; });
-      status.textContent = (page.body.textContent || "").trim().slice(0, 300) || text.offline;
-    };
-    xhr.onerror = function () {
-      buttons.forEach(function (b) { b.disabled = false; });
-      status.textContent = text.offline;
-    };
-    xhr.send(new FormData(form));
+      draft = entry;
+      entry.fields.forEach(function (pair) {
+        form.querySelectorAll("[name=\"" + pair[0] + "\"]").forEach(function (input) {
+          if (input.type === "radio" || input.type === "checkbox") {
+            input.checked = input.value === pair[1];
+          } else if (input.type !== "file") {
+            input.value = pair[1];
+          }
+        });
+      });
+      var note = document.createElement("div");
+      note.className = "alert";
+      note.setAttribute("role", "status");
+      note.textContent = format(text.draft, { count: entry.photos.length });
+      form.insertBefore(note, form.firstChild);
+      if (entry.error) { showErrors(form, entry.error); }
+    });
   }
 
   function init() {
@@ -126,7 +194,8 @@
       if (e.target.type === "file") { countPhotos(form); }
       if (["nominal", "unit", "lot_size"].indexOf(e.target.name) >= 0) { lotPlan(form); }
     });
-    form.addEventListener("submit", function (e) { upload(form, e); });
+    form.addEventListener("submit", function (e) { submit(form, e); });
+    loadDraft(form);
     lotPlan(form);
   }
 
