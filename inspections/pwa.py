@@ -103,6 +103,7 @@ def offline(request):
 def outbox_text() -> dict:
     """The words `static/js/outbox.js` shows, in the page's language."""
     return {
+        "queue": _("Hàng chờ gửi"),
         "waiting": _("Chờ gửi"),
         "sending": _("Đang gửi"),
         "sent": _("Đã gửi"),

@@ -384,7 +384,8 @@
     var work = function () {
       return mine().then(function (entries) {
         var groups = {};
-        entries.filter(needsWork).forEach(function (e) {
+        // In the order they were captured.
+        entries.filter(needsWork).reverse().forEach(function (e) {
           (groups[e.inspection_id] = groups[e.inspection_id] || []).push(e);
         });
         return Object.keys(groups).reduce(function (chain, id) {
@@ -514,6 +515,11 @@
       alert.textContent = lastAlert;
       alert.hidden = !lastAlert;
       markChecklist(own);
+      var peek = $("outbox-peek");
+      if (peek) {
+        peek.hidden = counts.waiting + counts.sending + counts.failed === 0;
+        peek.firstChild.textContent = text.queue + ": " + $("outbox-summary").textContent;
+      }
     });
   }
 

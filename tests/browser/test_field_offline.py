@@ -1,0 +1,211 @@
+"""An inspector's tablet loses its signal in a warehouse (real Chromium, 1280 x 800).
+
+With today's inspection opened while there was signal, the tablet goes offline, the
+inspector records three findings with photos, reloads the page (the queue is still
+there), and the signal returns: the queue sends itself. The connection drops in the
+middle of the largest photo; the next sync goes on from the last whole piece. On the
+server: three findings and four photos, none twice; syncing again sends nothing.
+
+The signal is a TCP relay in front of the live server (tests/browser/relay.py): cutting
+it stops the page's and the service worker's requests alike.
+"""
+
+import hashlib
+import time
+
+import pytest
+from django.utils import timezone
+
+from inspections import services
+from inspections.models import EvidencePhoto, Finding, Inspection, PhotoUpload, Scope
+from tests.browser.relay import Relay
+from tests.browser.test_field_finding import HANOI, PASSWORD, _file
+from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.complaints.helpers import PHOTOS, photo_bytes
+from tests.inspections.helpers import decided_inspection
+
+PHOTO_NAMES = ["gps_DSCN0010.jpg", "orientation_portrait_6.jpg", "gps_DSCN0012.jpg"]
+BIG = "mobile_jolla.jpg"  # 812 KB: two pieces of 512 KB
+SECOND_PIECE = b"?offset=524288 HTTP/1.1"
+
+
+@pytest.fixture
+def relay(live_server):
+    port = int(live_server.url.rsplit(":", 1)[1])
+    relay = Relay(port)
+    yield relay
+    relay.close()
+
+
+@pytest.fixture
+def tablet(relay, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 800},
+            device_scale_factor=1.5,
+            has_touch=True,
+            locale="vi-VN",
+            timezone_id="Asia/Ho_Chi_Minh",
+            geolocation=HANOI,
+            permissions=["geolocation"],
+            service_workers="allow",
+        )
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        yield page
+        browser.close()
+
+
+def kept_pages(page) -> list[str]:
+    return page.evaluate(
+        """() => caches.open("field-pages").then((c) => c.keys())
+             .then((keys) => keys.map((r) => new URL(r.url).pathname))"""
+    )
+
+
+def queue_states(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "#outbox-list li[data-state]", "els => els.map(e => e.dataset.state)"
+    )
+
+
+def offline(page, relay) -> None:
+    relay.down()
+    page.context.set_offline(True)
+
+
+def online(page, relay) -> None:
+    relay.up()
+    page.context.set_offline(False)
+
+
+def capture(page, result: str, note: str, files: list[tuple[str, bytes]]) -> None:
+    page.tap(f"label.result-choice__option--{result}")
+    page.fill("textarea[name=note]", note)
+    page.set_input_files("#photo-files", files=[_file(name, data) for name, data in files])
+    page.wait_for_selector(f"#photo-count:has-text('Đã chọn {len(files)} ảnh')")
+    heading = page.inner_text("h1")
+    page.click("form[data-upload-form] button[type=submit]")
+    page.wait_for_function("h => document.querySelector('h1').innerText !== h", arg=heading)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, bob, alice):
+    if not all((PHOTOS / name).exists() for name in [*PHOTO_NAMES, BIG]):
+        pytest.skip("shared photo fixtures are missing")
+    ARTIFACTS.mkdir(exist_ok=True)
+    alice.set_password(PASSWORD)
+    alice.save()
+    inspection = decided_inspection(
+        supervisor=bob, lead=alice, day=timezone.localdate(), scopes=[Scope.LABEL]
+    )
+    services.inspection_transition(by=alice, inspection=inspection, to=Inspection.Status.ON_SITE)
+    photos = {name: photo_bytes(name) for name in [*PHOTO_NAMES, BIG]}
+    page = tablet
+
+    # With signal: sign in and open today's list; the app stores the inspection and
+    # every item of its checklist ahead.
+    page.goto(f"{relay.url}/login/?next=/field/")
+    page.fill("input[name=username]", alice.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/field/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    inspection_url = f"/field/inspections/{inspection.pk}/"
+    deadline = time.monotonic() + 20
+    while len([p for p in kept_pages(page) if p.startswith(f"{inspection_url}items/")]) < 5:
+        assert time.monotonic() < deadline, kept_pages(page)
+        time.sleep(0.2)
+    assert inspection_url in kept_pages(page)
+    manifest = page.evaluate("fetch('/field/manifest.webmanifest').then(r => r.json())")
+    assert manifest["display"] == "standalone"
+
+    # No signal from here: the pages come from the tablet.
+    offline(page, relay)
+    page.goto(f"{relay.url}{inspection_url}")
+    assert inspection.operator.name in page.inner_text("h1")
+    page.wait_for_selector("#outbox-network:has-text('Mất mạng')")
+    page.click("text=Nhãn có đủ nội dung bắt buộc")
+    capture(
+        page,
+        "non_conforming",
+        "Nhãn thiếu tên tổ chức chịu trách nhiệm.",
+        [(PHOTO_NAMES[0], photos[PHOTO_NAMES[0]])],
+    )
+    assert "Hàng nhập khẩu có nhãn phụ" in page.inner_text("h1")
+    page.wait_for_selector("text=kết quả được lưu trên máy")
+    capture(
+        page,
+        "conforming",
+        "Có nhãn phụ tiếng Việt.",
+        [
+            (PHOTO_NAMES[1], photos[PHOTO_NAMES[1]]),
+            (PHOTO_NAMES[2], photos[PHOTO_NAMES[2]]),
+        ],
+    )
+    capture(page, "non_conforming", "Hết hạn sử dụng từ tháng 10/2026.", [(BIG, photos[BIG])])
+    assert queue_states(page) == ["waiting"] * 3
+    page.reload()
+    page.wait_for_selector("#outbox-list li[data-state]")
+    assert queue_states(page) == ["waiting"] * 3
+    assert "3 chờ gửi" in page.inner_text("#outbox-summary")
+    page.screenshot(path=str(ARTIFACTS / "field-offline-1280-queue.png"), full_page=True)
+    assert Finding.objects.count() == 0 and EvidencePhoto.objects.count() == 0
+
+    # The signal returns and the queue sends itself, until the signal drops again in
+    # the middle of the large photo's second piece.
+    sent = []
+    page.on("request", lambda r: sent.append((r.method, r.url)) if r.method != "GET" else None)
+    relay.cut_when(SECOND_PIECE, after=100_000)
+    online(page, relay)
+    deadline = time.monotonic() + 30
+    while relay.cuts == 0:
+        assert time.monotonic() < deadline, sent
+        time.sleep(0.1)
+    assert page.evaluate("FieldOutbox.sync()") == "offline"
+    assert sorted(queue_states(page)) == ["sent", "sent", "waiting"]
+    assert Finding.objects.count() == 3 and EvidencePhoto.objects.count() == 3
+    partial = PhotoUpload.objects.get(state=PhotoUpload.State.RECEIVING)
+    assert partial.received == 512 * 1024 and partial.size == len(photos[BIG])
+    page.screenshot(path=str(ARTIFACTS / "field-offline-1280-cut.png"), full_page=True)
+    relay.up()
+
+    # The button: the photo goes on from byte 524,288, not from the start.
+    sent.clear()
+    page.click("#outbox-sync")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#outbox-list li[data-state=sent]').length === 3"
+    )
+    pieces = [url for method, url in sent if method == "PUT"]
+    assert len(pieces) == 1 and pieces[0].endswith("?offset=524288"), pieces
+    assert not [url for _m, url in sent if url.endswith("/sync/")]  # the findings were there
+
+    findings = list(Finding.objects.order_by("item__order"))
+    assert [f.result for f in findings] == ["non_conforming", "conforming", "non_conforming"]
+    assert len({f.client_uuid for f in findings}) == 3
+    assert all(f.author == alice and f.captured_at and f.latitude for f in findings)
+    stored = {p.sha256: p for p in EvidencePhoto.objects.all()}
+    assert len(stored) == 4 == EvidencePhoto.objects.count()
+    for name, data in photos.items():
+        photo = stored[hashlib.sha256(data).hexdigest()]
+        assert photo.original.read() == data
+    assert [p.finding_id for p in EvidencePhoto.objects.order_by("finding__item__order", "pk")] == [
+        findings[0].pk,
+        findings[1].pk,
+        findings[1].pk,
+        findings[2].pk,
+    ]
+    page.screenshot(path=str(ARTIFACTS / "field-offline-1280-sent.png"), full_page=True)
+
+    # Syncing again sends nothing.
+    sent.clear()
+    page.click("#outbox-sync")
+    assert page.evaluate("FieldOutbox.sync()") == "done"
+    page.reload()
+    assert page.evaluate("FieldOutbox.sync()") == "done"
+    assert sent == []
+    assert Finding.objects.count() == 3 and EvidencePhoto.objects.count() == 4
