@@ -9,6 +9,7 @@ requests; cutting the wire does, for the page and the worker alike.
   a connection lost in the middle of an upload. Without the second part Chromium would
   resend the request at once on a new connection. Each plan cuts once; `cuts` counts."""
 
+import contextlib
 import socket
 import threading
 
@@ -92,8 +93,6 @@ class Relay:
 
 
 def _close(sock) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()

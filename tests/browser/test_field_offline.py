@@ -190,7 +190,7 @@ def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, 
     assert all(f.author == alice and f.captured_at and f.latitude for f in findings)
     stored = {p.sha256: p for p in EvidencePhoto.objects.all()}
     assert len(stored) == 4 == EvidencePhoto.objects.count()
-    for name, data in photos.items():
+    for data in photos.values():
         photo = stored[hashlib.sha256(data).hexdigest()]
         assert photo.original.read() == data
     assert [p.finding_id for p in EvidencePhoto.objects.order_by("finding__item__order", "pk")] == [
