@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint messages worker beat bench-filing bench-case-list bench-duplicates clean
+.PHONY: setup run test test-services lint messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,10 @@ bench-case-list: setup
 
 bench-duplicates: setup
 	$(BIN)/python bench/duplicates.py
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (see bench/offline_sync.py).
+bench-offline-sync: setup
+	$(BIN)/python bench/offline_sync.py
 
 clean:
 	rm -rf $(VENV) var

@@ -119,10 +119,8 @@ def outbox_text() -> dict:
         "edit": _("Sửa lại"),
         "discard": _("Bỏ"),
         "discard_confirm": _("Bỏ kết quả này khỏi hàng chờ? Dữ liệu trên máy sẽ bị xóa."),
-        "clear_sent": _("Xóa các mục đã gửi khỏi máy"),
         "login": _("Phiên đăng nhập đã hết: hãy đăng nhập lại để gửi. Dữ liệu vẫn trên máy."),
         "other_user": _("%(count)s kết quả của tài khoản khác đang chờ trên máy này."),
-        "retry_later": _("Máy chủ chưa nhận được; sẽ thử lại."),
         "unsupported": _("Trình duyệt này không lưu được dữ liệu khi mất mạng."),
         "storage_full": _("Bộ nhớ của trình duyệt đã đầy: chưa lưu được. Hãy gửi hoặc xóa bớt."),
     }

@@ -123,7 +123,7 @@ class Inspection(models.Model):
                 [
                     self.decision_number,
                     operator.name,
-                    operator.tax_code,
+                    operator.tax_code or "",
                     operator.shop_url or "",
                     self.place,
                     self.legal_ground_note,

@@ -209,3 +209,63 @@ def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, 
     assert page.evaluate("FieldOutbox.sync()") == "done"
     assert sent == []
     assert Finding.objects.count() == 3 and EvidencePhoto.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_refusals_are_shown_and_a_late_finding_is_corrected_and_sent(tablet, relay, bob, alice):
+    from inspections import minutes as minutes_services
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    alice.set_password(PASSWORD)
+    alice.save()
+    inspection = decided_inspection(
+        supervisor=bob, lead=alice, day=timezone.localdate(), scopes=[Scope.LABEL]
+    )
+    inspection = services.inspection_transition(
+        by=alice, inspection=inspection, to=Inspection.Status.ON_SITE
+    )
+    photo = photo_bytes(PHOTO_NAMES[0])
+    page = tablet
+    page.goto(f"{relay.url}/login/?next=/field/")
+    page.fill("input[name=username]", alice.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/field/")
+    page.click(f"text={inspection.operator.name}")
+    page.click("text=Nhãn có đủ nội dung bắt buộc")
+
+    # With signal, a finding without a result is refused on the form; nothing is queued.
+    page.fill("textarea[name=note]", "Chưa chọn kết quả.")
+    page.click("form[data-upload-form] button[type=submit]")
+    page.wait_for_selector(".result-choice .field__error")
+    assert "Nhãn có đủ nội dung bắt buộc" in page.inner_text("h1")
+    assert queue_states(page) == []
+
+    # Without signal, a finding is queued; meanwhile the minutes are signed.
+    offline(page, relay)
+    capture(
+        page, "non_conforming", "Thiếu tên tổ chức chịu trách nhiệm.", [(PHOTO_NAMES[0], photo)]
+    )
+    draft = minutes_services.minutes_draft(by=alice, inspection=inspection)
+    minutes_services.minutes_sign(
+        by=alice, minutes=draft, team_signers=[alice], representative_name="Nguyễn Thị Lan"
+    )
+    online(page, relay)
+    page.wait_for_selector("#outbox-list li[data-state=failed]")
+    reason = page.inner_text("#outbox-list .outbox__reason")
+    assert "Biên bản đã ký" in reason
+    page.screenshot(path=str(ARTIFACTS / "field-offline-1280-refused.png"), full_page=True)
+    assert Finding.objects.count() == 0
+
+    # The team lead opens an amendment; the inspector corrects nothing and sends again.
+    minutes_services.minutes_amend(by=alice, inspection=inspection, reason="Bổ sung kết quả")
+    page.click("#outbox-list a:has-text('Sửa lại')")
+    page.wait_for_selector("text=ảnh đã chọn trước vẫn được giữ")
+    assert page.input_value("textarea[name=note]") == "Thiếu tên tổ chức chịu trách nhiệm."
+    assert page.is_checked("input[name=result][value=non_conforming]")
+    page.click("form[data-upload-form] button[type=submit]")
+    page.wait_for_selector("text=ảnh đang được gửi ở nền")
+    page.wait_for_selector("#outbox-list li[data-state=sent]")
+    finding = Finding.objects.get()
+    assert finding.note == "Thiếu tên tổ chức chịu trách nhiệm." and finding.photos.count() == 1
+    assert finding.photos.get().original.read() == photo

@@ -203,3 +203,12 @@ def test_plan_and_inspection_lists_stay_flat(bob, alice, django_assert_max_num_q
         with django_assert_max_num_queries(10):
             response = client.get(f"{url}?page_size=50")
         assert response.json()["count"] == count
+
+
+def test_an_operator_without_a_tax_code_can_be_inspected(bob):
+    # An individual trader or a stall often has none: the inspection is still made and found.
+    operator = OperatorFactory(tax_code=None, name="Hộ kinh doanh Nguyễn Văn Tư")
+    inspection = services.inspection_create(
+        by=bob, operator=operator, legal_ground="warning", scopes=[Scope.LABEL]
+    )
+    assert "nguyen van tu" in inspection.search_text
