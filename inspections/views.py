@@ -1,7 +1,8 @@
 """The inspector's tablet pages: today's inspections, the checklist, one item at a time.
 
 Server-rendered and usable without JavaScript; `static/js/field.js` adds the device's
-position and capture time and shows upload progress."""
+position and capture time, and the tablet's queue (`static/js/outbox.js`) keeps what is
+captured without signal and sends it through `item_finding_sync` and the API."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -118,12 +119,7 @@ def item_finding(request, inspection_id: int, item_id: int):
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form, inspection, item)
         if saved is not None and not form.errors:
-            target = _next_url(inspection, following)
-            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-                # The page's script sent the form (to show upload progress); it goes to
-                # `target` itself, so the success message is not spent on a followed redirect.
-                return JsonResponse({"redirect": target})
-            return redirect(target)
+            return redirect(_next_url(inspection, following))
     if request.method == "POST":
         status = 400
     existing = list(

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.findings import EvidencePhoto, Finding
+from registry.models import ScopedQuerySet
 
 
 class PhotoUpload(models.Model):
@@ -37,6 +38,9 @@ class PhotoUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    scope_unit_field = "finding__inspection__unit"
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         constraints = [
             # One upload of given bytes per finding at a time: a second start resumes it.
@@ -58,6 +62,9 @@ class PhotoUploadChunk(models.Model):
     upload = models.ForeignKey(PhotoUpload, on_delete=models.CASCADE, related_name="chunks")
     offset = models.PositiveIntegerField()
     data = models.BinaryField()
+
+    scope_unit_field = "upload__finding__inspection__unit"
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["upload", "offset"]
