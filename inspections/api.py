@@ -306,9 +306,9 @@ def send_photo_piece(request, upload_id: UUID, offset: int):
     """One piece of the photo, as the raw request body, starting at byte `offset`. The
     answer gives the new offset; the last piece answers `stored` with the photo."""
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = None
+        declared = int(request.META["CONTENT_LENGTH"])
+    except (KeyError, ValueError):
+        declared = None  # sent without a length (chunked): the piece's hash still checks it
     try:
         data = request.body
     except UnreadablePostError:

@@ -117,6 +117,8 @@ def outbox_text() -> dict:
         "photo_failed": _("Ảnh %(name)s không gửi được: %(reason)s"),
         "photo_too_large": _("Ảnh %(name)s lớn hơn %(max)s MB: không lưu."),
         "edit": _("Sửa lại"),
+        "retry": _("Gửi lại"),
+        "retry_later": _("Máy chủ chưa nhận được; sẽ thử lại."),
         "discard": _("Bỏ"),
         "discard_confirm": _("Bỏ kết quả này khỏi hàng chờ? Dữ liệu trên máy sẽ bị xóa."),
         "login": _("Phiên đăng nhập đã hết: hãy đăng nhập lại để gửi. Dữ liệu vẫn trên máy."),

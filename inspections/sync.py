@@ -91,8 +91,17 @@ def photo_upload_start(
                 created_by=by,
             )
     except IntegrityError:
-        # The same start arrived twice at once: the other request made it.
-        return _open_upload(finding, sha256), None, False
+        # The same start arrived twice at once: the other request made it (and may even
+        # have finished it since).
+        upload = _open_upload(finding, sha256)
+        if upload is not None:
+            return upload, None, False
+        existing = EvidencePhoto.objects.filter(inspection=inspection, sha256=sha256).first()
+        if existing is not None:
+            return None, existing, False
+        raise Conflict(
+            _("Ảnh đang được nhận từ một kết nối khác: hãy thử lại."), code="upload_busy"
+        ) from None
     return upload, None, True
 
 
@@ -113,7 +122,8 @@ def photo_upload_chunk(
     deferred: DomainError | None = None
     with transaction.atomic():
         upload = (
-            PhotoUpload.objects.select_for_update()
+            # Only the upload's row: the inspection stays free for its other work.
+            PhotoUpload.objects.select_for_update(of=("self",))
             .select_related("finding__inspection")
             .filter(pk=upload_id)
             .first()

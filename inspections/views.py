@@ -165,12 +165,18 @@ def item_finding_sync(request, inspection_id: int, item_id: int):
         inspection = selectors.inspection_get(user=request.user, inspection_id=inspection_id)
     except NotFound as exc:
         return _json_error(exc)
-    items = _checklist(inspection)
-    position = next((i for i, item in enumerate(items) if item.pk == item_id), None)
-    if position is None:
+    # Any version of the inspection's checklists: a finding captured offline keeps the
+    # item it answered even if a new version was published meanwhile.
+    item = (
+        ChecklistItem.objects.select_related("template")
+        .filter(pk=item_id, template__scope__in=inspection.scopes)
+        .first()
+    )
+    if item is None:
         return _json_error(NotFound())
-    item = items[position]
-    following = items[position + 1] if position + 1 < len(items) else None
+    items = _checklist(inspection)
+    position = next((i for i, each in enumerate(items) if each.pk == item_id), None)
+    following = items[position + 1] if position is not None and position + 1 < len(items) else None
     form = FindingForm(request.POST, item=item)
     if not form.is_valid():
         return _json_error(InvalidInput(), form)
@@ -222,6 +228,10 @@ def _script_text() -> dict:
         "saved_photos": _("Đã lưu kết quả; ảnh đang được gửi ở nền (xem hàng chờ gửi)."),
         "saved_offline": _("Chưa có mạng: kết quả được lưu trên máy và tự gửi khi có mạng."),
         "signed_out": _("Kết quả được lưu trên máy; hãy đăng nhập lại để gửi."),
+        "saved_retry": _("Máy chủ chưa nhận được: kết quả được lưu trên máy và sẽ được gửi lại."),
+        "kept_failed": _(
+            "Kết quả được giữ trong hàng chờ gửi với lý do trên: có thể gửi lại hoặc sửa sau."
+        ),
         "draft": _("Đang sửa kết quả chưa gửi được; %(count)s ảnh đã chọn trước vẫn được giữ."),
     }
 

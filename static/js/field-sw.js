@@ -3,7 +3,8 @@
 
    - The shell (style, scripts, icons, the offline page) is kept at install, per version.
    - A field page is asked of the network first and its copy kept; with no signal, or no
-     answer within WEAK_SIGNAL_MS, the kept copy is shown (the answer still refreshes it).
+     answer within WEAK_SIGNAL_MS, the kept copy is shown (the answer still refreshes it);
+     a page never kept shows the offline page after GIVE_UP_MS without an answer.
    - Nothing else is touched: the API, uploads and every non-GET request go straight
      to the network; the queue (static/js/outbox.js) handles their failures. */
 /* global VERSION, SHELL, OFFLINE_URL */
@@ -12,6 +13,7 @@
 var SHELL_CACHE = "field-shell-" + VERSION;
 var PAGE_CACHE = "field-pages";  // the signed-in inspector's pages; emptied at sign-out
 var WEAK_SIGNAL_MS = 4000;
+var GIVE_UP_MS = 20000;
 var shellPaths = SHELL.map(function (url) { return new URL(url, self.location).pathname; });
 
 self.addEventListener("install", function (event) {
@@ -66,8 +68,11 @@ function networkFirst(request) {
         });
     }
     var timer = setTimeout(function () { keptPage(request.url).then(answer); }, WEAK_SIGNAL_MS);
+    // A request that hangs without failing: the offline page rather than a blank wait.
+    var giveUp = setTimeout(function () { fallback().then(answer); }, GIVE_UP_MS);
     fetch(request).then(function (response) {
       clearTimeout(timer);
+      clearTimeout(giveUp);
       if (keepable(response)) {
         var copy = response.clone();
         caches.open(PAGE_CACHE).then(function (cache) { return cache.put(pageKey(request.url), copy); });
@@ -75,6 +80,7 @@ function networkFirst(request) {
       answer(response);
     }).catch(function () {
       clearTimeout(timer);
+      clearTimeout(giveUp);
       fallback().then(answer);
     });
   });

@@ -137,11 +137,23 @@
           return leave(entry, entry.photos.length ? text.saved_photos : text.saved);
         }
         busy(false);
-        showErrors(form, entry.error);
-        // A new finding is still on the page to correct; a corrected one stays queued.
-        return draft ? null : outbox.remove(entry.uuid).then(outbox.render);
+        if (entry.error.status === 400) {
+          // The form to correct is on the page: a new finding does not stay queued (one
+          // being corrected does, with its photos).
+          showErrors(form, entry.error);
+          return draft ? outbox.render() : outbox.remove(entry.uuid).then(outbox.render);
+        }
+        // Refused for the inspection's state (signed minutes, say): kept in the queue,
+        // with its photos, to send again or correct later.
+        draft = entry;
+        form.elements.client_uuid.value = entry.uuid;
+        showErrors(form, { message: entry.error.message + " " + text.kept_failed });
+        return outbox.render();
       }, function (error) {
-        leave(entry, error && error.signedOut ? text.signed_out : text.saved_offline);
+        var message = text.saved_offline;
+        if (error && error.signedOut) { message = text.signed_out; }
+        if (error && error.serverTrouble) { message = text.saved_retry; }
+        leave(entry, message);
       });
     }).catch(function (error) {
       busy(false);
@@ -165,6 +177,7 @@
         return;
       }
       draft = entry;
+      var code = entry.error && entry.error.code;
       entry.fields.forEach(function (pair) {
         form.querySelectorAll("[name=\"" + pair[0] + "\"]").forEach(function (input) {
           if (input.type === "radio" || input.type === "checkbox") {
@@ -174,6 +187,9 @@
           }
         });
       });
+      // Refusals the same fields would meet again: a fresh UUID, or the time of now.
+      if (code === "uuid_taken") { form.elements.client_uuid.value = outbox.newUuid(); }
+      if (code === "captured_in_future") { form.elements.captured_at.value = ""; }
       var note = document.createElement("div");
       note.className = "alert";
       note.setAttribute("role", "status");
@@ -188,13 +204,21 @@
     var source = $("field-text");
     if (!form || !source) { return; }
     text = JSON.parse(source.textContent);
-    locate();
+    // A finding being corrected keeps the position where it was captured.
+    if (!new URLSearchParams(window.location.search).get("draft")) { locate(); }
     form.addEventListener("change", function (e) {
       stampCapture();
       if (e.target.type === "file") { countPhotos(form); }
       if (["nominal", "unit", "lot_size"].indexOf(e.target.name) >= 0) { lotPlan(form); }
     });
     form.addEventListener("submit", function (e) { submit(form, e); });
+    // Back to this page from the next one (the browser's page cache): a new capture.
+    window.addEventListener("pageshow", function (e) {
+      if (!e.persisted) { return; }
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+      $("upload").hidden = true;
+      if (!draft && window.FieldOutbox) { form.elements.client_uuid.value = window.FieldOutbox.newUuid(); }
+    });
     loadDraft(form);
     lotPlan(form);
   }

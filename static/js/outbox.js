@@ -25,6 +25,9 @@
   var FLASH_KEY = "field-outbox-flash";
   var MAX_PHOTO_BYTES = 15 * 1024 * 1024;
   var REQUEST_TIMEOUT_MS = 30000;
+  var PIECE_MAX = 512 * 1024;
+  var PIECE_MIN = 32 * 1024;
+  var PIECE_TIMEOUT_MS = 60000;
   var RETRY_EVERY_MS = 60000;
   var PRECACHE_LIMIT = 400;
 
@@ -185,15 +188,22 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function Offline() { this.offline = true; }
+  // Why a request got no answer to act on. Offline and SignedOut stop the sync (nothing
+  // else would get through); ServerTrouble holds back one finding and the sync goes on.
+  function Offline(timedOut) { this.offline = true; this.timedOut = !!timedOut; }
   function SignedOut() { this.signedOut = true; }
+  function ServerTrouble() { this.serverTrouble = true; }
 
-  /* fetch with the session and CSRF token. Resolves {status, body} for any answer
-     with a JSON body; rejects with Offline (no signal, timeout, a page instead of
-     JSON, a 5xx) or SignedOut (401, or a CSRF refusal). */
-  function call(method, url, body, headers) {
+  /* fetch with the session and CSRF token. Resolves {status, body} for an answer with a
+     JSON body the queue can act on; rejects with Offline (no signal, a timeout, 429),
+     SignedOut (401, a refused CSRF token) or ServerTrouble (a 5xx, a page, not JSON). */
+  function call(method, url, body, headers, timeoutMs) {
     var controller = window.AbortController ? new AbortController() : null;
-    var timer = controller && setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS);
+    var timedOut = false;
+    var timer = controller && setTimeout(function () {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs || REQUEST_TIMEOUT_MS);
     var options = {
       method: method,
       credentials: "same-origin",
@@ -204,17 +214,19 @@
       signal: controller ? controller.signal : undefined
     };
     return fetch(url, options).then(function (response) {
-      if (timer) { clearTimeout(timer); }
       if (response.type === "opaqueredirect" || response.status === 401) { throw new SignedOut(); }
       var json = /json/.test(response.headers.get("Content-Type") || "");
-      if (response.status === 403 && !json) { throw new SignedOut(); }  // CSRF page
-      if (response.status >= 500 || !json) { throw new Offline(); }
+      if (response.status === 403 && !json) { throw new SignedOut(); }  // the CSRF page
+      if (response.status === 429) { throw new Offline(); }
+      if (response.status >= 500 || !json) { throw new ServerTrouble(); }
       return response.json().then(function (data) {
+        if (response.status === 403 && data.code === "csrf_failed") { throw new SignedOut(); }
         return { status: response.status, body: data };
       });
     }, function () {
+      throw new Offline(timedOut);
+    }).finally(function () {
       if (timer) { clearTimeout(timer); }
-      throw new Offline();
     });
   }
 
@@ -222,20 +234,29 @@
     return call("POST", url, JSON.stringify(data), { "Content-Type": "application/json" });
   }
 
-  function reason(body) {
+  function reason(answer) {
+    var body = answer.body || {};
     var messages = [];
     Object.keys(body.errors || {}).forEach(function (field) {
       (body.errors[field] || []).forEach(function (e) { messages.push(e.message); });
     });
-    return { code: body.code, message: messages.length ? messages.join(" ") : body.message,
-             errors: body.errors || {} };
+    return {
+      status: answer.status, code: body.code,
+      message: messages.length ? messages.join(" ") : body.message,
+      errors: body.errors || {}
+    };
   }
+
+  // What is on its way now, and what the server could not take this time (kept in
+  // memory: the stored entry says waiting meanwhile).
+  var active = {};
+  var troubled = {};
 
   /* Send an entry's finding. Resolves "sent" or "refused" (the entry says why). */
   function sendFinding(entry) {
     var form = new URLSearchParams();
     entry.fields.forEach(function (pair) { form.append(pair[0], pair[1]); });
-    entry.state = "sending";
+    active[entry.uuid] = true;
     render();
     return call("POST", entry.sync_url, form, {
       "Content-Type": "application/x-www-form-urlencoded"
@@ -247,12 +268,10 @@
         return put(entry).then(function () { return "sent"; });
       }
       entry.state = "failed";
-      entry.error = reason(answer.body);
+      entry.error = reason(answer);
       return put(entry).then(function () { return "refused"; });
-    }, function (error) {
-      entry.state = "waiting";
-      render();
-      throw error;
+    }).finally(function () {
+      delete active[entry.uuid];
     });
   }
 
@@ -261,63 +280,62 @@
       .then(hex);
   }
 
+  // Answers after which the photo is simply started again (the server says where).
+  var START_AGAIN = ["upload_offset_mismatch", "not_found", "chunk_incomplete", "chunk_corrupt",
+    "photo_hash_mismatch", "upload_busy"];
+  var pieceBytes = PIECE_MAX;  // halved after a piece times out: a weak uplink still gets through
+
   /* Send one photo in pieces from where the server stopped; resolves when it is held
      or refused (the photo says why). */
   function sendPhoto(entry, photo) {
     var key = entry.uuid + "/" + photo.sha256;
+    var restarts = 0;
     function start() {
       return postJson("/api/v1/findings/" + entry.finding_id + "/photo-uploads", {
         sha256: photo.sha256, size: photo.size, filename: photo.name.slice(0, 200)
-      });
+      }).then(from);
     }
-    function refused(body) {
-      photo.state = "failed";
-      photo.error = reason(body);
-      delete progress[key];
-      return put(entry);
+    function again() {
+      restarts += 1;
+      if (restarts > 5) { throw new ServerTrouble(); }  // tried next time
+      return start();
     }
-    function held(body) {
-      photo.state = "sent";
-      photo.error = null;
-      photo.photo_id = body.photo ? body.photo.id : null;
-      photo.blob = null;  // the server has it: free the tablet's storage
-      delete progress[key];
-      return put(entry);
-    }
-    function from(answer, restarts) {
+    function from(answer) {
       var body = answer.body;
       if (answer.status >= 400) {
-        if (answer.status === 409 && body.code === "upload_offset_mismatch" && restarts < 5) {
-          return start().then(function (again) { return from(again, restarts + 1); });
-        }
-        if (answer.status === 404 && restarts < 5 && body.code === "not_found") {
-          return start().then(function (again) { return from(again, restarts + 1); });
-        }
-        return refused(body);
+        if (START_AGAIN.indexOf(body.code) >= 0) { return again(); }
+        photo.state = "failed";
+        photo.error = reason(answer);
+        return put(entry);
       }
-      if (body.state === "stored") { return held(body); }
-      if (body.offset >= photo.size) {
-        if (restarts >= 5) { throw new Offline(); }  // try again at the next sync
-        return start().then(function (again) { return from(again, restarts + 1); });
+      if (body.state === "stored") {
+        photo.state = "sent";
+        photo.error = null;
+        photo.photo_id = body.photo ? body.photo.id : null;
+        photo.blob = null;  // the server has it: free the tablet's storage
+        return put(entry);
       }
-      var size = Math.min(body.chunk_size || 524288, 1048576);
+      if (body.offset >= photo.size) { return again(); }
+      var size = Math.min(body.chunk_size || PIECE_MAX, pieceBytes);
       var piece = photo.blob.slice(body.offset, body.offset + size);
       progress[key] = Math.floor(body.offset * 100 / photo.size);
       render();
       return chunkDigest(piece).then(function (digest) {
         return call("PUT", "/api/v1/photo-uploads/" + body.id + "?offset=" + body.offset, piece, {
           "Content-Type": "application/octet-stream", "X-Chunk-SHA256": digest
-        });
-      }).then(function (next) {
-        if (next.status < 400) { next.body.id = next.body.id || body.id; }
-        return from(next, restarts);
+        }, PIECE_TIMEOUT_MS);
+      }).then(from, function (error) {
+        if (error instanceof Offline && error.timedOut && pieceBytes > PIECE_MIN) {
+          pieceBytes = Math.max(PIECE_MIN, pieceBytes / 2);
+          return again();
+        }
+        throw error;
       });
     }
-    photo.state = "sending";
-    return start().then(function (answer) { return from(answer, 0); }, function (error) {
-      photo.state = "waiting";
+    active[key] = true;
+    return start().finally(function () {
+      delete active[key];
       delete progress[key];
-      throw error;
     });
   }
 
@@ -330,48 +348,104 @@
       (entry.state === "sent" && pendingPhotos(entry).length > 0);
   }
 
-  function syncInspection(id, entries) {
-    var uuids = [], hashes = [];
+  /* Ask in batches (the API takes up to 500 UUIDs and 1,000 hashes a call) which of
+     these entries' findings and photos the inspection holds. */
+  function heldBy(id, entries) {
+    var batches = [], uuids = [], hashes = [];
     entries.forEach(function (e) {
+      var photos = pendingPhotos(e).map(function (p) { return p.sha256; });
+      if (uuids.length >= 500 || hashes.length + photos.length > 1000) {
+        batches.push([uuids, hashes]);
+        uuids = [];
+        hashes = [];
+      }
       if (e.state !== "sent") { uuids.push(e.uuid); }
-      pendingPhotos(e).forEach(function (p) { hashes.push(p.sha256); });
+      Array.prototype.push.apply(hashes, photos.slice(0, 1000));
     });
-    return postJson("/api/v1/inspections/" + id + "/sync-status", {
-      finding_uuids: uuids, photo_sha256: hashes
-    }).then(function (answer) {
-      if (answer.status >= 400) {
-        // The inspection is gone from this account's view (e.g. no longer on the team).
+    batches.push([uuids, hashes]);
+    var held = { findings: {}, photos: {} };
+    return batches.reduce(function (chain, batch) {
+      return chain.then(function (refusal) {
+        if (refusal) { return refusal; }
+        return postJson("/api/v1/inspections/" + id + "/sync-status", {
+          finding_uuids: batch[0], photo_sha256: batch[1]
+        }).then(function (answer) {
+          if (answer.status >= 400) { return answer; }
+          Object.assign(held.findings, answer.body.findings);
+          Object.assign(held.photos, answer.body.photos);
+          return null;
+        });
+      });
+    }, Promise.resolve(null)).then(function (refusal) {
+      return { refusal: refusal, held: held };
+    });
+  }
+
+  function syncEntry(entry, held) {
+    if (entry.state !== "sent" && held.findings[entry.uuid]) {
+      entry.state = "sent";
+      entry.error = null;
+      entry.finding_id = held.findings[entry.uuid];
+    }
+    pendingPhotos(entry).forEach(function (p) {
+      if (held.photos[p.sha256]) {
+        p.state = "sent";
+        p.error = null;
+        p.photo_id = held.photos[p.sha256].id;
+        p.blob = null;
+      }
+    });
+    var finding = entry.state === "sent" ? put(entry) : sendFinding(entry);
+    return finding.then(function () {
+      if (entry.state !== "sent") { return null; }
+      return pendingPhotos(entry).reduce(function (photos, photo) {
+        return photos.then(function () { return sendPhoto(entry, photo); }).then(render);
+      }, Promise.resolve());
+    }).then(function () {
+      delete troubled[entry.uuid];
+    }, function (error) {
+      if (!(error instanceof ServerTrouble)) { throw error; }
+      troubled[entry.uuid] = true;  // shown; the rest of the queue goes on
+    });
+  }
+
+  function syncInspection(id, entries) {
+    return heldBy(id, entries).then(function (result) {
+      var refusal = result.refusal;
+      if (refusal && (refusal.status === 404 || refusal.status === 403)) {
+        // The inspection is gone from this account's view (no longer on the team, say).
         return Promise.all(entries.map(function (e) {
-          if (e.state === "sent") { return null; }
-          e.state = "failed";
-          e.error = reason(answer.body);
+          var why = reason(refusal);
+          if (e.state !== "sent") {
+            e.state = "failed";
+            e.error = why;
+          }
+          pendingPhotos(e).forEach(function (p) { p.state = "failed"; p.error = why; });
           return put(e);
         }));
       }
-      var have = answer.body;
+      if (refusal) { throw new ServerTrouble(); }
       return entries.reduce(function (chain, entry) {
-        return chain.then(function () {
-          if (entry.state !== "sent" && have.findings[entry.uuid]) {
-            entry.state = "sent";
-            entry.error = null;
-            entry.finding_id = have.findings[entry.uuid];
-          }
-          pendingPhotos(entry).forEach(function (p) {
-            if (have.photos[p.sha256]) {
-              p.state = "sent";
-              p.photo_id = have.photos[p.sha256].id;
-              p.blob = null;
-            }
-          });
-          var finding = entry.state === "sent" ? put(entry) : sendFinding(entry);
-          return finding.then(function () {
-            if (entry.state !== "sent") { return null; }
-            return pendingPhotos(entry).reduce(function (photos, photo) {
-              return photos.then(function () { return sendPhoto(entry, photo); }).then(render);
-            }, Promise.resolve());
-          }).then(render);
-        });
+        return chain.then(function () { return syncEntry(entry, result.held); }).then(render);
       }, Promise.resolve());
+    }).catch(function (error) {
+      if (!(error instanceof ServerTrouble)) { throw error; }
+      entries.forEach(function (e) { troubled[e.uuid] = true; });
+    });
+  }
+
+  /* The account the session belongs to: only its own findings are sent with it. A
+     different one than the page said means the stored pages are someone else's. */
+  function sessionUser() {
+    return call("GET", "/api/v1/me").then(function (answer) {
+      if (answer.status !== 200) { throw new SignedOut(); }
+      var name = answer.body.username;
+      if (name !== user) {
+        user = name;
+        try { localStorage.setItem(USER_KEY, user); } catch (e) { /* private mode */ }
+        return forgetPages().then(function () { return name; });
+      }
+      return name;
     });
   }
 
@@ -383,14 +457,18 @@
     if (running) { return running; }
     var work = function () {
       return mine().then(function (entries) {
-        var groups = {};
-        // In the order they were captured.
-        entries.filter(needsWork).reverse().forEach(function (e) {
-          (groups[e.inspection_id] = groups[e.inspection_id] || []).push(e);
+        if (!entries.some(needsWork)) { return null; }
+        return sessionUser().then(mine).then(function (own) {
+          var groups = {}, order = [];
+          // In the order they were captured.
+          own.filter(needsWork).reverse().forEach(function (e) {
+            if (!groups[e.inspection_id]) { groups[e.inspection_id] = []; order.push(e.inspection_id); }
+            groups[e.inspection_id].push(e);
+          });
+          return order.reduce(function (chain, id) {
+            return chain.then(function () { return syncInspection(id, groups[id]); });
+          }, Promise.resolve());
         });
-        return Object.keys(groups).reduce(function (chain, id) {
-          return chain.then(function () { return syncInspection(id, groups[id]); });
-        }, Promise.resolve());
       }).then(function () {
         lastAlert = "";
         return "done";
@@ -405,16 +483,23 @@
           return lock ? work() : "busy";
         })
       : work();
-    running = Promise.resolve(locked).then(function (result) {
+    running = Promise.resolve(locked).finally(function () {
       running = null;
       render();
-      return result;
-    }, function (error) {
-      running = null;
-      render();
-      throw error;
     });
     return running;
+  }
+
+  /* A refused finding or photo, sent again as it is (after an amendment was opened). */
+  function retry(entry) {
+    if (entry.state === "failed") {
+      entry.state = "waiting";
+      entry.error = null;
+    }
+    entry.photos.forEach(function (p) {
+      if (p.state === "failed" && p.blob) { p.state = "waiting"; p.error = null; }
+    });
+    return put(entry).then(render).then(sync);
   }
 
   // --- The queue panel -------------------------------------------------------------------
@@ -438,11 +523,10 @@
 
   function stateOf(entry) {
     if (entry.state === "failed") { return "failed"; }
-    if (entry.state === "sending") { return "sending"; }
-    if (entry.state === "waiting") { return "waiting"; }
-    var photos = pendingPhotos(entry);
-    if (photos.some(function (p) { return p.state === "sending"; })) { return "sending"; }
-    if (photos.length) { return "waiting"; }
+    if (active[entry.uuid] || entry.photos.some(function (p) {
+      return active[entry.uuid + "/" + p.sha256];
+    })) { return "sending"; }
+    if (entry.state !== "sent" || pendingPhotos(entry).length) { return "waiting"; }
     if (entry.photos.some(function (p) { return p.state === "failed"; })) { return "failed"; }
     return "sent";
   }
@@ -476,8 +560,15 @@
     if (entry.state === "failed" && entry.error) {
       li.appendChild(el("p", "field__error outbox__reason", entry.error.message));
     }
+    if (troubled[entry.uuid] && state === "waiting") {
+      li.appendChild(el("p", "muted", text.retry_later));
+    }
     if (state === "failed") {
       var actions = el("p", "outbox__actions");
+      var again = el("button", "btn btn--primary", text.retry);
+      again.type = "button";
+      again.addEventListener("click", function () { retry(entry); });
+      actions.appendChild(again);
       if (entry.state === "failed") {
         var edit = el("a", "btn", text.edit);
         edit.href = entry.item_url + "?draft=" + encodeURIComponent(entry.uuid);
@@ -616,18 +707,15 @@
     var source = $("outbox-text");
     panel = $("outbox");
     if (source) { text = JSON.parse(source.textContent); }
-    // Signing out forgets the stored pages (they carry this inspector's cases); the
-    // queue stays, marked with its author, and is sent when they sign in again.
-    document.querySelectorAll("form.logout").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        event.preventDefault();
-        forgetPages().then(function () { form.submit(); }, function () { form.submit(); });
-      });
-    });
     if (!panel) { return; }
+    // The page's account (static/js/session.js forgets it at sign-out); the offline
+    // page is drawn for nobody and takes the last one. Pages stored for another account
+    // than this page's are forgotten; a sync checks the session's account itself.
     user = panel.dataset.user || "";
     try {
-      if (user) { localStorage.setItem(USER_KEY, user); } else { user = localStorage.getItem(USER_KEY) || ""; }
+      var stored = localStorage.getItem(USER_KEY) || "";
+      if (user && stored && stored !== user) { forgetPages(); }
+      if (user) { localStorage.setItem(USER_KEY, user); } else { user = stored; }
     } catch (e) { /* private mode: the page's user only */ }
     panel.hidden = false;
     if (!supported) {
@@ -662,9 +750,7 @@
     sync: sync,
     render: render,
     flash: flash,
-    newUuid: newUuid,
-    Offline: Offline,
-    SignedOut: SignedOut
+    newUuid: newUuid
   };
 
   if (document.readyState === "loading") {

@@ -257,15 +257,39 @@ def test_refusals_are_shown_and_a_late_finding_is_corrected_and_sent(tablet, rel
     page.screenshot(path=str(ARTIFACTS / "field-offline-1280-refused.png"), full_page=True)
     assert Finding.objects.count() == 0
 
-    # The team lead opens an amendment; the inspector corrects nothing and sends again.
+    # With signal, a finding the signed minutes refuse stays queued with its reason.
+    page.fill("textarea[name=note]", "Nhãn phụ dán đè nhãn gốc.")
+    page.tap("label.result-choice__option--non_conforming")
+    page.click("form[data-upload-form] button[type=submit]")
+    page.wait_for_selector("text=Kết quả được giữ trong hàng chờ gửi")
+    assert "Biên bản đã ký" in page.inner_text("form[data-upload-form] .alert--error")
+    assert queue_states(page) == ["failed", "failed"]
+    # Another account's finding on this tablet is counted, never sent with this session.
+    page.evaluate(
+        """() => FieldOutbox.put({uuid: "00000000-0000-4000-8000-000000000001", user: "khac",
+             inspection_id: 1, item_id: 1, fields: [], photos: [], state: "waiting",
+             created_at: new Date().toISOString(), sync_url: "/field/x/", item_label: "x",
+             inspection_label: "x", item_url: "/field/"}).then(FieldOutbox.render)"""
+    )
+    assert "1 kết quả của tài khoản khác" in page.inner_text("#outbox-summary")
+
+    # The team lead opens an amendment: one is sent again as it is, the other corrected.
     minutes_services.minutes_amend(by=alice, inspection=inspection, reason="Bổ sung kết quả")
+    sent = []
+    page.on("request", lambda r: sent.append(r.url) if r.method != "GET" else None)
+    page.click("#outbox-list li:has-text('Hàng nhập khẩu') button:has-text('Gửi lại')")
+    page.wait_for_selector("#outbox-list li[data-state=sent]")
+    assert Finding.objects.get().note == "Nhãn phụ dán đè nhãn gốc."
+    assert not [url for url in sent if "/field/x/" in url]
     page.click("#outbox-list a:has-text('Sửa lại')")
     page.wait_for_selector("text=ảnh đã chọn trước vẫn được giữ")
     assert page.input_value("textarea[name=note]") == "Thiếu tên tổ chức chịu trách nhiệm."
     assert page.is_checked("input[name=result][value=non_conforming]")
     page.click("form[data-upload-form] button[type=submit]")
     page.wait_for_selector("text=ảnh đang được gửi ở nền")
-    page.wait_for_selector("#outbox-list li[data-state=sent]")
-    finding = Finding.objects.get()
-    assert finding.note == "Thiếu tên tổ chức chịu trách nhiệm." and finding.photos.count() == 1
+    page.wait_for_function(
+        "() => document.querySelectorAll('#outbox-list li[data-state=sent]').length === 2"
+    )
+    finding = Finding.objects.get(note="Thiếu tên tổ chức chịu trách nhiệm.")
+    assert finding.photos.count() == 1
     assert finding.photos.get().original.read() == photo

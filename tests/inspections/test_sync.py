@@ -302,3 +302,21 @@ def test_the_worker_manifest_and_offline_page(client, alice, client_for):
     assert offline.status_code == 200 and "outbox.js" in offline.content.decode()
     page = client_for(alice).get("/field/").content.decode()
     assert 'rel="manifest"' in page and 'id="outbox"' in page
+
+
+def test_a_finding_of_an_older_checklist_version_is_still_taken(bob, alice, client_for):
+    # Published while the tablet was offline: the finding keeps the item it answered.
+    from inspections.models import ChecklistItem, ChecklistTemplate
+
+    inspection = decided_inspection(supervisor=bob, lead=alice)
+    old = label_item()
+    newer = ChecklistTemplate.objects.create(scope="label", version=2, title="Nhãn (bản 2)")
+    ChecklistItem.objects.create(template=newer, code="vietnamese_label", text="Nhãn phụ", order=1)
+    old.template.is_active = False
+    old.template.save()
+    response = client_for(alice).post(sync_url(inspection, old), form_fields())
+    assert response.status_code == 201, response.content
+    assert Finding.objects.get().item == old
+    metrology = ChecklistItem.objects.get(template__scope="metrology", code="verification_seal")
+    outside = client_for(alice).post(sync_url(inspection, metrology), form_fields())
+    assert outside.status_code == 404
