@@ -11,9 +11,11 @@ it stops the page's and the service worker's requests alike.
 """
 
 import hashlib
+import threading
 import time
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from inspections import services
@@ -35,6 +37,13 @@ def relay(live_server):
     relay = Relay(port)
     yield relay
     relay.close()
+    # The live server's request threads end once their connections are gone; wait for
+    # them, so that none still holds a database connection when the test database goes.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in t.name for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -60,11 +69,24 @@ def tablet(relay, monkeypatch):
         browser.close()
 
 
+def done_with_the_database() -> None:
+    # Queries made between Playwright's calls run in a context of their own, with a
+    # connection of their own: close it here, or PostgreSQL cannot drop the test database.
+    connections.close_all()
+
+
 def kept_pages(page) -> list[str]:
     return page.evaluate(
         """() => caches.open("field-pages").then((c) => c.keys())
              .then((keys) => keys.map((r) => new URL(r.url).pathname))"""
     )
+
+
+def wait_for_stored_checklist(page, inspection_url: str, items: int) -> None:
+    deadline = time.monotonic() + 30
+    while len([p for p in kept_pages(page) if p.startswith(f"{inspection_url}items/")]) < items:
+        assert time.monotonic() < deadline, kept_pages(page)
+        time.sleep(0.2)
 
 
 def queue_states(page) -> list[str]:
@@ -116,10 +138,7 @@ def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, 
     page.wait_for_url("**/field/")
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     inspection_url = f"/field/inspections/{inspection.pk}/"
-    deadline = time.monotonic() + 20
-    while len([p for p in kept_pages(page) if p.startswith(f"{inspection_url}items/")]) < 5:
-        assert time.monotonic() < deadline, kept_pages(page)
-        time.sleep(0.2)
+    wait_for_stored_checklist(page, inspection_url, 5)
     assert inspection_url in kept_pages(page)
     manifest = page.evaluate("fetch('/field/manifest.webmanifest').then(r => r.json())")
     assert manifest["display"] == "standalone"
@@ -209,6 +228,7 @@ def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, 
     assert page.evaluate("FieldOutbox.sync()") == "done"
     assert sent == []
     assert Finding.objects.count() == 3 and EvidencePhoto.objects.count() == 4
+    done_with_the_database()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -231,6 +251,7 @@ def test_refusals_are_shown_and_a_late_finding_is_corrected_and_sent(tablet, rel
     page.fill("input[name=password]", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url("**/field/")
+    wait_for_stored_checklist(page, f"/field/inspections/{inspection.pk}/", 5)
     page.click(f"text={inspection.operator.name}")
     page.click("text=Nhãn có đủ nội dung bắt buộc")
 
@@ -293,3 +314,4 @@ def test_refusals_are_shown_and_a_late_finding_is_corrected_and_sent(tablet, rel
     finding = Finding.objects.get(note="Thiếu tên tổ chức chịu trách nhiệm.")
     assert finding.photos.count() == 1
     assert finding.photos.get().original.read() == photo
+    done_with_the_database()
