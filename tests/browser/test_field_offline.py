@@ -228,6 +228,21 @@ def test_findings_captured_offline_reach_the_server_exactly_once(tablet, relay, 
     assert page.evaluate("FieldOutbox.sync()") == "done"
     assert sent == []
     assert Finding.objects.count() == 3 and EvidencePhoto.objects.count() == 4
+
+    # Signing out forgets the stored pages (they show the cases); the queue stays.
+    page.click("form.logout button")
+    page.wait_for_url("**/login/**")
+    page.wait_for_load_state("load")
+    deadline = time.monotonic() + 10
+    while page.evaluate("caches.has('field-pages')"):
+        assert time.monotonic() < deadline, "the stored pages outlived the session"
+        time.sleep(0.1)
+    kept = page.evaluate(
+        """() => new Promise((resolve) => { const open = indexedDB.open("field-outbox");
+             open.onsuccess = () => { const req = open.result.transaction("entries")
+               .objectStore("entries").count(); req.onsuccess = () => resolve(req.result); }; })"""
+    )
+    assert kept == 3
     done_with_the_database()
 
 
