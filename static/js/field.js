@@ -129,7 +129,10 @@
     }
     busy(true);
     status.textContent = text.saving_local;
-    outbox.capture(form, draft ? draft.photos : null).then(outbox.add).then(function (entry) {
+    outbox.capture(form, draft ? draft.photos : null).then(function (entry) {
+      if (draft) { entry.created_at = draft.created_at; }  // its place in the queue
+      return outbox.add(entry);
+    }).then(function (entry) {
       if (!navigator.onLine) { return leave(entry, text.saved_offline); }
       status.textContent = text.saving;
       return outbox.sendFinding(entry).then(function (result) {

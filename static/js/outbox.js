@@ -451,7 +451,8 @@
 
   var running = null;
 
-  /* Send what is waiting. Resolves "done", "offline" or "signed-out". */
+  /* Send what is waiting. Resolves "done", "offline", "signed-out" or "trouble" (the
+     server could not say whose session this is). */
   function sync() {
     if (!supported || !user) { return Promise.resolve("done"); }
     if (running) { return running; }
@@ -475,6 +476,7 @@
       }, function (error) {
         if (error instanceof SignedOut) { lastAlert = text.login; return "signed-out"; }
         if (error instanceof Offline) { lastAlert = ""; return "offline"; }
+        if (error instanceof ServerTrouble) { lastAlert = text.retry_later; return "trouble"; }
         throw error;
       });
     };
