@@ -72,7 +72,7 @@ messages: setup
 
 # A worker and beat for a deployment with CELERY_BROKER_URL set.
 worker: setup
-	$(BIN)/celery -A config worker -l INFO -Q default
+	$(BIN)/celery -A config worker -l INFO -Q default,photos
 
 beat: setup
 	$(BIN)/celery -A config beat -l INFO --schedule var/celerybeat-schedule

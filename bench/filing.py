@@ -145,7 +145,7 @@ def main() -> None:
             "-c",
             "2",
             "-Q",
-            "default",
+            "default,photos",
             "-l",
             "WARNING",
         ],

@@ -274,7 +274,20 @@ def main() -> None:
         start_new_session=True,
     )
     worker = subprocess.Popen(
-        [python, "-m", "celery", "-A", "config", "worker", "-c", "2", "-l", "WARNING"],
+        [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-c",
+            "2",
+            "-Q",
+            "default,photos",
+            "-l",
+            "WARNING",
+        ],
         cwd=ROOT,
         env=env,
         start_new_session=True,

@@ -265,6 +265,12 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Photo processing has a queue of its own, so that a burst of photos never holds back
+# notifications and legal clocks: production runs a pool for each (see Procfile).
+CELERY_TASK_ROUTES = {
+    "complaints.tasks.photo_process": {"queue": "photos"},
+    "inspections.tasks.evidence_process": {"queue": "photos"},
+}
 # Periodic work. Later legal clocks add their sweeps here.
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
@@ -334,6 +340,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes come over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -404,6 +404,9 @@ ROWS = [
     # Pages
     Row("GET", "", _static("/"), ok=302, other=302),
     Row("GET", "login/", _static("/login/"), ok=302, other=None, anon=200),
+    # Health probes: public, without data.
+    Row("GET", "healthz", _static("/healthz"), other=200, anon=200),
+    Row("GET", "readyz", _static("/readyz"), other=200, anon=200),
     Row("POST", "logout/", _static("/logout/"), ok=302, other=None, anon=302),
     Row("GET", "home/none/", _static("/home/none/"), other=None),
     Row("GET", "home/<slug:role>/", _static("/home/team_lead/")),

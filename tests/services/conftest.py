@@ -65,7 +65,7 @@ def worker(broker, tmp_path):
             "-c",
             "1",
             "-Q",
-            "default",
+            "default,photos",
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
