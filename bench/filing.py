@@ -12,17 +12,14 @@ Run:  make bench-filing   (or: .venv/bin/python bench/filing.py)
 import io
 import os
 import random
-import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import stack
+
 PORT = int(os.environ.get("BENCH_PORT", "8090"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "80"))
 CONCURRENCY = 4
@@ -101,66 +98,9 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": DATABASE,
-        "CELERY_BROKER_URL": BROKER,
-        "CACHE_URL": BROKER.rsplit("/", 1)[0] + "/12",
-        "COMPLAINT_SUBMIT_LIMIT": "1000000",
-        "VAR_DIR": str(ROOT / "var" / "bench"),
-        "DEBUG": "False",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    python = sys.executable
-    name = DATABASE.rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], check=True, capture_output=True)
-    web = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            "3",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    worker = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-c",
-            "2",
-            "-Q",
-            "default,photos",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/api/v1/public/proof-key", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    env = stack.environment(DATABASE, BROKER, COMPLAINT_SUBMIT_LIMIT="1000000")
+    stack.fresh_database(env)
+    with stack.serving(env, PORT) as base:
         photo = five_megabyte_jpeg()
         fields = {
             "kind": "quality",
@@ -218,11 +158,6 @@ def main() -> None:
             f"{processed_after:.1f} s after the first filing"
         )
         print(f"Command: {COMMAND}")
-    finally:
-        for process in (web, worker):
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in (web, worker):
-            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ import io
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import time
@@ -32,6 +31,8 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
+
+import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8091"))
@@ -199,23 +200,11 @@ class Tablet:
 
 
 def main() -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": DATABASE,
-        "CELERY_BROKER_URL": BROKER,
-        "CACHE_URL": BROKER.rsplit("/", 1)[0] + "/12",
-        "VAR_DIR": str(ROOT / "var" / "bench"),
-        "DEBUG": "False",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "False",
-        "SESSION_COOKIE_SECURE": "False",
-    }
+    env = stack.environment(
+        DATABASE, BROKER, SECURE_SSL_REDIRECT="False", SESSION_COOKIE_SECURE="False"
+    )
     python = sys.executable
-    name = DATABASE.rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], check=True, capture_output=True)
+    stack.fresh_database(env)
     code = SETUP.replace("PASSWORD", repr(PASSWORD)).replace("COUNT", str(INSPECTIONS))
     out = subprocess.run(
         [python, "manage.py", "shell", "-c", code],
@@ -256,50 +245,7 @@ def main() -> None:
         )
     photo_bytes = sum(len(p["data"]) for e in queue for p in e["photos"])
 
-    web = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            "3",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    worker = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-c",
-            "2",
-            "-Q",
-            "default,photos",
-            "-l",
-            "WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+    with stack.serving(env, PORT) as base:
         runs = {}
         for label, ask_first in (
             ("first sync", True),
@@ -341,11 +287,6 @@ def main() -> None:
         print(f"Command: {COMMAND}")
         assert findings == FINDINGS and photos_held == FINDINGS * PHOTOS_PER_FINDING
         assert pieces_left == 0 and ratio <= 0.05
-    finally:
-        for process in (web, worker):
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in (web, worker):
-            process.wait(timeout=30)
 
 
 if __name__ == "__main__":

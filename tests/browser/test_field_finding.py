@@ -7,6 +7,7 @@ The screenshots are kept in test-artifacts/ for people to look at.
 """
 
 import hashlib
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -21,26 +22,35 @@ PASSWORD = "Kiểm-tra-tại-chỗ-2026"
 HANOI = {"latitude": 21.035, "longitude": 105.8497, "accuracy": 9}
 
 
-@pytest.fixture
-def tablet(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# A 10" tablet in Hà Nội.
+TABLET = {
+    "viewport": {"width": 1280, "height": 800},
+    "device_scale_factor": 1.5,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "timezone_id": "Asia/Ho_Chi_Minh",
+    "geolocation": HANOI,
+    "permissions": ["geolocation"],
+}
+
+
+@contextmanager
+def tablet_page(**options):
+    """A page in Debian's Chromium with the tablet's context (plus `options`)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 800},
-            device_scale_factor=1.5,
-            has_touch=True,
-            locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh",
-            geolocation=HANOI,
-            permissions=["geolocation"],
-        )
-        page = context.new_page()
-        page.cdp = context.new_cdp_session(page)
-        yield page
+        yield browser.new_context(**TABLET, **options).new_page()
         browser.close()
+
+
+@pytest.fixture
+def tablet(live_server, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with tablet_page() as page:
+        page.cdp = page.context.new_cdp_session(page)
+        yield page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -21,8 +21,8 @@ from django.utils import timezone
 from inspections import services
 from inspections.models import EvidencePhoto, Finding, Inspection, PhotoUpload, Scope
 from tests.browser.relay import Relay
-from tests.browser.test_field_finding import HANOI, PASSWORD, _file
-from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.browser.test_field_finding import PASSWORD, _file, tablet_page
+from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.complaints.helpers import PHOTOS, photo_bytes
 from tests.inspections.helpers import decided_inspection
 
@@ -49,24 +49,9 @@ def relay(live_server):
 @pytest.fixture
 def tablet(relay, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 1280, "height": 800},
-            device_scale_factor=1.5,
-            has_touch=True,
-            locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh",
-            geolocation=HANOI,
-            permissions=["geolocation"],
-            service_workers="allow",
-        )
-        page = context.new_page()
+    with tablet_page(service_workers="allow") as page:
         page.set_default_timeout(20_000)
         yield page
-        browser.close()
 
 
 def done_with_the_database() -> None:
