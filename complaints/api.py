@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, UploadedFile
@@ -41,6 +41,7 @@ from complaints.schemas import (
     VerifyOut,
 )
 from registry.errors import DomainError, InvalidInput
+from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, Province, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
@@ -319,20 +320,17 @@ def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
     )
 
 
-def photo_response(photo, variant: str) -> FileResponse:
+def photo_response(photo, variant: str):
     if variant not in ("display", "thumb"):
         from registry.errors import NotFound
 
         raise NotFound()
     field = photo.display if variant == "display" else photo.thumb
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = (
-        f'inline; filename="{photo.complaint.tracking_number}-{photo.pk}-{variant}.jpg"'
+    return file_response(
+        field,
+        filename=f"{photo.complaint.tracking_number}-{photo.pk}-{variant}.jpg",
+        content_type="image/jpeg",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @staff.post(

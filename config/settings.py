@@ -232,8 +232,50 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Media (photos, minutes, decisions, citizens' photos waiting for processing) on the
+# filesystem by default, or in a private bucket of an S3-compatible store (SeaweedFS,
+# MinIO, a cloud's S3) when one machine is not enough. Either way, files reach users only
+# through our views, after the permission check: streamed by the web process, or, with
+# MEDIA_SIGNED_URL_SECONDS > 0 on S3, as a redirect to a URL signed for that long.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+MEDIA_SIGNED_URL_SECONDS = env_int("MEDIA_SIGNED_URL_SECONDS", 0)
+if not 0 <= MEDIA_SIGNED_URL_SECONDS <= 3600:
+    raise ImproperlyConfigured("MEDIA_SIGNED_URL_SECONDS is between 0 (stream) and 3600.")
+if MEDIA_STORAGE == "s3":
+    S3_OPTIONS = {
+        "endpoint_url": env("S3_ENDPOINT_URL"),
+        "bucket_name": env("S3_BUCKET"),
+        "access_key": env("S3_ACCESS_KEY_ID"),
+        "secret_key": env("S3_SECRET_ACCESS_KEY"),
+        "region_name": env("S3_REGION", "us-east-1"),
+        "signature_version": "s3v4",
+        "addressing_style": env_choice("S3_ADDRESSING_STYLE", "path", ("path", "virtual")),
+        # Objects get no ACL of their own: the bucket's (private) applies. Nothing is
+        # ever readable without a signature.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": MEDIA_SIGNED_URL_SECONDS or 60,
+        # A second file of the same name gets a new name, as on the filesystem; evidence
+        # is never overwritten.
+        "file_overwrite": False,
+    }
+    missing = [
+        key
+        for key in ("endpoint_url", "bucket_name", "access_key", "secret_key")
+        if not S3_OPTIONS[key]
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs S3_ENDPOINT_URL, S3_BUCKET, S3_ACCESS_KEY_ID and "
+            "S3_SECRET_ACCESS_KEY (or their _FILE variants)."
+        )
+    MEDIA_BACKEND = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+else:
+    if MEDIA_SIGNED_URL_SECONDS:
+        raise ImproperlyConfigured("MEDIA_SIGNED_URL_SECONDS needs MEDIA_STORAGE=s3.")
+    MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_BACKEND,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

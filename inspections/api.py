@@ -38,6 +38,7 @@ from inspections.schemas import (
     SyncStatusOut,
     TeamIn,
 )
+from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, User
 from registry.permissions import require_perm
 
@@ -327,26 +328,19 @@ def send_photo_piece(request, upload_id: UUID, offset: int):
 @router.get("/findings/{finding_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})
 def evidence_file(request, finding_id: int, photo_id: int, variant: str):
     """The original (as an attachment, byte for byte) or a display copy or thumbnail."""
-    from django.http import FileResponse
-
     from registry.errors import NotFound
 
     photo = selectors.evidence_get(user=request.auth, finding_id=finding_id, photo_id=photo_id)
     if variant == "original":
-        response = FileResponse(
-            photo.original.open("rb"),
-            as_attachment=True,
-            filename=f"{photo.sha256}{photo.extension}",
+        return file_response(
+            photo.original, filename=f"{photo.sha256}{photo.extension}", attachment=True
         )
-    elif variant in ("display", "thumb") and photo.state == photo.State.READY:
+    if variant in ("display", "thumb") and photo.state == photo.State.READY:
         field = photo.display if variant == "display" else photo.thumb
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    else:
-        raise NotFound()
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+        return file_response(
+            field, filename=f"{photo.sha256}-{variant}.jpg", content_type="image/jpeg"
+        )
+    raise NotFound()
 
 
 # --- Samples ----------------------------------------------------------------------------------
@@ -459,13 +453,8 @@ def minutes_amend(request, inspection_id: int, data: AmendIn):
 
 @router.get("/minutes/{minutes_id}/pdf", response={200: None, **ERRORS})
 def minutes_pdf(request, minutes_id: int):
-    from django.http import FileResponse
-
     minutes = selectors.minutes_get(user=request.auth, minutes_id=minutes_id)
     name = f"bien-ban-kiem-tra-{minutes.inspection_id}-{minutes.number}.pdf"
-    response = FileResponse(
-        minutes.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
+    return file_response(
+        minutes.pdf, filename=name, content_type="application/pdf", attachment=True, sandbox=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

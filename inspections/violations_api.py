@@ -5,7 +5,6 @@ otherwise); the services check what the caller may do with it. The public alert 
 needs no login.
 """
 
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
@@ -37,6 +36,7 @@ from inspections.violation_schemas import (
     SealOut,
     SuspendIn,
 )
+from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 
 router = Router(tags=["violations"])
@@ -44,13 +44,10 @@ public = Router(tags=["public"])
 PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut}
 
 
-def pdf_response(field, name: str) -> FileResponse:
-    response = FileResponse(
-        field.open("rb"), content_type="application/pdf", as_attachment=True, filename=name
+def pdf_response(field, name: str):
+    return file_response(
+        field, filename=name, content_type="application/pdf", attachment=True, sandbox=False
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _step(request, fetch, step, name: str, pk: int, **kwargs):

@@ -143,3 +143,30 @@ def client_for():
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """SeaweedFS on loopback (tests/objectstore.py), started once for the tests that ask."""
+    from tests.objectstore import seaweedfs
+
+    with seaweedfs(tmp_path_factory.mktemp("seaweedfs")) as store:
+        yield store
+
+
+@pytest.fixture
+def s3_media(s3_server, settings):
+    """This test's media in a fresh private bucket, as MEDIA_STORAGE=s3 configures it."""
+    from types import SimpleNamespace
+
+    bucket = s3_server.new_bucket()
+    settings.MEDIA_STORAGE = "s3"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_server.options(bucket),
+        },
+    }
+    yield SimpleNamespace(store=s3_server, bucket=bucket, keys=lambda: s3_server.keys(bucket))
+    s3_server.drop_bucket(bucket)
