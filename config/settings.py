@@ -120,6 +120,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: nothing after it sees a client's address or user agent (registry/network.py).
     "registry.network.ForgetClientAddressMiddleware",
+    # Probes ask by IP address, over plain HTTP: answered before the Host check.
+    "registry.health.ProbeMiddleware",
     "registry.limits.RequestSizeLimitMiddleware",
     "registry.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -162,6 +164,21 @@ if DATABASE_URL:
     }
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+    # A streaming replica for the heavy read-only views (registry/routers.py). Its
+    # connection refuses writes; the test run mirrors it onto the primary's test database.
+    DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+    if DATABASE_REPLICA_URL:
+        replica = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+        )
+        if replica["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL.")
+        replica.setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+        replica["TEST"] = {"MIRROR": "default"}
+        DATABASES["replica"] = replica
+        DATABASE_ROUTERS = ["registry.routers.ReplicaRouter"]
+elif env("DATABASE_REPLICA_URL"):
+    raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (PostgreSQL).")
 else:
     DATABASES = {
         "default": {

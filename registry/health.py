@@ -4,7 +4,11 @@
 nothing else, so a database outage does not get every web process restarted.
 `/readyz` (readiness) checks what a request needs: the database, the broker (unless
 tasks run in-process) and the media storage. A failed check gives 503 and names the
-check and the kind of error only: no address, key or message that could carry data."""
+check and the kind of error only: no address, key or message that could carry data.
+
+Both are answered by ProbeMiddleware, ahead of everything that reads the Host header:
+a load balancer or process manager asks a node by its IP address, which ALLOWED_HOSTS
+rightly does not list, and over plain HTTP, which production otherwise redirects."""
 
 import logging
 import uuid
@@ -74,3 +78,17 @@ def readiness(request):
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
     )
+
+
+PROBES = {"/healthz": liveness, "/readyz": readiness}
+
+
+class ProbeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = PROBES.get(request.path_info)
+        if probe is not None:
+            return probe(request)
+        return self.get_response(request)

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from api.pagination import PagePagination
 from api.schemas import ERRORS
 from registry.errors import InvalidInput, PermissionDenied
+from registry.routers import replica_reads
 from review import dashboard
 from review import selectors as review_selectors
 from review.models import LegalClock
@@ -36,6 +37,7 @@ def list_clocks(request, filters: Query[ClockFilterIn]):
 
 
 @router.get("/dashboard", response={200: DashboardOut, **ERRORS}, operation_id="get_dashboard")
+@replica_reads
 def get_dashboard(
     request, date_from: date | None = None, date_to: date | None = None, unit_id: int | None = None
 ):
@@ -94,6 +96,7 @@ def get_dashboard(
 
 
 @router.get("/search", response={200: SearchOut, **ERRORS}, operation_id="search_cases")
+@replica_reads
 def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
     """Reports and inspections the caller may see, accents and case ignored."""
     found = review_selectors.search(user=request.auth, q=q)

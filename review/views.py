@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from complaints import selectors as complaint_selectors
+from registry.routers import replica_reads
 from review import dashboard, exports
 from review import selectors as review_selectors
 
@@ -59,6 +60,7 @@ def _attachment(response, name: str):
 
 
 @login_required
+@replica_reads
 def dashboard_page(request):
     _require_dashboard(request.user)
     period, error = period_from(request.GET)
@@ -79,6 +81,7 @@ def dashboard_page(request):
 
 
 @login_required
+@replica_reads
 def dashboard_export(request):
     _require_dashboard(request.user)
     period, _error = period_from(request.GET)
@@ -95,6 +98,7 @@ def dashboard_export(request):
 
 
 @login_required
+@replica_reads
 def cases_export(request):
     """The triage queue as filtered on the page, every page of it."""
     _require_dashboard(request.user)
@@ -112,6 +116,7 @@ def cases_export(request):
 
 
 @login_required
+@replica_reads
 def search_page(request):
     q = request.GET.get("q", "").strip()[:100]
     found = review_selectors.search(user=request.user, q=q) if q else None

@@ -49,3 +49,18 @@ def test_an_unreachable_broker_or_unwritable_storage_is_not_ready(db, settings, 
     assert checks["database"] == "ok"
     assert checks["broker"].startswith("failed: ")
     assert checks["storage"].startswith("failed: ")
+
+
+def test_probes_by_ip_address_over_plain_http_are_answered(db, settings):
+    """A load balancer asks http://10.20.30.40:8000/readyz: not a listed host, not TLS."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.ALLOWED_HOSTS = ["giamsat.example.vn"]
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = []
+    node = Client(HTTP_HOST="10.20.30.40:8000")
+    assert node.get("/healthz").status_code == 200
+    ready = node.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["status"] == "ok"
+    # Anything else by that address is still refused as an unknown host.
+    assert node.get("/login/").status_code == 400
+    assert Client(HTTP_HOST="giamsat.example.vn").get("/login/").status_code == 301
