@@ -2,13 +2,16 @@
 
 The original is never shown to anyone and is deleted as soon as processing ends. While
 it waits it is AES-256-GCM encrypted under a key derived from QUARANTINE_KEY, so a
-copy of the media storage alone reveals nothing, not even the photo's metadata.
+copy of the media storage alone reveals nothing, not even the photo's metadata. After a
+change of QUARANTINE_KEY, the photos already waiting still open with the previous keys,
+kept in QUARANTINE_OLD_KEYS until the queue has drained.
 """
 
 import hashlib
 import os
 import uuid
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -17,21 +20,26 @@ from django.core.files.storage import default_storage
 PREFIX = "quarantine/"
 
 
-def _aead() -> AESGCM:
-    return AESGCM(hashlib.sha256(b"msq-quarantine:" + settings.QUARANTINE_KEY.encode()).digest())
+def _aead(key: str) -> AESGCM:
+    return AESGCM(hashlib.sha256(b"msq-quarantine:" + key.encode()).digest())
 
 
 def put(data: bytes) -> str:
     name = f"{PREFIX}{uuid.uuid4().hex}.bin"
     nonce = os.urandom(12)
-    sealed = nonce + _aead().encrypt(nonce, data, name.encode())
+    sealed = nonce + _aead(settings.QUARANTINE_KEY).encrypt(nonce, data, name.encode())
     return default_storage.save(name, ContentFile(sealed))
 
 
 def get(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         sealed = handle.read()
-    return _aead().decrypt(sealed[:12], sealed[12:], name.encode())
+    for key in (settings.QUARANTINE_KEY, *settings.QUARANTINE_OLD_KEYS):
+        try:
+            return _aead(key).decrypt(sealed[:12], sealed[12:], name.encode())
+        except InvalidTag:
+            continue
+    raise InvalidTag()
 
 
 def delete(name: str) -> None:

@@ -337,11 +337,14 @@ def complaint_by_receipt(*, receipt: str, network_key: str) -> Complaint:
     code = receipts.normalize(receipt)
     complaint = None
     if code is not None:
-        # Try every key version still in use, so that rotated receipts keep working.
-        digests = [receipts.digest(code, version=v) for v in settings.RECEIPT_KEYS]
+        # Every digest the code may be stored under, after key rotations (receipts.py):
+        # one indexed IN query. A hit under an older key is re-digested under the current.
+        chains = receipts.candidates(code)
         complaint = (
-            Complaint.objects.filter(receipt_digest__in=digests).select_related("unit").first()
+            Complaint.objects.filter(receipt_digest__in=list(chains)).select_related("unit").first()
         )
+        if complaint is not None:
+            receipts.flatten(complaint, code, chain=chains[complaint.receipt_digest])
     if complaint is None:
         throttle(scope, network_key, limit=limit, window_seconds=window)
         raise ReceiptNotFound()

@@ -133,3 +133,26 @@ def test_embedded_default_is_sqlite_with_eager_tasks():
         pytest.skip("this run is configured for PostgreSQL")
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+def test_old_receipt_and_quarantine_keys_are_checked(tmp_path):
+    old = secrets.token_urlsafe(32)
+    rotated = production_env(RECEIPT_KEY_VERSION="2", RECEIPT_OLD_KEYS=f"1:{old}")
+    rotated["QUARANTINE_OLD_KEYS"] = secrets.token_urlsafe(32)
+    assert manage("check", env_vars=rotated, tmp_path=tmp_path).returncode == 0
+
+    short = manage(
+        "check",
+        env_vars={**rotated, "RECEIPT_OLD_KEYS": "1:short"},
+        tmp_path=tmp_path,
+    )
+    assert short.returncode != 0 and "RECEIPT_OLD_KEYS key of 32+" in short.stderr
+    not_above = manage("check", env_vars={**rotated, "RECEIPT_KEY_VERSION": "1"}, tmp_path=tmp_path)
+    assert not_above.returncode != 0 and "above every version" in not_above.stderr
+    malformed = manage("check", env_vars={"RECEIPT_OLD_KEYS": f"one={old}"}, tmp_path=tmp_path)
+    assert malformed.returncode != 0 and '"version:key" pairs' in malformed.stderr
+    assert old not in malformed.stderr  # a key never reaches an error message
+    quarantine = manage(
+        "check", env_vars={**rotated, "QUARANTINE_OLD_KEYS": "short"}, tmp_path=tmp_path
+    )
+    assert quarantine.returncode != 0 and "QUARANTINE_OLD_KEYS" in quarantine.stderr

@@ -40,6 +40,8 @@ class SealedIdentity(models.Model):
     )
     ciphertext = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the data key was last replaced (whistleblower/rotation.py); None: at filing.
+    data_key_rotated_at = models.DateTimeField(null=True, blank=True)
 
     scope_unit_field = "complaint__unit"
     objects = ScopedQuerySet.as_manager()

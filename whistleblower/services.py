@@ -39,7 +39,7 @@ class VaultLocked(PermissionDenied):
     message = _("Khóa mã hóa của bạn chưa được mở: hãy đăng xuất rồi đăng nhập lại.")
 
 
-def _aad(complaint_id: int) -> bytes:
+def identity_aad(complaint_id: int) -> bytes:
     return f"identity:{complaint_id}".encode()
 
 
@@ -72,9 +72,10 @@ def identity_clean(data: dict) -> dict | None:
     return fields
 
 
-def _recipients(complaint) -> list[tuple[str, User | None, bytes]]:
+def identity_recipients(complaint) -> list[tuple[str, User | None, bytes]]:
     """Who an identity's data key is sealed to: the active custodians of the complaint's
-    unit and of the national body, and the offline recovery key."""
+    unit and of the national body, and the offline recovery key (at filing, and again
+    when whistleblower/rotation.py re-seals it)."""
     keys = (
         StaffKey.objects.filter(user__is_active=True, user__groups__name=Role.IDENTITY_CUSTODIAN)
         .filter(models.Q(user__unit=complaint.unit) | models.Q(user__unit__kind=Unit.Kind.NATIONAL))
@@ -107,9 +108,9 @@ def identity_seal(*, complaint, fields: dict) -> None:
     plaintext = json.dumps(fields, ensure_ascii=False, sort_keys=True).encode()
     identity = SealedIdentity.objects.create(
         complaint=complaint,
-        ciphertext=crypto.encrypt_record(plaintext, data_key, aad=_aad(complaint.pk)),
+        ciphertext=crypto.encrypt_record(plaintext, data_key, aad=identity_aad(complaint.pk)),
     )
-    for kind, user, public in _recipients(complaint):
+    for kind, user, public in identity_recipients(complaint):
         _wrap(identity, data_key, kind, user, public)
 
 
@@ -209,7 +210,11 @@ def disclosure_decide(
     request.status = DisclosureRequest.Status.APPROVED
     request.expires_at = now + timedelta(hours=hours)
     request.save()
-    identity = SealedIdentity.objects.filter(complaint=request.complaint).first()
+    # Locked: a key rotation (whistleblower/rotation.py) replacing this identity's data
+    # key waits, or has finished, so the handler is never given a key it replaces.
+    identity = (
+        SealedIdentity.objects.select_for_update().filter(complaint=request.complaint).first()
+    )
     if identity is not None:
         if custodian_private is None:
             raise VaultLocked()
@@ -278,13 +283,19 @@ def identity_reveal(*, by, complaint, handler_private: bytes | None) -> dict | N
         if handler_private is None:
             raise VaultLocked()
         own_key = StaffKey.objects.filter(user=by).first()
-        wrap = WrappedKey.objects.filter(
-            identity=identity,
-            recipient=by,
-            recipient_kind=WrappedKey.Recipient.HANDLER,
-            recipient_fingerprint=own_key.fingerprint if own_key else "",
-            expires_at__gt=now,
-        ).first()
+        # The ciphertext is read with the wrap, in one query: a data-key rotation
+        # committing in between cannot pair an old key with a new ciphertext.
+        wrap = (
+            WrappedKey.objects.filter(
+                identity=identity,
+                recipient=by,
+                recipient_kind=WrappedKey.Recipient.HANDLER,
+                recipient_fingerprint=own_key.fingerprint if own_key else "",
+                expires_at__gt=now,
+            )
+            .select_related("identity")
+            .first()
+        )
         if wrap is None:
             raise NotFound()
         try:
@@ -292,7 +303,9 @@ def identity_reveal(*, by, complaint, handler_private: bytes | None) -> dict | N
         except crypto.VaultCryptoError as exc:
             raise KeyMismatch() from exc
         fields = json.loads(
-            crypto.decrypt_record(bytes(identity.ciphertext), data_key, aad=_aad(complaint.pk))
+            crypto.decrypt_record(
+                bytes(wrap.identity.ciphertext), data_key, aad=identity_aad(complaint.pk)
+            )
         )
     with transaction.atomic():
         audit_record(

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from guardian.shortcuts import remove_perm
 
 from registry.audit import audit_record
 from registry.models import Role
@@ -67,8 +68,7 @@ def on_login(request, user, password: str, response) -> None:
                 changes={"reason": "password_reset"},
             )
             # Wraps sealed to the lost key can never be opened again.
-            WrappedKey.objects.filter(recipient=user).delete()
-            key.delete()
+            staff_key_retire(user=user)
             key = None
     if key is None:
         pair = crypto.generate_keypair()
@@ -95,6 +95,26 @@ def on_login(request, user, password: str, response) -> None:
         secure=settings.SESSION_COOKIE_SECURE,
         samesite="Strict",
     )
+
+
+def staff_key_retire(*, user) -> tuple[str | None, int]:
+    """Delete the user's key pair and every data key sealed to it, with the object
+    permissions of the disclosure grants those keys served. Returns the retired key's
+    fingerprint (None if the user had no key) and how many sealed keys went.
+
+    The identities stay sealed to the recovery key and to other custodians; the user's
+    next login creates a new key pair, and `manage.py vault_rewrap` seals to it again.
+    The caller records the reason in the audit log, inside its transaction."""
+    key = StaffKey.objects.select_for_update().filter(user=user).first()
+    wraps = WrappedKey.objects.filter(recipient=user)
+    handler_wraps = wraps.filter(recipient_kind=WrappedKey.Recipient.HANDLER)
+    for wrap in handler_wraps.select_related("identity"):
+        remove_perm("view_sealedidentity", user, wrap.identity)
+    deleted = wraps.delete()[0]
+    if key is None:
+        return None, deleted
+    key.delete()
+    return key.fingerprint, deleted
 
 
 def session_private_key(request) -> bytes | None:
