@@ -7,5 +7,11 @@ _HANDLE = [
 
 ROLE_PERMISSIONS = {
     Role.COMPLAINT_OFFICER: _HANDLE,
-    Role.SUPERVISOR: _HANDLE,
+    # Supervisors also see their unit's retention notices and may hold a report past
+    # its retention periods (complaints/retention.py).
+    Role.SUPERVISOR: [
+        *_HANDLE,
+        "complaints.view_retentionnotice",
+        "complaints.hold_complaint",
+    ],
 }

@@ -3,6 +3,7 @@
 import base64
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from complaints import proofs, selectors, services
+from complaints import proofs, retention, selectors, services
 from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.forms import (
     InspectFromReportsForm,
@@ -394,6 +395,13 @@ def complaint_detail(request, complaint_id: int):
                 vault_services.disclosure_request(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
                 )
+            elif action == "retention_hold":
+                retention.complaint_retention_hold(
+                    by=request.user,
+                    complaint=complaint,
+                    hold=request.POST.get("hold") == "1",
+                    reason=request.POST.get("hold_reason", ""),
+                )
             else:
                 raise Http404
             return redirect("complaint-detail", complaint_id=complaint.pk)
@@ -419,9 +427,40 @@ def complaint_detail(request, complaint_id: int):
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)
         .order_by("-created_at")
         .first(),
+        "retention_notices": retention.notices_for_complaint(complaint=complaint),
+        "may_hold": request.user.has_perm("complaints.hold_complaint"),
     }
     return render(
         request, "complaints/staff/detail.html", context, status=error.status if error else 200
+    )
+
+
+RETENTION_TABS = {
+    "open": _lazy("Sắp xóa hoặc đang giữ"),
+    "warned": _lazy("Sắp xóa"),
+    "blocked": _lazy("Đang giữ, chưa xóa"),
+    "purged": _lazy("Đã xóa"),
+}
+
+
+@login_required
+def retention_list(request):
+    """The unit's retention notices, for its supervisors: what will be removed and when,
+    what is held and why, what was removed."""
+    state = request.GET.get("state", "open")
+    if state not in retention.NOTICE_LISTS:
+        state = "open"
+    notices = retention.notice_list(user=request.user, state=state)
+    page = Paginator(notices, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/staff/retention.html",
+        {
+            "page": page,
+            "state": state,
+            "tabs": [(key, RETENTION_TABS[key]) for key in retention.NOTICE_LISTS],
+            "warning_hours": settings.RETENTION_WARNING_HOURS,
+        },
     )
 
 

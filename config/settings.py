@@ -40,7 +40,11 @@ if PRODUCTION and (not AUDIT_CHAIN_KEY or AUDIT_CHAIN_KEY == DEV_AUDIT_KEY):
         "APP_PROFILE=production needs AUDIT_CHAIN_KEY (or AUDIT_CHAIN_KEY_FILE)."
     )
 
-# Receipt codes are stored as HMACs under this key (versioned, for rotation).
+# Receipt codes are stored as HMACs under this key. To rotate it, the new key becomes
+# RECEIPT_KEY under a higher RECEIPT_KEY_VERSION, and the earlier keys stay in
+# RECEIPT_OLD_KEYS as "version:key,version:key" (or RECEIPT_OLD_KEYS_FILE): a receipt
+# re-keyed by `manage.py receipts_rotate` still needs the key it was made under
+# (complaints/receipts.py). Versions only grow.
 DEV_RECEIPT_KEY = "development-only-receipt-key"
 RECEIPT_KEY = env("RECEIPT_KEY", None if PRODUCTION else DEV_RECEIPT_KEY)
 if PRODUCTION and (not RECEIPT_KEY or RECEIPT_KEY == DEV_RECEIPT_KEY or len(RECEIPT_KEY) < 32):
@@ -48,15 +52,52 @@ if PRODUCTION and (not RECEIPT_KEY or RECEIPT_KEY == DEV_RECEIPT_KEY or len(RECE
         "APP_PROFILE=production needs RECEIPT_KEY (32+ characters, or RECEIPT_KEY_FILE)."
     )
 RECEIPT_KEY_VERSION = env_int("RECEIPT_KEY_VERSION", 1)
-RECEIPT_KEYS = {RECEIPT_KEY_VERSION: RECEIPT_KEY}
 
-# Citizens' original photos wait for processing encrypted under this key, then go.
+
+def _versioned_keys(name: str) -> dict[int, str]:
+    """NAME="1:key,2:key" as {1: "key", 2: "key"}. Errors never quote the value."""
+    keys = {}
+    for item in env_list(name, []):
+        version, colon, key = item.partition(":")
+        if not (colon and version.strip().isdigit() and key.strip()) or int(version) in keys:
+            raise ImproperlyConfigured(
+                f'{name} must be "version:key" pairs separated by commas, each version once.'
+            )
+        keys[int(version)] = key.strip()
+    return keys
+
+
+RECEIPT_OLD_KEYS = _versioned_keys("RECEIPT_OLD_KEYS")
+if RECEIPT_KEY_VERSION < 1 or any(not 1 <= v < RECEIPT_KEY_VERSION for v in RECEIPT_OLD_KEYS):
+    raise ImproperlyConfigured(
+        "RECEIPT_KEY_VERSION must be at least 1 and above every version in RECEIPT_OLD_KEYS."
+    )
+if PRODUCTION and any(
+    len(key) < 32 or key in (DEV_RECEIPT_KEY, RECEIPT_KEY) for key in RECEIPT_OLD_KEYS.values()
+):
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs each RECEIPT_OLD_KEYS key of 32+ characters, "
+        "not the development key and not RECEIPT_KEY."
+    )
+RECEIPT_KEYS = {**RECEIPT_OLD_KEYS, RECEIPT_KEY_VERSION: RECEIPT_KEY}
+
+# Citizens' original photos wait for processing encrypted under this key, then go. After
+# a change of key, the previous ones stay in QUARANTINE_OLD_KEYS (comma-separated) until
+# no photo waits any more, so that none of those already waiting is lost.
 DEV_QUARANTINE_KEY = "development-only-quarantine-key"
 QUARANTINE_KEY = env("QUARANTINE_KEY", None if PRODUCTION else DEV_QUARANTINE_KEY)
 if PRODUCTION and (
     not QUARANTINE_KEY or QUARANTINE_KEY == DEV_QUARANTINE_KEY or len(QUARANTINE_KEY) < 32
 ):
     raise ImproperlyConfigured("APP_PROFILE=production needs QUARANTINE_KEY (32+ characters).")
+QUARANTINE_OLD_KEYS = env_list("QUARANTINE_OLD_KEYS", [])
+if PRODUCTION and any(
+    len(key) < 32 or key in (DEV_QUARANTINE_KEY, QUARANTINE_KEY) for key in QUARANTINE_OLD_KEYS
+):
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs each QUARANTINE_OLD_KEYS key of 32+ characters, "
+        "not the development key and not QUARANTINE_KEY."
+    )
 
 # Ed25519 private key (PEM) that signs proofs of filing. Development derives one from
 # SECRET_KEY; a deployment sets its own so that proofs outlive a SECRET_KEY rotation.
@@ -367,7 +408,53 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.audit_chain_verify",
         "schedule": crontab(hour=2, minute=15),
     },
+    "retention-sweep": {
+        "task": "complaints.tasks.retention_sweep",
+        # Hourly: warnings go out 72 to 73 hours ahead and removals within the hour;
+        # each step is claimed once, so a run twice (or two at once) does nothing twice.
+        "schedule": crontab(minute=25),
+    },
 }
+
+# --- Retention ------------------------------------------------------------------------
+
+# How long what a citizen gave is kept after the report is closed (closed_at; a merged
+# report from when the case it joined was closed), in days. Defaults are deliberately
+# long: the settlement files of complaints and denunciations are archived for years
+# (Circular 10/2022/TT-BNV on retention periods of common records), and these values
+# must be confirmed against the unit's own archive list (danh mục hồ sơ) before use.
+# - The reporter's identity: 5 years, well past every appeal window (complaint, second
+#   complaint, administrative lawsuit) and the sanctioning limitation period; the Law
+#   on Denunciation asks that it be protected, so it goes before the file.
+# - Citizens' photos and the report's content: 15 years, with the file; the figures
+#   (category, province, unit, dates, status, outcome) are kept for good.
+RETENTION_IDENTITY_DAYS = env_int("RETENTION_IDENTITY_DAYS", 5 * 365 + 1)
+RETENTION_CITIZEN_PHOTOS_DAYS = env_int("RETENTION_CITIZEN_PHOTOS_DAYS", 15 * 365 + 4)
+RETENTION_CLOSED_REPORT_DAYS = env_int("RETENTION_CLOSED_REPORT_DAYS", 15 * 365 + 4)
+# Nothing is removed sooner than this after its warning reached the handler.
+RETENTION_WARNING_HOURS = env_int("RETENTION_WARNING_HOURS", 72)
+# Items a sweep handles per step and kind; the rest waits for the next run.
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 500)
+for _name, _value in (
+    ("RETENTION_IDENTITY_DAYS", RETENTION_IDENTITY_DAYS),
+    ("RETENTION_CITIZEN_PHOTOS_DAYS", RETENTION_CITIZEN_PHOTOS_DAYS),
+    ("RETENTION_CLOSED_REPORT_DAYS", RETENTION_CLOSED_REPORT_DAYS),
+    ("RETENTION_WARNING_HOURS", RETENTION_WARNING_HOURS),
+    ("RETENTION_BATCH_SIZE", RETENTION_BATCH_SIZE),
+):
+    if _value <= 0:
+        raise ImproperlyConfigured(f"{_name} must be a positive whole number.")
+    if _name.endswith("_DAYS") and _value * 24 <= RETENTION_WARNING_HOURS:
+        raise ImproperlyConfigured(
+            f"RETENTION_WARNING_HOURS must be shorter than {_name} ({_value} days)."
+        )
+if max(RETENTION_IDENTITY_DAYS, RETENTION_CITIZEN_PHOTOS_DAYS) > RETENTION_CLOSED_REPORT_DAYS:
+    # Anonymising the report removes whatever is left of it, photos and identity too.
+    raise ImproperlyConfigured(
+        "RETENTION_IDENTITY_DAYS and RETENTION_CITIZEN_PHOTOS_DAYS cannot exceed "
+        "RETENTION_CLOSED_REPORT_DAYS."
+    )
+del _name, _value
 
 # --- Mail -----------------------------------------------------------------------------
 

@@ -578,6 +578,14 @@ ROWS = [
         lambda w: f"/complaints/inspect/?ids={w.complaint.pk}",
         ok_user="bob",
     ),
+    # Retention notices: each supervisor sees their own unit's, so charlie an empty page.
+    Row(
+        "GET",
+        "complaints/retention/",
+        _static("/complaints/retention/"),
+        ok_user="bob",
+        other=200,
+    ),
     # Case review: each sees the figures and lists of their own unit only (checked by
     # tests/review/test_dashboard.py), so charlie gets his own, empty, page.
     Row("GET", "review/", _static("/review/"), ok_user="bob", other=200),

@@ -6,6 +6,7 @@ from complaints.models.complaint import (
     ComplaintPhoto,
     ComplaintUserObjectPermission,
 )
+from complaints.models.retention import RetentionNotice
 
 __all__ = [
     "Complaint",
@@ -14,4 +15,5 @@ __all__ = [
     "ComplaintMessage",
     "ComplaintPhoto",
     "ComplaintUserObjectPermission",
+    "RetentionNotice",
 ]

@@ -151,6 +151,17 @@ class Complaint(models.Model):
     duplicate_group = models.PositiveBigIntegerField(
         _("nhóm phản ánh trùng"), null=True, blank=True, editable=False, db_index=True
     )
+    # Retention (complaints/retention.py): a supervisor's legal hold keeps everything of
+    # the report past its periods; anonymised_at is when its content was removed.
+    retention_hold = models.BooleanField(_("giữ hồ sơ, không xóa theo thời hạn"), default=False)
+    retention_hold_reason = models.TextField(_("lý do giữ hồ sơ"), blank=True)
+    retention_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retention_hold_at = models.DateTimeField(_("giữ hồ sơ từ"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(
+        _("đã xóa nội dung lúc"), null=True, blank=True, editable=False
+    )
 
     scope_unit_field = "unit"
     objects = ScopedQuerySet.as_manager()
@@ -159,9 +170,18 @@ class Complaint(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("phản ánh")
         verbose_name_plural = _("phản ánh")
+        permissions = [
+            ("hold_complaint", _("Giữ hồ sơ phản ánh, không xóa theo thời hạn lưu trữ")),
+        ]
         indexes = [
             models.Index(fields=["unit", "status", "received_at"]),
             models.Index(fields=["unit", "due_at"], name="complaint_unit_due_idx"),
+            # The retention sweep's look for closed reports past a period.
+            models.Index(
+                fields=["closed_at"],
+                condition=models.Q(closed_at__isnull=False, anonymised_at__isnull=True),
+                name="complaint_retention_idx",
+            ),
         ]
 
     def __str__(self):

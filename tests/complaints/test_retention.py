@@ -1,0 +1,442 @@
+"""Retention: the clock is moved past the warning point and past the expiry; the sweep
+warns the handler (notice, notification, banner on the case page), then removes the
+item and leaves one audit entry per removal, the chain still verifying."""
+
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from complaints import services
+from complaints.models import Complaint, ComplaintMessage, ComplaintPhoto, RetentionNotice
+from complaints.retention import complaint_retention_hold, retention_sweep
+from registry.audit import audit_verify
+from registry.errors import InvalidInput, PermissionDenied
+from registry.models import AuditEntry, Notification
+from tests.complaints.helpers import file_complaint
+from tests.test_settings import manage
+from whistleblower.models import DisclosureRequest, SealedIdentity, WrappedKey
+
+pytestmark = pytest.mark.django_db
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+IDENTITY = {"full_name": "Trần Thị Bình", "phone": "0912 345 678", "email": "binh@example.vn"}
+DESCRIPTION = "Tôi mua chai nước mắm ở chợ, về nhà thấy mùi lạ và nhãn không có hạn dùng."
+CLOSED_AT = datetime(2027, 3, 1, 10, 0, tzinfo=HANOI)
+W = timedelta(hours=72)
+MINUTE = timedelta(minutes=1)
+What, State = RetentionNotice.What, RetentionNotice.State
+
+
+def on(moment: datetime):
+    # In UTC, as timezone.now() gives it: the audit chain hashes the time as written.
+    return mock.patch("django.utils.timezone.now", return_value=moment.astimezone(UTC))
+
+
+def sweep(moment: datetime):
+    with on(moment):
+        return retention_sweep()
+
+
+@pytest.fixture
+def periods(settings):
+    """Short periods, so each kind has its own moment: identity 30 days after closing,
+    photos 60, the report 90."""
+    settings.RETENTION_IDENTITY_DAYS = 30
+    settings.RETENTION_CITIZEN_PHOTOS_DAYS = 60
+    settings.RETENTION_CLOSED_REPORT_DAYS = 90
+    settings.RETENTION_WARNING_HOURS = 72
+    return settings
+
+
+def expiry(days: int) -> datetime:
+    return CLOSED_AT + timedelta(days=days)
+
+
+@pytest.fixture
+def closed(olga, bob, django_capture_on_commit_callbacks):
+    """A report with a photo and an identity, handled by olga, settled on CLOSED_AT."""
+    with on(CLOSED_AT - timedelta(days=20)), django_capture_on_commit_callbacks(execute=True):
+        filed = file_complaint(photos=1, identity=IDENTITY, description=DESCRIPTION)
+    complaint = filed.complaint
+    services.complaint_assign(by=bob, complaint=complaint, officer=olga)
+    with on(CLOSED_AT - timedelta(days=10)):
+        services.complaint_transition(by=olga, complaint=complaint, to="acknowledged")
+        services.complaint_transition(by=olga, complaint=complaint, to="triaged")
+        services.complaint_message_send(
+            by=olga, complaint=complaint, body="Xin chị cho biết ngày mua.", internal=False
+        )
+        services.reporter_reply(complaint=complaint, body="Tôi mua hôm 12/02, ở sạp số 4.")
+    with on(CLOSED_AT):
+        services.complaint_transition(
+            by=olga, complaint=complaint, to="resolved", public_note="Đã kiểm tra, xử phạt."
+        )
+    complaint.refresh_from_db()
+    assert complaint.closed_at == CLOSED_AT
+    assert ComplaintPhoto.objects.get(complaint=complaint).state == ComplaintPhoto.State.READY
+    assert SealedIdentity.objects.filter(complaint=complaint).exists()
+    complaint.receipt = filed.receipt
+    return complaint
+
+
+def notices(complaint, what=None):
+    qs = RetentionNotice.objects.filter(complaint=complaint)
+    return qs.filter(what=what) if what else qs
+
+
+def reminders(user, complaint):
+    return Notification.objects.filter(recipient=user, link=f"/complaints/{complaint.pk}/")
+
+
+def audit(complaint, action):
+    return AuditEntry.objects.filter(action=action, target_id=str(complaint.pk))
+
+
+def page(client_for, user, complaint) -> str:
+    response = client_for(user).get(f"/complaints/{complaint.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_warning_then_purge_then_audit_entry_for_the_identity(periods, closed, olga, client_for):
+    sealed = SealedIdentity.objects.get(complaint=closed)
+    warn_at = expiry(30) - W
+
+    sweep(warn_at - MINUTE)  # before the warning point: nothing
+    assert not notices(closed).exists()
+    assert not reminders(olga, closed).exists()
+
+    sweep(warn_at + MINUTE)  # past the warning point
+    notice = notices(closed, What.IDENTITY).get()
+    assert notice.state == State.WARNED
+    assert notice.expires_at == expiry(30)
+    assert notice.purge_after == warn_at + MINUTE + W  # never sooner than 72 h after it
+    reminder = reminders(olga, closed).get()
+    assert closed.tracking_number in reminder.subject
+    assert "31/03/2027 10:01" in reminder.subject
+    with on(warn_at + 2 * MINUTE):
+        html = page(client_for, olga, closed)
+    assert "Sắp hết thời hạn lưu trữ" in html
+    assert "Thông tin nhân thân người phản ánh (nếu có)" in html
+    assert "sẽ bị xóa từ 31/03/2027 10:01" in html
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+
+    sweep(expiry(30))  # the period ends, but the warning is not 72 hours old yet
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+
+    sweep(expiry(30) + 2 * MINUTE)  # past the expiry and the warning period
+    assert not SealedIdentity.objects.filter(complaint=closed).exists()
+    assert not WrappedKey.objects.filter(identity_id=sealed.pk).exists()
+    notice.refresh_from_db()
+    assert notice.state == State.PURGED
+    entry = audit(closed, "retention.purge_identity").get()
+    assert entry.actor is None and entry.unit_id == closed.unit_id
+    assert "Trần Thị Bình" not in str(entry.changes) and "0912" not in str(entry.changes)
+    assert audit_verify().ok
+    call_command("audit_verify", stdout=StringIO())
+    # The photos and the report wait for their own periods.
+    assert ComplaintPhoto.objects.filter(complaint=closed).exists()
+    closed.refresh_from_db()
+    assert closed.description == DESCRIPTION
+    with on(expiry(30) + timedelta(hours=1)):
+        assert "Thông tin nhân thân người phản ánh (nếu có)" not in page(client_for, olga, closed)
+
+
+def test_purged_photos_are_gone_from_storage(periods, closed, olga):
+    photo = ComplaintPhoto.objects.get(complaint=closed)
+    files = [photo.display.name, photo.thumb.name]
+    assert all(default_storage.exists(name) for name in files)
+
+    sweep(expiry(60) - W - MINUTE)
+    assert not notices(closed, What.PHOTOS).exists()
+    sweep(expiry(60) - W + MINUTE)
+    assert notices(closed, What.PHOTOS).get().state == State.WARNED
+    assert all(default_storage.exists(name) for name in files)
+
+    sweep(expiry(60) + MINUTE)
+    assert not ComplaintPhoto.objects.filter(complaint=closed).exists()
+    assert not any(default_storage.exists(name) for name in files)
+    entry = audit(closed, "retention.purge_photos").get()
+    assert entry.changes["photos"] == 1
+    assert audit_verify().ok
+
+
+def test_the_report_is_anonymised_and_its_figures_kept(periods, closed, olga, client_for):
+    before = Complaint.objects.get(pk=closed.pk)
+    sweep(expiry(90) - W + MINUTE)
+    assert notices(closed, What.REPORT).get().state == State.WARNED
+    closed.refresh_from_db()
+    assert closed.description == DESCRIPTION and closed.anonymised_at is None
+
+    sweep(expiry(90) + MINUTE)
+    report = Complaint.objects.get(pk=closed.pk)
+    assert report.anonymised_at == expiry(90) + MINUTE
+    assert report.description == "" and report.product_batch == ""
+    assert report.purchase_date is None
+    assert not ComplaintMessage.objects.filter(complaint=report).exclude(body="").exists()
+    assert "sap so 4" not in report.search_text
+    # What the figures and the operator's history need is kept.
+    for field in (
+        "tracking_number",
+        "unit_id",
+        "kind",
+        "nature",
+        "channel",
+        "status",
+        "received_at",
+        "closed_at",
+        "outcome",
+        "product_name",
+        "product_category_id",
+        "seller_name",
+        "seller_province_id",
+        "assigned_to_id",
+    ):
+        assert getattr(report, field) == getattr(before, field), field
+    assert report.messages.count() == 2
+    # Whatever was left of it went too, and the receipt opens nothing any more.
+    assert not ComplaintPhoto.objects.filter(complaint=report).exists()
+    assert not SealedIdentity.objects.filter(complaint=report).exists()
+    with pytest.raises(services.ReceiptNotFound):
+        services.complaint_by_receipt(receipt=closed.receipt, network_key="n")
+    entry = audit(closed, "retention.anonymise_report").get()
+    assert DESCRIPTION not in str(entry.changes)
+    assert "description" in entry.changes["cleared"]
+    assert audit_verify().ok
+    with on(expiry(90) + timedelta(hours=1)):
+        html = page(client_for, olga, report)
+    assert "đã được xóa theo thời hạn lưu trữ" in html
+    assert DESCRIPTION not in html
+
+
+def test_running_the_sweep_twice_does_nothing_more(periods, closed, olga):
+    moment = expiry(30) - W + MINUTE
+    first, second = sweep(moment), sweep(moment)
+    assert first.warned == 1 and second.warned == 0
+    assert notices(closed).count() == 1
+    assert reminders(olga, closed).count() == 1
+
+    later = expiry(30) + 2 * MINUTE
+    first, second = sweep(later), sweep(later)
+    assert first.purged == 1 and second.purged == 0
+    assert audit(closed, "retention.purge_identity").count() == 1
+    assert reminders(olga, closed).count() == 1
+    assert audit_verify().ok
+
+
+def test_a_sweep_that_missed_the_warning_warns_now_and_purges_72_hours_later(periods, closed, olga):
+    back = expiry(30) + timedelta(days=10)  # the job was down past the expiry
+    sweep(back)
+    notice = notices(closed, What.IDENTITY).get()
+    assert notice.state == State.WARNED
+    assert notice.purge_after == back + W
+    assert reminders(olga, closed).count() == 1
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+
+    sweep(back + W - MINUTE)
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+    sweep(back + W)
+    assert not SealedIdentity.objects.filter(complaint=closed).exists()
+    assert audit(closed, "retention.purge_identity").count() == 1
+
+
+def test_a_held_report_is_skipped_and_the_warning_says_so(periods, closed, olga, bob, client_for):
+    with on(expiry(30) - timedelta(days=5)):
+        complaint_retention_hold(
+            by=bob, complaint=closed, hold=True, reason="Người bị tố cáo đang khởi kiện."
+        )
+    sweep(expiry(30) - W + MINUTE)
+    notice = notices(closed, What.IDENTITY).get()
+    assert notice.state == State.BLOCKED
+    assert notice.blocked_reason == RetentionNotice.Block.HOLD
+    with on(expiry(30) - W + 2 * MINUTE):
+        html = page(client_for, olga, closed)
+    assert "chưa bị xóa: lãnh đạo đang giữ hồ sơ" in html
+
+    sweep(expiry(90) + timedelta(days=1))  # long past every period
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+    assert ComplaintPhoto.objects.filter(complaint=closed).exists()
+    assert Complaint.objects.get(pk=closed.pk).description == DESCRIPTION
+    assert not AuditEntry.objects.filter(action__startswith="retention.purge").exists()
+
+    # Let go: the handler is warned again, and nothing goes before 72 hours more.
+    released = expiry(90) + timedelta(days=2)
+    with on(released):
+        complaint_retention_hold(by=bob, complaint=closed, hold=False)
+    sweep(released + MINUTE)
+    assert notices(closed, What.IDENTITY).get().state == State.WARNED
+    assert reminders(olga, closed).count() >= 1
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+    sweep(released + W)
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+    sweep(released + MINUTE + W)
+    assert not SealedIdentity.objects.filter(complaint=closed).exists()
+    assert Complaint.objects.get(pk=closed.pk).anonymised_at is not None
+    assert audit_verify().ok
+
+
+def test_a_hold_after_the_warning_stops_the_purge(periods, closed, bob):
+    sweep(expiry(30) - W + MINUTE)
+    with on(expiry(30) - timedelta(hours=1)):
+        complaint_retention_hold(
+            by=bob, complaint=closed, hold=True, reason="Thanh tra tỉnh yêu cầu giữ hồ sơ."
+        )
+    assert notices(closed, What.IDENTITY).get().state == State.BLOCKED
+    sweep(expiry(30) + timedelta(hours=1))
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+
+
+def test_only_a_supervisor_of_the_unit_holds_and_with_a_reason(periods, closed, olga, bob, roles):
+    from registry.models import Role
+    from tests.factories import UserFactory, unit
+
+    with pytest.raises(PermissionDenied):
+        complaint_retention_hold(by=olga, complaint=closed, hold=True, reason="Cần giữ lại hồ sơ.")
+    other = UserFactory(username="sam", unit=unit("79"), roles=[Role.SUPERVISOR])
+    with pytest.raises(PermissionDenied):
+        complaint_retention_hold(by=other, complaint=closed, hold=True, reason="Cần giữ lại hồ sơ.")
+    with pytest.raises(InvalidInput):
+        complaint_retention_hold(by=bob, complaint=closed, hold=True, reason="vì")
+    assert not Complaint.objects.get(pk=closed.pk).retention_hold
+    assert not audit(closed, "retention.hold").exists()
+
+
+def test_a_report_of_an_open_inspection_waits(periods, closed, alice, bob):
+    from tests.inspections.helpers import decided_inspection
+
+    inspection = decided_inspection(supervisor=bob, lead=alice)
+    inspection.complaints.add(closed)
+    sweep(expiry(30) - W + MINUTE)
+    notice = notices(closed, What.IDENTITY).get()
+    assert notice.blocked_reason == RetentionNotice.Block.INSPECTION_OPEN
+    sweep(expiry(30) + timedelta(days=1))
+    assert SealedIdentity.objects.filter(complaint=closed).exists()
+
+    inspection.status = inspection.Status.CLOSED
+    inspection.save(update_fields=["status"])
+    moment = expiry(30) + timedelta(days=3)  # looked at again after a day
+    sweep(moment)
+    assert notices(closed, What.IDENTITY).get().state == State.WARNED
+    sweep(moment + W)
+    assert not SealedIdentity.objects.filter(complaint=closed).exists()
+
+
+def test_a_merged_report_waits_for_the_case_it_joined(periods, olga):
+    with on(CLOSED_AT - timedelta(days=5)):
+        main = file_complaint().complaint
+        merged = file_complaint(identity=IDENTITY).complaint
+        services.complaint_merge(by=olga, complaints=[merged], into=main)
+    merged.refresh_from_db()
+    assert merged.closed_at is not None
+
+    sweep(merged.closed_at + timedelta(days=200))  # the case it joined is still open
+    assert not notices(merged).exists()
+    assert SealedIdentity.objects.filter(complaint=merged).exists()
+
+    main_closed = CLOSED_AT + timedelta(days=200)
+    with on(main_closed):
+        services.complaint_transition(
+            by=olga, complaint=main, to="rejected", public_note="Không đủ căn cứ."
+        )
+    sweep(main_closed + timedelta(days=30) - W - MINUTE)
+    assert not notices(merged).exists()
+    sweep(main_closed + timedelta(days=30) - W + MINUTE)
+    assert notices(merged, What.IDENTITY).get().expires_at == main_closed + timedelta(days=30)
+    sweep(main_closed + timedelta(days=30) + MINUTE)
+    assert not SealedIdentity.objects.filter(complaint=merged).exists()
+
+
+def test_open_grants_end_and_pending_requests_close_with_the_identity(periods, closed, olga, cora):
+    grant = DisclosureRequest.objects.create(
+        complaint=closed,
+        requested_by=olga,
+        reason="Cần xác minh thêm",
+        status=DisclosureRequest.Status.APPROVED,
+        decided_by=cora,
+        expires_at=expiry(30) + timedelta(days=10),
+    )
+    pending = DisclosureRequest.objects.create(
+        complaint=closed, requested_by=olga, reason="Đề nghị xem lại danh tính"
+    )
+    sweep(expiry(30) - W + MINUTE)
+    sweep(expiry(30) + 2 * MINUTE)
+    grant.refresh_from_db()
+    pending.refresh_from_db()
+    assert grant.expires_at == expiry(30) + 2 * MINUTE
+    assert pending.status == DisclosureRequest.Status.DENIED
+
+
+def test_the_default_periods(settings, closed, olga):
+    assert settings.RETENTION_IDENTITY_DAYS == 1826  # 5 years
+    assert settings.RETENTION_CLOSED_REPORT_DAYS == 5479  # 15 years
+    assert settings.RETENTION_CITIZEN_PHOTOS_DAYS == settings.RETENTION_CLOSED_REPORT_DAYS
+    five_years = CLOSED_AT + timedelta(days=1826)
+    sweep(five_years - W - MINUTE)
+    assert not notices(closed).exists()
+    sweep(five_years - W + MINUTE)
+    assert list(notices(closed).values_list("what", flat=True)) == [What.IDENTITY]
+
+
+def test_supervisors_list_their_units_notices(
+    periods, closed, bob, charlie, client_for, django_assert_max_num_queries
+):
+    sweep(expiry(30) - W + MINUTE)
+    for _ in range(3):
+        other = file_complaint().complaint
+        Complaint.objects.filter(pk=other.pk).update(status="rejected", closed_at=CLOSED_AT)
+    sweep(expiry(30) - W + MINUTE)
+    with on(expiry(30) - W + 2 * MINUTE):
+        bobs = client_for(bob)  # signed in at that time, or the session has expired
+        with django_assert_max_num_queries(8):
+            mine = bobs.get("/complaints/retention/")
+    with on(expiry(30) - W + 2 * MINUTE):
+        theirs = client_for(charlie).get("/complaints/retention/")
+    assert mine.status_code == theirs.status_code == 200
+    assert closed.tracking_number in mine.content.decode()
+    assert "31/03/2027 10:01" in mine.content.decode()
+    assert closed.tracking_number not in theirs.content.decode()
+    # They were told once that their unit has reports about to lose content.
+    assert Notification.objects.filter(recipient=bob, link="/complaints/retention/").count() == 1
+
+
+def test_the_supervisor_holds_from_the_case_page(periods, closed, bob, client_for):
+    client = client_for(bob)
+    response = client.post(
+        f"/complaints/{closed.pk}/",
+        {"action": "retention_hold", "hold": "1", "hold_reason": "Đang có đơn khiếu nại lần hai."},
+    )
+    assert response.status_code == 302
+    closed.refresh_from_db()
+    assert closed.retention_hold and closed.retention_hold_by == bob
+    assert audit(closed, "retention.hold").count() == 1
+    assert (
+        "Đang có đơn khiếu nại lần hai." in client.get(f"/complaints/{closed.pk}/").content.decode()
+    )
+
+
+def test_the_command_counts_without_changing_anything(periods, closed):
+    out = StringIO()
+    with on(expiry(30) - W + MINUTE):
+        call_command("retention_sweep", "--dry-run", stdout=out)
+    assert "identity: 1 to warn" in out.getvalue()
+    assert not notices(closed).exists()
+    with on(expiry(30) - W + MINUTE):
+        call_command("retention_sweep", stdout=StringIO())
+    assert notices(closed).count() == 1
+
+
+@pytest.mark.parametrize(
+    "env_vars",
+    [
+        {"RETENTION_IDENTITY_DAYS": "0"},
+        {"RETENTION_WARNING_HOURS": "240", "RETENTION_IDENTITY_DAYS": "10"},
+        {"RETENTION_IDENTITY_DAYS": "9000"},  # longer than the report itself
+    ],
+)
+def test_bad_retention_settings_stop_the_start(env_vars, tmp_path):
+    result = manage("check", env_vars=env_vars, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "RETENTION_" in result.stderr
