@@ -21,7 +21,8 @@ Hence the rules for operators: key versions only grow (a new key gets a version 
 every old one, and a version is never reused or inserted between two others), and an
 old key stays in RECEIPT_OLD_KEYS as long as any receipt made under it should still
 open: a chain cannot be computed without each of its keys, and reporters who never come
-back are never re-digested flat.
+back are never re-digested flat. `manage.py check` fails when a version that receipts are
+stored under, or were chained through, is no longer configured (whistleblower/checks.py).
 
 What a dump and a leaked key reveal
 -----------------------------------
@@ -116,23 +117,34 @@ def flatten(complaint, code: str, *, chain: tuple[int, int]) -> None:
     complaint.receipt_digest, complaint.receipt_key_version = flat, current
 
 
-def rekey_batch(*, limit: int) -> int:
-    """Wrap up to `limit` digests whose outer key is an older configured version to the
-    current key, in one transaction with one audit entry. Returns how many."""
+def rekey_batch(*, after: int, limit: int) -> tuple[int | None, int]:
+    """Wrap to the current key the digests under an older configured version among the
+    next `limit` complaints by primary key after `after`, in one transaction with one
+    audit entry (if any changed). Returns the last primary key looked at (None: past the
+    end) and how many changed.
+
+    The walk is by primary key ranges: receipt_key_version has no index, and a filter on
+    it alone would scan the table again for every batch."""
     from complaints.models import Complaint
     from registry.audit import audit_record
 
     current = settings.RECEIPT_KEY_VERSION
     older = [version for version in settings.RECEIPT_KEYS if version < current]
+    window = list(
+        Complaint.objects.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    if not window:
+        return None, 0
+    last = window[-1]
     with transaction.atomic():
         rows = list(
             Complaint.objects.select_for_update()
-            .filter(receipt_key_version__in=older)
+            .filter(pk__gt=after, pk__lte=last, receipt_key_version__in=older)
             .order_by("pk")
-            .only("pk", "receipt_digest", "receipt_key_version")[:limit]
+            .only("pk", "receipt_digest", "receipt_key_version")
         )
         if not rows:
-            return 0
+            return last, 0
         for row in rows:
             # Anything but a digest (retention's mark of a purged receipt) opens nothing
             # under any key: it is left as it is.
@@ -147,4 +159,4 @@ def rekey_batch(*, limit: int) -> int:
             action="receipts.rekeyed",
             changes={"receipts": len(rows), "to_version": current},
         )
-    return len(rows)
+    return last, len(rows)

@@ -7,3 +7,6 @@ class WhistleblowerConfig(AppConfig):
 
     name = "whistleblower"
     verbose_name = _("Bảo vệ người phản ánh")
+
+    def ready(self):
+        from whistleblower import checks  # noqa: F401 (registers the system checks)

@@ -3,7 +3,9 @@
 Each key can be replaced without losing any identity:
 
 * the offline recovery key (``recovery_rotate``): every data key is unsealed with the old
-  recovery key and sealed to the new one, and only then is the old wrap deleted;
+  recovery key and sealed to the new one. The old wrap is deleted only once the new one
+  has been opened with the new private key: at once when that key is given, otherwise
+  later by ``recovery_retire``, so that a mistyped public key cannot lose the vault;
 * an identity's data key (``data_key_rotate``): the identity is re-encrypted under a fresh
   data key, sealed to exactly whom a filing today would seal it to, plus the handlers of
   disclosure grants still open. Wraps of anyone else are not carried over: a custodian
@@ -19,12 +21,18 @@ being replaced. One transaction for the whole vault would keep every identity lo
 and every disclosure waiting, for the whole run, and buy nothing: each identity's state
 is valid on its own.
 
-Data keys and identities exist only in these functions' memory. Audit entries name
-fingerprints and user names, never content.
+Data keys and identities exist only in these functions' memory. A run writes one audit
+entry (``audited_run``), with counts, fingerprints and user names: never one per
+identity, which would name each report that carries an identity, when nothing else may
+tell whether a reporter gave one (complaints/services.py, reporter_reply).
 """
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +47,8 @@ from whistleblower import crypto
 from whistleblower.models import DisclosureRequest, SealedIdentity, StaffKey, WrappedKey
 from whistleblower.services import identity_aad, identity_recipients
 from whistleblower.vault import recovery_public_key
+
+logger = logging.getLogger(__name__)
 
 RECOVERY = WrappedKey.Recipient.RECOVERY
 HANDLER = WrappedKey.Recipient.HANDLER
@@ -120,6 +130,53 @@ def sealed_to(fingerprint: str) -> bool:
     return WrappedKey.objects.filter(
         recipient_kind=RECOVERY, recipient_fingerprint=fingerprint
     ).exists()
+
+
+def recovery_fingerprints() -> set[str]:
+    """Every recovery key some identity is sealed to."""
+    return set(
+        WrappedKey.objects.filter(recipient_kind=RECOVERY)
+        .order_by()
+        .values_list("recipient_fingerprint", flat=True)
+        .distinct()
+    )
+
+
+# --- the audit entry of a run ------------------------------------------------------
+
+
+@contextmanager
+def audited_run(action: str, **facts) -> Iterator[dict]:
+    """One audit entry for a whole run, with no target: ``facts`` and whatever the run
+    adds to the dict it is given (counts, fingerprints, user names). Written when the run
+    ends, and also when it stops on an error (``complete: false``), since what it changed
+    until then stays changed."""
+    summary = dict(facts)
+    try:
+        yield summary
+    except BaseException:
+        try:
+            _record_run(action, summary, complete=False)
+        except Exception:
+            # The run's own error says more; this one must not hide it.
+            logger.exception("Could not write the audit entry of a stopped %s run.", action)
+        raise
+    _record_run(action, summary, complete=True)
+
+
+def _record_run(action: str, summary: dict, *, complete: bool) -> None:
+    changes = {
+        key: dict(sorted(value.items())) if isinstance(value, Counter) else value
+        for key, value in summary.items()
+    }
+    with transaction.atomic():
+        audit_record(actor=None, action=action, changes={**changes, "complete": complete})
+
+
+def recipient_label(recipient: Recipient) -> str:
+    """How a summary names a recipient: kind, user name and key fingerprint."""
+    who = recipient.user.get_username() if recipient.user is not None else "-"
+    return f"{recipient.kind} {who} {recipient.fingerprint}"
 
 
 # --- recipients ----------------------------------------------------------------------
@@ -228,12 +285,6 @@ def identity_rewrap(*, identity_id: int, recovery_private: bytes) -> tuple[str, 
         data_key = crypto.unseal(bytes(wrap.sealed_key), recovery_private)
         for recipient in missing:
             _seal_to(identity, data_key, recipient)
-            audit_record(
-                actor=None,
-                action="vault.rewrap",
-                target=identity.complaint,
-                changes={recipient.kind: recipient.user.username, "key": recipient.fingerprint},
-            )
     return CHANGED, missing
 
 
@@ -244,11 +295,13 @@ def recovery_rotate(
     new_public: bytes,
     new_private: bytes | None = None,
 ) -> str:
-    """Seal the identity's data key to the new recovery key, then delete its wrap to the
-    old one. With ``new_private``, the new wrap is opened before the old one goes.
+    """Seal the identity's data key to the new recovery key. With ``new_private``, the
+    new wrap is opened and the wrap to the old key deleted; without, both are kept until
+    ``recovery_retire`` proves the new private key.
 
-    DONE when the identity is sealed to the new key and not to the old (a re-run, or
-    filed after VAULT_RECOVERY_PUBLIC_KEY changed); MISSING when it is sealed to neither."""
+    DONE when there is nothing left to do: sealed to the new key and, with
+    ``new_private``, no longer to the old (a re-run, or filed after
+    VAULT_RECOVERY_PUBLIC_KEY changed); MISSING when it is sealed to neither."""
     old_fingerprint = crypto.fingerprint(crypto.public_key_of(old_private))
     new_fingerprint = crypto.fingerprint(new_public)
     with transaction.atomic():
@@ -259,6 +312,8 @@ def recovery_rotate(
         new = _recovery_wrap(identity, new_fingerprint)
         if old is None:
             return DONE if new is not None else MISSING
+        if new is not None and new_private is None:
+            return DONE
         data_key = crypto.unseal(bytes(old.sealed_key), old_private)
         if new is None:
             new = WrappedKey.objects.create(
@@ -267,23 +322,48 @@ def recovery_rotate(
                 recipient_fingerprint=new_fingerprint,
                 sealed_key=crypto.seal(data_key, new_public),
             )
-        check = new_private is not None
-        if check and crypto.unseal(bytes(new.sealed_key), new_private) != data_key:
-            raise crypto.VaultCryptoError("The new recovery wrap holds another data key.")
-        old.delete()
-        audit_record(
-            actor=None,
-            action="vault.recovery_rotated",
-            target=identity.complaint,
-            changes={"from": old_fingerprint, "to": new_fingerprint},
-        )
+        if new_private is not None:
+            if crypto.unseal(bytes(new.sealed_key), new_private) != data_key:
+                raise crypto.VaultCryptoError("The new recovery wrap holds another data key.")
+            old.delete()
     return CHANGED
 
 
-def data_key_rotate(*, identity_id: int, recovery_private: bytes, before: datetime) -> str:
+def recovery_retire(*, identity_id: int, new_private: bytes, old_fingerprint: str) -> str:
+    """The second step after ``recovery_rotate`` without the new private key: open the
+    identity's wrap to the new recovery key, decrypt the identity with the data key it
+    holds (which proves both), and only then delete the wrap to the old key.
+
+    DONE when not sealed to the old key any more; MISSING when sealed to the old key but
+    not to the new one (filed before the new key was configured, after the rotation):
+    its old wrap is kept. A wrap that does not open raises VaultCryptoError, with
+    nothing deleted for that identity."""
+    new_fingerprint = crypto.fingerprint(crypto.public_key_of(new_private))
+    with transaction.atomic():
+        identity = _locked(identity_id)
+        if identity is None:
+            return GONE
+        old = _recovery_wrap(identity, old_fingerprint)
+        if old is None:
+            return DONE
+        new = _recovery_wrap(identity, new_fingerprint)
+        if new is None:
+            return MISSING
+        data_key = crypto.unseal(bytes(new.sealed_key), new_private)
+        crypto.decrypt_record(
+            bytes(identity.ciphertext), data_key, aad=identity_aad(identity.complaint_id)
+        )
+        old.delete()
+    return CHANGED
+
+
+def data_key_rotate(
+    *, identity_id: int, recovery_private: bytes, before: datetime
+) -> tuple[str, list[str]]:
     """Re-encrypt the identity under a fresh data key and seal that to its current
     recipients (``current_recipients``); the old ciphertext and every old wrap go in the
-    same transaction. The recovery key given must be the configured one.
+    same transaction. The recovery key given must be the configured one. Returns the
+    outcome and the user names whose access ended.
 
     DONE for an identity whose data key was made at or after ``before``: a run stopped
     halfway and started again with the same ``before`` does each identity once."""
@@ -291,12 +371,12 @@ def data_key_rotate(*, identity_id: int, recovery_private: bytes, before: dateti
     with transaction.atomic():
         identity = _locked(identity_id)
         if identity is None:
-            return GONE
+            return GONE, []
         if (identity.data_key_rotated_at or identity.created_at) >= before:
-            return DONE
+            return DONE, []
         wrap = _recovery_wrap(identity, fingerprint)
         if wrap is None:
-            return MISSING
+            return MISSING, []
         recipients = current_recipients(identity)
         if not any(r.kind == RECOVERY and r.fingerprint == fingerprint for r in recipients):
             # Sealing only to another recovery key than the one given is a recovery-key
@@ -329,10 +409,4 @@ def data_key_rotate(*, identity_id: int, recovery_private: bytes, before: dateti
         identity.wrapped_keys.all().delete()
         for recipient in recipients:
             _seal_to(identity, new_key, recipient)
-        audit_record(
-            actor=None,
-            action="vault.data_key_rotated",
-            target=identity.complaint,
-            changes={"recipients": len(recipients), "dropped": dropped},
-        )
-    return CHANGED
+    return CHANGED, dropped

@@ -200,3 +200,32 @@ def test_photos_waiting_during_a_quarantine_key_change_still_open(db, settings):
     assert quarantine.get(fresh) == b"new photo"
     with pytest.raises(InvalidTag):
         quarantine.get(waiting)
+
+
+def test_a_run_over_more_receipts_than_a_batch_covers_them_all(db, keys):
+    filings = [file_complaint() for _ in range(5)]
+    keys(v1=K1, v2=K2)
+    status_via_api(filings[2].receipt)  # flat under version 2 already, between the others
+    with CaptureQueriesContext(connection) as queries:
+        out, err = StringIO(), StringIO()
+        call_command("receipts_rotate", batch_size=2, stdout=out, stderr=err)
+    assert "Re-keyed 4 receipts to key version 2" in out.getvalue()
+    assert {version for _, version in stored().values()} == {2}
+    # Batches of two by primary key: 2 + 1 (the third was flat) + 1.
+    assert [
+        entry.changes["receipts"]
+        for entry in AuditEntry.objects.filter(action="receipts.rekeyed").order_by("pk")
+    ] == [2, 1, 1]
+    # Each batch reads a range of primary keys, not the whole table again.
+    filters = [
+        query["sql"].split(" WHERE ", 1)[1]
+        for query in queries
+        if query["sql"].startswith("SELECT") and " WHERE " in query["sql"]
+    ]
+    batch_reads = [where for where in filters if "receipt_key_version" in where]
+    assert len(batch_reads) == 3
+    assert all('"complaints_complaint"."id" >' in where for where in batch_reads)
+    for filed in filings:
+        response = status_via_api(filed.receipt)
+        assert response.json()["tracking_number"] == filed.complaint.tracking_number
+    assert "Re-keyed 0 receipts" in rotate()

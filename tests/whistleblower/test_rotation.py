@@ -11,10 +11,12 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from complaints.models import Complaint
 from registry.audit import audit_verify
 from registry.models import AuditEntry, Role
 from tests.complaints.helpers import file_complaint
@@ -92,6 +94,20 @@ def run(command: str, *args, **options) -> str:
     return out.getvalue()
 
 
+def fingerprint_of(path) -> str:
+    return crypto.fingerprint(crypto.public_key_of(private(path)))
+
+
+def outcomes(changed=0, done=0, missing=0, gone=0) -> dict:
+    return {"changed": changed, "done": done, "missing": missing, "gone": gone}
+
+
+def last_audit(action: str) -> AuditEntry:
+    entry = AuditEntry.objects.filter(action=action).order_by("-pk").first()
+    assert entry is not None, action
+    return entry
+
+
 # --- the recovery key ----------------------------------------------------------------
 
 
@@ -123,11 +139,17 @@ def test_the_recovery_key_is_replaced_and_every_identity_still_opens(
     olga2 = login(UserFactory(username="olga2", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER]))
     assert custodian_discloses(clients["cora"], olga2, other)["given"] is True
 
-    audit = AuditEntry.objects.filter(action="vault.recovery_rotated")
-    assert audit.count() == 2
-    assert {entry.changes["to"] for entry in audit} == {new_fingerprint}
-    assert old_fingerprint in audit.first().changes["from"]
-    assert "Bí Mật" not in json.dumps(list(audit.values("changes")), ensure_ascii=False)
+    # One entry for the run, about keys, not about any report.
+    entry = AuditEntry.objects.get(action="vault.recovery_rotated")
+    assert (entry.target_type, entry.target_id, entry.unit) == (None, "", None)
+    assert entry.changes == {
+        "from": old_fingerprint,
+        "to": new_fingerprint,
+        "verified": True,
+        "identities": outcomes(changed=2),
+        "complete": True,
+    }
+    assert "Bí Mật" not in json.dumps(entry.changes, ensure_ascii=False)
     assert audit_verify().ok
 
     # Filings now seal to the new key; a second run changes nothing.
@@ -138,6 +160,7 @@ def test_the_recovery_key_is_replaced_and_every_identity_still_opens(
     assert "Moved 0 identities" in again and "3 were already on it" in again
     assert "not the new key yet" not in again
     assert vault_state() == before
+    assert last_audit("vault.recovery_rotated").changes["identities"] == outcomes(done=3)
     # The retired key opens nothing, and the tools say so.
     with pytest.raises(CommandError, match="No identity is sealed to the recovery key"):
         call_command("vault_rewrap", recovery_key=recovery)
@@ -161,10 +184,11 @@ def test_a_recovery_rotation_stopped_halfway_is_finished_by_running_it_again(
 
     # --new-public: the new private key need not come near the server.
     out = run("vault_rotate_recovery", old_key=recovery, new_public=new_public)
-    assert "Moved 1 identities" in out and "1 were already on it" in out
+    assert "Sealed 1 identities" in out and "1 were already sealed to it" in out
+    assert f"--old-fingerprint {fingerprint_of(recovery)}" in out
     for identity in SealedIdentity.objects.all():
         assert opened_with(identity, private(new_path)) == IDENTITY
-        assert identity.wrapped_keys.filter(recipient_kind="recovery").count() == 1
+        assert identity.wrapped_keys.filter(recipient_kind="recovery").count() == 2
 
 
 def test_recovery_rotation_refuses_wrong_or_missing_keys(clients, recovery, tmp_path):
@@ -238,8 +262,12 @@ def test_data_keys_are_replaced_for_every_current_recipient(clients, recovery, o
     assert not olga2.has_perm("whistleblower.view_sealedidentity", sealed)
     assert not WrappedKey.objects.filter(recipient__username__in=["dora", "olga2"]).exists()
     assert custodian_discloses(clients["cora"], olga2_client, other)["given"] is True
-    audit = AuditEntry.objects.filter(action="vault.data_key_rotated", target_id=str(granted.pk))
-    assert audit.get().changes == {"recipients": 3, "dropped": ["dora", "olga2"]}
+    entry = AuditEntry.objects.get(action="vault.data_key_rotated")
+    assert (entry.target_type, entry.target_id) == (None, "")
+    assert entry.changes["identities"] == outcomes(changed=2)
+    # dora was a custodian of both reports; olga2's grant had expired on one.
+    assert entry.changes["dropped"] == {"dora": 2, "olga2": 1}
+    assert entry.changes["recovery_key"] == fingerprint_of(recovery)
     assert audit_verify().ok
 
     # Finishing the same run again changes nothing; new filings work.
@@ -357,3 +385,197 @@ def test_a_grant_made_before_the_identity_was_given_is_not_extended(clients, rec
     assert "Rotated 1 data keys" in run("vault_rotate_data_keys", recovery_key=recovery)
     assert not WrappedKey.objects.filter(recipient=olga).exists()
     assert clients["olga"].get(url).status_code == 404
+
+
+# --- a recovery key given as its public half only ------------------------------------
+
+
+def test_with_only_the_new_public_key_the_old_wraps_stay_until_the_new_key_is_proven(
+    clients, recovery, tmp_path, settings
+):
+    file_complaint(identity=IDENTITY)
+    file_complaint(identity=IDENTITY)
+    new_public, new_path = keypair(tmp_path, "recovery-new")
+    wrong_public, wrong_path = keypair(tmp_path, "mistyped")
+    old_fingerprint = fingerprint_of(recovery)
+
+    # A mistyped public key: every identity is sealed to it too, and the old wraps stay.
+    out = run("vault_rotate_recovery", old_key=recovery, new_public=wrong_public)
+    assert "Sealed 2 identities" in out and "wraps to the old key are kept" in out
+    for identity in SealedIdentity.objects.all():
+        assert identity.wrapped_keys.filter(recipient_kind="recovery").count() == 2
+        assert opened_with(identity, private(recovery)) == IDENTITY
+    entry = last_audit("vault.recovery_rotated")
+    assert entry.changes["verified"] is False
+    assert entry.changes["identities"] == outcomes(changed=2)
+
+    # The real new key cannot retire the old one: nothing is sealed to it.
+    settings.VAULT_RECOVERY_PUBLIC_KEY = new_public
+    before = vault_state()
+    with pytest.raises(CommandError, match="No identity is sealed to the recovery key"):
+        call_command("vault_retire_recovery", new_key=new_path, old_fingerprint=old_fingerprint)
+    # Nor the mistyped key's private half while it is not the configured key.
+    with pytest.raises(CommandError, match="Deploy the new key first"):
+        call_command("vault_retire_recovery", new_key=wrong_path, old_fingerprint=old_fingerprint)
+    assert vault_state() == before
+    assert not AuditEntry.objects.filter(action="vault.recovery_retired").exists()
+
+    # The right public key this time, then the second step with its private half.
+    out = run("vault_rotate_recovery", old_key=recovery, new_public=new_public)
+    assert "Sealed 2 identities" in out
+    late = file_complaint(identity=IDENTITY).complaint  # filed with the new key configured
+    out = run("vault_retire_recovery", new_key=new_path, old_fingerprint=old_fingerprint)
+    assert f"Retired the recovery key {old_fingerprint} from 2 identities" in out
+    assert "Destroy every copy" in out
+    new_fingerprint = fingerprint_of(new_path)
+    for identity in SealedIdentity.objects.all():
+        fingerprints = set(
+            identity.wrapped_keys.filter(recipient_kind="recovery").values_list(
+                "recipient_fingerprint", flat=True
+            )
+        )
+        assert old_fingerprint not in fingerprints and new_fingerprint in fingerprints
+        assert opened_with(identity, private(new_path)) == IDENTITY
+        assert opened_with(identity, private(recovery)) is None
+    assert opened_with(SealedIdentity.objects.get(complaint=late), private(new_path))
+    wrong_fingerprint = fingerprint_of(wrong_path)
+    assert f"also sealed to the recovery key(s) {wrong_fingerprint}" in out
+    entry = last_audit("vault.recovery_retired")
+    assert (entry.target_type, entry.target_id) == (None, "")
+    assert entry.changes == {
+        "from": old_fingerprint,
+        "to": new_fingerprint,
+        "identities": outcomes(changed=2, done=1),
+        "complete": True,
+    }
+    # Done: a second run has nothing to delete. The mistyped key's wraps go the same way.
+    assert "No identity is sealed" in run(
+        "vault_retire_recovery", new_key=new_path, old_fingerprint=old_fingerprint
+    )
+    out = run("vault_retire_recovery", new_key=new_path, old_fingerprint=wrong_fingerprint)
+    assert "from 2 identities" in out and "also sealed" not in out
+    assert rotation.recovery_fingerprints() == {new_fingerprint}
+
+
+def test_retiring_the_old_recovery_key_keeps_identities_not_yet_sealed_to_the_new(
+    clients, recovery, tmp_path, settings
+):
+    file_complaint(identity=IDENTITY)
+    new_public, new_path = keypair(tmp_path, "recovery-new")
+    run("vault_rotate_recovery", old_key=recovery, new_public=new_public)
+    straggler = file_complaint(identity=IDENTITY).complaint  # still sealed to the old key
+    settings.VAULT_RECOVERY_PUBLIC_KEY = new_public
+
+    out = run("vault_retire_recovery", new_key=new_path, old_fingerprint=fingerprint_of(recovery))
+    assert "from 1 identities" in out and "1 identities are still sealed to the old key" in out
+    assert "Destroy" not in out
+    sealed = SealedIdentity.objects.get(complaint=straggler)
+    assert opened_with(sealed, private(recovery)) == IDENTITY
+    # As it says: the rotation again, then the retirement finishes.
+    run("vault_rotate_recovery", old_key=recovery, new_public=new_public)
+    out = run("vault_retire_recovery", new_key=new_path, old_fingerprint=fingerprint_of(recovery))
+    assert "from 1 identities; 1 were not sealed to it" in out
+    assert opened_with(sealed, private(recovery)) is None
+    assert opened_with(sealed, private(new_path)) == IDENTITY
+
+
+# --- a run stopped inside one identity -------------------------------------------------
+
+
+def test_a_failure_inside_one_identity_rolls_it_back_whole(
+    clients, recovery, tmp_path, cora, monkeypatch
+):
+    first = file_complaint(identity=IDENTITY).complaint
+    second = file_complaint(identity=IDENTITY).complaint
+    _, new_path = keypair(tmp_path, "recovery-new")
+    old_fingerprint, new_fingerprint = fingerprint_of(recovery), fingerprint_of(new_path)
+    cora_private = crypto.unlock_private_key(
+        bytes(StaffKey.objects.get(user=cora).locked_private_key), DEFAULT_PASSWORD
+    )
+    real_delete = WrappedKey.delete
+    calls = []
+
+    def failing_delete(self, *args, **kwargs):
+        # The second identity: its new wrap is made, then deleting the old one fails.
+        calls.append(self.pk)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_delete(self, *args, **kwargs)
+
+    monkeypatch.setattr(WrappedKey, "delete", failing_delete)
+    with pytest.raises(RuntimeError, match="disk full"):
+        call_command("vault_rotate_recovery", old_key=recovery, new_key=new_path, stdout=StringIO())
+    monkeypatch.setattr(WrappedKey, "delete", real_delete)
+
+    done = SealedIdentity.objects.get(complaint=first)
+    assert opened_with(done, private(new_path)) == IDENTITY
+    stopped = SealedIdentity.objects.get(complaint=second)
+    # Nothing of the failed identity's transaction is left: no new wrap, the old one works,
+    # and so do its custodian's.
+    assert list(
+        stopped.wrapped_keys.filter(recipient_kind="recovery").values_list(
+            "recipient_fingerprint", flat=True
+        )
+    ) == [old_fingerprint]
+    assert not stopped.wrapped_keys.filter(recipient_fingerprint=new_fingerprint).exists()
+    assert opened_with(stopped, private(recovery)) == IDENTITY
+    assert opened_with(stopped, cora_private) == IDENTITY
+    olga2 = login(UserFactory(username="olga2", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER]))
+    assert custodian_discloses(clients["cora"], olga2, second)["given"] is True
+    # The stopped run is in the audit log, with what it had done.
+    entry = last_audit("vault.recovery_rotated")
+    assert entry.changes["complete"] is False
+    assert entry.changes["identities"] == outcomes(changed=1)
+    assert audit_verify().ok
+
+    out = run("vault_rotate_recovery", old_key=recovery, new_key=new_path)
+    assert "Moved 1 identities" in out and "1 were already on it" in out
+    assert opened_with(stopped, private(new_path)) == IDENTITY
+    assert opened_with(stopped, private(recovery)) is None
+    assert last_audit("vault.recovery_rotated").changes["complete"] is True
+
+
+# --- what the audit log says -----------------------------------------------------------
+
+
+def test_rotations_audit_runs_not_reports(clients, recovery, tmp_path, settings, cora, roles):
+    with_identity = [file_complaint(identity=IDENTITY).complaint for _ in range(2)]
+    file_complaint()  # without an identity: nothing may tell the two apart
+    national = UserFactory(username="nina", unit=unit("TW"), roles=[Role.IDENTITY_CUSTODIAN])
+    login(national)  # a new custodian, of every unit's reports
+    start = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    nina_key = StaffKey.objects.get(user=national).fingerprint
+
+    out = run("vault_rewrap", recovery_key=recovery)
+    assert "Sealed 2 " in out
+    entry = last_audit("vault.rewrap")
+    assert entry.changes == {
+        "recovery_key": fingerprint_of(recovery),
+        "identities": outcomes(changed=2),
+        "sealed_to": {f"custodian nina {nina_key}": 2},
+        "complete": True,
+    }
+    new_public, new_path = keypair(tmp_path, "recovery-new")
+    run("vault_rotate_recovery", old_key=recovery, new_public=new_public)
+    settings.VAULT_RECOVERY_PUBLIC_KEY = new_public
+    run("vault_retire_recovery", new_key=new_path, old_fingerprint=fingerprint_of(recovery))
+    run("vault_rotate_data_keys", recovery_key=new_path)
+    run("vault_retire_staff_key", "nina", reason="Rời vị trí công tác", keep_password=True)
+    assert last_audit("vault.data_key_rotated").changes["identities"] == outcomes(changed=2)
+
+    entries = AuditEntry.objects.filter(pk__gt=start)
+    assert sorted(entries.values_list("action", flat=True)) == [
+        "vault.data_key_rotated",
+        "vault.key_retired",
+        "vault.recovery_retired",
+        "vault.recovery_rotated",
+        "vault.rewrap",
+    ]
+    complaint_type = ContentType.objects.get_for_model(Complaint)
+    assert not entries.filter(target_type=complaint_type).exists()
+    text = json.dumps(list(entries.values("changes", "target_repr")), ensure_ascii=False)
+    for complaint in with_identity:
+        assert complaint.tracking_number not in text
+    # The one about a person is about the person.
+    assert entries.get(action="vault.key_retired").target_id == str(national.pk)
+    assert audit_verify().ok

@@ -3,6 +3,7 @@ open it but cannot yet: a new custodian, a custodian whose key was replaced (pas
 reset, vault_retire_staff_key), the handler of a grant still open whose key was
 replaced. Run on a trusted machine; the key file is read, never stored."""
 
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -25,14 +26,20 @@ class Command(BaseCommand):
                 f"No identity is sealed to the recovery key {fingerprint}: "
                 f"is {recovery_key} the right file?"
             )
-        added = 0
-        for identity_id in ids:
-            outcome, sealed = rotation.identity_rewrap(
-                identity_id=identity_id, recovery_private=private
-            )
-            if outcome == rotation.MISSING:
-                self.stderr.write(
-                    f"Identity #{identity_id} is not sealed to this recovery key; skipped."
+        counts = Counter(dict.fromkeys(rotation.OUTCOMES, 0))
+        # Per recipient ("custodian cora <fingerprint>"): how many data keys were sealed.
+        sealed_to = Counter()
+        with rotation.audited_run(
+            "vault.rewrap", recovery_key=fingerprint, identities=counts, sealed_to=sealed_to
+        ):
+            for identity_id in ids:
+                outcome, sealed = rotation.identity_rewrap(
+                    identity_id=identity_id, recovery_private=private
                 )
-            added += len(sealed)
-        self.stdout.write(f"Sealed {added} data keys to custodians and handlers.")
+                if outcome == rotation.MISSING:
+                    self.stderr.write(
+                        f"Identity #{identity_id} is not sealed to this recovery key; skipped."
+                    )
+                counts[outcome] += 1
+                sealed_to.update(rotation.recipient_label(recipient) for recipient in sealed)
+        self.stdout.write(f"Sealed {sum(sealed_to.values())} data keys to custodians and handlers.")

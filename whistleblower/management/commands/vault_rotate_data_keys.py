@@ -9,6 +9,7 @@ private key may have been exposed, after retiring that staff key.
 A run rotates the data keys made before it started; to finish a run that stopped, run
 it again with the --before it printed."""
 
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -44,16 +45,26 @@ class Command(BaseCommand):
             f"Rotating the data keys made before {cutoff.isoformat()}. If this run stops, "
             f"finish it with --before {cutoff.isoformat()}."
         )
-        counts = dict.fromkeys(rotation.OUTCOMES, 0)
-        for identity_id in rotation.identity_ids():
-            outcome = rotation.data_key_rotate(
-                identity_id=identity_id, recovery_private=private, before=cutoff
-            )
-            if outcome == rotation.MISSING:
-                self.stderr.write(
-                    f"Identity #{identity_id} is not sealed to this recovery key; skipped."
+        counts = Counter(dict.fromkeys(rotation.OUTCOMES, 0))
+        # Per user name: of how many identities their access ended.
+        dropped = Counter()
+        with rotation.audited_run(
+            "vault.data_key_rotated",
+            recovery_key=fingerprint,
+            before=cutoff,
+            identities=counts,
+            dropped=dropped,
+        ):
+            for identity_id in rotation.identity_ids():
+                outcome, ended = rotation.data_key_rotate(
+                    identity_id=identity_id, recovery_private=private, before=cutoff
                 )
-            counts[outcome] += 1
+                if outcome == rotation.MISSING:
+                    self.stderr.write(
+                        f"Identity #{identity_id} is not sealed to this recovery key; skipped."
+                    )
+                counts[outcome] += 1
+                dropped.update(ended)
         self.stdout.write(
             f"Rotated {counts[rotation.CHANGED]} data keys; {counts[rotation.DONE]} were newer; "
             f"{counts[rotation.MISSING]} skipped."

@@ -1,15 +1,20 @@
 """Move every identity from the old offline recovery key to a new one.
 
-Each identity's data key is unsealed with the old private key, sealed to the new public
-key, and only then is the wrap to the old key deleted, in one transaction per identity
-(whistleblower/rotation.py says why): a run that stops halfway is simply run again.
-Give the new key as its private PEM (--new-key: each new wrap is opened before the old
-one goes, so a mistyped key cannot lock the vault out) or, if its private half must not
-come near this machine, as its public text (--new-public).
+Each identity's data key is unsealed with the old private key and sealed to the new
+public key, in one transaction per identity (whistleblower/rotation.py says why): a run
+that stops halfway is simply run again. The wrap to the old key is deleted only once the
+new one has been opened with the new private key:
+
+* --new-key FILE (the new private PEM): each new wrap is opened, then the old one goes;
+* --new-public KEY (the private half must not come near this machine): both wraps are
+  kept. Once VAULT_RECOVERY_PUBLIC_KEY is the new key, ``vault_retire_recovery --new-key
+  FILE --old-fingerprint FP`` opens every new wrap and only then deletes the old ones, so
+  a wrong public key loses nothing.
 
 Then set VAULT_RECOVERY_PUBLIC_KEY to the new key (if not done before), run this again
 to catch identities filed meanwhile, and destroy every copy of the old private key."""
 
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -46,29 +51,48 @@ class Command(BaseCommand):
                 f"No identity is sealed to the recovery key {old_fingerprint}: "
                 f"is {old_key} the right file?"
             )
+        verified = new_private is not None
         self.stdout.write(f"Recovery key {old_fingerprint} -> {new_fingerprint}.")
-        counts = dict.fromkeys(rotation.OUTCOMES, 0)
-        for identity_id in ids:
-            try:
-                outcome = rotation.recovery_rotate(
-                    identity_id=identity_id,
-                    old_private=old_private,
-                    new_public=new_public_raw,
-                    new_private=new_private,
+        counts = Counter(dict.fromkeys(rotation.OUTCOMES, 0))
+        with rotation.audited_run(
+            "vault.recovery_rotated",
+            **{"from": old_fingerprint, "to": new_fingerprint, "verified": verified},
+            identities=counts,
+        ):
+            for identity_id in ids:
+                try:
+                    outcome = rotation.recovery_rotate(
+                        identity_id=identity_id,
+                        old_private=old_private,
+                        new_public=new_public_raw,
+                        new_private=new_private,
+                    )
+                except crypto.VaultCryptoError as exc:
+                    raise CommandError(
+                        f"Identity #{identity_id}: {exc} Nothing was changed for it; stopped."
+                    ) from None
+                if outcome == rotation.MISSING:
+                    self.stderr.write(
+                        f"Identity #{identity_id} is sealed to neither recovery key; skipped."
+                    )
+                counts[outcome] += 1
+        if verified:
+            self.stdout.write(
+                f"Moved {counts[rotation.CHANGED]} identities to the new recovery key; "
+                f"{counts[rotation.DONE]} were already on it; {counts[rotation.MISSING]} skipped."
+            )
+        else:
+            self.stdout.write(
+                f"Sealed {counts[rotation.CHANGED]} identities to the new recovery key as well; "
+                f"{counts[rotation.DONE]} were already sealed to it; "
+                f"{counts[rotation.MISSING]} skipped."
+            )
+            if rotation.sealed_to(old_fingerprint):
+                self.stdout.write(
+                    "The wraps to the old key are kept until the new private key is proven: "
+                    "once VAULT_RECOVERY_PUBLIC_KEY is the new key, run manage.py "
+                    f"vault_retire_recovery --new-key FILE --old-fingerprint {old_fingerprint}."
                 )
-            except crypto.VaultCryptoError as exc:
-                raise CommandError(
-                    f"Identity #{identity_id}: {exc} Nothing was changed for it; stopped."
-                ) from None
-            if outcome == rotation.MISSING:
-                self.stderr.write(
-                    f"Identity #{identity_id} is sealed to neither recovery key; skipped."
-                )
-            counts[outcome] += 1
-        self.stdout.write(
-            f"Moved {counts[rotation.CHANGED]} identities to the new recovery key; "
-            f"{counts[rotation.DONE]} were already on it; {counts[rotation.MISSING]} skipped."
-        )
         if rotation.configured_recovery_fingerprint() != new_fingerprint:
             self.stdout.write(
                 "VAULT_RECOVERY_PUBLIC_KEY is not the new key yet: until it is, new identities "
