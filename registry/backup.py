@@ -128,7 +128,10 @@ def referenced_files() -> set[str]:
 
 def media_names(storage=default_storage, folder: str = ""):
     """Every file in the storage, depth first, in a stable order."""
-    directories, files = storage.listdir(folder)
+    try:
+        directories, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return  # a media folder not made yet: nothing stored
     for name in sorted(files):
         path = f"{folder}/{name}" if folder else name
         if not path.startswith(SKIPPED_PREFIXES):

@@ -4,6 +4,7 @@ SQLite with media on the disk; tests/services/test_backup_restore.py runs the sa
 drill on PostgreSQL, and with media in an S3 bucket."""
 
 import hashlib
+import json
 import uuid
 
 import pytest
@@ -201,3 +202,14 @@ def test_a_file_the_database_needs_but_the_backup_lacks_fails_the_drill(
     wipe_everything()
     with pytest.raises(CommandError, match="checks failed"):
         call_command("restore", str(backup))
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deployment_that_never_stored_a_file_backs_up_and_restores(tmp_path, settings):
+    assert not settings.MEDIA_ROOT.exists()  # no media folder made yet
+    backup = tmp_path / "backup"
+    call_command("backup", str(backup))
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["media"]["files"] == 0 and manifest["counts"]["registry.User"] == 0
+    call_command("restore", str(backup), "--wipe")
+    assert audit_verify().ok
