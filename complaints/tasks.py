@@ -110,7 +110,7 @@ def retention_sweep() -> dict:
     """Hourly: warn before citizens' data reaches the end of its retention period, remove
     it once warned long enough, and warn again when a hold is lifted (each step claimed
     once: a sweep run twice, or two at once, does nothing twice)."""
-    from complaints.retention import retention_sweep as sweep
+    from complaints.retention_sweep import retention_sweep as sweep
 
     # Stop taking new items well before the soft time limit; the rest waits an hour.
     return sweep(budget_seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT * 0.75).as_dict()

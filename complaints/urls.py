@@ -15,6 +15,11 @@ urlpatterns = [
     path("complaints/retention/", views.retention_list, name="complaint-retention"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
     path(
+        "complaints/<int:complaint_id>/retention-hold/",
+        views.complaint_retention_hold,
+        name="complaint-retention-hold",
+    ),
+    path(
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
         views.complaint_photo,
         name="complaint-photo",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from complaints import proofs, retention, selectors, services
+from complaints import proofs, retention, retention_selectors, selectors, services
 from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.forms import (
     InspectFromReportsForm,
@@ -395,19 +395,17 @@ def complaint_detail(request, complaint_id: int):
                 vault_services.disclosure_request(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
                 )
-            elif action == "retention_hold":
-                retention.complaint_retention_hold(
-                    by=request.user,
-                    complaint=complaint,
-                    hold=request.POST.get("hold") == "1",
-                    reason=request.POST.get("hold_reason", ""),
-                )
             else:
                 raise Http404
             return redirect("complaint-detail", complaint_id=complaint.pk)
         except DomainError as exc:
             error = exc
             complaint = _visible(user=request.user, complaint_id=complaint_id)
+    return _detail_page(request, complaint, error)
+
+
+def _detail_page(request, complaint: Complaint, error: DomainError | None = None):
+    """The case page, with the error of the action just refused (if any)."""
     allowed = services.TRANSITIONS.get(complaint.status, set())
     context = {
         "complaint": complaint,
@@ -427,7 +425,7 @@ def complaint_detail(request, complaint_id: int):
         "my_grant": DisclosureRequest.objects.filter(complaint=complaint, requested_by=request.user)
         .order_by("-created_at")
         .first(),
-        "retention_notices": retention.notices_for_complaint(complaint=complaint),
+        "retention_notices": retention_selectors.notices_for_complaint(complaint=complaint),
         "may_hold": request.user.has_perm("complaints.hold_complaint"),
     }
     return render(
@@ -444,13 +442,33 @@ RETENTION_TABS = {
 
 
 @login_required
+@require_POST
+def complaint_retention_hold(request, complaint_id: int):
+    """A supervisor holds a report past its retention periods, or lets it go."""
+    complaint = _visible(user=request.user, complaint_id=complaint_id)
+    try:
+        retention.complaint_retention_hold(
+            by=request.user,
+            complaint=complaint,
+            hold=request.POST.get("hold") == "1",
+            reason=request.POST.get("hold_reason", ""),
+        )
+    except DomainError as exc:
+        return _detail_page(request, _visible(user=request.user, complaint_id=complaint_id), exc)
+    return redirect("complaint-detail", complaint_id=complaint.pk)
+
+
+@login_required
 def retention_list(request):
     """The unit's retention notices, for its supervisors: what will be removed and when,
     what is held and why, what was removed."""
+    # Like the other lists of protected rows (disclosure requests, the audit log): the
+    # selector restricts, so a user without complaints.view_retentionnotice, or of
+    # another unit, gets an empty list rather than a 403 or 404 that tells them anything.
     state = request.GET.get("state", "open")
-    if state not in retention.NOTICE_LISTS:
+    if state not in retention_selectors.NOTICE_LISTS:
         state = "open"
-    notices = retention.notice_list(user=request.user, state=state)
+    notices = retention_selectors.notice_list(user=request.user, state=state)
     page = Paginator(notices, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -458,7 +476,7 @@ def retention_list(request):
         {
             "page": page,
             "state": state,
-            "tabs": [(key, RETENTION_TABS[key]) for key in retention.NOTICE_LISTS],
+            "tabs": [(key, RETENTION_TABS[key]) for key in retention_selectors.NOTICE_LISTS],
             "warning_hours": settings.RETENTION_WARNING_HOURS,
         },
     )

@@ -598,6 +598,15 @@ ROWS = [
         other=200,
     ),
     Row("GET", "search/", _static("/search/?q=nuoc mam"), other=200),
+    # Holding a report past its retention periods: its unit's supervisor only.
+    Row(
+        "POST",
+        "complaints/<int:complaint_id>/retention-hold/",
+        lambda w: f"/complaints/{w.complaint.pk}/retention-hold/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"hold": "1", "hold_reason": "Đang có đơn khiếu nại lần hai."},
+    ),
     Row(
         "GET",
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
@@ -1392,6 +1401,7 @@ def discovered() -> set[tuple[str, str]]:
             "notifications/<int:notification_id>/read/": "POST",
             "tra-cuu/tra-loi/": "POST",
             "complaints/bulk/": "POST",
+            "complaints/<int:complaint_id>/retention-hold/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
             "field/inspections/<int:inspection_id>/start/": "POST",
             "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/": "POST",

@@ -163,7 +163,8 @@ def disclosure_decide(
     handler's public key and gives the handler an object permission until it expires."""
     request = (
         DisclosureRequest.objects.visible_to(by, "change")
-        .select_for_update()
+        # The request row only: the retention sweep locks the report before its requests.
+        .select_for_update(of=("self",))
         .select_related("complaint", "requested_by")
         .filter(pk=request_id)
         .first()

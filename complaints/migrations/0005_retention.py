@@ -18,14 +18,15 @@ class Migration(migrations.Migration):
             name='RetentionNotice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(choices=[('identity', 'Thông tin nhân thân người phản ánh (nếu có)'), ('photos', 'Ảnh của người phản ánh'), ('report', 'Nội dung phản ánh và tin nhắn')], max_length=10, verbose_name='nội dung bị xóa')),
+                ('what', models.CharField(choices=[('identity', 'Thông tin nhân thân người phản ánh (nếu có)'), ('photos', 'Ảnh của người phản ánh'), ('report', 'Nội dung phản ánh, tin nhắn, ảnh và thông tin nhân thân (nếu có)')], max_length=10, verbose_name='nội dung bị xóa')),
                 ('state', models.CharField(choices=[('warned', 'Đã cảnh báo, chờ xóa'), ('blocked', 'Chưa xóa (đang giữ hồ sơ)'), ('purged', 'Đã xóa'), ('cancelled', 'Đã hủy (thời hạn thay đổi)')], default='warned', max_length=10, verbose_name='trạng thái')),
-                ('blocked_reason', models.CharField(blank=True, choices=[('hold', 'Lãnh đạo đang giữ hồ sơ'), ('inspection_open', 'Cuộc kiểm tra liên quan chưa đóng'), ('violation_open', 'Vụ việc vi phạm liên quan chưa kết thúc')], max_length=20, verbose_name='lý do chưa xóa')),
+                ('blocked_reason', models.CharField(blank=True, choices=[('hold', 'Lãnh đạo đang giữ hồ sơ'), ('inspection_open', 'Cuộc kiểm tra liên quan chưa đóng'), ('violation_open', 'Vụ việc vi phạm liên quan chưa kết thúc'), ('no_recipient', 'Không có cán bộ nào của đơn vị để nhận cảnh báo')], max_length=20, verbose_name='lý do chưa xóa')),
                 ('expires_at', models.DateTimeField(verbose_name='hết thời hạn lưu trữ')),
                 ('purge_after', models.DateTimeField(verbose_name='xóa từ')),
                 ('warned_at', models.DateTimeField(verbose_name='cảnh báo lúc')),
                 ('checked_at', models.DateTimeField(blank=True, null=True)),
                 ('purged_at', models.DateTimeField(blank=True, null=True, verbose_name='đã xóa lúc')),
+                ('pending_files', models.JSONField(blank=True, editable=False, null=True)),
             ],
             options={
                 'verbose_name': 'cảnh báo hết thời hạn lưu trữ',
@@ -74,6 +75,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='retentionnotice',
             index=models.Index(fields=['state', 'purge_after'], name='retention_due_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='retentionnotice',
+            index=models.Index(condition=models.Q(('pending_files__isnull', False)), fields=['purged_at'], name='retention_files_pending_idx'),
         ),
         migrations.AddConstraint(
             model_name='retentionnotice',

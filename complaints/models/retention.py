@@ -17,7 +17,8 @@ class RetentionNotice(models.Model):
         # never shown by the notice (the vault's rule, whistleblower/services.py).
         IDENTITY = "identity", _("Thông tin nhân thân người phản ánh (nếu có)")
         PHOTOS = "photos", _("Ảnh của người phản ánh")
-        REPORT = "report", _("Nội dung phản ánh và tin nhắn")
+        # Anonymising the report also removes whatever photos and identity are left.
+        REPORT = "report", _("Nội dung phản ánh, tin nhắn, ảnh và thông tin nhân thân (nếu có)")
 
     class State(models.TextChoices):
         WARNED = "warned", _("Đã cảnh báo, chờ xóa")
@@ -29,6 +30,9 @@ class RetentionNotice(models.Model):
         HOLD = "hold", _("Lãnh đạo đang giữ hồ sơ")
         INSPECTION_OPEN = "inspection_open", _("Cuộc kiểm tra liên quan chưa đóng")
         VIOLATION_OPEN = "violation_open", _("Vụ việc vi phạm liên quan chưa kết thúc")
+        # Nobody to warn (no active handler, complaint officer or supervisor in the
+        # unit): nothing is removed without a warning reaching someone.
+        NO_RECIPIENT = "no_recipient", _("Không có cán bộ nào của đơn vị để nhận cảnh báo")
 
     complaint = models.ForeignKey(
         Complaint, on_delete=models.CASCADE, related_name="retention_notices"
@@ -47,6 +51,12 @@ class RetentionNotice(models.Model):
     warned_at = models.DateTimeField(_("cảnh báo lúc"))
     checked_at = models.DateTimeField(null=True, blank=True)
     purged_at = models.DateTimeField(_("đã xóa lúc"), null=True, blank=True)
+    # Storage names of the files a removal still has to delete (photos' copies and
+    # quarantined originals): the rows go in the removal's transaction, the files only
+    # after it commits, and whatever fails or is interrupted is retried by the next
+    # sweep. None once every file is gone. Names are neutral (ids, random), never the
+    # citizen's own.
+    pending_files = models.JSONField(null=True, blank=True, editable=False)
 
     scope_unit_field = "complaint__unit"
     objects = ScopedQuerySet.as_manager()
@@ -64,7 +74,14 @@ class RetentionNotice(models.Model):
                 name="one_open_retention_notice",
             ),
         ]
-        indexes = [models.Index(fields=["state", "purge_after"], name="retention_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "purge_after"], name="retention_due_idx"),
+            models.Index(
+                fields=["purged_at"],
+                condition=models.Q(pending_files__isnull=False),
+                name="retention_files_pending_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.complaint_id} {self.what} {self.state}"

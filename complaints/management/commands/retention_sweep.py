@@ -2,7 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from complaints.retention import KINDS, retention_plan, retention_sweep
+from complaints.retention import KINDS
+from complaints.retention_selectors import retention_plan
+from complaints.retention_sweep import retention_sweep
 
 
 class Command(BaseCommand):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"held or waiting: {plan['blocked']} ({plan['recheck']} to look at again)"
             )
+            self.stdout.write(f"removals with files still to delete: {plan['files']}")
             return
         result = retention_sweep(limit=limit)
         self.stdout.write(", ".join(f"{key} {value}" for key, value in result.as_dict().items()))
