@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints import proofs, retention, retention_selectors, selectors, services
@@ -212,12 +212,12 @@ def _visible(**kwargs):
 
 
 QUEUE_LABELS = {
-    "open": _lazy("Đang xử lý"),
-    "new": _lazy("Mới nhận"),
-    "due_soon": _lazy("Sắp đến hạn"),
-    "overdue": _lazy("Quá hạn"),
-    "closed": _lazy("Đã kết thúc"),
-    "all": _lazy("Tất cả"),
+    "open": gettext_lazy("Đang xử lý"),
+    "new": gettext_lazy("Mới nhận"),
+    "due_soon": gettext_lazy("Sắp đến hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+    "closed": gettext_lazy("Đã kết thúc"),
+    "all": gettext_lazy("Tất cả"),
 }
 
 
@@ -434,10 +434,10 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
 
 
 RETENTION_TABS = {
-    "open": _lazy("Sắp xóa hoặc đang giữ"),
-    "warned": _lazy("Sắp xóa"),
-    "blocked": _lazy("Đang giữ, chưa xóa"),
-    "purged": _lazy("Đã xóa"),
+    "open": gettext_lazy("Sắp xóa hoặc đang giữ"),
+    "warned": gettext_lazy("Sắp xóa"),
+    "blocked": gettext_lazy("Đang giữ, chưa xóa"),
+    "purged": gettext_lazy("Đã xóa"),
 }
 
 

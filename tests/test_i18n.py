@@ -91,3 +91,16 @@ def test_the_catalog_has_every_msgid_of_the_source(tmp_path):
 def test_english_pages_are_english(client, db):
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Đăng nhập" not in page
+
+
+def test_translation_functions_keep_names_that_makemessages_finds():
+    """`gettext_lazy as _lazy` hides every string from makemessages: it knows `_`,
+    `gettext`, `gettext_lazy`, `ngettext`, `pgettext` and their lazy forms only."""
+    alias = re.compile(r"import[^\n]*\b(?:n|p|np)?gettext(?:_lazy)?\s+as\s+(?!_\b)(\w+)")
+    hidden = [
+        f"{path.relative_to(ROOT)}: as {match.group(1)}"
+        for folder in SOURCES
+        for path in (ROOT / folder).rglob("*.py")
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert hidden == []
