@@ -85,7 +85,7 @@ class Store:
         client.delete_bucket(Bucket=bucket)
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
     sockets = []
     try:
         for _ in range(count):
@@ -126,7 +126,7 @@ def seaweedfs(directory: Path, timeout: float = 90.0):
         "actions": ["Admin", "Read", "Write", "List", "Tagging"],
     }
     config.write_text(json.dumps({"identities": [identity]}))
-    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
+    master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = free_ports(8)
     log = (directory / "weed.log").open("wb")
     process = subprocess.Popen(
         [

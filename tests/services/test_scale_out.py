@@ -25,19 +25,12 @@ from inspections.models import EvidencePhoto
 from registry.services import api_token_create
 from tests.inspections.helpers import decided_inspection
 from tests.inspections.test_findings import label_item
+from tests.objectstore import free_ports
 from tests.services.conftest import _test_database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS_PER_WEB = 5
 REPLICA_NAME = "msq-replica"
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
@@ -126,7 +119,7 @@ def test_two_web_processes_and_two_workers_share_postgresql_redis_and_s3(
         "LOG_FORMAT": "plain",
         **s3_media.store.environment(s3_media.bucket),
     }
-    ports = [_free_port(), _free_port()]
+    ports = free_ports(2)
     with ExitStack() as stack:
         for i, port in enumerate(ports):
             web = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
