@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync clean
+.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,13 @@ test-services: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Static security checks: bandit with no high-severity finding, and Django's deployment
+# checks in the production profile (tests/deploy_check.py).
+static: setup
+	$(BIN)/bandit -q -r config registry inspections complaints whistleblower review api \
+		--severity-level high
+	$(BIN)/python -m tests.deploy_check
 
 # Regenerate the English catalog from the Vietnamese msgids, then compile it.
 messages: setup
