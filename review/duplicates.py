@@ -162,17 +162,23 @@ def _link(a: Complaint, b: Complaint, why: list[str]) -> DuplicateLink:
 def _join_groups(complaint: Complaint, members: list[int]) -> None:
     """One group for the report, its linked reports and everything already grouped with
     them, named by the smallest id: the same result in whatever order reports arrive."""
-    rows = list(
-        Complaint.objects.select_for_update()
-        .filter(pk__in=set(members) | {complaint.pk})
-        .values_list("pk", "duplicate_group")
-    )
-    groups = {group for _pk, group in rows if group is not None}
-    everyone = {pk for pk, _group in rows}
-    if groups:
-        everyone |= set(
-            Complaint.objects.filter(duplicate_group__in=groups).values_list("pk", flat=True)
+    ids = set(members) | {complaint.pk}
+    # Every row the join changes is locked in one statement, in id order: two joins over
+    # overlapping groups then wait for each other instead of deadlocking (as they did
+    # under load when rows were locked in no order and others updated unlocked).
+    groups: set[int] = set()
+    while True:
+        rows = list(
+            Complaint.objects.select_for_update()
+            .filter(Q(pk__in=ids) | Q(duplicate_group__in=groups))
+            .order_by("pk")
+            .values_list("pk", "duplicate_group")
         )
+        found = {group for _pk, group in rows if group is not None}
+        if found <= groups:
+            break
+        groups |= found  # a group joined since: lock its members too
+    everyone = {pk for pk, _group in rows}
     root = min(everyone)
     Complaint.objects.filter(Q(pk__in=everyone) | Q(duplicate_group__in=groups)).exclude(
         duplicate_group=root
