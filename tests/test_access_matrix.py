@@ -1,386 +1,63 @@
-"""Every page and endpoint, for anonymous / a user of another unit / the right user.
+"""Every page and endpoint, for anonymous / a user of another unit / the right user /
+each role.
 
 The table below must name every route the project serves: a new page or endpoint
-without a row fails `test_every_endpoint_has_a_declared_expectation`. Expectations:
+without a row fails `test_every_endpoint_has_a_declared_expectation`, and a row without
+`roles=` fails `test_every_row_declares_what_each_role_gets`. Expectations:
 
 - anon: 302 (login redirect) for pages, 401 for the API, 200 for public ones;
 - other: what charlie (Hồ Chí Minh City inspector) gets for alice's (Hà Nội) object:
   404 for anything scoped; 200 for reference data every staff member shares;
-- ok: what the right user gets.
+- ok: what the right user gets;
+- roles: what each role of Hà Nội gets (one persona per role, holding only that role,
+  placed on or off the object's team / grant: tests/access/roles.py), and from it what the
+  same role of Hồ Chí Minh City gets (`Access.other`).
 """
 
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from api.main import api
-from complaints.models import ComplaintPhoto
-from registry.audit import audit_record
-from registry.models import Notification, Role
-from registry.services import api_token_create, notification_send
-from tests.complaints.helpers import file_complaint, photo_file
-from tests.factories import OperatorFactory, ProductFactory, UserFactory, unit
-from whistleblower.models import DisclosureRequest
-
-
-@dataclass
-class World:
-    alice: object
-    charlie: object
-    audrey: object
-    admin: object
-    operator: object
-    product: object
-    entry: object
-    notification: object
-    token_id: int
-    olga: object = None
-    cora: object = None
-    complaint: object = None
-    receipt: str = ""
-    photo: object = None
-    pending_request: object = None
-    other_complaint: object = None
-    triaged: object = None
-    bob: object = None
-    draft_plan: object = None
-    submitted_plan: object = None
-    planned_inspection: object = None
-    inspection: object = None
-    label_item: object = None
-    finding: object = None
-    evidence: object = None
-    sample: object = None
-    tested_sample: object = None
-    site_inspection: object = None
-    draft_minutes: object = None
-    signed_inspection: object = None
-    case: object = None  # violation handling, made directly: see _violation_world
-    upload: object = None  # an evidence photo arriving in pieces
-    tokens: dict = field(default_factory=dict)
-
-
-@pytest.fixture
-def world(alice, bob, charlie, audrey, django_capture_on_commit_callbacks):
-    from django.db import transaction
-
-    admin = UserFactory(username="quantri", unit=unit("01"), roles=[Role.ADMIN], is_staff=True)
-    with transaction.atomic():
-        entry = audit_record(actor=alice, action="test.entry", target=unit("01"))
-    notification = notification_send(recipient=alice, subject="Nhắc việc", body="Hạn xử lý sắp đến")
-    record, alice_token = api_token_create(user=alice, name="Tablet")
-    w = World(
-        alice=alice,
-        charlie=charlie,
-        audrey=audrey,
-        admin=admin,
-        operator=OperatorFactory(),
-        product=ProductFactory(),
-        entry=entry,
-        notification=notification,
-        token_id=record.pk,
-    )
-    # Complaints: olga handles Hà Nội's; charlie also handles Hồ Chí Minh City's.
-    from django.contrib.auth.models import Group
-
-    charlie.groups.add(Group.objects.get(name=Role.COMPLAINT_OFFICER))
-    w.olga = UserFactory(username="olga", unit=unit("01"), roles=[Role.COMPLAINT_OFFICER])
-    w.cora = UserFactory(username="cora", unit=unit("01"), roles=[Role.IDENTITY_CUSTODIAN])
-    with django_capture_on_commit_callbacks(execute=True):  # the photo task runs
-        filed = file_complaint(photos=1)
-    w.complaint, w.receipt = filed.complaint, filed.receipt
-    w.other_complaint = file_complaint().complaint  # one nobody asked about yet
-    from complaints.services import complaint_transition
-
-    w.triaged = file_complaint().complaint  # accepted: the ground for an inspection
-    for status in ("acknowledged", "triaged"):
-        complaint_transition(by=w.olga, complaint=w.triaged, to=status)
-    w.photo = ComplaintPhoto.objects.get(complaint=w.complaint)
-    DisclosureRequest.objects.create(
-        complaint=w.complaint,
-        requested_by=w.olga,
-        reason="Cần xác minh thêm với người phản ánh",
-        status=DisclosureRequest.Status.APPROVED,
-        decided_by=w.cora,
-        expires_at=timezone.now() + timedelta(hours=1),
-    )
-    w.pending_request = DisclosureRequest.objects.create(
-        complaint=w.complaint, requested_by=w.olga, reason="Đề nghị thứ hai để quyết định"
-    )
-    # Inspections: bob supervises Hà Nội; alice leads its teams.
-    from inspections import findings as inspection_findings
-    from inspections import samples as inspection_samples
-    from inspections import services as inspection_services
-    from tests.inspections.helpers import decided_inspection
-
-    w.bob = bob
-    period = {
-        "period_start": date(2027, 1, 1),
-        "period_end": date(2027, 12, 31),
-        "scopes": ["label"],
-    }
-    w.draft_plan = inspection_services.plan_create(by=alice, title="KH nháp", **period)
-    w.submitted_plan = inspection_services.plan_submit(
-        by=alice, plan=inspection_services.plan_create(by=alice, title="KH trình", **period)
-    )
-    w.planned_inspection = inspection_services.inspection_create(
-        by=bob, operator=w.operator, legal_ground="warning", scopes=["label"]
-    )
-    inspection_services.inspection_set_team(by=bob, inspection=w.planned_inspection, lead=alice)
-    w.inspection = decided_inspection(supervisor=bob, lead=alice)
-    from inspections.models import ChecklistItem
-    from tests.complaints.helpers import photo_bytes
-
-    w.label_item = ChecklistItem.objects.get(template__scope="label", code="dates")
-    w.finding, _ = inspection_findings.finding_create(
-        by=alice,
-        inspection=w.inspection,
-        client_uuid=uuid.uuid4(),
-        item=w.label_item,
-        result="conforming",
-    )
-    sample_fields = {
-        "product_name": "Mẫu",
-        "sampling_record_number": "1/BB",
-        "sampled_at": timezone.now(),
-    }
-    w.sample, _ = inspection_samples.sample_create(
-        by=alice,
-        inspection=w.inspection,
-        client_uuid=uuid.uuid4(),
-        test_unit_seal="A1",
-        retained_unit_seal="B1",
-        **sample_fields,
-    )
-    w.tested_sample, _ = inspection_samples.sample_create(
-        by=alice,
-        inspection=w.inspection,
-        client_uuid=uuid.uuid4(),
-        test_unit_seal="A2",
-        retained_unit_seal="B2",
-        **sample_fields,
-    )
-    # Minutes: made directly (rendering PDFs in every test would be slow); the rows
-    # that render do it in their own request.
-    from django.core.files.base import ContentFile
-
-    from inspections.models import Inspection as InspectionModel
-    from inspections.models import Minutes
-
-    w.site_inspection = inspection_services.inspection_transition(
-        by=alice,
-        inspection=decided_inspection(supervisor=bob, lead=alice, number="S/QĐ"),
-        to=InspectionModel.Status.ON_SITE,
-    )
-    from inspections.minutes import snapshot
-
-    w.draft_minutes = Minutes.objects.create(
-        inspection=w.site_inspection,
-        created_by=alice,
-        content=snapshot(w.site_inspection, number=0, reason=""),
-    )
-    w.draft_minutes.pdf.save("draft.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    w.signed_inspection = inspection_services.inspection_transition(
-        by=alice,
-        inspection=decided_inspection(supervisor=bob, lead=alice, number="K/QĐ"),
-        to=InspectionModel.Status.ON_SITE,
-    )
-    Minutes.objects.create(
-        inspection=w.signed_inspection, created_by=alice, status="signed", content={}
-    )
-    w.evidence, _ = inspection_findings.evidence_upload(
-        by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
-    )
-    from inspections import sync as inspection_sync
-
-    w.upload, _, _ = inspection_sync.photo_upload_start(
-        by=alice, finding=w.finding, sha256="ab" * 32, size=10
-    )
-    w.case = _violation_world(alice, bob)
-    w.tokens = {
-        "alice": alice_token,
-        "bob": api_token_create(user=bob, name="Tablet")[1],
-        "charlie": api_token_create(user=charlie, name="Tablet")[1],
-        "audrey": api_token_create(user=audrey, name="Tablet")[1],
-        "olga": api_token_create(user=w.olga, name="Tablet")[1],
-        "cora": api_token_create(user=w.cora, name="Tablet")[1],
-    }
-    return w
-
-
-def _violation_world(alice, bob):
-    """A concluded case of alice's team with a record, a decision and a failed sample in
-    each state a row needs. Made directly (no PDF rendering, no audit) to stay fast."""
-    from types import SimpleNamespace
-
-    from django.core.files.base import ContentFile
-
-    from inspections.models import (
-        ChecklistItem,
-        FailedTestFollowUp,
-        Finding,
-        GoodsSeal,
-        Inspection,
-        PenaltyDecision,
-        PenaltyLine,
-        ProductAlert,
-        RemedialMeasure,
-        Sample,
-        Violation,
-        ViolationRecord,
-    )
-    from registry.models import LegalProvision
-    from tests.inspections.helpers import decided_inspection
-
-    today = timezone.localdate()
-    inspection = decided_inspection(supervisor=bob, lead=alice, number="V/QĐ")
-    inspection.status = Inspection.Status.CONCLUDED
-    inspection.save(update_fields=["status"])
-    finding = Finding.objects.create(
-        inspection=inspection,
-        item=ChecklistItem.objects.get(template__scope="label", code="dates"),
-        result=Finding.Result.NON_CONFORMING,
-        author=alice,
-    )
-    provision = LegalProvision.objects.create(
-        code="MATRIX-1",
-        article=18,
-        clause=1,
-        field=LegalProvision.Field.LABEL,
-        title="Nhãn hàng hóa",
-        act="Không ghi hạn sử dụng",
-        fine_min_vnd=1_000_000,
-        fine_max_vnd=3_000_000,
-        verified=True,
-    )
-
-    def record(status, **extra):
-        made = ViolationRecord.objects.create(
-            inspection=inspection,
-            violator=inspection.operator,
-            place="Hà Nội",
-            representative_name="Bà Lan",
-            status=status,
-            created_by=alice,
-            **extra,
-        )
-        violation = Violation.objects.create(record=made, provision=provision, description="x")
-        violation.findings.add(finding)
-        return made
-
-    signed = {
-        "number": "1/BB-VPHC",
-        "signed_at": timezone.now(),
-        "decision_due": today + timedelta(days=7),
-    }
-    c = SimpleNamespace(inspection=inspection, provision=provision, finding=finding)
-    c.draft_record = record(ViolationRecord.Status.DRAFT)
-    c.signed_record = record(ViolationRecord.Status.SIGNED, **signed)
-    c.signed_record.pdf.save("r.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    c.complex_record = record(ViolationRecord.Status.SIGNED, needs_verification=True, **signed)
-
-    def decision(status, **extra):
-        made = PenaltyDecision.objects.create(
-            record=record(
-                ViolationRecord.Status.DECIDED
-                if status != PenaltyDecision.Status.SUBMITTED
-                else ViolationRecord.Status.SIGNED,
-                **signed,
-            ),
-            status=status,
-            total_fine_vnd=4_000_000,
-            created_by=alice,
-            **extra,
-        )
-        PenaltyLine.objects.create(
-            decision=made, violation=made.record.violations.get(), fine_vnd=4_000_000
-        )
-        return made
-
-    c.submitted = decision(PenaltyDecision.Status.SUBMITTED)
-    approved = {"number": "1/QĐ-XPHC", "decided_on": today, "approved_by": bob}
-    c.approved = decision(PenaltyDecision.Status.APPROVED, **approved)
-    c.approved.pdf.save("d.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    c.measure = RemedialMeasure.objects.create(
-        decision=c.approved, kind=RemedialMeasure.Kind.RECALL, deadline=today + timedelta(days=9)
-    )
-    from io import BytesIO
-
-    from PIL import Image
-
-    from inspections import findings
-
-    buffer = BytesIO()
-    Image.new("RGB", (32, 24), (200, 30, 30)).save(buffer, "JPEG")
-    findings.evidence_upload(by=alice, measure=c.measure, data=buffer.getvalue())
-    c.closable = decision(
-        PenaltyDecision.Status.APPROVED, fine_paid_on=today, fine_receipt_number="BL-1", **approved
-    )
-
-    def follow_up(status, n):
-        sample = Sample.objects.create(
-            inspection=inspection,
-            product_name="Nước mắm",
-            test_unit_seal=f"T{n}",
-            retained_unit_seal=f"R{n}",
-            sampling_record_number=f"{n}/BB-LM",
-            sampled_at=timezone.now(),
-            sampled_by=alice,
-            test_report_number=f"KQ-{n}",
-            result_on=today,
-            conforming=False,
-            status=Sample.Status.TESTED,
-        )
-        sample.results.create(criterion="Histamin", limit_max=200, measured=410, passed=False)
-        return FailedTestFollowUp.objects.create(
-            sample=sample,
-            result_received_at=timezone.now(),
-            report_due=timezone.now() + timedelta(hours=24),
-            suspension_due=today + timedelta(days=2),
-            status=status,
-        )
-
-    c.open_follow_up = follow_up(FailedTestFollowUp.Status.OPEN, 1)
-    c.reported_follow_up = follow_up(FailedTestFollowUp.Status.REPORTED, 2)
-    c.seal = GoodsSeal.objects.create(
-        follow_up=c.reported_follow_up,
-        seal_number="NP-1",
-        goods="120 chai",
-        place="Kho",
-        record_number="1/BB-NP",
-        sealed_at=timezone.now(),
-        sealed_by=alice,
-    )
-    c.suspended_follow_up = follow_up(FailedTestFollowUp.Status.SUSPENDED, 3)
-    c.resumable_follow_up = follow_up(FailedTestFollowUp.Status.SUSPENDED, 4)
-    Sample.objects.create(
-        inspection=inspection,
-        product_name="Nước mắm",
-        test_unit_seal="T5",
-        retained_unit_seal="R5",
-        sampling_record_number="5/BB-LM",
-        sampled_at=timezone.now(),
-        sampled_by=alice,
-        conforming=True,
-        status=Sample.Status.TESTED,
-        retest_of=c.resumable_follow_up.sample,
-    )
-    c.alert = ProductAlert.objects.create(
-        inspection=inspection,
-        product_name="Nước mắm cá cơm",
-        operator_name="Cơ sở A",
-        defect="Histamin vượt giới hạn",
-        published_on=today,
-        published_by=bob,
-    )
-    return c
+from registry.models import Notification
+from tests.access.roles import (
+    ADMIN_SITE,
+    AGENCY,
+    AUDITORS,
+    CUSTODIANS,
+    EVERYONE,
+    FIELD_TOOLS,
+    GRANTED_HANDLER,
+    HANDLERS,
+    INSPECTION_CREATORS,
+    LEAD_ONLY,
+    NOBODY,
+    OTHER_CASES,
+    OWN_CASES,
+    OWN_LIST,
+    PLAN_APPROVERS,
+    PLAN_READERS,
+    PLAN_SUBMITTERS,
+    PLANNERS,
+    RECORDERS,
+    REVIEWERS,
+    ROLE_HOME,
+    SUPERVISORS_OF_REPORTS,
+    TEAM,
+    Access,
+)
+from tests.access.world import World, build_world
+from tests.complaints.helpers import photo_file
+from tests.factories import unit
 
 
 @dataclass
@@ -394,6 +71,10 @@ class Row:
     anon: int = 302
     body: Callable[[World], dict | bytes] | None = None
     multipart: bool = False
+    roles: Access | None = None  # what each role gets: see tests/access/roles.py
+
+    def __repr__(self):
+        return f"Row({self.method} {self.route})"
 
 
 def _static(path):
@@ -402,32 +83,51 @@ def _static(path):
 
 ROWS = [
     # Pages
-    Row("GET", "", _static("/"), ok=302, other=302),
-    Row("GET", "login/", _static("/login/"), ok=302, other=None, anon=200),
+    Row("GET", "", _static("/"), ok=302, other=302, roles=EVERYONE),
+    Row("GET", "login/", _static("/login/"), ok=302, other=None, anon=200, roles=EVERYONE),
     # Health probes: public, without data.
-    Row("GET", "healthz", _static("/healthz"), other=200, anon=200),
-    Row("GET", "readyz", _static("/readyz"), other=200, anon=200),
-    Row("POST", "logout/", _static("/logout/"), ok=302, other=None, anon=302),
-    Row("GET", "home/none/", _static("/home/none/"), other=None),
-    Row("GET", "home/<slug:role>/", _static("/home/team_lead/")),
-    Row("GET", "units/", _static("/units/"), other=200),
-    Row("GET", "units/<int:unit_id>/", lambda w: f"/units/{unit('01').pk}/"),
-    Row("GET", "operators/", _static("/operators/"), other=200),
-    Row("GET", "operators/<int:operator_id>/", lambda w: f"/operators/{w.operator.pk}/", other=200),
-    Row("GET", "products/", _static("/products/"), other=200),
-    Row("GET", "products/<int:product_id>/", lambda w: f"/products/{w.product.pk}/", other=200),
-    Row("GET", "provisions/", _static("/provisions/"), other=200),
-    Row("GET", "audit/", _static("/audit/"), ok_user="audrey", other=200),
-    Row("GET", "audit/<int:entry_id>/", lambda w: f"/audit/{w.entry.pk}/", ok_user="audrey"),
-    Row("GET", "notifications/", _static("/notifications/"), other=200),
+    Row("GET", "healthz", _static("/healthz"), other=200, anon=200, roles=EVERYONE),
+    Row("GET", "readyz", _static("/readyz"), other=200, anon=200, roles=EVERYONE),
+    Row("POST", "logout/", _static("/logout/"), ok=302, other=None, anon=302, roles=EVERYONE),
+    Row("GET", "home/none/", _static("/home/none/"), other=None, roles=EVERYONE),
+    Row("GET", "home/<slug:role>/", _static("/home/team_lead/"), roles=ROLE_HOME),
+    Row("GET", "units/", _static("/units/"), other=200, roles=EVERYONE),
+    Row("GET", "units/<int:unit_id>/", lambda w: f"/units/{unit('01').pk}/", roles=EVERYONE),
+    Row("GET", "operators/", _static("/operators/"), other=200, roles=EVERYONE),
+    Row(
+        "GET",
+        "operators/<int:operator_id>/",
+        lambda w: f"/operators/{w.operator.pk}/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row("GET", "products/", _static("/products/"), other=200, roles=EVERYONE),
+    Row(
+        "GET",
+        "products/<int:product_id>/",
+        lambda w: f"/products/{w.product.pk}/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row("GET", "provisions/", _static("/provisions/"), other=200, roles=EVERYONE),
+    Row("GET", "audit/", _static("/audit/"), ok_user="audrey", other=200, roles=OWN_LIST),
+    Row(
+        "GET",
+        "audit/<int:entry_id>/",
+        lambda w: f"/audit/{w.entry.pk}/",
+        ok_user="audrey",
+        roles=AUDITORS,
+    ),
+    Row("GET", "notifications/", _static("/notifications/"), other=200, roles=OWN_LIST),
     Row(
         "POST",
         "notifications/<int:notification_id>/read/",
         lambda w: f"/notifications/{w.notification.pk}/read/",
         ok=302,
+        roles=NOBODY,
     ),
-    Row("GET", "phan-anh/", _static("/phan-anh/"), other=None, anon=200),
-    Row("GET", "tra-cuu/", _static("/tra-cuu/"), other=None, anon=200),
+    Row("GET", "phan-anh/", _static("/phan-anh/"), other=None, anon=200, roles=EVERYONE),
+    Row("GET", "tra-cuu/", _static("/tra-cuu/"), other=None, anon=200, roles=EVERYONE),
     Row(
         "POST",
         "tra-cuu/tra-loi/",
@@ -436,25 +136,29 @@ ROWS = [
         other=None,
         anon=200,
         body=lambda w: {"receipt": w.receipt, "body": "Tôi bổ sung thêm thông tin."},
+        roles=EVERYONE,
     ),
-    Row("GET", "xac-minh/", _static("/xac-minh/"), other=None, anon=200),
+    Row("GET", "xac-minh/", _static("/xac-minh/"), other=None, anon=200, roles=EVERYONE),
     # The inspector's tablet pages: charlie (Hồ Chí Minh) is on none of alice's inspections.
-    Row("GET", "field/", _static("/field/"), other=200),
+    Row("GET", "field/", _static("/field/"), other=200, roles=OWN_LIST),
     Row(
         "GET",
         "field/inspections/<int:inspection_id>/",
         lambda w: f"/field/inspections/{w.inspection.pk}/",
+        roles=TEAM,
     ),
     Row(
         "POST",
         "field/inspections/<int:inspection_id>/start/",
         lambda w: f"/field/inspections/{w.inspection.pk}/start/",
         ok=302,
+        roles=TEAM,
     ),
     Row(
         "GET",
         "field/inspections/<int:inspection_id>/items/<int:item_id>/",
         lambda w: f"/field/inspections/{w.inspection.pk}/items/{w.finding.item_id}/",
+        roles=TEAM,
     ),
     # The queue sends an item's form; JSON answers, 401 rather than a login redirect.
     Row(
@@ -464,28 +168,33 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"client_uuid": str(uuid.uuid4()), "result": "conforming"},
+        roles=TEAM,
     ),
     # The installable app: public, without data.
-    Row("GET", "field/sw.js", _static("/field/sw.js"), other=200, anon=200),
+    Row("GET", "field/sw.js", _static("/field/sw.js"), other=200, anon=200, roles=EVERYONE),
     Row(
         "GET",
         "field/manifest.webmanifest",
         _static("/field/manifest.webmanifest"),
         other=200,
         anon=200,
+        roles=EVERYONE,
     ),
-    Row("GET", "field/offline/", _static("/field/offline/"), other=200, anon=200),
+    Row("GET", "field/offline/", _static("/field/offline/"), other=200, anon=200, roles=EVERYONE),
     # Public product alerts and the case pages.
-    Row("GET", "canh-bao/", _static("/canh-bao/?q=nuoc mam"), other=None, anon=200),
+    Row("GET", "canh-bao/", _static("/canh-bao/?q=nuoc mam"), other=None, anon=200, roles=EVERYONE),
     Row(
         "GET",
         "canh-bao/<int:alert_id>/",
         lambda w: f"/canh-bao/{w.case.alert.pk}/",
         other=None,
         anon=200,
+        roles=EVERYONE,
     ),
-    Row("GET", "cases/", _static("/cases/"), other=200),
-    Row("GET", "cases/<int:inspection_id>/", lambda w: f"/cases/{w.case.inspection.pk}/"),
+    Row("GET", "cases/", _static("/cases/"), other=200, roles=OWN_LIST),
+    Row(
+        "GET", "cases/<int:inspection_id>/", lambda w: f"/cases/{w.case.inspection.pk}/", roles=TEAM
+    ),
     Row(
         "POST",
         "cases/<int:inspection_id>/alerts/",
@@ -493,6 +202,7 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"product_name": "Nước mắm", "operator_name": "A", "defect": "Histamin"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -500,6 +210,7 @@ ROWS = [
         lambda w: f"/cases/follow-ups/{w.case.open_follow_up.pk}/report/",
         ok=302,
         body=lambda w: {"text": "Mẫu không đạt"},
+        roles=AGENCY,  # and the lead (alice): inspections/followup.py, follow_up_report
     ),
     Row(
         "POST",
@@ -508,6 +219,7 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"goods": "120 chai"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -516,6 +228,7 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"reason": "Thử nghiệm lại đạt"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -524,6 +237,7 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"approve": "0", "note": "Bổ sung"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -531,22 +245,26 @@ ROWS = [
         lambda w: f"/cases/decisions/{w.case.approved.pk}/fine/",
         ok=302,
         body=lambda w: {"paid_on": timezone.localdate().isoformat(), "receipt_number": "BL-2"},
+        roles=TEAM,
     ),
     Row(
         "POST",
         "cases/decisions/<int:decision_id>/close/",
         lambda w: f"/cases/decisions/{w.case.closable.pk}/close/",
         ok=302,
+        roles=TEAM,
     ),
     Row(
         "GET",
         "cases/decisions/<int:decision_id>/pdf/",
         lambda w: f"/cases/decisions/{w.case.approved.pk}/pdf/",
+        roles=TEAM,
     ),
     Row(
         "GET",
         "cases/records/<int:record_id>/pdf/",
         lambda w: f"/cases/records/{w.case.signed_record.pk}/pdf/",
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -555,13 +273,15 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"reason": "Nhầm"},
+        roles=AGENCY,
     ),
-    Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200),
+    Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200, roles=OWN_LIST),
     Row(
         "GET",
         "complaints/<int:complaint_id>/",
         lambda w: f"/complaints/{w.complaint.pk}/",
         ok_user="olga",
+        roles=HANDLERS,
     ),
     # Triage: charlie ticks a Hà Nội report he cannot see: 404, nothing assigned.
     Row(
@@ -571,12 +291,14 @@ ROWS = [
         ok_user="olga",
         ok=302,
         body=lambda w: {"action": "assign", "ids": [w.complaint.pk], "officer": w.olga.pk},
+        roles=HANDLERS,
     ),
     Row(
         "GET",
         "complaints/inspect/",
         lambda w: f"/complaints/inspect/?ids={w.complaint.pk}",
         ok_user="bob",
+        roles=SUPERVISORS_OF_REPORTS,
     ),
     # Retention notices: each supervisor sees their own unit's, so charlie an empty page.
     Row(
@@ -585,19 +307,28 @@ ROWS = [
         _static("/complaints/retention/"),
         ok_user="bob",
         other=200,
+        roles=OWN_LIST,
     ),
     # Case review: each sees the figures and lists of their own unit only (checked by
     # tests/review/test_dashboard.py), so charlie gets his own, empty, page.
-    Row("GET", "review/", _static("/review/"), ok_user="bob", other=200),
-    Row("GET", "review/export/", _static("/review/export/?format=xlsx"), ok_user="bob", other=200),
+    Row("GET", "review/", _static("/review/"), ok_user="bob", other=200, roles=REVIEWERS),
+    Row(
+        "GET",
+        "review/export/",
+        _static("/review/export/?format=xlsx"),
+        ok_user="bob",
+        other=200,
+        roles=REVIEWERS,
+    ),
     Row(
         "GET",
         "review/export/cases/",
         _static("/review/export/cases/?format=csv"),
         ok_user="olga",
         other=200,
+        roles=REVIEWERS,
     ),
-    Row("GET", "search/", _static("/search/?q=nuoc mam"), other=200),
+    Row("GET", "search/", _static("/search/?q=nuoc mam"), other=200, roles=OWN_LIST),
     # Holding a report past its retention periods: its unit's supervisor only.
     Row(
         "POST",
@@ -606,20 +337,23 @@ ROWS = [
         ok_user="bob",
         ok=302,
         body=lambda w: {"hold": "1", "hold_reason": "Đang có đơn khiếu nại lần hai."},
+        roles=SUPERVISORS_OF_REPORTS,
     ),
     Row(
         "GET",
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",
         lambda w: f"/complaints/{w.complaint.pk}/photos/{w.photo.pk}/thumb/",
         ok_user="olga",
+        roles=HANDLERS,
     ),
     Row(
         "GET",
         "complaints/<int:complaint_id>/identity/",
         lambda w: f"/complaints/{w.complaint.pk}/identity/",
         ok_user="olga",
+        roles=GRANTED_HANDLER,
     ),
-    Row("GET", "disclosures/", _static("/disclosures/"), ok_user="cora", other=200),
+    Row("GET", "disclosures/", _static("/disclosures/"), ok_user="cora", other=200, roles=OWN_LIST),
     Row(
         "POST",
         "disclosures/<int:request_id>/decide/",
@@ -627,6 +361,7 @@ ROWS = [
         ok_user="cora",
         ok=302,
         body=lambda w: {"decision": "deny", "reason": "Chưa đủ căn cứ"},
+        roles=CUSTODIANS,
     ),
     Row(
         "POST",
@@ -636,12 +371,20 @@ ROWS = [
         other=None,
         anon=302,
         body=lambda w: {"language": "en", "next": "/"},
+        roles=EVERYONE,
     ),
-    Row("GET", "admin/", _static("/admin/"), ok_user="admin", other=302),
+    Row("GET", "admin/", _static("/admin/"), ok_user="admin", other=302, roles=ADMIN_SITE),
     # API
-    Row("GET", "/api/v1/openapi.json", _static("/api/v1/openapi.json"), other=None, anon=200),
-    Row("GET", "/api/v1/docs", _static("/api/v1/docs"), other=None, anon=200),
-    Row("GET", "/api/v1/me", _static("/api/v1/me"), other=None, anon=401),
+    Row(
+        "GET",
+        "/api/v1/openapi.json",
+        _static("/api/v1/openapi.json"),
+        other=None,
+        anon=200,
+        roles=EVERYONE,
+    ),
+    Row("GET", "/api/v1/docs", _static("/api/v1/docs"), other=None, anon=200, roles=EVERYONE),
+    Row("GET", "/api/v1/me", _static("/api/v1/me"), other=None, anon=401, roles=EVERYONE),
     Row(
         "POST",
         "/api/v1/auth/tokens",
@@ -650,34 +393,79 @@ ROWS = [
         other=None,
         anon=401,
         body=lambda w: {"username": "alice", "password": "Mat-khau-thu-2026", "device_name": "T"},
+        roles=EVERYONE,
     ),
-    Row("GET", "/api/v1/auth/tokens", _static("/api/v1/auth/tokens"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/auth/tokens",
+        _static("/api/v1/auth/tokens"),
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
+    ),
     Row(
         "DELETE",
         "/api/v1/auth/tokens/{token_id}",
         lambda w: f"/api/v1/auth/tokens/{w.token_id}",
         ok=204,
         anon=401,
+        roles=NOBODY,
     ),
-    Row("GET", "/api/v1/provinces", _static("/api/v1/provinces"), other=200, anon=401),
-    Row("GET", "/api/v1/units", _static("/api/v1/units"), other=200, anon=401),
-    Row("GET", "/api/v1/units/{unit_id}", lambda w: f"/api/v1/units/{unit('01').pk}", anon=401),
+    Row(
+        "GET",
+        "/api/v1/provinces",
+        _static("/api/v1/provinces"),
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
+    Row("GET", "/api/v1/units", _static("/api/v1/units"), other=200, anon=401, roles=EVERYONE),
+    Row(
+        "GET",
+        "/api/v1/units/{unit_id}",
+        lambda w: f"/api/v1/units/{unit('01').pk}",
+        anon=401,
+        roles=EVERYONE,
+    ),
     Row(
         "GET",
         "/api/v1/units/{unit_id}/staff",
         lambda w: f"/api/v1/units/{unit('01').pk}/staff",
         anon=401,
+        roles=EVERYONE,
     ),
-    Row("GET", "/api/v1/categories", _static("/api/v1/categories"), other=200, anon=401),
-    Row("GET", "/api/v1/provisions", _static("/api/v1/provisions"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/categories",
+        _static("/api/v1/categories"),
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "/api/v1/provisions",
+        _static("/api/v1/provisions"),
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
     Row(
         "GET",
         "/api/v1/provisions/{provision_id}",
         lambda w: "/api/v1/provisions/1",
         other=200,
         anon=401,
+        roles=EVERYONE,
     ),
-    Row("GET", "/api/v1/operators", _static("/api/v1/operators"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/operators",
+        _static("/api/v1/operators"),
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
     Row(
         "POST",
         "/api/v1/operators",
@@ -686,6 +474,7 @@ ROWS = [
         other=None,
         anon=401,
         body=lambda w: {"name": "Cửa hàng Ma Trận", "role": "retailer"},
+        roles=RECORDERS,
     ),
     Row(
         "GET",
@@ -693,8 +482,11 @@ ROWS = [
         lambda w: f"/api/v1/operators/{w.operator.pk}",
         other=200,
         anon=401,
+        roles=EVERYONE,
     ),
-    Row("GET", "/api/v1/products", _static("/api/v1/products"), other=200, anon=401),
+    Row(
+        "GET", "/api/v1/products", _static("/api/v1/products"), other=200, anon=401, roles=EVERYONE
+    ),
     Row(
         "POST",
         "/api/v1/products",
@@ -703,6 +495,7 @@ ROWS = [
         other=None,
         anon=401,
         body=lambda w: {"name": "Sản phẩm Ma Trận"},
+        roles=RECORDERS,
     ),
     Row(
         "GET",
@@ -710,6 +503,7 @@ ROWS = [
         lambda w: f"/api/v1/products/{w.product.pk}",
         other=200,
         anon=401,
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -717,6 +511,7 @@ ROWS = [
         _static("/api/v1/calendar/deadline?start=2026-02-13&working_days=2"),
         other=200,
         anon=401,
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -724,6 +519,7 @@ ROWS = [
         _static("/api/v1/calendar/days-off?year=2026"),
         other=200,
         anon=401,
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -732,6 +528,7 @@ ROWS = [
         ok_user="audrey",
         other=200,
         anon=401,
+        roles=OWN_LIST,
     ),
     Row(
         "GET",
@@ -739,8 +536,16 @@ ROWS = [
         lambda w: f"/api/v1/audit/entries/{w.entry.pk}",
         ok_user="audrey",
         anon=401,
+        roles=AUDITORS,
     ),
-    Row("GET", "/api/v1/notifications", _static("/api/v1/notifications"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/notifications",
+        _static("/api/v1/notifications"),
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
+    ),
     Row(
         "POST",
         "/api/v1/public/reports",
@@ -757,6 +562,7 @@ ROWS = [
             "description": "Mũ không có dấu hợp quy CR.",
             "photos": photo_file(),
         },
+        roles=EVERYONE,
     ),
     Row(
         "POST",
@@ -765,6 +571,7 @@ ROWS = [
         other=None,
         anon=200,
         body=lambda w: {"receipt": w.receipt},
+        roles=EVERYONE,
     ),
     Row(
         "POST",
@@ -775,9 +582,15 @@ ROWS = [
         anon=201,
         multipart=True,
         body=lambda w: {"receipt": w.receipt, "body": "Bổ sung ảnh", "photos": photo_file()},
+        roles=EVERYONE,
     ),
     Row(
-        "GET", "/api/v1/public/proof-key", _static("/api/v1/public/proof-key"), other=None, anon=200
+        "GET",
+        "/api/v1/public/proof-key",
+        _static("/api/v1/public/proof-key"),
+        other=None,
+        anon=200,
+        roles=EVERYONE,
     ),
     Row(
         "POST",
@@ -786,6 +599,7 @@ ROWS = [
         other=None,
         anon=200,
         body=lambda w: {"payload": {"type": "x"}, "key_id": "k", "signature": "AA=="},
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -794,6 +608,7 @@ ROWS = [
         ok_user="olga",
         other=200,
         anon=401,
+        roles=OWN_LIST,
     ),
     Row(
         "GET",
@@ -801,6 +616,7 @@ ROWS = [
         lambda w: f"/api/v1/complaints/{w.complaint.pk}",
         ok_user="olga",
         anon=401,
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -809,6 +625,7 @@ ROWS = [
         ok_user="olga",
         anon=401,
         body=lambda w: {"ids": [w.complaint.pk, w.other_complaint.pk], "officer_id": w.olga.pk},
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -818,6 +635,7 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"ids": [w.triaged.pk], "operator_id": w.operator.pk, "scopes": ["label"]},
+        roles=SUPERVISORS_OF_REPORTS,
     ),
     Row(
         "POST",
@@ -826,6 +644,7 @@ ROWS = [
         ok_user="olga",
         anon=401,
         body=lambda w: {"nature": "denunciation"},
+        roles=HANDLERS,
     ),
     Row(
         "GET",
@@ -833,6 +652,7 @@ ROWS = [
         lambda w: f"/api/v1/complaints/{w.complaint.pk}/duplicates",
         ok_user="olga",
         anon=401,
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -841,6 +661,7 @@ ROWS = [
         ok_user="olga",
         anon=401,
         body=lambda w: {"ids": [w.other_complaint.pk]},
+        roles=HANDLERS,
     ),
     Row(
         "GET",
@@ -848,6 +669,7 @@ ROWS = [
         lambda w: f"/api/v1/complaints/{w.complaint.pk}/clocks",
         ok_user="olga",
         anon=401,
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -857,13 +679,35 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"reason": "Vụ việc phức tạp, cần lấy mẫu."},
+        roles=HANDLERS,
     ),
     # Case review: each sees their own unit's clocks and figures.
-    Row("GET", "/api/v1/clocks", _static("/api/v1/clocks"), ok_user="olga", other=200, anon=401),
     Row(
-        "GET", "/api/v1/dashboard", _static("/api/v1/dashboard"), ok_user="bob", other=200, anon=401
+        "GET",
+        "/api/v1/clocks",
+        _static("/api/v1/clocks"),
+        ok_user="olga",
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
     ),
-    Row("GET", "/api/v1/search", _static("/api/v1/search?q=nuoc"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/dashboard",
+        _static("/api/v1/dashboard"),
+        ok_user="bob",
+        other=200,
+        anon=401,
+        roles=REVIEWERS,
+    ),
+    Row(
+        "GET",
+        "/api/v1/search",
+        _static("/api/v1/search?q=nuoc"),
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
+    ),
     Row(
         "POST",
         "/api/v1/complaints/{complaint_id}/transition",
@@ -871,6 +715,7 @@ ROWS = [
         ok_user="olga",
         anon=401,
         body=lambda w: {"to": "acknowledged"},
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -879,6 +724,7 @@ ROWS = [
         ok_user="olga",
         anon=401,
         body=lambda w: {"officer_id": w.olga.pk},
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -888,6 +734,7 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"body": "Cảm ơn, chúng tôi đang xác minh."},
+        roles=HANDLERS,
     ),
     Row(
         "GET",
@@ -895,6 +742,7 @@ ROWS = [
         lambda w: f"/api/v1/complaints/{w.complaint.pk}/photos/{w.photo.pk}/display",
         ok_user="olga",
         anon=401,
+        roles=HANDLERS,
     ),
     Row(
         "POST",
@@ -904,6 +752,7 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"reason": "Cần liên hệ để lấy thêm mẫu"},
+        roles=HANDLERS,
     ),
     Row(
         "GET",
@@ -912,6 +761,7 @@ ROWS = [
         ok_user="cora",
         other=200,
         anon=401,
+        roles=OWN_LIST,
     ),
     Row(
         "POST",
@@ -920,8 +770,9 @@ ROWS = [
         ok_user="cora",
         anon=401,
         body=lambda w: {"approve": False, "reason": "Chưa đủ căn cứ"},
+        roles=CUSTODIANS,
     ),
-    Row("GET", "/api/v1/plans", _static("/api/v1/plans"), other=200, anon=401),
+    Row("GET", "/api/v1/plans", _static("/api/v1/plans"), other=200, anon=401, roles=OWN_LIST),
     Row(
         "POST",
         "/api/v1/plans",
@@ -935,13 +786,21 @@ ROWS = [
             "period_end": "2028-12-31",
             "scopes": ["metrology"],
         },
+        roles=PLANNERS,
     ),
-    Row("GET", "/api/v1/plans/{plan_id}", lambda w: f"/api/v1/plans/{w.draft_plan.pk}", anon=401),
+    Row(
+        "GET",
+        "/api/v1/plans/{plan_id}",
+        lambda w: f"/api/v1/plans/{w.draft_plan.pk}",
+        anon=401,
+        roles=PLAN_READERS,
+    ),
     Row(
         "POST",
         "/api/v1/plans/{plan_id}/submit",
         lambda w: f"/api/v1/plans/{w.draft_plan.pk}/submit",
         anon=401,
+        roles=PLAN_SUBMITTERS,
     ),
     Row(
         "POST",
@@ -950,11 +809,24 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"approve": True},
+        roles=PLAN_APPROVERS,
     ),
     Row(
-        "GET", "/api/v1/inspections/mine", _static("/api/v1/inspections/mine"), other=200, anon=401
+        "GET",
+        "/api/v1/inspections/mine",
+        _static("/api/v1/inspections/mine"),
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
     ),
-    Row("GET", "/api/v1/inspections", _static("/api/v1/inspections"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/inspections",
+        _static("/api/v1/inspections"),
+        other=200,
+        anon=401,
+        roles=OWN_LIST,
+    ),
     Row(
         "POST",
         "/api/v1/inspections",
@@ -968,12 +840,14 @@ ROWS = [
             "legal_ground": "warning",
             "scopes": ["label"],
         },
+        roles=INSPECTION_CREATORS,
     ),
     Row(
         "GET",
         "/api/v1/inspections/{inspection_id}",
         lambda w: f"/api/v1/inspections/{w.inspection.pk}",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -982,6 +856,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"lead_id": w.alice.pk},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -990,6 +865,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"decision_number": "99/QĐ-KT", "decision_date": "2026-11-24"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -997,20 +873,30 @@ ROWS = [
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/transition",
         anon=401,
         body=lambda w: {"to": "on_site"},
+        roles=TEAM,
     ),
-    Row("GET", "/api/v1/checklists", _static("/api/v1/checklists"), other=200, anon=401),
+    Row(
+        "GET",
+        "/api/v1/checklists",
+        _static("/api/v1/checklists"),
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
     Row(
         "GET",
         "/api/v1/quantity/sampling-plan",
         _static("/api/v1/quantity/sampling-plan?nominal=500&unit=g&lot_size=300"),
         other=200,
         anon=401,
+        roles=FIELD_TOOLS,
     ),
     Row(
         "GET",
         "/api/v1/inspections/{inspection_id}/findings",
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/findings",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1023,6 +909,7 @@ ROWS = [
             "item_id": w.label_item.pk,
             "result": "conforming",
         },
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1032,6 +919,7 @@ ROWS = [
         anon=401,
         multipart=True,
         body=lambda w: {"photo": photo_file()},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1039,6 +927,7 @@ ROWS = [
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/sync-status",
         anon=401,
         body=lambda w: {"finding_uuids": [str(w.finding.client_uuid)], "photo_sha256": []},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1047,6 +936,7 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"sha256": "cd" * 32, "size": 1000},
+        roles=TEAM,
     ),
     Row(
         "PUT",
@@ -1054,18 +944,21 @@ ROWS = [
         lambda w: f"/api/v1/photo-uploads/{w.upload.pk}?offset=0",
         anon=401,
         body=lambda w: b"12345",
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/findings/{finding_id}/photos/{photo_id}/{variant}",
         lambda w: f"/api/v1/findings/{w.finding.pk}/photos/{w.evidence.pk}/original",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/inspections/{inspection_id}/samples",
         lambda w: f"/api/v1/inspections/{w.inspection.pk}/samples",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1081,6 +974,7 @@ ROWS = [
             "sampling_record_number": "9/BB",
             "sampled_at": "2026-11-20T10:00:00+07:00",
         },
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1088,6 +982,7 @@ ROWS = [
         lambda w: f"/api/v1/samples/{w.sample.pk}/sent",
         anon=401,
         body=lambda w: {"lab_name": "Quatest 1", "sent_on": "2026-11-21"},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1099,12 +994,14 @@ ROWS = [
             "result_on": "2026-11-21",
             "criteria": [{"criterion": "Chỉ tiêu", "limit_max": "10", "measured": "5"}],
         },
+        roles=TEAM,
     ),
     Row(
         "POST",
         "/api/v1/inspections/{inspection_id}/minutes",
         lambda w: f"/api/v1/inspections/{w.site_inspection.pk}/minutes",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1112,6 +1009,7 @@ ROWS = [
         lambda w: f"/api/v1/minutes/{w.draft_minutes.pk}/sign",
         anon=401,
         body=lambda w: {"team_signer_ids": [w.alice.pk], "representative_name": "Bà Lan"},
+        roles=LEAD_ONLY,
     ),
     Row(
         "POST",
@@ -1120,12 +1018,14 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"reason": "Bổ sung kết quả"},
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/minutes/{minutes_id}/pdf",
         lambda w: f"/api/v1/minutes/{w.draft_minutes.pk}/pdf",
         anon=401,
+        roles=TEAM,
     ),
     # Violation handling: records, decisions, measures, failed tests, alerts (API).
     Row(
@@ -1133,6 +1033,7 @@ ROWS = [
         "/api/v1/inspections/{inspection_id}/violation-records",
         lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/violation-records",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1150,12 +1051,14 @@ ROWS = [
                 }
             ],
         },
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/violation-records/{record_id}",
         lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1163,6 +1066,7 @@ ROWS = [
         lambda w: f"/api/v1/violation-records/{w.case.draft_record.pk}/sign",
         anon=401,
         body=lambda w: {},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1171,6 +1075,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"reason": "Cần xác minh nguồn gốc hàng hóa"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -1179,6 +1084,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"reason": "Chờ kết quả giám định"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -1187,12 +1093,14 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"reason": "Giải trình được chấp nhận"},
+        roles=AGENCY,
     ),
     Row(
         "GET",
         "/api/v1/violation-records/{record_id}/pdf",
         lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/pdf",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1207,12 +1115,14 @@ ROWS = [
                 }
             ]
         },
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/penalty-decisions/{decision_id}",
         lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1220,6 +1130,7 @@ ROWS = [
         lambda w: f"/api/v1/penalty-decisions/{w.case.submitted.pk}/submit",
         ok=409,  # already submitted: alice may try, the flow refuses
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1228,6 +1139,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"approve": False, "note": "Bổ sung biện pháp khắc phục"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -1235,18 +1147,21 @@ ROWS = [
         lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}/fine-payment",
         anon=401,
         body=lambda w: {"paid_on": timezone.localdate().isoformat(), "receipt_number": "BL-9"},
+        roles=TEAM,
     ),
     Row(
         "POST",
         "/api/v1/penalty-decisions/{decision_id}/close",
         lambda w: f"/api/v1/penalty-decisions/{w.case.closable.pk}/close",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/penalty-decisions/{decision_id}/pdf",
         lambda w: f"/api/v1/penalty-decisions/{w.case.approved.pk}/pdf",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1256,6 +1171,7 @@ ROWS = [
         anon=401,
         multipart=True,
         body=lambda w: {"photo": photo_file()},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1263,12 +1179,14 @@ ROWS = [
         lambda w: f"/api/v1/remedial-measures/{w.case.measure.pk}/done",
         anon=401,
         body=lambda w: {"done_on": timezone.localdate().isoformat(), "note": "Đã thu hồi"},
+        roles=TEAM,
     ),
     Row(
         "GET",
         "/api/v1/inspections/{inspection_id}/follow-ups",
         lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/follow-ups",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1276,6 +1194,7 @@ ROWS = [
         lambda w: f"/api/v1/follow-ups/{w.case.open_follow_up.pk}/report",
         anon=401,
         body=lambda w: {"text": "Mẫu không đạt chỉ tiêu histamin"},
+        roles=AGENCY,  # and the lead (alice): inspections/followup.py, follow_up_report
     ),
     Row(
         "POST",
@@ -1284,6 +1203,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"goods": "120 chai nước mắm"},
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -1292,6 +1212,7 @@ ROWS = [
         ok=201,
         anon=401,
         body=lambda w: {"seal_number": "NP-9", "goods": "120 chai", "place": "Kho số 3"},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1299,6 +1220,7 @@ ROWS = [
         lambda w: f"/api/v1/seals/{w.case.seal.pk}/unseal",
         anon=401,
         body=lambda w: {"reason": "Tiêu hủy dưới sự giám sát"},
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1312,6 +1234,7 @@ ROWS = [
             "retained_unit_seal": "RT-2",
             "sampling_record_number": "9/BB-LM",
         },
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1320,12 +1243,14 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"reason": "Thử nghiệm lại đạt"},
+        roles=AGENCY,
     ),
     Row(
         "GET",
         "/api/v1/inspections/{inspection_id}/alert-draft",
         lambda w: f"/api/v1/inspections/{w.case.inspection.pk}/alert-draft",
         anon=401,
+        roles=TEAM,
     ),
     Row(
         "POST",
@@ -1339,6 +1264,7 @@ ROWS = [
             "operator_name": "Cơ sở A",
             "defect": "Histamin 410 mg/kg",
         },
+        roles=AGENCY,
     ),
     Row(
         "POST",
@@ -1347,6 +1273,7 @@ ROWS = [
         ok_user="bob",
         anon=401,
         body=lambda w: {"reason": "Công bố nhầm"},
+        roles=AGENCY,
     ),
     Row(
         "GET",
@@ -1354,6 +1281,7 @@ ROWS = [
         _static("/api/v1/public/alerts?q=nuoc mam"),
         other=None,
         anon=200,
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -1361,6 +1289,7 @@ ROWS = [
         lambda w: f"/api/v1/public/alerts/{w.case.alert.pk}",
         other=None,
         anon=200,
+        roles=EVERYONE,
     ),
     Row(
         "GET",
@@ -1368,12 +1297,14 @@ ROWS = [
         lambda w: f"/api/v1/complaints/{w.complaint.pk}/identity",
         ok_user="olga",
         anon=401,
+        roles=GRANTED_HANDLER,
     ),
     Row(
         "POST",
         "/api/v1/notifications/{notification_id}/read",
         lambda w: f"/api/v1/notifications/{w.notification.pk}/read",
         anon=401,
+        roles=NOBODY,
     ),
 ]
 
@@ -1430,6 +1361,52 @@ def test_every_endpoint_has_a_declared_expectation():
     assert not stale, f"These rows name routes that no longer exist: {sorted(stale)}"
 
 
+def test_every_row_declares_what_each_role_gets():
+    missing = [f"{row.method} {row.route}" for row in ROWS if row.roles is None]
+    assert not missing, f"Declare `roles=` (tests/access/roles.py) for: {missing}"
+
+
+# The world is built once for the module; every request runs in a savepoint rolled back
+# afterwards, so no row sees another's changes (nor a previous role's on the same row).
+# The marker makes pytest-django create the test database (and wrap each test in one more
+# savepoint).
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.test.utils import override_settings
+    from django.utils import translation
+
+    from config.celery import app
+
+    root = tmp_path_factory.mktemp("access-matrix")
+    (root / "var").mkdir()
+    dirs = {"MEDIA_ROOT": root / "media", "VAR_DIR": root / "var"}
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast, **dirs):
+        translation.activate("vi")
+        cache.clear()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world(), dirs
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def world(_built_world, settings):
+    w, dirs = _built_world
+    for name, value in dirs.items():  # the world's files, not this test's empty folder
+        setattr(settings, name, value)
+    return w
+
+
 def _call(client: Client, row: Row, w: World, token: str | None = None):
     extra = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     url = row.url(w)
@@ -1445,13 +1422,35 @@ def _call(client: Client, row: Row, w: World, token: str | None = None):
     return method(url, data=data or {}, **extra)
 
 
-def _user_call(row: Row, w: World, who: str):
-    user = getattr(w, who)
-    if row.route.startswith("/api/") and who in w.tokens:
-        return _call(Client(), row, w, token=w.tokens[who])
+def _request(row: Row, w: World, user=None, then: Callable | None = None):
+    """The row's request, as `user` (None: anonymous), undone afterwards."""
+    cache.clear()  # throttles count per test elsewhere; here per request
     client = Client()
-    client.force_login(user)
-    return _call(client, row, w)
+    token = None
+    if user is not None:
+        if row.route.startswith("/api/") and user.username in w.tokens:
+            token = w.tokens[user.username]
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[user.username]
+    with transaction.atomic():
+        try:
+            response = _call(client, row, w, token)
+            if then is not None:
+                then(response)
+            return response
+        finally:
+            transaction.set_rollback(True)
+
+
+def _user_call(row: Row, w: World, who: str):
+    return _request(row, w, getattr(w, who))
+
+
+def _status(row: Row, w: World, user) -> int | str:
+    try:
+        return _request(row, w, user).status_code
+    except Exception as exc:  # a 500: the test client re-raises it
+        return f"{type(exc).__name__}: {exc}"[:200]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: f"{r.method} {r.route}")
@@ -1464,7 +1463,7 @@ def test_anonymous(world, row):
             anon=row.anon,
             body=lambda w: {"username": "alice", "password": "wrong", "device_name": "T"},
         )
-    response = _call(Client(), row, world)
+    response = _request(row, world)
     assert response.status_code == row.anon, response.content[:300]
     if row.anon == 302:
         assert response["Location"].startswith(("/login/", "/admin/login/")) or row.route in (
@@ -1486,7 +1485,46 @@ def test_the_right_user(world, row):
     assert response.status_code == row.ok, response.content[:500]
 
 
+def _differences(row: Row, w: World, cases) -> list[str]:
+    found = []
+    for case, expected in cases:
+        actual = _status(row, w, w.personas[case.unit, case.key])
+        if actual != expected:
+            found.append(
+                f"{case.key} ({case.username}, unit {case.unit}, {case.position}): "
+                f"expected {expected}, got {actual}"
+            )
+    return found
+
+
+@pytest.mark.parametrize(
+    "row", [r for r in ROWS if r.roles is not None], ids=lambda r: f"{r.method} {r.route}"
+)
+def test_each_role_of_the_unit(world, row):
+    """Each role of Hà Nội, holding only that role, on Hà Nội's objects."""
+    cases = [(case, row.roles.own(case.key, row.ok)) for case in OWN_CASES]
+    differences = _differences(row, world, cases)
+    assert not differences, f"{row.method} {row.route}:\n  " + "\n  ".join(differences)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [r for r in ROWS if r.roles is not None and r.other is not None],
+    ids=lambda r: f"{r.method} {r.route}",
+)
+def test_each_role_of_another_unit(world, row):
+    """Each role of Hồ Chí Minh City on the same (Hà Nội's) objects."""
+    cases = [
+        (case, row.roles.other(case.key, like, row.ok, row.other)) for case, like in OTHER_CASES
+    ]
+    differences = _differences(row, world, cases)
+    assert not differences, f"{row.method} {row.route}:\n  " + "\n  ".join(differences)
+
+
 def test_notification_was_marked_read(world):
     row = next(r for r in ROWS if r.route.endswith("/read"))
-    _user_call(row, world, "alice")
-    assert Notification.objects.get(pk=world.notification.pk).read_at is not None
+
+    def marked(response):
+        assert Notification.objects.get(pk=world.notification.pk).read_at is not None
+
+    _request(row, world, world.alice, then=marked)
