@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync clean
+.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync bench-photos bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,15 @@ bench-duplicates: setup
 # Needs PostgreSQL and Redis on 127.0.0.1 (see bench/offline_sync.py).
 bench-offline-sync: setup
 	$(BIN)/python bench/offline_sync.py
+
+# Clean copies per second, ours against pyvips' thumbnail on the same photos, and the
+# worker's peak memory on a 50-megapixel photo (see bench/photos.py).
+bench-photos: setup
+	$(BIN)/python bench/photos.py
+
+# Needs PostgreSQL and Redis on 127.0.0.1: 200 concurrent citizens filing for 60 s.
+bench-load: setup
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var

@@ -8,6 +8,7 @@ into new JPEGs.
 """
 
 import contextlib
+import hashlib
 import io
 import re
 import struct
@@ -402,6 +403,12 @@ def make_clean_copies(data: bytes) -> CleanCopies:
                 pixels = pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
             _upright(pixels)  # resize() keeps `info`, so the EXIF orientation is still there
             pixels = _to_srgb(pixels, icc_profile)
+            # A new image holding only the pixels has an empty `info`: Pillow's JPEG
+            # writer falls back on `info` for the comment (and XMP in some versions), so
+            # nothing can leak. paste() copies the pixels as tobytes()/frombytes() would,
+            # in one pass; `pixels` may still be the opened file, hence inside `with`.
+            display = Image.new("RGB", pixels.size)
+            display.paste(pixels)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _bomb() from None
     except PhotoRejected:
@@ -409,9 +416,6 @@ def make_clean_copies(data: bytes) -> CleanCopies:
     except Exception as exc:
         raise _not_image() from exc
 
-    # A new image built from raw pixels has an empty `info`: Pillow's JPEG writer falls
-    # back on `info` for the comment (and XMP in some versions), so nothing can leak.
-    display = Image.frombytes("RGB", pixels.size, pixels.tobytes())
     thumb = display.copy()
     thumb.thumbnail((THUMB_MAX_SIDE, THUMB_MAX_SIDE), Image.Resampling.LANCZOS)
     return CleanCopies(
@@ -475,13 +479,35 @@ def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
         im = flat
     if icc_profile:
         try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
-            return ImageCms.profileToProfile(
-                im, source, _SRGB, renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="RGB"
-            )
+            return ImageCms.applyTransform(im, _srgb_transform(icc_profile, im.mode))
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken or mismatched profile: show the pixels as they are
-    return im.convert("RGB")
+    # make_clean_copies copies the pixels into a new image anyway: no copy here.
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+# Phones and cameras embed a handful of profiles (sRGB, Display P3, Adobe RGB), and
+# building the transform costs about as much as applying it to a display copy. Only
+# small profiles are kept, so that odd uploads cannot make the worker hold large ones.
+_TRANSFORMS: dict[tuple[bytes, str], ImageCms.ImageCmsTransform] = {}
+_TRANSFORMS_KEPT = 16
+_TRANSFORM_PROFILE_MAX_BYTES = 256 * 1024
+
+
+def _srgb_transform(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform:
+    """The perceptual transform from `icc_profile` to sRGB, as profileToProfile builds it."""
+    key = (hashlib.sha256(icc_profile).digest(), mode)
+    transform = _TRANSFORMS.get(key)
+    if transform is None:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        transform = ImageCms.buildTransform(
+            source, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+        )
+        if len(icc_profile) <= _TRANSFORM_PROFILE_MAX_BYTES:
+            if len(_TRANSFORMS) >= _TRANSFORMS_KEPT:
+                del _TRANSFORMS[next(iter(_TRANSFORMS))]
+            _TRANSFORMS[key] = transform
+    return transform
 
 
 def _encode(im: Image.Image, quality: int) -> bytes:
