@@ -4,12 +4,11 @@ from datetime import timedelta
 from celery import shared_task
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from complaints import quarantine
 from complaints.models import ComplaintPhoto
-from registry.background import claim, sweep
+from registry.background import claim, save_copy, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +55,8 @@ def photo_process(photo_id: int) -> str:
         # Checked at intake, so this is rare: keep nothing of it and say so to staff.
         return _fail(photo, getattr(exc, "code", "decode_failed"))
     # Saved under neutral names: nothing of the citizen's file name is kept.
-    photo.display.save(f"{photo.pk}-display.jpg", ContentFile(copies.display), save=False)
-    photo.thumb.save(f"{photo.pk}-thumb.jpg", ContentFile(copies.thumb), save=False)
+    save_copy(photo.display, f"{photo.pk}-display.jpg", copies.display)
+    save_copy(photo.thumb, f"{photo.pk}-thumb.jpg", copies.thumb)
     ComplaintPhoto.objects.filter(pk=photo_id).update(
         display=photo.display.name,
         thumb=photo.thumb.name,

@@ -131,6 +131,7 @@ def evidence_upload(
         metadata=evidence.metadata_summary(data),
         uploaded_by=by,
     )
+    committing = False
     try:
         with transaction.atomic():
             photo.original.save(f"{digest}{photo.extension}", ContentFile(data), save=False)
@@ -147,7 +148,15 @@ def evidence_upload(
                 },
             )
             enqueue_on_commit(evidence_process, photo.pk)
+            committing = True
     except IntegrityError:
         photo.original.delete(save=False)
         return EvidencePhoto.objects.get(inspection=inspection, sha256=digest), False
+    except Exception:
+        # Rolled back before COMMIT (e.g. the connection dropped): no row owns the file,
+        # and a retry would store a second copy beside it. A failure at COMMIT itself may
+        # still have committed, so the file is kept then.
+        if not committing:
+            photo.original.delete(save=False)
+        raise
     return photo, True

@@ -2,10 +2,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.files.base import ContentFile
 
 from inspections.models import EvidencePhoto
-from registry.background import claim, sweep
+from registry.background import claim, save_copy, sweep
 
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
@@ -32,8 +31,8 @@ def evidence_process(photo_id: int) -> str:
     except (PhotoRejected, ValueError, SyntaxError, FileNotFoundError):
         EvidencePhoto.objects.filter(pk=photo_id).update(state=EvidencePhoto.State.FAILED)
         return "failed"
-    photo.display.save(f"{photo.sha256}-display.jpg", ContentFile(copies.display), save=False)
-    photo.thumb.save(f"{photo.sha256}-thumb.jpg", ContentFile(copies.thumb), save=False)
+    save_copy(photo.display, f"{photo.sha256}-display.jpg", copies.display)
+    save_copy(photo.thumb, f"{photo.sha256}-thumb.jpg", copies.thumb)
     EvidencePhoto.objects.filter(pk=photo_id).update(
         display=photo.display.name,
         thumb=photo.thumb.name,

@@ -14,6 +14,7 @@
 import logging
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -85,3 +86,17 @@ def claim(
         .update(**{state_field: running, claimed_at_field: now})
     )
     return updated == 1
+
+
+def save_copy(field_file, name: str, data: bytes) -> None:
+    """Store `data` as `name` in a derived-file field (the model is not saved).
+
+    A run killed after storing a copy but before recording it left that file behind
+    under the same name; the run that takes its claim over replaces it, where the
+    storage would otherwise keep both (the new one under a suffixed name). The claim
+    makes this run the only one for the row, so the file cannot be a live run's.
+    """
+    target = field_file.field.generate_filename(field_file.instance, name)
+    if field_file.storage.exists(target):
+        field_file.storage.delete(target)
+    field_file.save(name, ContentFile(data), save=False)

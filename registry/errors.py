@@ -95,3 +95,18 @@ def invalid_from_django(exc) -> InvalidInput:
     }
     code, message, params = next(iter(errors.values()))[0]
     return InvalidInput(message, code=code, params=params, errors=errors)
+
+
+class ServiceUnavailable(DomainError):
+    """A backing service (the database, Redis) cannot be reached: nothing was changed
+    half-way, and the same request may simply be sent again."""
+
+    status = 503
+    code = "service_unavailable"
+    message = _("Hệ thống tạm thời gián đoạn, yêu cầu chưa được ghi nhận. Hãy thử lại sau.")
+    retry_after = 30
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    code = "database_unavailable"
+    message = _("Mất kết nối tới cơ sở dữ liệu, yêu cầu chưa được ghi nhận. Hãy thử lại sau.")

@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import secrets
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -49,8 +50,13 @@ def _day_key() -> bytes:
     """A random key for today, kept only in the cache for two days: once it is gone,
     nothing (not even SECRET_KEY) turns earlier network keys back into prefixes."""
     name = f"network-day-key:{timezone.localdate():%Y-%m-%d}"
-    cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
-    value = cache.get(name)
+    try:
+        cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
+        value = cache.get(name)
+    except redis.RedisError:
+        # Redis is down: this middleware runs before everything, even the probes, and
+        # must not fail them. The throttles that need the cache refuse on their own.
+        value = None
     # A cache that lost it between add and get: a fresh key for this request only.
     return bytes.fromhex(value) if value else secrets.token_bytes(32)
 
