@@ -20,6 +20,14 @@ class StaffSessionAuth(APIKeyCookie):
 
     param_name = "sessionid"
 
+    def _get_key(self, request):
+        # Without a session cookie there is no session a forged request could ride on:
+        # no CSRF check, so that a tablet whose token expired gets 401 (sign in again)
+        # rather than 403 "reload the page".
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = request.user
         return user if user.is_authenticated and user.is_active else None

@@ -6,12 +6,22 @@ with Accept-Language), `messages` carries both, and `errors` the field errors.
 
 import logging
 
+import redis
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from registry.errors import DomainError, InvalidInput, NotFound
+from registry.errors import (
+    DatabaseUnavailable,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+)
 
 logger = logging.getLogger(__name__)
 LANGUAGES = ("vi", "en")
@@ -33,6 +43,17 @@ class TooManyRequests(DomainError):
     status = 429
     code = "too_many_requests"
     message = _("Quá nhiều yêu cầu, hãy thử lại sau.")
+
+
+class MalformedRequest(DomainError):
+    status = 400
+    code = "malformed_request"
+    message = _("Không đọc được yêu cầu: nội dung gửi lên bị hỏng hoặc sai định dạng.")
+
+
+class NulCharacter(InvalidInput):
+    code = "nul_character"
+    message = _("Dữ liệu không được chứa ký tự NUL (\\x00).")
 
 
 class ServerError(DomainError):
@@ -105,6 +126,30 @@ def install(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return respond(request, NotFound())
+
+    # A body Django cannot parse (a multipart without its boundary, too many fields): the
+    # client's fault, a 400 as Django itself answers outside the API.
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    def malformed_request(request, exc):
+        logger.warning("Malformed request on %s %s: %s", request.method, request.path, exc)
+        return respond(request, MalformedRequest())
+
+    # A dropped connection or an outage: the transaction was rolled back, so "try again"
+    # is true, and a 500 would say the bug is ours.
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request, exc):
+        logger.warning("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        return respond(request, DatabaseUnavailable())
+
+    @api.exception_handler(redis.ConnectionError)
+    @api.exception_handler(redis.TimeoutError)
+    def cache_unavailable(request, exc):
+        # Throttles count in Redis: refused rather than let through uncounted.
+        logger.warning("Redis unavailable on %s %s: %s", request.method, request.path, exc)
+        return respond(request, ServiceUnavailable())
 
     @api.exception_handler(Exception)
     def server_error(request, exc):

@@ -9,7 +9,8 @@ class PagePagination(PaginationBase):
     """`?page=2&page_size=50`; a page size above API_MAX_PAGE_SIZE is refused (400)."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Trang, từ 1")
+        # The bound keeps the offset inside the database's 64-bit integers.
+        page: int = Field(1, ge=1, le=10_000_000, description="Trang, từ 1")
         page_size: int = Field(settings.API_PAGE_SIZE, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
     class Output(Schema):

@@ -18,7 +18,7 @@ from complaints.schemas import (
     ComplaintFilterIn,
     ComplaintListOut,
     ComplaintOut,
-    DecisionIn,
+    DisclosureDecisionIn,
     DisclosureIn,
     DisclosureOut,
     DuplicateOut,
@@ -179,7 +179,12 @@ def proof_key(request):
     }
 
 
-@public.post("/public/proofs/verify", auth=None, operation_id="verify_proof", response=VerifyOut)
+@public.post(
+    "/public/proofs/verify",
+    auth=None,
+    operation_id="verify_proof",
+    response={200: VerifyOut, 400: ErrorOut},
+)
 def verify_proof(request, proof: ProofOut):
     return {"valid": proofs.verify_proof(proof.dict())}
 
@@ -351,7 +356,7 @@ def disclosure_list(request):
 
 
 @staff.post("/disclosure-requests/{request_id}/decision", response={200: DisclosureOut, **ERRORS})
-def disclosure_decide(request, request_id: int, data: DecisionIn):
+def disclosure_decide(request, request_id: int, data: DisclosureDecisionIn):
     return vault_services.disclosure_decide(
         by=request.auth,
         request_id=request_id,

@@ -1,17 +1,24 @@
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
+from typing_extensions import TypeAliasType
 
+from api.schemas import Id
 from complaints.models import Complaint
 from review.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
+
+# Choices named after their model: the OpenAPI document keeps one schema per name, and
+# several models call their choices `Status` or `Kind`.
+ComplaintKind = TypeAliasType("ComplaintKind", Complaint.Kind)
+ComplaintStatus = TypeAliasType("ComplaintStatus", Complaint.Status)
 
 
 class ReportIn(Schema):
     """A citizen's report (multipart form fields; photos as files named `photos`)."""
 
-    kind: Complaint.Kind
+    kind: ComplaintKind
     product_name: str = Field(..., max_length=300)
     product_brand: str = Field("", max_length=200)
     product_gtin: str = Field("", max_length=20)
@@ -138,11 +145,11 @@ class ComplaintFilterIn(Schema):
     """The triage queues: `queue` is open (default), new, due_soon, overdue, closed or all."""
 
     queue: Literal["open", "new", "due_soon", "overdue", "closed", "all"] = "open"
-    status: Complaint.Status | None = None
-    unit_id: int | None = None
-    province_id: int | None = None
-    category_id: int | None = None
-    kind: Complaint.Kind | None = None
+    status: ComplaintStatus | None = None
+    unit_id: Id | None = None
+    province_id: Id | None = None
+    category_id: Id | None = None
+    kind: ComplaintKind | None = None
     nature: Complaint.Nature | None = None
     handler: str | None = Field(
         None, pattern=r"^(none|[0-9]{1,11})$", description="Mã cán bộ, hoặc none / user id or none"
@@ -150,9 +157,6 @@ class ComplaintFilterIn(Schema):
     q: str | None = Field(None, max_length=100)
     mine: bool = False
     grouped: bool = Field(False, description="Chỉ phản ánh có thể trùng / only likely duplicates")
-
-
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class BulkAssignIn(Schema):
@@ -253,7 +257,7 @@ class ComplaintOut(ComplaintListOut):
 
 
 class TransitionIn(Schema):
-    to: Complaint.Status
+    to: ComplaintStatus
     public_note: str = Field("", max_length=5000)
 
 
@@ -278,7 +282,7 @@ class DisclosureOut(Schema):
     expires_at: datetime | None
 
 
-class DecisionIn(Schema):
+class DisclosureDecisionIn(Schema):
     approve: bool
     reason: str = Field(..., max_length=2000)
     hours: int | None = Field(None, ge=1)

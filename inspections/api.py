@@ -11,16 +11,17 @@ from api.pagination import PagePagination
 from api.schemas import ERRORS
 from complaints.models import Complaint
 from inspections import findings, measurements, samples, selectors, services, sync
-from inspections.models import ChecklistItem, Inspection, InspectionPlan
+from inspections.models import ChecklistItem
 from inspections.schemas import (
     AmendIn,
     ChecklistOut,
-    DecisionIn,
     EvidenceOut,
     FindingIn,
     FindingOut,
+    InspectionDecisionIn,
     InspectionIn,
     InspectionOut,
+    InspectionStatus,
     InspectionTransitionIn,
     LabResultIn,
     LotPlanOut,
@@ -31,6 +32,7 @@ from inspections.schemas import (
     PlanDecisionIn,
     PlanIn,
     PlanOut,
+    PlanStatus,
     SampleIn,
     SampleOut,
     SampleSendIn,
@@ -47,7 +49,7 @@ router = Router(tags=["inspections"])
 
 @router.get("/plans", response={200: list[PlanOut], **ERRORS})
 @paginate(PagePagination)
-def plan_list(request, status: InspectionPlan.Status | None = None):
+def plan_list(request, status: PlanStatus | None = None):
     return selectors.plan_list(user=request.auth, status=status)
 
 
@@ -98,7 +100,7 @@ def list_my_inspections(request, day: date | None = None):
 
 @router.get("/inspections", response={200: list[InspectionOut], **ERRORS})
 @paginate(PagePagination)
-def inspection_list(request, status: Inspection.Status | None = None):
+def inspection_list(request, status: InspectionStatus | None = None):
     return selectors.inspection_list(user=request.auth, status=status)
 
 
@@ -139,7 +141,7 @@ def inspection_team(request, inspection_id: int, data: TeamIn):
 
 
 @router.post("/inspections/{inspection_id}/decision", response={200: InspectionOut, **ERRORS})
-def inspection_decide(request, inspection_id: int, data: DecisionIn):
+def inspection_decide(request, inspection_id: int, data: InspectionDecisionIn):
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
     services.inspection_decide(

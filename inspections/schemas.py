@@ -1,11 +1,19 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
+from typing_extensions import TypeAliasType
 
+from api.schemas import Id
 from inspections import measurements
 from inspections.models import Inspection, InspectionPlan, Scope
+
+# Choices named after their model: the OpenAPI document keeps one schema per name, and
+# several models call their choices `Status` or `Kind`.
+PlanStatus = TypeAliasType("PlanStatus", InspectionPlan.Status)
+InspectionStatus = TypeAliasType("InspectionStatus", Inspection.Status)
 
 
 class PlanIn(Schema):
@@ -13,8 +21,8 @@ class PlanIn(Schema):
     period_start: date
     period_end: date
     scopes: list[Scope]
-    operator_ids: list[int] = []
-    category_ids: list[int] = []
+    operator_ids: list[Id] = []
+    category_ids: list[Id] = []
     note: str = Field("", max_length=5000)
 
 
@@ -25,7 +33,7 @@ class PlanOut(Schema):
     period_start: date
     period_end: date
     scopes: list[str]
-    status: InspectionPlan.Status
+    status: PlanStatus
     created_by_id: int
     submitted_at: datetime | None
     decided_at: datetime | None
@@ -64,7 +72,7 @@ class InspectionIn(Schema):
     legal_ground: Inspection.LegalGround
     scopes: list[Scope]
     plan_id: int | None = None
-    complaint_ids: list[int] = []
+    complaint_ids: list[Id] = []
     place: str = Field("", max_length=400)
     scheduled_date: date | None = None
     legal_ground_note: str = Field("", max_length=500)
@@ -82,7 +90,7 @@ class InspectionOut(Schema):
     scheduled_date: date | None
     decision_number: str
     decision_date: date | None
-    status: Inspection.Status
+    status: InspectionStatus
     team: list[MemberOut]
 
     @staticmethod
@@ -92,16 +100,16 @@ class InspectionOut(Schema):
 
 class TeamIn(Schema):
     lead_id: int
-    member_ids: list[int] = []
+    member_ids: list[Id] = []
 
 
-class DecisionIn(Schema):
+class InspectionDecisionIn(Schema):
     decision_number: str = Field(..., max_length=50)
     decision_date: date
 
 
 class InspectionTransitionIn(Schema):
-    to: Inspection.Status
+    to: InspectionStatus
     note: str = Field("", max_length=2000)
 
 
@@ -216,14 +224,19 @@ class SampleSendIn(Schema):
     sent_on: date
 
 
+# What a lab result's columns hold (14 digits, 4 of them decimals): a larger value is a
+# 400, not a number the database stores and cannot give back.
+LabValue = Annotated[Decimal, Field(gt=-(10**10), lt=10**10)]
+
+
 class CriterionIn(Schema):
     criterion: str = Field(..., max_length=200)
     unit: str = Field("", max_length=30)
-    limit_min: Decimal | None = None
-    limit_max: Decimal | None = None
+    limit_min: LabValue | None = None
+    limit_max: LabValue | None = None
     reference: str = Field("", max_length=100)
     method: str = Field("", max_length=200)
-    measured: Decimal
+    measured: LabValue
 
 
 class LabResultIn(Schema):
@@ -277,7 +290,7 @@ class MinutesOut(Schema):
 
 
 class MinutesSignIn(Schema):
-    team_signer_ids: list[int]
+    team_signer_ids: list[Id]
     representative_name: str = Field("", max_length=150)
     representative_position: str = Field("", max_length=150)
     representative_refused: bool = False

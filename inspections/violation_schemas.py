@@ -4,16 +4,22 @@ from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
+from typing_extensions import TypeAliasType
 
+from api.schemas import Id
 from inspections.models import AdditionalPenalty, RemedialMeasure
+
+# Choices named after their model: the OpenAPI document keeps one schema per name, and
+# several models call their choices `Status` or `Kind`.
+MeasureKind = TypeAliasType("MeasureKind", RemedialMeasure.Kind)
 
 
 class ViolationIn(Schema):
     provision_id: int
     description: str = Field(..., max_length=5000)
-    finding_ids: list[int] = []
-    photo_ids: list[int] = []
-    sample_ids: list[int] = []
+    finding_ids: list[Id] = []
+    photo_ids: list[Id] = []
+    sample_ids: list[Id] = []
 
 
 class RecordIn(Schema):
@@ -127,7 +133,7 @@ class LineIn(Schema):
 
 
 class MeasureIn(Schema):
-    kind: RemedialMeasure.Kind
+    kind: MeasureKind
     deadline: date | None = None
     description: str = Field("", max_length=2000)
     violation_id: int | None = None
@@ -251,7 +257,7 @@ class FollowUpOut(Schema):
         return [s.pk for s in obj.sample.retests.all()]
 
 
-class ReportIn(Schema):
+class FollowUpReportIn(Schema):
     text: str = Field(..., max_length=5000)
 
 

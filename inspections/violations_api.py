@@ -22,6 +22,7 @@ from inspections.violation_schemas import (
     DecisionOut,
     FinePaidIn,
     FollowUpOut,
+    FollowUpReportIn,
     MeasureDoneIn,
     MeasureOut,
     PublicAlertOut,
@@ -29,7 +30,6 @@ from inspections.violation_schemas import (
     RecordIn,
     RecordOut,
     RecordSignIn,
-    ReportIn,
     RetestIn,
     ReviewIn,
     SealIn,
@@ -259,7 +259,7 @@ def follow_up_list(request, inspection_id: int):
 
 
 @router.post("/follow-ups/{follow_up_id}/report", response={200: FollowUpOut, **ERRORS})
-def follow_up_report(request, follow_up_id: int, data: ReportIn):
+def follow_up_report(request, follow_up_id: int, data: FollowUpReportIn):
     """The team lead reports the failed test to the agency (within 24 hours)."""
     return _follow_up_step(request, follow_up_id, followup.follow_up_report, text=data.text)
 

@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from api.errors import NotAuthenticated, TooManyRequests
 from api.pagination import PagePagination
-from api.schemas import ERRORS
+from api.schemas import ERRORS, Id
 from registry import selectors, services, workdays
 from registry.models import LegalProvision
 from registry.schemas import (
@@ -138,7 +138,7 @@ def provision_detail(request, provision_id: int):
 class OperatorFilter(Schema):
     q: str | None = Field(None, max_length=100)
     tax_code: str | None = Field(None, max_length=20)
-    province_id: int | None = None
+    province_id: Id | None = None
 
 
 @router.get("/operators", response={200: list[OperatorOut], **ERRORS}, tags=["reference"])
@@ -166,7 +166,7 @@ def operator_detail(request, operator_id: int):
 class ProductFilter(Schema):
     q: str | None = Field(None, max_length=100)
     gtin: str | None = Field(None, max_length=20)
-    category_id: int | None = None
+    category_id: Id | None = None
 
 
 @router.get("/products", response={200: list[ProductOut], **ERRORS}, tags=["reference"])
@@ -225,7 +225,7 @@ def calendar_days_off(request, year: int = Query(..., ge=2000, le=2100)):
 
 class AuditFilter(Schema):
     action: str | None = Field(None, max_length=80)
-    actor_id: int | None = None
+    actor_id: Id | None = None
     target_id: str | None = Field(None, max_length=64)
 
 

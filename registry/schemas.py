@@ -1,8 +1,14 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from typing_extensions import TypeAliasType
 
 from registry.models import EconomicOperator
+
+# Choices named after their model: the OpenAPI document keeps one schema per name, and
+# several models call their choices `Status` or `Kind`.
+OperatorKind = TypeAliasType("OperatorKind", EconomicOperator.Kind)
+OperatorRole = TypeAliasType("OperatorRole", EconomicOperator.Role)
 
 
 class ProvinceOut(Schema):
@@ -74,8 +80,8 @@ class ProvisionOut(Schema):
 
 class OperatorIn(Schema):
     name: str = Field(..., min_length=2, max_length=300)
-    role: EconomicOperator.Role
-    kind: EconomicOperator.Kind = EconomicOperator.Kind.ORGANISATION
+    role: OperatorRole
+    kind: OperatorKind = EconomicOperator.Kind.ORGANISATION
     tax_code: str | None = Field(None, max_length=20)
     address: str = Field("", max_length=400)
     province_id: int | None = None

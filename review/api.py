@@ -6,7 +6,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from api.pagination import PagePagination
-from api.schemas import ERRORS
+from api.schemas import ERRORS, Id
 from registry.errors import InvalidInput, PermissionDenied
 from registry.routers import replica_reads
 from review import dashboard
@@ -39,7 +39,7 @@ def list_clocks(request, filters: Query[ClockFilterIn]):
 @router.get("/dashboard", response={200: DashboardOut, **ERRORS}, operation_id="get_dashboard")
 @replica_reads
 def get_dashboard(
-    request, date_from: date | None = None, date_to: date | None = None, unit_id: int | None = None
+    request, date_from: date | None = None, date_to: date | None = None, unit_id: Id | None = None
 ):
     """The figures of the dashboard page; the same totals as its XLSX and CSV exports."""
     if not request.auth.has_perm("review.view_dashboard"):

@@ -1,15 +1,22 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from typing_extensions import TypeAliasType
 
+from api.schemas import Id
 from review.models import LegalClock
+
+# Choices named after their model: the OpenAPI document keeps one schema per name, and
+# several models call their choices `Status` or `Kind`.
+ClockKind = TypeAliasType("ClockKind", LegalClock.Kind)
+ClockState = TypeAliasType("ClockState", LegalClock.State)
 
 
 class ClockFilterIn(Schema):
-    kind: LegalClock.Kind | None = None
-    state: LegalClock.State | None = None
+    kind: ClockKind | None = None
+    state: ClockState | None = None
     overdue: bool | None = Field(None, description="Đang quá hạn / running past the deadline")
-    unit_id: int | None = None
+    unit_id: Id | None = None
 
 
 class UnitFiguresOut(Schema):
