@@ -20,12 +20,10 @@ limit, as in production with 180 s and 6 minutes). Beat is not run: the test sen
 sweep task itself, as beat does every two minutes.
 """
 
-import contextlib
 import json
 import os
 import re
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -56,7 +54,7 @@ from tests.complaints.helpers import file_complaint
 from tests.inspections.helpers import decided_inspection
 from tests.inspections.test_findings import label_item
 from tests.objectstore import free_ports
-from tests.services.conftest import _test_database_url, wait_for
+from tests.services.conftest import _test_database_url, process, wait_for
 from tests.services.test_scale_out import multipart, photo, request
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,26 +68,6 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # --- Processes ----------------------------------------------------------------------------
-
-
-@contextmanager
-def process(command: list[str], env: dict, log: Path):
-    """A child in its own process group, stopped at the end unless a test killed it."""
-    with log.open("w") as out:
-        child = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield child
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(child.pid, signal.SIGTERM)
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
 
 
 def environment(**extra) -> dict:

@@ -7,13 +7,11 @@ import io
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import urllib.error
 import urllib.request
 import uuid
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -26,28 +24,11 @@ from registry.services import api_token_create
 from tests.inspections.helpers import decided_inspection
 from tests.inspections.test_findings import label_item
 from tests.objectstore import free_ports
-from tests.services.conftest import _test_database_url, wait_for
+from tests.services.conftest import _test_database_url, process, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS_PER_WEB = 5
 REPLICA_NAME = "msq-replica"
-
-
-@contextmanager
-def process(command: list[str], env: dict, log: Path):
-    with log.open("w") as out:
-        child = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            yield child
-        finally:
-            os.killpg(child.pid, signal.SIGTERM)
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
-                child.wait()
 
 
 def request(url: str, *, data: bytes | None = None, headers: dict | None = None, method=None):
