@@ -55,7 +55,7 @@ from tests.inspections.helpers import decided_inspection
 from tests.inspections.test_findings import label_item
 from tests.objectstore import free_ports
 from tests.services.conftest import _test_database_url, process, wait_for
-from tests.services.test_scale_out import multipart, photo, request
+from tests.services.test_scale_out import multipart, photo, post_finding, request
 
 ROOT = Path(__file__).resolve().parents[2]
 TIME_LIMIT = 6  # seconds, in the workers: a claim is stale after twice that
@@ -499,20 +499,7 @@ def test_a_database_connection_dropped_mid_write_is_a_clean_503_and_leaves_nothi
 
     try:
         with web(environment(DATABASE_URL=database), tmp_path / "web.log", workers=1) as base:
-            finding = {
-                "client_uuid": str(uuid.uuid4()),
-                "item_id": label_item().pk,
-                "result": "non_conforming",
-                "note": "Nhãn phụ thiếu",
-            }
-            status, answer, _ = request(
-                f"{base}/api/v1/inspections/{inspection.pk}/findings",
-                data=json.dumps(finding).encode(),
-                headers={**auth, "Content-Type": "application/json"},
-                method="POST",
-            )
-            assert status == 201, answer
-            finding_id = json.loads(answer)["id"]
+            finding_id = post_finding(base, inspection, auth)
 
             # Between requests: the kept connection was ended by the server.
             with connection.cursor() as cursor:

@@ -86,6 +86,24 @@ def file_report(base: str, n: int) -> dict:
     return json.loads(answer)
 
 
+def post_finding(base: str, inspection, auth: dict) -> int:
+    """A non-conforming label finding posted over HTTP, as a tablet does; its id."""
+    finding = {
+        "client_uuid": str(uuid.uuid4()),
+        "item_id": label_item().pk,
+        "result": "non_conforming",
+        "note": "Nhãn phụ thiếu",
+    }
+    status, answer, _ = request(
+        f"{base}/api/v1/inspections/{inspection.pk}/findings",
+        data=json.dumps(finding).encode(),
+        headers={**auth, "Content-Type": "application/json"},
+        method="POST",
+    )
+    assert status == 201, answer
+    return json.loads(answer)["id"]
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_web_processes_and_two_workers_share_postgresql_redis_and_s3(
     tmp_path, broker, s3_media, alice, bob, nadia
@@ -125,20 +143,7 @@ def test_two_web_processes_and_two_workers_share_postgresql_redis_and_s3(
         inspection = decided_inspection(supervisor=bob, lead=alice)
         token = api_token_create(user=alice, name="Tablet")[1]
         auth = {"Authorization": f"Bearer {token}"}
-        finding = {
-            "client_uuid": str(uuid.uuid4()),
-            "item_id": label_item().pk,
-            "result": "non_conforming",
-            "note": "Nhãn phụ thiếu",
-        }
-        status, answer, _ = request(
-            f"{bases[0]}/api/v1/inspections/{inspection.pk}/findings",
-            data=json.dumps(finding).encode(),
-            headers={**auth, "Content-Type": "application/json"},
-            method="POST",
-        )
-        assert status == 201, answer
-        finding_id = json.loads(answer)["id"]
+        finding_id = post_finding(bases[0], inspection, auth)
         evidence = photo(99)
         body, content_type = multipart({}, {"photo": ("hien-truong.jpg", evidence)})
         status, answer, _ = request(
