@@ -192,7 +192,9 @@ def verify_proof(request, proof: ProofOut):
 # --- Staff -------------------------------------------------------------------------------------
 
 
-@staff.get("/complaints", response={200: list[ComplaintListOut], **ERRORS})
+@staff.get(
+    "/complaints", response={200: list[ComplaintListOut], **ERRORS}, operation_id="list_complaints"
+)
 @paginate(PagePagination)
 def complaint_list(request, filters: Query[ComplaintFilterIn]):
     """The triage queues, permission-scoped: a page costs the same few queries whatever
@@ -206,7 +208,11 @@ def _visible_complaints(user, ids: list[int]) -> list[Complaint]:
     return selectors.complaints_by_ids(user=user, ids=ids)
 
 
-@staff.post("/complaints/bulk-assign", response={200: BulkAssignOut, **ERRORS})
+@staff.post(
+    "/complaints/bulk-assign",
+    response={200: BulkAssignOut, **ERRORS},
+    operation_id="assign_complaints",
+)
 def complaints_bulk_assign(request, data: BulkAssignIn):
     """Give several reports to one officer: all of them, or none."""
     complaints = _visible_complaints(request.auth, data.ids)
@@ -215,7 +221,11 @@ def complaints_bulk_assign(request, data: BulkAssignIn):
     return {"assigned": count}
 
 
-@staff.post("/complaints/inspections", response={201: InspectionCreatedOut, **ERRORS})
+@staff.post(
+    "/complaints/inspections",
+    response={201: InspectionCreatedOut, **ERRORS},
+    operation_id="propose_inspection",
+)
 def complaints_to_inspection(request, data: InspectionFromReportsIn):
     """An ad-hoc inspection on the ground of accepted reports, linked both ways."""
     from inspections.services import inspection_from_complaints
@@ -233,14 +243,22 @@ def complaints_to_inspection(request, data: InspectionFromReportsIn):
     return Status(201, inspection)
 
 
-@staff.post("/complaints/{complaint_id}/nature", response={200: ComplaintOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/nature",
+    response={200: ComplaintOut, **ERRORS},
+    operation_id="set_complaint_nature",
+)
 def complaint_nature(request, complaint_id: int, data: NatureIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     services.complaint_set_nature(by=request.auth, complaint=complaint, nature=data.nature)
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 
-@staff.get("/complaints/{complaint_id}/duplicates", response={200: list[DuplicateOut], **ERRORS})
+@staff.get(
+    "/complaints/{complaint_id}/duplicates",
+    response={200: list[DuplicateOut], **ERRORS},
+    operation_id="list_complaint_duplicates",
+)
 def complaint_duplicates(request, complaint_id: int):
     """The other reports of its group the caller may see, with why they were linked."""
     from review.duplicates import group_of
@@ -257,7 +275,11 @@ def complaint_duplicates(request, complaint_id: int):
     ]
 
 
-@staff.post("/complaints/{complaint_id}/merge", response={200: ComplaintOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/merge",
+    response={200: ComplaintOut, **ERRORS},
+    operation_id="merge_complaint",
+)
 def complaint_merge(request, complaint_id: int, data: MergeIn):
     """Settle the listed reports together with this one; their receipts keep working."""
     into = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
@@ -267,13 +289,21 @@ def complaint_merge(request, complaint_id: int, data: MergeIn):
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 
-@staff.get("/complaints/{complaint_id}/clocks", response={200: list[ClockOut], **ERRORS})
+@staff.get(
+    "/complaints/{complaint_id}/clocks",
+    response={200: list[ClockOut], **ERRORS},
+    operation_id="list_complaint_clocks",
+)
 def complaint_clocks(request, complaint_id: int):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     return list(complaint.clocks.prefetch_related("extension_log").order_by("started_at", "pk"))
 
 
-@staff.post("/complaints/{complaint_id}/extensions", response={201: ClockOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/extensions",
+    response={201: ClockOut, **ERRORS},
+    operation_id="extend_complaint_clock",
+)
 def complaint_extension(request, complaint_id: int, data: ExtensionIn):
     """Extend the settlement by 30 days (twice at most); the reporter is told why."""
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
@@ -285,12 +315,20 @@ def complaint_extension(request, complaint_id: int, data: ExtensionIn):
     )
 
 
-@staff.get("/complaints/{complaint_id}", response={200: ComplaintOut, **ERRORS})
+@staff.get(
+    "/complaints/{complaint_id}",
+    response={200: ComplaintOut, **ERRORS},
+    operation_id="get_complaint",
+)
 def complaint_detail(request, complaint_id: int):
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 
-@staff.post("/complaints/{complaint_id}/transition", response={200: ComplaintOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/transition",
+    response={200: ComplaintOut, **ERRORS},
+    operation_id="transition_complaint",
+)
 def complaint_transition(request, complaint_id: int, data: TransitionIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     services.complaint_transition(
@@ -299,7 +337,11 @@ def complaint_transition(request, complaint_id: int, data: TransitionIn):
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 
-@staff.post("/complaints/{complaint_id}/assign", response={200: ComplaintOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/assign",
+    response={200: ComplaintOut, **ERRORS},
+    operation_id="assign_complaint",
+)
 def complaint_assign(request, complaint_id: int, data: AssignIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     officer = get_object_or_404(User.objects.visible_to(request.auth), pk=data.officer_id)
@@ -307,7 +349,11 @@ def complaint_assign(request, complaint_id: int, data: AssignIn):
     return selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
 
 
-@staff.post("/complaints/{complaint_id}/messages", response={201: MessageOut, **ERRORS})
+@staff.post(
+    "/complaints/{complaint_id}/messages",
+    response={201: MessageOut, **ERRORS},
+    operation_id="post_complaint_message",
+)
 def complaint_message(request, complaint_id: int, data: StaffMessageIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     message = services.complaint_message_send(
@@ -316,7 +362,11 @@ def complaint_message(request, complaint_id: int, data: StaffMessageIn):
     return Status(201, message)
 
 
-@staff.get("/complaints/{complaint_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})
+@staff.get(
+    "/complaints/{complaint_id}/photos/{photo_id}/{variant}",
+    response={200: None, **ERRORS},
+    operation_id="get_complaint_photo",
+)
 def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
     """A clean copy (display or thumb) of a citizen's photo; the original does not exist."""
     return photo_response(
@@ -339,7 +389,9 @@ def photo_response(photo, variant: str):
 
 
 @staff.post(
-    "/complaints/{complaint_id}/disclosure-requests", response={201: DisclosureOut, **ERRORS}
+    "/complaints/{complaint_id}/disclosure-requests",
+    response={201: DisclosureOut, **ERRORS},
+    operation_id="request_disclosure",
 )
 def disclosure_request(request, complaint_id: int, data: DisclosureIn):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
@@ -349,13 +401,21 @@ def disclosure_request(request, complaint_id: int, data: DisclosureIn):
     )
 
 
-@staff.get("/disclosure-requests", response={200: list[DisclosureOut], **ERRORS})
+@staff.get(
+    "/disclosure-requests",
+    response={200: list[DisclosureOut], **ERRORS},
+    operation_id="list_disclosure_requests",
+)
 @paginate(PagePagination)
 def disclosure_list(request):
     return DisclosureRequest.objects.visible_to(request.auth).order_by("-created_at")
 
 
-@staff.post("/disclosure-requests/{request_id}/decision", response={200: DisclosureOut, **ERRORS})
+@staff.post(
+    "/disclosure-requests/{request_id}/decision",
+    response={200: DisclosureOut, **ERRORS},
+    operation_id="decide_disclosure",
+)
 def disclosure_decide(request, request_id: int, data: DisclosureDecisionIn):
     return vault_services.disclosure_decide(
         by=request.auth,
@@ -367,7 +427,11 @@ def disclosure_decide(request, request_id: int, data: DisclosureDecisionIn):
     )
 
 
-@staff.get("/complaints/{complaint_id}/identity", response={200: IdentityOut, **ERRORS})
+@staff.get(
+    "/complaints/{complaint_id}/identity",
+    response={200: IdentityOut, **ERRORS},
+    operation_id="get_complaint_identity",
+)
 def complaint_identity(request, complaint_id: int, response: HttpResponse):
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     fields = vault_services.identity_reveal(

@@ -47,13 +47,13 @@ from registry.permissions import require_perm
 router = Router(tags=["inspections"])
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS})
+@router.get("/plans", response={200: list[PlanOut], **ERRORS}, operation_id="list_plans")
 @paginate(PagePagination)
 def plan_list(request, status: PlanStatus | None = None):
     return selectors.plan_list(user=request.auth, status=status)
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS})
+@router.post("/plans", response={201: PlanOut, **ERRORS}, operation_id="create_plan")
 def plan_create(request, data: PlanIn):
     user = request.auth
     plan = services.plan_create(
@@ -69,19 +69,23 @@ def plan_create(request, data: PlanIn):
     return Status(201, plan)
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, operation_id="get_plan")
 def plan_detail(request, plan_id: int):
     return selectors.plan_get(user=request.auth, plan_id=plan_id)
 
 
-@router.post("/plans/{plan_id}/submit", response={200: PlanOut, **ERRORS})
+@router.post(
+    "/plans/{plan_id}/submit", response={200: PlanOut, **ERRORS}, operation_id="submit_plan"
+)
 def plan_submit(request, plan_id: int):
     return services.plan_submit(
         by=request.auth, plan=selectors.plan_get(user=request.auth, plan_id=plan_id)
     )
 
 
-@router.post("/plans/{plan_id}/decision", response={200: PlanOut, **ERRORS})
+@router.post(
+    "/plans/{plan_id}/decision", response={200: PlanOut, **ERRORS}, operation_id="decide_plan"
+)
 def plan_decide(request, plan_id: int, data: PlanDecisionIn):
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
     return services.plan_decide(by=request.auth, plan=plan, approve=data.approve, note=data.note)
@@ -98,13 +102,17 @@ def list_my_inspections(request, day: date | None = None):
     return selectors.my_inspections(user=request.auth, day=day)
 
 
-@router.get("/inspections", response={200: list[InspectionOut], **ERRORS})
+@router.get(
+    "/inspections", response={200: list[InspectionOut], **ERRORS}, operation_id="list_inspections"
+)
 @paginate(PagePagination)
 def inspection_list(request, status: InspectionStatus | None = None):
     return selectors.inspection_list(user=request.auth, status=status)
 
 
-@router.post("/inspections", response={201: InspectionOut, **ERRORS})
+@router.post(
+    "/inspections", response={201: InspectionOut, **ERRORS}, operation_id="create_inspection"
+)
 def inspection_create(request, data: InspectionIn):
     user = request.auth
     inspection = services.inspection_create(
@@ -121,12 +129,20 @@ def inspection_create(request, data: InspectionIn):
     return Status(201, selectors.inspection_get(user=user, inspection_id=inspection.pk))
 
 
-@router.get("/inspections/{inspection_id}", response={200: InspectionOut, **ERRORS})
+@router.get(
+    "/inspections/{inspection_id}",
+    response={200: InspectionOut, **ERRORS},
+    operation_id="get_inspection",
+)
 def inspection_detail(request, inspection_id: int):
     return selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
 
 
-@router.post("/inspections/{inspection_id}/team", response={200: InspectionOut, **ERRORS})
+@router.post(
+    "/inspections/{inspection_id}/team",
+    response={200: InspectionOut, **ERRORS},
+    operation_id="set_inspection_team",
+)
 def inspection_team(request, inspection_id: int, data: TeamIn):
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
@@ -140,7 +156,11 @@ def inspection_team(request, inspection_id: int, data: TeamIn):
     return selectors.inspection_get(user=user, inspection_id=inspection_id)
 
 
-@router.post("/inspections/{inspection_id}/decision", response={200: InspectionOut, **ERRORS})
+@router.post(
+    "/inspections/{inspection_id}/decision",
+    response={200: InspectionOut, **ERRORS},
+    operation_id="decide_inspection",
+)
 def inspection_decide(request, inspection_id: int, data: InspectionDecisionIn):
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
@@ -153,7 +173,11 @@ def inspection_decide(request, inspection_id: int, data: InspectionDecisionIn):
     return selectors.inspection_get(user=user, inspection_id=inspection_id)
 
 
-@router.post("/inspections/{inspection_id}/transition", response={200: InspectionOut, **ERRORS})
+@router.post(
+    "/inspections/{inspection_id}/transition",
+    response={200: InspectionOut, **ERRORS},
+    operation_id="transition_inspection",
+)
 def inspection_transition(request, inspection_id: int, data: InspectionTransitionIn):
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
@@ -164,7 +188,9 @@ def inspection_transition(request, inspection_id: int, data: InspectionTransitio
 # --- Checklists, findings, evidence -------------------------------------------------------------
 
 
-@router.get("/checklists", response={200: list[ChecklistOut], **ERRORS})
+@router.get(
+    "/checklists", response={200: list[ChecklistOut], **ERRORS}, operation_id="list_checklists"
+)
 def checklist_list(request, scope: str | None = None):
     """The active checklist of each scope, with its items (the tablet caches them)."""
     return list(selectors.checklist_list(user=request.auth, scope=scope))
@@ -182,7 +208,11 @@ def quantity_sampling_plan(request, nominal: str, unit: str, lot_size: str):
     return measurements.lot_plan({"nominal": nominal, "unit": unit, "lot_size": lot_size})
 
 
-@router.get("/inspections/{inspection_id}/findings", response={200: list[FindingOut], **ERRORS})
+@router.get(
+    "/inspections/{inspection_id}/findings",
+    response={200: list[FindingOut], **ERRORS},
+    operation_id="list_findings",
+)
 @paginate(PagePagination)
 def finding_list(request, inspection_id: int):
     return selectors.finding_list(user=request.auth, inspection_id=inspection_id)
@@ -327,7 +357,11 @@ def send_photo_piece(request, upload_id: UUID, offset: int):
     return _upload_out(upload, upload.photo if upload.state == "stored" else None)
 
 
-@router.get("/findings/{finding_id}/photos/{photo_id}/{variant}", response={200: None, **ERRORS})
+@router.get(
+    "/findings/{finding_id}/photos/{photo_id}/{variant}",
+    response={200: None, **ERRORS},
+    operation_id="get_evidence_file",
+)
 def evidence_file(request, finding_id: int, photo_id: int, variant: str):
     """The original (as an attachment, byte for byte) or a display copy or thumbnail."""
     from registry.errors import NotFound
@@ -348,7 +382,11 @@ def evidence_file(request, finding_id: int, photo_id: int, variant: str):
 # --- Samples ----------------------------------------------------------------------------------
 
 
-@router.get("/inspections/{inspection_id}/samples", response={200: list[SampleOut], **ERRORS})
+@router.get(
+    "/inspections/{inspection_id}/samples",
+    response={200: list[SampleOut], **ERRORS},
+    operation_id="list_samples",
+)
 @paginate(PagePagination)
 def sample_list(request, inspection_id: int):
     return selectors.sample_list(user=request.auth, inspection_id=inspection_id)
@@ -383,7 +421,9 @@ def create_sample(request, inspection_id: int, data: SampleIn):
     return Status(201 if created else 200, selectors.sample_get(user=user, sample_id=sample.pk))
 
 
-@router.post("/samples/{sample_id}/sent", response={200: SampleOut, **ERRORS})
+@router.post(
+    "/samples/{sample_id}/sent", response={200: SampleOut, **ERRORS}, operation_id="send_sample"
+)
 def sample_send(request, sample_id: int, data: SampleSendIn):
     sample = selectors.sample_get(user=request.auth, sample_id=sample_id)
     return samples.sample_send(
@@ -414,7 +454,11 @@ def record_lab_result(request, sample_id: int, data: LabResultIn):
 # --- Minutes ------------------------------------------------------------------------------------
 
 
-@router.post("/inspections/{inspection_id}/minutes", response={200: MinutesOut, **ERRORS})
+@router.post(
+    "/inspections/{inspection_id}/minutes",
+    response={200: MinutesOut, **ERRORS},
+    operation_id="draft_minutes",
+)
 def minutes_draft(request, inspection_id: int):
     """Make or remake the draft minutes from the current findings and samples."""
     from inspections import minutes as minutes_services
@@ -423,7 +467,9 @@ def minutes_draft(request, inspection_id: int):
     return minutes_services.minutes_draft(by=request.auth, inspection=inspection)
 
 
-@router.post("/minutes/{minutes_id}/sign", response={200: MinutesOut, **ERRORS})
+@router.post(
+    "/minutes/{minutes_id}/sign", response={200: MinutesOut, **ERRORS}, operation_id="sign_minutes"
+)
 def minutes_sign(request, minutes_id: int, data: MinutesSignIn):
     from inspections import minutes as minutes_services
 
@@ -441,7 +487,9 @@ def minutes_sign(request, minutes_id: int, data: MinutesSignIn):
 
 
 @router.post(
-    "/inspections/{inspection_id}/minutes/amendments", response={201: MinutesOut, **ERRORS}
+    "/inspections/{inspection_id}/minutes/amendments",
+    response={201: MinutesOut, **ERRORS},
+    operation_id="amend_minutes",
 )
 def minutes_amend(request, inspection_id: int, data: AmendIn):
     from inspections import minutes as minutes_services
@@ -453,7 +501,9 @@ def minutes_amend(request, inspection_id: int, data: AmendIn):
     )
 
 
-@router.get("/minutes/{minutes_id}/pdf", response={200: None, **ERRORS})
+@router.get(
+    "/minutes/{minutes_id}/pdf", response={200: None, **ERRORS}, operation_id="get_minutes_pdf"
+)
 def minutes_pdf(request, minutes_id: int):
     minutes = selectors.minutes_get(user=request.auth, minutes_id=minutes_id)
     name = f"bien-ban-kiem-tra-{minutes.inspection_id}-{minutes.number}.pdf"

@@ -74,7 +74,9 @@ def _follow_up_step(request, follow_up_id: int, step, **kwargs):
 
 
 @router.get(
-    "/inspections/{inspection_id}/violation-records", response={200: list[RecordOut], **ERRORS}
+    "/inspections/{inspection_id}/violation-records",
+    response={200: list[RecordOut], **ERRORS},
+    operation_id="list_violation_records",
 )
 @paginate(PagePagination)
 def record_list(request, inspection_id: int):
@@ -115,7 +117,11 @@ def create_violation_record(request, inspection_id: int, data: RecordIn):
     return Status(201, selectors.record_get(user=user, record_id=record.pk))
 
 
-@router.get("/violation-records/{record_id}", response={200: RecordOut, **ERRORS})
+@router.get(
+    "/violation-records/{record_id}",
+    response={200: RecordOut, **ERRORS},
+    operation_id="get_violation_record",
+)
 def record_detail(request, record_id: int):
     return selectors.record_get(user=request.auth, record_id=record_id)
 
@@ -131,24 +137,40 @@ def sign_violation_record(request, record_id: int, data: RecordSignIn):
     return _record_step(request, record_id, violations.record_sign, **data.dict())
 
 
-@router.post("/violation-records/{record_id}/complex", response={200: RecordOut, **ERRORS})
+@router.post(
+    "/violation-records/{record_id}/complex",
+    response={200: RecordOut, **ERRORS},
+    operation_id="mark_violation_record_complex",
+)
 def record_complex(request, record_id: int, data: ReasonIn):
     """The case needs explanation or verification: 30 days instead of 7."""
     return _record_step(request, record_id, violations.record_set_complex, reason=data.reason)
 
 
-@router.post("/violation-records/{record_id}/extension", response={200: RecordOut, **ERRORS})
+@router.post(
+    "/violation-records/{record_id}/extension",
+    response={200: RecordOut, **ERRORS},
+    operation_id="extend_violation_record",
+)
 def record_extension(request, record_id: int, data: ReasonIn):
     """Once, by 30 days, for a complex case, with a reason."""
     return _record_step(request, record_id, violations.record_extend, reason=data.reason)
 
 
-@router.post("/violation-records/{record_id}/dismissal", response={200: RecordOut, **ERRORS})
+@router.post(
+    "/violation-records/{record_id}/dismissal",
+    response={200: RecordOut, **ERRORS},
+    operation_id="dismiss_violation_record",
+)
 def record_dismissal(request, record_id: int, data: ReasonIn):
     return _record_step(request, record_id, violations.record_dismiss, reason=data.reason)
 
 
-@router.get("/violation-records/{record_id}/pdf", response={200: None, **ERRORS})
+@router.get(
+    "/violation-records/{record_id}/pdf",
+    response={200: None, **ERRORS},
+    operation_id="get_violation_record_pdf",
+)
 def record_pdf(request, record_id: int):
     from registry.errors import NotFound
 
@@ -180,12 +202,20 @@ def draft_penalty_decision(request, record_id: int, data: DecisionDraftIn):
     return selectors.decision_get(user=user, decision_id=decision.pk)
 
 
-@router.get("/penalty-decisions/{decision_id}", response={200: DecisionOut, **ERRORS})
+@router.get(
+    "/penalty-decisions/{decision_id}",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="get_penalty_decision",
+)
 def decision_detail(request, decision_id: int):
     return selectors.decision_get(user=request.auth, decision_id=decision_id)
 
 
-@router.post("/penalty-decisions/{decision_id}/submit", response={200: DecisionOut, **ERRORS})
+@router.post(
+    "/penalty-decisions/{decision_id}/submit",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="submit_penalty_decision",
+)
 def decision_submit(request, decision_id: int):
     return _decision_step(request, decision_id, violations.decision_submit)
 
@@ -202,7 +232,11 @@ def review_penalty_decision(request, decision_id: int, data: ReviewIn):
     )
 
 
-@router.post("/penalty-decisions/{decision_id}/fine-payment", response={200: DecisionOut, **ERRORS})
+@router.post(
+    "/penalty-decisions/{decision_id}/fine-payment",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="record_fine_payment",
+)
 def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     return _decision_step(
         request,
@@ -213,12 +247,20 @@ def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     )
 
 
-@router.post("/penalty-decisions/{decision_id}/close", response={200: DecisionOut, **ERRORS})
+@router.post(
+    "/penalty-decisions/{decision_id}/close",
+    response={200: DecisionOut, **ERRORS},
+    operation_id="close_penalty_decision",
+)
 def decision_close(request, decision_id: int):
     return _decision_step(request, decision_id, violations.decision_close)
 
 
-@router.get("/penalty-decisions/{decision_id}/pdf", response={200: None, **ERRORS})
+@router.get(
+    "/penalty-decisions/{decision_id}/pdf",
+    response={200: None, **ERRORS},
+    operation_id="get_penalty_decision_pdf",
+)
 def decision_pdf(request, decision_id: int):
     from registry.errors import NotFound
 
@@ -242,7 +284,11 @@ def upload_measure_photo(request, measure_id: int, photo: File[UploadedFile]):
     return Status(201 if created else 200, stored)
 
 
-@router.post("/remedial-measures/{measure_id}/done", response={200: MeasureOut, **ERRORS})
+@router.post(
+    "/remedial-measures/{measure_id}/done",
+    response={200: MeasureOut, **ERRORS},
+    operation_id="complete_remedial_measure",
+)
 def measure_done(request, measure_id: int, data: MeasureDoneIn):
     user = request.auth
     measure = selectors.measure_get(user=user, measure_id=measure_id)
@@ -253,31 +299,47 @@ def measure_done(request, measure_id: int, data: MeasureDoneIn):
 # --- After a failed test ------------------------------------------------------------------------
 
 
-@router.get("/inspections/{inspection_id}/follow-ups", response={200: list[FollowUpOut], **ERRORS})
+@router.get(
+    "/inspections/{inspection_id}/follow-ups",
+    response={200: list[FollowUpOut], **ERRORS},
+    operation_id="list_follow_ups",
+)
 def follow_up_list(request, inspection_id: int):
     return list(selectors.follow_up_list(user=request.auth, inspection_id=inspection_id))
 
 
-@router.post("/follow-ups/{follow_up_id}/report", response={200: FollowUpOut, **ERRORS})
+@router.post(
+    "/follow-ups/{follow_up_id}/report",
+    response={200: FollowUpOut, **ERRORS},
+    operation_id="report_failed_test",
+)
 def follow_up_report(request, follow_up_id: int, data: FollowUpReportIn):
     """The team lead reports the failed test to the agency (within 24 hours)."""
     return _follow_up_step(request, follow_up_id, followup.follow_up_report, text=data.text)
 
 
-@router.post("/follow-ups/{follow_up_id}/suspension", response={200: FollowUpOut, **ERRORS})
+@router.post(
+    "/follow-ups/{follow_up_id}/suspension",
+    response={200: FollowUpOut, **ERRORS},
+    operation_id="notify_suspension",
+)
 def follow_up_suspension(request, follow_up_id: int, data: SuspendIn):
     """The agency's notice to suspend circulation (within 2 working days)."""
     return _follow_up_step(request, follow_up_id, followup.follow_up_suspend, goods=data.goods)
 
 
-@router.post("/follow-ups/{follow_up_id}/seals", response={201: SealOut, **ERRORS})
+@router.post(
+    "/follow-ups/{follow_up_id}/seals", response={201: SealOut, **ERRORS}, operation_id="seal_goods"
+)
 def follow_up_seal(request, follow_up_id: int, data: SealIn):
     user = request.auth
     follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
     return Status(201, followup.seal(by=user, follow_up=follow_up, **data.dict()))
 
 
-@router.post("/seals/{seal_id}/unseal", response={200: SealOut, **ERRORS})
+@router.post(
+    "/seals/{seal_id}/unseal", response={200: SealOut, **ERRORS}, operation_id="unseal_goods"
+)
 def seal_unseal(request, seal_id: int, data: ReasonIn):
     user = request.auth
     goods_seal = selectors.seal_get(user=user, seal_id=seal_id)
@@ -298,7 +360,11 @@ def create_retest_sample(request, follow_up_id: int, data: RetestIn):
     return Status(201 if created else 200, selectors.sample_get(user=user, sample_id=sample.pk))
 
 
-@router.post("/follow-ups/{follow_up_id}/resumption", response={200: FollowUpOut, **ERRORS})
+@router.post(
+    "/follow-ups/{follow_up_id}/resumption",
+    response={200: FollowUpOut, **ERRORS},
+    operation_id="resume_circulation",
+)
 def follow_up_resumption(request, follow_up_id: int, data: ReasonIn):
     """The agency's notice that the goods may circulate again."""
     return _follow_up_step(request, follow_up_id, followup.follow_up_resume, reason=data.reason)
@@ -307,7 +373,11 @@ def follow_up_resumption(request, follow_up_id: int, data: ReasonIn):
 # --- Product alerts -----------------------------------------------------------------------------
 
 
-@router.get("/inspections/{inspection_id}/alert-draft", response={200: AlertIn, **ERRORS})
+@router.get(
+    "/inspections/{inspection_id}/alert-draft",
+    response={200: AlertIn, **ERRORS},
+    operation_id="get_alert_draft",
+)
 def alert_draft(request, inspection_id: int):
     """What the case says, to start the alert from."""
     inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
@@ -325,7 +395,11 @@ def publish_product_alert(request, inspection_id: int, data: AlertIn):
     return Status(201, alerts.alert_publish(by=user, inspection=inspection, **data.dict()))
 
 
-@router.post("/alerts/{alert_id}/withdrawal", response={200: AlertOut, **ERRORS})
+@router.post(
+    "/alerts/{alert_id}/withdrawal",
+    response={200: AlertOut, **ERRORS},
+    operation_id="withdraw_product_alert",
+)
 def alert_withdrawal(request, alert_id: int, data: ReasonIn):
     user = request.auth
     alert = selectors.alert_get(user=user, alert_id=alert_id)

@@ -37,7 +37,7 @@ from registry.views import home_url_for
 router = Router()
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, tags=["account"])
+@router.get("/me", response={200: MeOut, **ERRORS}, tags=["account"], operation_id="get_me")
 def me(request):
     user = request.auth
     return {
@@ -53,7 +53,13 @@ def me(request):
 # --- Tokens for tablets -----------------------------------------------------------------
 
 
-@router.post("/auth/tokens", response={201: TokenCreatedOut, **ERRORS}, auth=None, tags=["account"])
+@router.post(
+    "/auth/tokens",
+    response={201: TokenCreatedOut, **ERRORS},
+    auth=None,
+    tags=["account"],
+    operation_id="create_token",
+)
 def token_create(request, payload: TokenIn):
     """Sign a tablet in: username and password in, a bearer token out (shown once)."""
     if too_many("token-login", payload.username.lower(), limit=10, window_seconds=900):
@@ -68,13 +74,23 @@ def token_create(request, payload: TokenIn):
     return Status(201, {**TokenOut.from_orm(record).dict(), "token": token})
 
 
-@router.get("/auth/tokens", response={200: list[TokenOut], **ERRORS}, tags=["account"])
+@router.get(
+    "/auth/tokens",
+    response={200: list[TokenOut], **ERRORS},
+    tags=["account"],
+    operation_id="list_tokens",
+)
 @paginate(PagePagination)
 def token_list(request):
     return selectors.api_token_list(user=request.auth)
 
 
-@router.delete("/auth/tokens/{token_id}", response={204: None, **ERRORS}, tags=["account"])
+@router.delete(
+    "/auth/tokens/{token_id}",
+    response={204: None, **ERRORS},
+    tags=["account"],
+    operation_id="revoke_token",
+)
 def token_revoke(request, token_id: int):
     services.api_token_revoke(user=request.auth, token_id=token_id)
     return Status(204, None)
@@ -83,25 +99,43 @@ def token_revoke(request, token_id: int):
 # --- Organisation -----------------------------------------------------------------------
 
 
-@router.get("/provinces", response={200: list[ProvinceOut], **ERRORS}, tags=["reference"])
+@router.get(
+    "/provinces",
+    response={200: list[ProvinceOut], **ERRORS},
+    tags=["reference"],
+    operation_id="list_provinces",
+)
 @paginate(PagePagination)
 def province_list(request):
     return selectors.province_list(user=request.auth)
 
 
-@router.get("/units", response={200: list[UnitOut], **ERRORS}, tags=["organisation"])
+@router.get(
+    "/units",
+    response={200: list[UnitOut], **ERRORS},
+    tags=["organisation"],
+    operation_id="list_units",
+)
 @paginate(PagePagination)
 def unit_list(request):
     return selectors.unit_list(user=request.auth)
 
 
-@router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, tags=["organisation"])
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitOut, **ERRORS},
+    tags=["organisation"],
+    operation_id="get_unit",
+)
 def unit_detail(request, unit_id: int):
     return selectors.unit_get(user=request.auth, unit_id=unit_id)
 
 
 @router.get(
-    "/units/{unit_id}/staff", response={200: list[StaffOut], **ERRORS}, tags=["organisation"]
+    "/units/{unit_id}/staff",
+    response={200: list[StaffOut], **ERRORS},
+    tags=["organisation"],
+    operation_id="list_unit_staff",
 )
 @paginate(PagePagination)
 def unit_staff(request, unit_id: int):
@@ -111,7 +145,12 @@ def unit_staff(request, unit_id: int):
 # --- Reference data ---------------------------------------------------------------------
 
 
-@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, tags=["reference"])
+@router.get(
+    "/categories",
+    response={200: list[CategoryOut], **ERRORS},
+    tags=["reference"],
+    operation_id="list_categories",
+)
 @paginate(PagePagination)
 def category_list(request):
     return selectors.category_list(user=request.auth)
@@ -122,14 +161,22 @@ class ProvisionFilter(Schema):
     q: str | None = Field(None, max_length=100)
 
 
-@router.get("/provisions", response={200: list[ProvisionOut], **ERRORS}, tags=["reference"])
+@router.get(
+    "/provisions",
+    response={200: list[ProvisionOut], **ERRORS},
+    tags=["reference"],
+    operation_id="list_provisions",
+)
 @paginate(PagePagination)
 def provision_list(request, filters: Query[ProvisionFilter]):
     return selectors.provision_list(user=request.auth, field=filters.field, q=filters.q)
 
 
 @router.get(
-    "/provisions/{provision_id}", response={200: ProvisionOut, **ERRORS}, tags=["reference"]
+    "/provisions/{provision_id}",
+    response={200: ProvisionOut, **ERRORS},
+    tags=["reference"],
+    operation_id="get_provision",
 )
 def provision_detail(request, provision_id: int):
     return selectors.provision_get(user=request.auth, provision_id=provision_id)
@@ -141,13 +188,23 @@ class OperatorFilter(Schema):
     province_id: Id | None = None
 
 
-@router.get("/operators", response={200: list[OperatorOut], **ERRORS}, tags=["reference"])
+@router.get(
+    "/operators",
+    response={200: list[OperatorOut], **ERRORS},
+    tags=["reference"],
+    operation_id="list_operators",
+)
 @paginate(PagePagination)
 def operator_list(request, filters: Query[OperatorFilter]):
     return selectors.operator_list(user=request.auth, **filters.dict())
 
 
-@router.post("/operators", response={201: OperatorOut, **ERRORS}, tags=["reference"])
+@router.post(
+    "/operators",
+    response={201: OperatorOut, **ERRORS},
+    tags=["reference"],
+    operation_id="create_operator",
+)
 def operator_create(request, payload: OperatorIn):
     province = (
         get_object_or_404(selectors.province_list(user=request.auth), pk=payload.province_id)
@@ -158,7 +215,12 @@ def operator_create(request, payload: OperatorIn):
     return Status(201, services.operator_create(by=request.auth, province=province, **data))
 
 
-@router.get("/operators/{operator_id}", response={200: OperatorOut, **ERRORS}, tags=["reference"])
+@router.get(
+    "/operators/{operator_id}",
+    response={200: OperatorOut, **ERRORS},
+    tags=["reference"],
+    operation_id="get_operator",
+)
 def operator_detail(request, operator_id: int):
     return selectors.operator_get(user=request.auth, operator_id=operator_id)
 
@@ -169,13 +231,23 @@ class ProductFilter(Schema):
     category_id: Id | None = None
 
 
-@router.get("/products", response={200: list[ProductOut], **ERRORS}, tags=["reference"])
+@router.get(
+    "/products",
+    response={200: list[ProductOut], **ERRORS},
+    tags=["reference"],
+    operation_id="list_products",
+)
 @paginate(PagePagination)
 def product_list(request, filters: Query[ProductFilter]):
     return selectors.product_list(user=request.auth, **filters.dict())
 
 
-@router.post("/products", response={201: ProductOut, **ERRORS}, tags=["reference"])
+@router.post(
+    "/products",
+    response={201: ProductOut, **ERRORS},
+    tags=["reference"],
+    operation_id="create_product",
+)
 def product_create(request, payload: ProductIn):
     user = request.auth
     category = (
@@ -194,7 +266,12 @@ def product_create(request, payload: ProductIn):
     )
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, **ERRORS}, tags=["reference"])
+@router.get(
+    "/products/{product_id}",
+    response={200: ProductOut, **ERRORS},
+    tags=["reference"],
+    operation_id="get_product",
+)
 def product_detail(request, product_id: int):
     return selectors.product_get(user=request.auth, product_id=product_id)
 
@@ -207,14 +284,24 @@ class DeadlineQuery(Schema):
     working_days: int = Field(..., ge=0, le=365)
 
 
-@router.get("/calendar/deadline", response={200: DeadlineOut, **ERRORS}, tags=["calendar"])
+@router.get(
+    "/calendar/deadline",
+    response={200: DeadlineOut, **ERRORS},
+    tags=["calendar"],
+    operation_id="get_deadline",
+)
 def calendar_deadline(request, query: Query[DeadlineQuery]):
     """The date that falls `working_days` working days after `start` (start not counted)."""
     due = workdays.add_working_days(query.start, query.working_days)
     return {"start": query.start, "working_days": query.working_days, "due": due}
 
 
-@router.get("/calendar/days-off", response={200: list[DayOffOut], **ERRORS}, tags=["calendar"])
+@router.get(
+    "/calendar/days-off",
+    response={200: list[DayOffOut], **ERRORS},
+    tags=["calendar"],
+    operation_id="list_days_off",
+)
 def calendar_days_off(request, year: int = Query(..., ge=2000, le=2100)):
     """Public holidays and extra days off in a year (weekends not listed)."""
     return [{"date": day, "name": name} for day, name in workdays.days_off(year)]
@@ -229,18 +316,33 @@ class AuditFilter(Schema):
     target_id: str | None = Field(None, max_length=64)
 
 
-@router.get("/audit/entries", response={200: list[AuditEntryOut], **ERRORS}, tags=["audit"])
+@router.get(
+    "/audit/entries",
+    response={200: list[AuditEntryOut], **ERRORS},
+    tags=["audit"],
+    operation_id="list_audit_entries",
+)
 @paginate(PagePagination)
 def audit_entry_list(request, filters: Query[AuditFilter]):
     return selectors.audit_entry_list(user=request.auth, **filters.dict())
 
 
-@router.get("/audit/entries/{entry_id}", response={200: AuditEntryOut, **ERRORS}, tags=["audit"])
+@router.get(
+    "/audit/entries/{entry_id}",
+    response={200: AuditEntryOut, **ERRORS},
+    tags=["audit"],
+    operation_id="get_audit_entry",
+)
 def audit_entry_detail(request, entry_id: int):
     return selectors.audit_entry_get(user=request.auth, entry_id=entry_id)
 
 
-@router.get("/notifications", response={200: list[NotificationOut], **ERRORS}, tags=["account"])
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    tags=["account"],
+    operation_id="list_notifications",
+)
 @paginate(PagePagination)
 def notification_list(request, unread: bool = False):
     return selectors.notification_list(user=request.auth, unread=unread)
@@ -250,6 +352,7 @@ def notification_list(request, unread: bool = False):
     "/notifications/{notification_id}/read",
     response={200: NotificationOut, **ERRORS},
     tags=["account"],
+    operation_id="mark_notification_read",
 )
 def notification_read(request, notification_id: int):
     return services.notification_mark_read(user=request.auth, notification_id=notification_id)
