@@ -68,7 +68,7 @@ lint: setup
 # Static security checks: bandit with no high-severity finding, and Django's deployment
 # checks in the production profile (tests/deploy_check.py).
 static: setup
-	$(BIN)/bandit -q -r config registry inspections complaints whistleblower review api \
+	$(BIN)/bandit -q -r config registry whistleblower complaints inspections violations review api \
 		--severity-level high
 	$(BIN)/python -m tests.deploy_check
 

@@ -70,7 +70,8 @@ def blocked_reason(complaint: Complaint) -> str:
     """Why nothing of this report may be removed now, or "": a legal hold (on it, or on
     the case it was merged into), or an inspection or violation record on either of
     them that is not finished."""
-    from inspections.models import Inspection, ViolationRecord
+    from inspections.models import Inspection
+    from violations.models import ViolationRecord
 
     main = complaint.merged_into if complaint.status == Complaint.Status.MERGED else None
     if complaint.retention_hold or (main is not None and main.retention_hold):

@@ -150,10 +150,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "guardian",
+    # The product's apps, lowest floor first (docs/layout.md).
     "registry",
-    "inspections",
-    "complaints",
     "whistleblower",
+    "complaints",
+    "inspections",
+    "violations",
     "review",
     "api",
 ]
@@ -390,7 +392,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "violations-escalate": {
-        "task": "inspections.tasks.violations_escalate",
+        "task": "violations.tasks.violations_escalate",
         # Remedial measures past their deadline, each told once a day.
         "schedule": crontab(hour=7, minute=5),
     },

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("registry.urls")),
     path("", include("inspections.urls")),
+    path("", include("violations.urls")),
     path("", include("review.urls")),
 ]

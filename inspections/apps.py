@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InspectionsConfig(AppConfig):
-    """Plans, inspections, findings, photos, samples, violations and sanctions."""
+    """Plans, inspection decisions, teams, checklist findings with photos (also offline),
+    samples and lab results, minutes."""
 
     name = "inspections"
     verbose_name = _("Kiểm tra")

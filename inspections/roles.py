@@ -19,11 +19,6 @@ ROLE_PERMISSIONS = {
         "inspections.add_inspection",
         "inspections.change_inspection",
         "inspections.decide_inspection",
-        "inspections.view_violationrecord",
-        "inspections.view_penaltydecision",
-        "inspections.approve_penaltydecision",
-        "inspections.view_productalert",
-        "inspections.publish_productalert",
     ],
     # Admins publish checklist versions (in the admin).
     Role.ADMIN: [

@@ -5,12 +5,13 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from inspections import followup
+from inspections import signals
 from inspections.minutes import require_open_minutes
 from inspections.models import Inspection, InspectionEvent, Sample, SampleResult
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput
 from registry.permissions import require_object_perm
+from registry.text import fold
 from review import clocks
 from review.models import LegalClock
 
@@ -122,6 +123,23 @@ def _passes(measured, limit_min, limit_max) -> bool:
     )
 
 
+def failed_criteria(sample: Sample) -> list[str]:
+    return list(sample.results.filter(passed=False).values_list("criterion", flat=True))
+
+
+def check_retest_criteria(sample: Sample, criteria: list[dict]) -> None:
+    """A re-test tests exactly the criteria the original sample failed."""
+    wanted = {fold(c) for c in failed_criteria(sample.retest_of)}
+    given = [fold(row.get("criterion", "")) for row in criteria]
+    if set(given) != wanted or len(given) != len(wanted):
+        raise InvalidInput.field(
+            "criteria",
+            "retest_criteria",
+            _("Thử nghiệm lại đúng các chỉ tiêu không đạt: %(criteria)s."),
+            {"criteria": ", ".join(failed_criteria(sample.retest_of))},
+        )
+
+
 @transaction.atomic
 def lab_result_record(
     *,
@@ -148,7 +166,7 @@ def lab_result_record(
             "criteria", "criteria_required", _("Hãy nhập ít nhất một chỉ tiêu.")
         )
     if sample.retest_of_id is not None:
-        followup.check_retest_criteria(sample, criteria)
+        check_retest_criteria(sample, criteria)
     results = []
     for row in criteria:
         low, high = row.get("limit_min"), row.get("limit_max")
@@ -188,7 +206,7 @@ def lab_result_record(
     sample.status = Sample.Status.TESTED
     sample.save()
     if not sample.conforming and sample.retest_of_id is None:
-        followup.follow_up_open(sample)
+        signals.sample_failed.send(sender=Sample, sample=sample)
     audit_record(
         actor=by,
         action="sample.result",

@@ -2,15 +2,9 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from inspections.models import Inspection, InspectionMember, InspectionPlan, Violation
+from inspections.models import Inspection, InspectionMember, InspectionPlan
 from registry.permissions import get_visible
 
-_VIOLATIONS = Prefetch(
-    "violations",
-    queryset=Violation.objects.select_related("provision").prefetch_related(
-        "findings", "photos", "samples"
-    ),
-)
 _TEAM = Prefetch(
     "team", queryset=InspectionMember.objects.select_related("user").order_by("role", "pk")
 )
@@ -128,107 +122,3 @@ def minutes_get(*, user, minutes_id: int):
     return through_inspection(
         Minutes.objects.select_related("inspection"), user=user, pk=minutes_id
     )
-
-
-# --- Violation handling -----------------------------------------------------------------------
-
-
-def record_list(*, user, inspection_id: int):
-    inspection = inspection_get(user=user, inspection_id=inspection_id)
-    return inspection.violation_records.select_related("violator").prefetch_related(_VIOLATIONS)
-
-
-def record_get(*, user, record_id: int):
-    from inspections.models import ViolationRecord
-
-    return through_inspection(
-        ViolationRecord.objects.select_related("inspection", "violator").prefetch_related(
-            _VIOLATIONS
-        ),
-        user=user,
-        pk=record_id,
-    )
-
-
-def decision_get(*, user, decision_id: int):
-    from inspections.models import PenaltyDecision
-
-    return through_inspection(
-        PenaltyDecision.objects.select_related("record__inspection").prefetch_related(
-            "lines__violation__provision", "measures__photos"
-        ),
-        user=user,
-        pk=decision_id,
-        path="record__inspection",
-    )
-
-
-def measure_get(*, user, measure_id: int):
-    from inspections.models import RemedialMeasure
-
-    return through_inspection(
-        RemedialMeasure.objects.select_related("decision__record__inspection"),
-        user=user,
-        pk=measure_id,
-        path="decision__record__inspection",
-    )
-
-
-def follow_up_list(*, user, inspection_id: int):
-    from inspections.models import FailedTestFollowUp
-
-    inspection = inspection_get(user=user, inspection_id=inspection_id)
-    return (
-        FailedTestFollowUp.objects.filter(sample__inspection=inspection)
-        .select_related("sample")
-        .prefetch_related("seals", "sample__retests")
-    )
-
-
-def follow_up_get(*, user, follow_up_id: int):
-    from inspections.models import FailedTestFollowUp
-
-    return through_inspection(
-        FailedTestFollowUp.objects.select_related("sample__inspection").prefetch_related(
-            "seals", "sample__retests"
-        ),
-        user=user,
-        pk=follow_up_id,
-        path="sample__inspection",
-    )
-
-
-def seal_get(*, user, seal_id: int):
-    from inspections.models import GoodsSeal
-
-    return through_inspection(
-        GoodsSeal.objects.select_related("follow_up__sample__inspection"),
-        user=user,
-        pk=seal_id,
-        path="follow_up__sample__inspection",
-    )
-
-
-def alert_get(*, user, alert_id: int):
-    from inspections.models import ProductAlert
-
-    return through_inspection(
-        ProductAlert.objects.select_related("inspection"), user=user, pk=alert_id
-    )
-
-
-def public_alerts(q: str = ""):
-    """Published alerts, newest first; `q` matches every word, accents ignored."""
-    from inspections.models import ProductAlert
-
-    qs = ProductAlert.objects.published()
-    return qs.search(q) if (q or "").strip() else qs
-
-
-def public_alert_get(alert_id: int):
-    from registry.errors import NotFound
-
-    alert = public_alerts().filter(pk=alert_id).first()
-    if alert is None:
-        raise NotFound()
-    return alert

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
-from inspections import outcome
+from inspections import signals
 from inspections.models import (
     Inspection,
     InspectionEvent,
@@ -362,14 +362,8 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         raise PermissionDenied(_("Chỉ trưởng đoàn kết luận cuộc kiểm tra."), code="lead_only")
     if to == Inspection.Status.CLOSED and not is_supervisor:
         raise PermissionDenied(_("Chỉ lãnh đạo đóng cuộc kiểm tra."), code="supervisor_only")
-    if (
-        to == Inspection.Status.CLOSED
-        and inspection.violation_records.filter(status__in=outcome.PENDING_RECORDS).exists()
-    ):
-        raise Conflict(
-            _("Còn biên bản vi phạm chưa có quyết định: chưa đóng được cuộc kiểm tra."),
-            code="records_open",
-        )
+    if to == Inspection.Status.CLOSED:
+        signals.inspection_closing.send(sender=Inspection, inspection=inspection)
     inspection.status = to
     inspection.save(update_fields=["status"])
     InspectionEvent.objects.create(
@@ -382,5 +376,5 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         changes={"from": source, "to": to},
     )
     if to == Inspection.Status.CONCLUDED:
-        outcome.tell_reporters(by=by, inspection=inspection)
+        signals.inspection_concluded.send(sender=Inspection, by=by, inspection=inspection)
     return inspection

@@ -59,15 +59,6 @@ def evidence_sweep() -> int:
 
 
 @shared_task
-def violations_escalate() -> int:
-    """Daily: remedial measures past their deadline are escalated to the team lead and
-    the unit's supervisors (each measure once a day)."""
-    from inspections.violations import escalate_overdue
-
-    return escalate_overdue()
-
-
-@shared_task
 def photo_uploads_expire() -> int:
     """Daily: photo uploads left unfinished for a week are dropped with their pieces."""
     from inspections.sync import photo_uploads_expire as expire

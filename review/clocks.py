@@ -395,7 +395,8 @@ def case_label(clock: LegalClock) -> str:
 
 
 def _subject_label(clock: LegalClock) -> str:
-    from inspections.models import FailedTestFollowUp, Sample, ViolationRecord
+    from inspections.models import Sample
+    from violations.models import FailedTestFollowUp, ViolationRecord
 
     if clock.kind == Kind.PENALTY_DECISION:
         record = ViolationRecord.objects.filter(pk=clock.subject_id).first()

@@ -131,7 +131,8 @@ def dashboard_units(*, user, unit_id: int | None = None) -> list[Unit]:
 
 
 def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashboard:
-    from inspections.models import Inspection, PenaltyDecision, Scope, Violation
+    from inspections.models import Inspection, Scope
+    from violations.models import PenaltyDecision, Violation
 
     units = dashboard_units(user=user, unit_id=unit_id)
     board = Dashboard(period=period, units=units)

@@ -13,9 +13,10 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SOURCES = [
     "config",
     "registry",
-    "inspections",
-    "complaints",
     "whistleblower",
+    "complaints",
+    "inspections",
+    "violations",
     "review",
     "api",
     "templates",

@@ -1,6 +1,4 @@
-from inspections.models.alerts import ProductAlert
 from inspections.models.findings import ChecklistItem, ChecklistTemplate, EvidencePhoto, Finding
-from inspections.models.followup import FailedTestFollowUp, GoodsSeal
 from inspections.models.inspection import (
     Inspection,
     InspectionEvent,
@@ -13,23 +11,12 @@ from inspections.models.minutes import Minutes
 from inspections.models.plan import InspectionPlan
 from inspections.models.samples import Sample, SampleResult
 from inspections.models.uploads import PhotoUpload, PhotoUploadChunk
-from inspections.models.violations import (
-    AdditionalPenalty,
-    PenaltyDecision,
-    PenaltyLine,
-    RemedialMeasure,
-    Violation,
-    ViolationRecord,
-)
 
 __all__ = [
-    "AdditionalPenalty",
     "ChecklistItem",
     "ChecklistTemplate",
     "EvidencePhoto",
-    "FailedTestFollowUp",
     "Finding",
-    "GoodsSeal",
     "Inspection",
     "InspectionEvent",
     "InspectionGroupObjectPermission",
@@ -37,15 +24,9 @@ __all__ = [
     "InspectionPlan",
     "InspectionUserObjectPermission",
     "Minutes",
-    "PenaltyDecision",
-    "PenaltyLine",
     "PhotoUpload",
     "PhotoUploadChunk",
-    "ProductAlert",
-    "RemedialMeasure",
     "Sample",
     "SampleResult",
     "Scope",
-    "Violation",
-    "ViolationRecord",
 ]

@@ -132,7 +132,7 @@ class EvidencePhoto(models.Model):
         Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
     )
     measure = models.ForeignKey(
-        "inspections.RemedialMeasure",
+        "violations.RemedialMeasure",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

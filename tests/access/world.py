@@ -231,22 +231,19 @@ def _violation_world(alice, bob):
 
     from django.core.files.base import ContentFile
 
-    from inspections.models import (
-        ChecklistItem,
+    from inspections.models import ChecklistItem, Finding, Inspection, Sample
+    from registry.models import LegalProvision
+    from tests.inspections.helpers import decided_inspection
+    from violations.models import (
         FailedTestFollowUp,
-        Finding,
         GoodsSeal,
-        Inspection,
         PenaltyDecision,
         PenaltyLine,
         ProductAlert,
         RemedialMeasure,
-        Sample,
         Violation,
         ViolationRecord,
     )
-    from registry.models import LegalProvision
-    from tests.inspections.helpers import decided_inspection
 
     today = timezone.localdate()
     inspection = decided_inspection(supervisor=bob, lead=alice, number="V/QĐ")

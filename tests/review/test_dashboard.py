@@ -9,12 +9,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
-from inspections.models import PenaltyDecision, Violation, ViolationRecord
 from registry.models import LegalProvision
 from review import dashboard
 from tests.complaints.helpers import file_complaint
 from tests.factories import api_client
 from tests.inspections.helpers import decided_inspection
+from violations.models import PenaltyDecision, Violation, ViolationRecord
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from complaints.models import Complaint
         from complaints.services import ACCEPT_CLOCK
-        from inspections.models import FailedTestFollowUp, Sample, ViolationRecord
-        from inspections.violations import _decision_clock
+        from inspections.models import Sample
+        from violations.models import FailedTestFollowUp, ViolationRecord
+        from violations.services import decision_clock
 
         started = 0
         now = timezone.now()
@@ -61,7 +62,7 @@ class Command(BaseCommand):
                 status=ViolationRecord.Status.SIGNED
             ).select_related("inspection__unit"):
                 if (Kind.PENALTY_DECISION, record.pk) not in have:
-                    quiet_if_past(_decision_clock(record))
+                    quiet_if_past(decision_clock(record))
             follow_ups = FailedTestFollowUp.objects.exclude(
                 status__in=[FailedTestFollowUp.Status.SUSPENDED, FailedTestFollowUp.Status.RESUMED]
             ).select_related("sample__inspection__unit")

@@ -6,14 +6,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from inspections import outcome
-from inspections.models import Inspection, ProductAlert, RemedialMeasure, ViolationRecord
+from inspections.models import Inspection
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, invalid_from_django
 from registry.permissions import require_object_perm, require_perm
 from registry.validators import normalize_gtin
+from violations import outcome
+from violations.models import ProductAlert, RemedialMeasure, ViolationRecord
 
-PUBLISH = "inspections.publish_productalert"
+PUBLISH = "violations.publish_productalert"
 CONCLUDED = (Inspection.Status.CONCLUDED, Inspection.Status.CLOSED)
 REQUIRED = {
     "product_name": _("Hãy ghi tên sản phẩm."),

@@ -15,9 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage
-from inspections.models import FailedTestFollowUp, Inspection, PenaltyDecision, ViolationRecord
-from inspections.violation_documents import vnd
+from inspections.models import Inspection
 from registry.audit import audit_record
+from violations.documents import vnd
+from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
 
 PENDING_RECORDS = (ViolationRecord.Status.DRAFT, ViolationRecord.Status.SIGNED)
 

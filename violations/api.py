@@ -12,10 +12,14 @@ from ninja.responses import Status
 
 from api.pagination import PagePagination
 from api.schemas import ERRORS, ErrorOut
-from inspections import alerts, findings, followup, selectors, violations
+from inspections import findings
+from inspections import selectors as inspection_selectors
 from inspections.models import EvidencePhoto, Finding, Sample
 from inspections.schemas import EvidenceOut, SampleOut
-from inspections.violation_schemas import (
+from registry.media import file_response
+from registry.models import EconomicOperator, LegalProvision
+from violations import alerts, followup, selectors, services
+from violations.schemas import (
     AlertIn,
     AlertOut,
     DecisionDraftIn,
@@ -36,8 +40,6 @@ from inspections.violation_schemas import (
     SealOut,
     SuspendIn,
 )
-from registry.media import file_response
-from registry.models import EconomicOperator, LegalProvision
 
 router = Router(tags=["violations"])
 public = Router(tags=["public"])
@@ -92,7 +94,7 @@ def create_violation_record(request, inspection_id: int, data: RecordIn):
     """Draft a record from non-conforming findings or failed samples of the inspection;
     each act cites a verified provision of the catalogue."""
     user = request.auth
-    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    inspection = inspection_selectors.inspection_get(user=user, inspection_id=inspection_id)
     rows = [
         {
             "provision": LegalProvision.objects.filter(pk=row.provision_id).first(),
@@ -103,7 +105,7 @@ def create_violation_record(request, inspection_id: int, data: RecordIn):
         }
         for row in data.violations
     ]
-    record = violations.record_create(
+    record = services.record_create(
         by=user,
         inspection=inspection,
         place=data.place,
@@ -134,7 +136,7 @@ def record_detail(request, record_id: int):
 def sign_violation_record(request, record_id: int, data: RecordSignIn):
     """Signed by the violator's representative, or refused before a witness: numbered,
     locked, rendered; the explanation and decision clocks start."""
-    return _record_step(request, record_id, violations.record_sign, **data.dict())
+    return _record_step(request, record_id, services.record_sign, **data.dict())
 
 
 @router.post(
@@ -144,7 +146,7 @@ def sign_violation_record(request, record_id: int, data: RecordSignIn):
 )
 def record_complex(request, record_id: int, data: ReasonIn):
     """The case needs explanation or verification: 30 days instead of 7."""
-    return _record_step(request, record_id, violations.record_set_complex, reason=data.reason)
+    return _record_step(request, record_id, services.record_set_complex, reason=data.reason)
 
 
 @router.post(
@@ -154,7 +156,7 @@ def record_complex(request, record_id: int, data: ReasonIn):
 )
 def record_extension(request, record_id: int, data: ReasonIn):
     """Once, by 30 days, for a complex case, with a reason."""
-    return _record_step(request, record_id, violations.record_extend, reason=data.reason)
+    return _record_step(request, record_id, services.record_extend, reason=data.reason)
 
 
 @router.post(
@@ -163,7 +165,7 @@ def record_extension(request, record_id: int, data: ReasonIn):
     operation_id="dismiss_violation_record",
 )
 def record_dismissal(request, record_id: int, data: ReasonIn):
-    return _record_step(request, record_id, violations.record_dismiss, reason=data.reason)
+    return _record_step(request, record_id, services.record_dismiss, reason=data.reason)
 
 
 @router.get(
@@ -193,7 +195,7 @@ def draft_penalty_decision(request, record_id: int, data: DecisionDraftIn):
     remedial measures each with a deadline."""
     user = request.auth
     record = selectors.record_get(user=user, record_id=record_id)
-    decision = violations.decision_draft(
+    decision = services.decision_draft(
         by=user,
         record=record,
         lines=[line.dict() for line in data.lines],
@@ -217,7 +219,7 @@ def decision_detail(request, decision_id: int):
     operation_id="submit_penalty_decision",
 )
 def decision_submit(request, decision_id: int):
-    return _decision_step(request, decision_id, violations.decision_submit)
+    return _decision_step(request, decision_id, services.decision_submit)
 
 
 @router.post(
@@ -228,7 +230,7 @@ def decision_submit(request, decision_id: int):
 def review_penalty_decision(request, decision_id: int, data: ReviewIn):
     """A supervisor approves (numbered, dated, issued as PDF) or returns it with a note."""
     return _decision_step(
-        request, decision_id, violations.decision_decide, approve=data.approve, note=data.note
+        request, decision_id, services.decision_decide, approve=data.approve, note=data.note
     )
 
 
@@ -241,7 +243,7 @@ def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     return _decision_step(
         request,
         decision_id,
-        violations.fine_paid,
+        services.fine_paid,
         paid_on=data.paid_on,
         receipt_number=data.receipt_number,
     )
@@ -253,7 +255,7 @@ def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     operation_id="close_penalty_decision",
 )
 def decision_close(request, decision_id: int):
-    return _decision_step(request, decision_id, violations.decision_close)
+    return _decision_step(request, decision_id, services.decision_close)
 
 
 @router.get(
@@ -292,7 +294,7 @@ def upload_measure_photo(request, measure_id: int, photo: File[UploadedFile]):
 def measure_done(request, measure_id: int, data: MeasureDoneIn):
     user = request.auth
     measure = selectors.measure_get(user=user, measure_id=measure_id)
-    violations.measure_done(by=user, measure=measure, done_on=data.done_on, note=data.note)
+    services.measure_done(by=user, measure=measure, done_on=data.done_on, note=data.note)
     return selectors.measure_get(user=user, measure_id=measure_id)
 
 
@@ -357,7 +359,9 @@ def create_retest_sample(request, follow_up_id: int, data: RetestIn):
     user = request.auth
     follow_up = selectors.follow_up_get(user=user, follow_up_id=follow_up_id)
     sample, created = followup.retest_take(by=user, follow_up=follow_up, **data.dict())
-    return Status(201 if created else 200, selectors.sample_get(user=user, sample_id=sample.pk))
+    return Status(
+        201 if created else 200, inspection_selectors.sample_get(user=user, sample_id=sample.pk)
+    )
 
 
 @router.post(
@@ -380,7 +384,7 @@ def follow_up_resumption(request, follow_up_id: int, data: ReasonIn):
 )
 def alert_draft(request, inspection_id: int):
     """What the case says, to start the alert from."""
-    inspection = selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
+    inspection = inspection_selectors.inspection_get(user=request.auth, inspection_id=inspection_id)
     return alerts.alert_defaults(inspection)
 
 
@@ -391,7 +395,7 @@ def alert_draft(request, inspection_id: int):
 )
 def publish_product_alert(request, inspection_id: int, data: AlertIn):
     user = request.auth
-    inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
+    inspection = inspection_selectors.inspection_get(user=user, inspection_id=inspection_id)
     return Status(201, alerts.alert_publish(by=user, inspection=inspection, **data.dict()))
 
 

@@ -10,13 +10,19 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from inspections import alerts, followup, selectors, violations
-from inspections.forms import (
+from inspections import selectors as inspection_selectors
+from inspections.models import Inspection, InspectionMember
+from registry.errors import DomainError, NotFound
+from registry.forms import add_domain_errors
+from violations import alerts, followup, selectors, services
+from violations.api import pdf_response as _pdf
+from violations.forms import (
     AlertForm,
     FinePaidForm,
     GoodsForm,
@@ -24,10 +30,7 @@ from inspections.forms import (
     ReviewForm,
     TextForm,
 )
-from inspections.models import FailedTestFollowUp, Inspection, InspectionMember
-from inspections.violations_api import pdf_response as _pdf
-from registry.errors import DomainError, NotFound
-from registry.forms import add_domain_errors
+from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
 
 PAGE_SIZE = 20
 
@@ -39,7 +42,7 @@ def alert_list(request):
     """Cảnh báo sản phẩm: no login, no JavaScript; the search ignores accents."""
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.public_alerts(q), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/public/alert_list.html", {"page": page, "q": q})
+    return render(request, "violations/public/alert_list.html", {"page": page, "q": q})
 
 
 def alert_detail(request, alert_id: int):
@@ -47,7 +50,7 @@ def alert_detail(request, alert_id: int):
         alert = selectors.public_alert_get(alert_id)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "inspections/public/alert_detail.html", {"alert": alert})
+    return render(request, "violations/public/alert_detail.html", {"alert": alert})
 
 
 # --- Staff: the case page -----------------------------------------------------------------------
@@ -64,12 +67,8 @@ CASE_STAGES = (
 @login_required
 def case_list(request):
     """Inspections past the visit, with what still waits in violation handling."""
-    from django.db.models import Count, Q
-
-    from inspections.models import PenaltyDecision, ViolationRecord
-
     cases = (
-        selectors.inspection_list(user=request.user)
+        inspection_selectors.inspection_list(user=request.user)
         .filter(status__in=CASE_STAGES)
         .annotate(
             records_open=Count(
@@ -96,7 +95,7 @@ def case_list(request):
         .order_by("-scheduled_date", "-pk")
     )
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/cases/list.html", {"page": page})
+    return render(request, "violations/cases/list.html", {"page": page})
 
 
 def _get(fetch, **kwargs):
@@ -137,7 +136,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
         alert_form = form(AlertForm, "alert", **alerts.alert_defaults(inspection))
     return render(
         request,
-        "inspections/cases/detail.html",
+        "violations/cases/detail.html",
         {
             "inspection": inspection,
             "follow_ups": follow_ups,
@@ -146,7 +145,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "alert_form": alert_form,
             "withdraw_form": form(ReasonForm, "withdraw"),
             "is_agency": user.has_perm(followup.AGENCY),
-            "can_approve": user.has_perm(violations.APPROVE),
+            "can_approve": user.has_perm(services.APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
             # What refused the action as a whole, at the top of the page (the field
             # errors stay on their fields).
@@ -158,7 +157,9 @@ def _case_page(request, inspection, *, bound=None, status=200):
 
 @login_required
 def case_detail(request, inspection_id: int):
-    inspection = _get(selectors.inspection_get, user=request.user, inspection_id=inspection_id)
+    inspection = _get(
+        inspection_selectors.inspection_get, user=request.user, inspection_id=inspection_id
+    )
     return _case_page(request, inspection)
 
 
@@ -238,7 +239,7 @@ def decision_review(request, decision_id: int):
         decision.record.inspection,
         key,
         ReviewForm,
-        lambda data: violations.decision_decide(
+        lambda data: services.decision_decide(
             by=request.user, decision=decision, approve=data["approve"], note=data["note"]
         ),
         _("Đã ghi ý kiến về quyết định xử phạt."),
@@ -255,7 +256,7 @@ def decision_fine(request, decision_id: int):
         decision.record.inspection,
         key,
         FinePaidForm,
-        lambda data: violations.fine_paid(
+        lambda data: services.fine_paid(
             by=request.user,
             decision=decision,
             paid_on=data["paid_on"],
@@ -275,7 +276,7 @@ def decision_close(request, decision_id: int):
         decision.record.inspection,
         key,
         forms.Form,
-        lambda data: violations.decision_close(by=request.user, decision=decision),
+        lambda data: services.decision_close(by=request.user, decision=decision),
         _("Đã kết thúc việc thi hành quyết định."),
     )
 
@@ -283,7 +284,9 @@ def decision_close(request, decision_id: int):
 @login_required
 @require_POST
 def alert_publish(request, inspection_id: int):
-    inspection = _get(selectors.inspection_get, user=request.user, inspection_id=inspection_id)
+    inspection = _get(
+        inspection_selectors.inspection_get, user=request.user, inspection_id=inspection_id
+    )
     return _act(
         request,
         inspection,

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from inspections import followup, samples
-from inspections.models import FailedTestFollowUp, Sample
+from inspections import samples
+from inspections.models import Sample
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Notification
 from review.clocks import clock_for, clocks_sweep
+from violations import followup
+from violations.models import FailedTestFollowUp
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

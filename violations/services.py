@@ -22,20 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections import outcome
-from inspections.models import (
-    AdditionalPenalty,
-    EvidencePhoto,
-    Finding,
-    Inspection,
-    InspectionMember,
-    PenaltyDecision,
-    PenaltyLine,
-    RemedialMeasure,
-    Violation,
-    ViolationRecord,
-)
-from inspections.violation_documents import store_decision_pdf, store_record_pdf, vnd
+from inspections.models import EvidencePhoto, Finding, Inspection, InspectionMember
 from registry import workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
@@ -43,6 +30,16 @@ from registry.models import EconomicOperator, LegalProvision, Unit
 from registry.permissions import require_object_perm, require_perm
 from review import clocks
 from review.models import LegalClock
+from violations import outcome
+from violations.documents import store_decision_pdf, store_record_pdf, vnd
+from violations.models import (
+    AdditionalPenalty,
+    PenaltyDecision,
+    PenaltyLine,
+    RemedialMeasure,
+    Violation,
+    ViolationRecord,
+)
 
 EXPLANATION_WORKING_DAYS = 5
 EXPLANATION_THRESHOLD_VND = 15_000_000  # an individual's maximum fine (organisation: x2)
@@ -57,7 +54,7 @@ RECORD_STAGES = (
     Inspection.Status.CONCLUDED,
 )
 
-APPROVE = "inspections.approve_penaltydecision"
+APPROVE = "violations.approve_penaltydecision"
 
 
 # --- Violation record ---------------------------------------------------------------------
@@ -286,7 +283,7 @@ def record_set_complex(*, by, record: ViolationRecord, reason: str) -> Violation
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do."))
     record.needs_verification = True
-    _decision_clock(record)
+    decision_clock(record)
     record.decision_due = clocks.clock_set_variant(
         kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk, variant="complex"
     ).due_on
@@ -315,7 +312,7 @@ def record_extend(*, by, record: ViolationRecord, reason: str) -> ViolationRecor
     if not (reason or "").strip():
         raise InvalidInput.field("reason", "required", _("Hãy ghi lý do gia hạn."))
     record.extended_to = clocks.clock_extend(
-        by=by, clock=_decision_clock(record), reason=reason
+        by=by, clock=decision_clock(record), reason=reason
     ).due_on
     record.extension_reason = (record.extension_reason + "\n" + reason.strip())[:4000].strip()
     record.save(update_fields=["extended_to", "extension_reason"])
@@ -350,7 +347,7 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
     return record
 
 
-def _decision_clock(record: ViolationRecord) -> LegalClock:
+def decision_clock(record: ViolationRecord) -> LegalClock:
     """The decision's clock; started from the signature for a record made before the
     clocks were kept as records."""
     clock = clocks.clock_for(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)

@@ -13,9 +13,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections import alerts, followup, samples, services
-from inspections.models import Inspection, ProductAlert, Scope
+from inspections import samples, services
+from inspections.models import Inspection, Scope
 from registry.models import EconomicOperator, Product, User
+from violations import alerts, followup
+from violations.models import ProductAlert
 
 OPERATOR = "Công ty TNHH Thực phẩm Sông Hồng"
 

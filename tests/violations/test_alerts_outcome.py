@@ -8,12 +8,14 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from inspections import alerts, findings, samples, services
-from inspections.models import ChecklistItem, Inspection, ProductAlert
+from inspections import findings, samples, services
+from inspections.models import ChecklistItem, Inspection
 from registry.errors import Conflict, InvalidInput, PermissionDenied
 from tests.complaints.helpers import file_complaint
 from tests.factories import api_client
-from tests.inspections.test_violations import provision
+from tests.violations.test_violations import provision
+from violations import alerts
+from violations.models import ProductAlert
 
 pytestmark = pytest.mark.django_db
 

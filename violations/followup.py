@@ -15,20 +15,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections import outcome
-from inspections.models import (
-    FailedTestFollowUp,
-    GoodsSeal,
-    InspectionMember,
-    Sample,
-)
-from inspections.violations import next_number
+from inspections.models import InspectionMember, Sample
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.permissions import require_object_perm, require_perm
-from registry.text import fold
 from review import clocks
 from review.models import LegalClock
+from violations import outcome
+from violations.models import FailedTestFollowUp, GoodsSeal
+from violations.services import next_number
 
 AGENCY = "inspections.decide_inspection"  # the agency's head: a supervisor
 
@@ -59,23 +54,6 @@ def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
     follow_up.suspension_due = started[LegalClock.Kind.SUSPENSION_NOTICE].due_on
     follow_up.save(update_fields=["report_due", "suspension_due"])
     return follow_up
-
-
-def failed_criteria(sample: Sample) -> list[str]:
-    return list(sample.results.filter(passed=False).values_list("criterion", flat=True))
-
-
-def check_retest_criteria(sample: Sample, criteria: list[dict]) -> None:
-    """A re-test tests exactly the criteria the original sample failed."""
-    wanted = {fold(c) for c in failed_criteria(sample.retest_of)}
-    given = [fold(row.get("criterion", "")) for row in criteria]
-    if set(given) != wanted or len(given) != len(wanted):
-        raise InvalidInput.field(
-            "criteria",
-            "retest_criteria",
-            _("Thử nghiệm lại đúng các chỉ tiêu không đạt: %(criteria)s."),
-            {"criteria": ", ".join(failed_criteria(sample.retest_of))},
-        )
 
 
 def _locked(follow_up: FailedTestFollowUp) -> FailedTestFollowUp:

@@ -13,12 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from num2words import num2words
 
-from inspections.models import (
-    AdditionalPenalty,
-    PenaltyDecision,
-    RemedialMeasure,
-    ViolationRecord,
-)
+from violations.models import AdditionalPenalty, PenaltyDecision, RemedialMeasure, ViolationRecord
 
 PAYMENT_DAYS = 10  # LHAV Art. 73: the fine is paid within 10 days of receiving the decision
 
@@ -120,14 +115,14 @@ def decision_content(decision: PenaltyDecision) -> dict:
 
 def store_record_pdf(record: ViolationRecord) -> None:
     record.content = record_content(record)
-    data = _render("inspections/violation_record_pdf.html", record.content)
+    data = _render("violations/violation_record_pdf.html", record.content)
     record.pdf.save(f"bien-ban-vi-pham-{record.pk}.pdf", ContentFile(data), save=False)
     record.pdf_sha256 = hashlib.sha256(data).hexdigest()
 
 
 def store_decision_pdf(decision: PenaltyDecision) -> None:
     decision.content = decision_content(decision)
-    data = _render("inspections/penalty_decision_pdf.html", decision.content)
+    data = _render("violations/penalty_decision_pdf.html", decision.content)
     decision.pdf.save(f"quyet-dinh-xu-phat-{decision.pk}.pdf", ContentFile(data), save=False)
     decision.pdf_sha256 = hashlib.sha256(data).hexdigest()
 

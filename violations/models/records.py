@@ -9,9 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models.findings import EvidencePhoto, Finding
-from inspections.models.inspection import Inspection
-from inspections.models.samples import Sample
+from inspections.models import EvidencePhoto, Finding, Inspection, Sample
 from registry.models import EconomicOperator, LegalProvision, ScopedQuerySet
 
 
@@ -70,6 +68,7 @@ class ViolationRecord(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_violationrecord"  # the table it had in inspections/
         ordering = ["-created_at", "pk"]
         verbose_name = _("biên bản vi phạm hành chính")
         verbose_name_plural = _("biên bản vi phạm hành chính")
@@ -99,6 +98,7 @@ class Violation(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_violation"  # the table it had in inspections/
         ordering = ["record", "order", "pk"]
         verbose_name = _("hành vi vi phạm")
         verbose_name_plural = _("hành vi vi phạm")
@@ -146,6 +146,7 @@ class PenaltyDecision(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_penaltydecision"  # the table it had in inspections/
         ordering = ["-created_at", "pk"]
         verbose_name = _("quyết định xử phạt")
         verbose_name_plural = _("quyết định xử phạt")
@@ -178,6 +179,7 @@ class PenaltyLine(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_penaltyline"  # the table it had in inspections/
         ordering = ["decision", "violation__order", "pk"]
 
     def __str__(self):
@@ -226,6 +228,7 @@ class RemedialMeasure(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_remedialmeasure"  # the table it had in inspections/
         ordering = ["decision", "deadline", "pk"]
         verbose_name = _("biện pháp khắc phục hậu quả")
         verbose_name_plural = _("biện pháp khắc phục hậu quả")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models.samples import Sample
+from inspections.models import Sample
 from registry.models import ScopedQuerySet
 
 
@@ -54,6 +54,7 @@ class FailedTestFollowUp(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_failedtestfollowup"  # the table it had in inspections/
         ordering = ["result_received_at", "pk"]
         verbose_name = _("xử lý mẫu không đạt")
         verbose_name_plural = _("xử lý mẫu không đạt")
@@ -89,6 +90,7 @@ class GoodsSeal(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_goodsseal"  # the table it had in inspections/
         ordering = ["sealed_at", "pk"]
         verbose_name = _("niêm phong hàng hóa")
         verbose_name_plural = _("niêm phong hàng hóa")

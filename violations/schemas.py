@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
 from api.schemas import Id
-from inspections.models import AdditionalPenalty, RemedialMeasure
+from violations.models import AdditionalPenalty, RemedialMeasure
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models.inspection import Inspection
+from inspections.models import Inspection
 from registry.models import ScopedQuerySet
 from registry.text import fold
 
@@ -52,6 +52,7 @@ class ProductAlert(models.Model):
     objects = ProductAlertQuerySet.as_manager()
 
     class Meta:
+        db_table = "inspections_productalert"  # the table it had in inspections/
         ordering = ["-published_on", "-pk"]
         verbose_name = _("cảnh báo sản phẩm")
         verbose_name_plural = _("cảnh báo sản phẩm")

@@ -1,6 +1,6 @@
 from django import template
 
-from inspections.violation_documents import vnd as vnd_format
+from violations.documents import vnd as vnd_format
 
 register = template.Library()
 

@@ -1,0 +1,50 @@
+from django.urls import path
+
+from violations import views
+
+urlpatterns = [
+    # Public product alerts: Vietnamese paths, no login.
+    path("canh-bao/", views.alert_list, name="alert-list"),
+    path("canh-bao/<int:alert_id>/", views.alert_detail, name="alert-detail"),
+    # Violation handling (team and supervisors).
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/<int:inspection_id>/", views.case_detail, name="case-detail"),
+    path("cases/<int:inspection_id>/alerts/", views.alert_publish, name="case-alert-publish"),
+    path(
+        "cases/follow-ups/<int:follow_up_id>/report/",
+        views.follow_up_report,
+        name="case-follow-up-report",
+    ),
+    path(
+        "cases/follow-ups/<int:follow_up_id>/suspend/",
+        views.follow_up_suspend,
+        name="case-follow-up-suspend",
+    ),
+    path(
+        "cases/follow-ups/<int:follow_up_id>/resume/",
+        views.follow_up_resume,
+        name="case-follow-up-resume",
+    ),
+    path(
+        "cases/decisions/<int:decision_id>/review/",
+        views.decision_review,
+        name="case-decision-review",
+    ),
+    path(
+        "cases/decisions/<int:decision_id>/fine/",
+        views.decision_fine,
+        name="case-decision-fine",
+    ),
+    path(
+        "cases/decisions/<int:decision_id>/close/",
+        views.decision_close,
+        name="case-decision-close",
+    ),
+    path("cases/decisions/<int:decision_id>/pdf/", views.decision_pdf, name="case-decision-pdf"),
+    path("cases/records/<int:record_id>/pdf/", views.record_pdf, name="case-record-pdf"),
+    path(
+        "cases/alerts/<int:alert_id>/withdraw/",
+        views.alert_withdraw,
+        name="case-alert-withdraw",
+    ),
+]
