@@ -6,8 +6,6 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS, ErrorOut
 from complaints import proofs, selectors, services
 from complaints.models import Complaint
 from complaints.schemas import (
@@ -40,6 +38,7 @@ from complaints.schemas import (
     TransitionIn,
     VerifyOut,
 )
+from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.errors import DomainError, InvalidInput
 from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, Province, User

@@ -7,8 +7,6 @@ from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS
 from complaints.models import Complaint
 from inspections import findings, measurements, samples, selectors, services, sync
 from inspections.models import ChecklistItem
@@ -40,6 +38,7 @@ from inspections.schemas import (
     SyncStatusOut,
     TeamIn,
 )
+from registry.api_base import ERRORS, PagePagination
 from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, User
 from registry.permissions import require_perm

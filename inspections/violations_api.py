@@ -10,8 +10,6 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS, ErrorOut
 from inspections import alerts, findings, followup, selectors, violations
 from inspections.models import EvidencePhoto, Finding, Sample
 from inspections.schemas import EvidenceOut, SampleOut
@@ -36,6 +34,7 @@ from inspections.violation_schemas import (
     SealOut,
     SuspendIn,
 )
+from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 
