@@ -22,7 +22,7 @@ every old one, and a version is never reused or inserted between two others), an
 old key stays in RECEIPT_OLD_KEYS as long as any receipt made under it should still
 open: a chain cannot be computed without each of its keys, and reporters who never come
 back are never re-digested flat. `manage.py check` fails when a version that receipts are
-stored under, or were chained through, is no longer configured (whistleblower/checks.py).
+stored under, or were chained through, is no longer configured (complaints/checks.py).
 
 What a dump and a leaked key reveal
 -----------------------------------

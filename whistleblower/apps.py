@@ -9,4 +9,7 @@ class WhistleblowerConfig(AppConfig):
     verbose_name = _("Bảo vệ người phản ánh")
 
     def ready(self):
-        from whistleblower import checks  # noqa: F401 (registers the system checks)
+        from registry.signals import demo_users_seeded
+        from whistleblower.demo import demo_vault_keys
+
+        demo_users_seeded.connect(demo_vault_keys, dispatch_uid="whistleblower.demo_vault_keys")
