@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import quarantine, receipts
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
-from complaints.photos import PhotoRejected, inspect_upload
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
+from registry.images import PhotoRejected, inspect_upload
 from registry.models import EconomicOperator, Product, Role, Unit, User
 from registry.permissions import require_object_perm
 from registry.throttle import is_over, too_many

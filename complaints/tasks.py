@@ -9,6 +9,7 @@ from django.utils import timezone
 from complaints import quarantine
 from complaints.models import ComplaintPhoto
 from registry.background import claim, save_copy, sweep
+from registry.images import PhotoRejected, make_clean_copies
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,6 @@ PHOTO_CLAIM_STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 )
 def photo_process(photo_id: int) -> str:
     """Make the staff-visible copies of one citizen's photo, once, and drop the original."""
-    from complaints.photos import PhotoRejected, make_clean_copies
-
     if not claim(
         ComplaintPhoto.objects,
         photo_id,

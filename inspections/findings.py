@@ -13,6 +13,7 @@ from inspections import evidence, measurements
 from inspections.minutes import require_open_minutes
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
 from inspections.tasks import evidence_process
+from registry import images
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, InvalidInput
@@ -113,8 +114,8 @@ def evidence_upload(
         inspection = measure.decision.record.inspection
         require_object_perm(by, "change", inspection)
     try:
-        info = evidence.inspect_upload(data, filename=filename)
-    except evidence.PhotoRejected as exc:
+        info = images.inspect_upload(data, filename=filename)
+    except images.PhotoRejected as exc:
         raise InvalidInput.field("photo", exc.code, exc.message, exc.params) from exc
     digest = hashlib.sha256(data).hexdigest()
     existing = EvidencePhoto.objects.filter(inspection=inspection, sha256=digest).first()

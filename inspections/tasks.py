@@ -5,6 +5,7 @@ from django.conf import settings
 
 from inspections.models import EvidencePhoto
 from registry.background import claim, save_copy, sweep
+from registry.images import PhotoRejected, make_clean_copies
 
 STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
@@ -12,8 +13,6 @@ STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 @shared_task(autoretry_for=(OSError,), retry_backoff=10, retry_backoff_max=600, max_retries=6)
 def evidence_process(photo_id: int) -> str:
     """Display copy and thumbnail of an evidence photo, upright; the original stays as it is."""
-    from inspections.evidence import PhotoRejected, make_clean_copies
-
     if not claim(
         EvidencePhoto.objects,
         photo_id,

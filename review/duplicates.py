@@ -19,7 +19,7 @@ from django.db.models import Q
 
 from complaints import matching
 from complaints.models import Complaint, ComplaintPhoto
-from complaints.photos import hamming
+from registry.images import hamming
 from review.models import DuplicateLink
 from review.search import text_matches
 

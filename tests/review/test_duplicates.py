@@ -8,9 +8,9 @@ from PIL import Image
 
 from complaints import selectors, services
 from complaints.models import Complaint
-from complaints.photos import difference_hash, hamming
 from complaints.services import PhotoUpload
 from registry.errors import Conflict, PermissionDenied
+from registry.images import difference_hash, hamming
 from review.duplicates import duplicates_detect, reasons
 from review.models import DuplicateLink
 from review.synthetic import labelled_reports, precision_recall
