@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from complaints import proofs, selectors, services
+from complaints.duplicates import group_of
 from complaints.models import Complaint
 from complaints.schemas import (
     AssignIn,
@@ -260,8 +261,6 @@ def complaint_nature(request, complaint_id: int, data: NatureIn):
 )
 def complaint_duplicates(request, complaint_id: int):
     """The other reports of its group the caller may see, with why they were linked."""
-    from review.duplicates import group_of
-
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     return [
         {

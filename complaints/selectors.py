@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry import workdays
 from registry.permissions import get_visible
+from registry.search import text_matches
 
 CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED, Complaint.Status.MERGED)
 # The triage queues: what waits for a first look, what falls due within two working
@@ -120,9 +121,7 @@ def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -
     if filters.grouped:
         qs = qs.filter(duplicate_group__isnull=False)
     if filters.q:
-        from review.search import complaint_matches
-
-        qs = complaint_matches(qs, filters.q)
+        qs = text_matches(qs, filters.q)
     if filters.queue in ("due_soon", "overdue"):
         return qs.order_by("due_at", "pk")
     return qs.order_by("-received_at", "-pk")

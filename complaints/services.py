@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import quarantine, receipts
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
+from complaints.tasks import duplicates_detect, photo_process
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
@@ -184,8 +185,6 @@ class _Quarantined:
             quarantine.delete(name)
 
     def attach(self, complaint: Complaint, message=None) -> None:
-        from complaints.tasks import photo_process
-
         transaction.on_commit(lambda: setattr(self, "committed", True))
         for name, size in self.items:
             photo = ComplaintPhoto.objects.create(
@@ -310,8 +309,6 @@ def complaint_submit(
         ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
         _start_intake_clocks(complaint)
         held.attach(complaint)
-        from review.tasks import duplicates_detect
-
         enqueue_on_commit(duplicates_detect, complaint.pk)
         if identity_fields:
             from whistleblower.services import identity_seal
