@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from inspections import evidence, measurements
 from inspections.minutes import require_open_minutes
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
-from inspections.tasks import evidence_process
 from registry import images
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
@@ -148,7 +147,7 @@ def evidence_upload(
                     "bytes": len(data),
                 },
             )
-            enqueue_on_commit(evidence_process, photo.pk)
+            enqueue_on_commit(evidence.evidence_process, photo.pk)
             committing = True
     except IntegrityError:
         photo.original.delete(save=False)
