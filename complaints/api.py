@@ -40,7 +40,7 @@ from complaints.schemas import (
     VerifyOut,
 )
 from registry.api_base import ERRORS, ErrorOut, PagePagination
-from registry.errors import DomainError, InvalidInput
+from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, Province, User
 from whistleblower import services as vault_services
@@ -375,8 +375,6 @@ def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
 
 def photo_response(photo, variant: str):
     if variant not in ("display", "thumb"):
-        from registry.errors import NotFound
-
         raise NotFound()
     field = photo.display if variant == "display" else photo.thumb
     return file_response(

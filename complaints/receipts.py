@@ -43,6 +43,9 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 
+from complaints.models import Complaint
+from registry.audit import audit_record
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 LENGTH = 20  # 100 bits
 GROUP = 4
@@ -125,9 +128,6 @@ def rekey_batch(*, after: int, limit: int) -> tuple[int | None, int]:
 
     The walk is by primary key ranges: receipt_key_version has no index, and a filter on
     it alone would scan the table again for every batch."""
-    from complaints.models import Complaint
-    from registry.audit import audit_record
-
     current = settings.RECEIPT_KEY_VERSION
     older = [version for version in settings.RECEIPT_KEYS if version < current]
     window = list(

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry import workdays
+from registry.errors import InvalidInput, NotFound
+from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
 from registry.search import text_matches
 
@@ -140,8 +142,6 @@ def queue_counts(*, user) -> dict[str, int]:
 
 def filter_choices(*, user) -> dict:
     """The values the queue can be filtered by."""
-    from registry.models import ProductCategory, Province, Unit
-
     return {
         "statuses": Complaint.Status.choices,
         "kinds": Complaint.Kind.choices,
@@ -174,8 +174,6 @@ MAX_SELECTED = 200
 def complaints_by_ids(*, user, ids) -> list[Complaint]:
     """The reports with these ids, each one `user` may see, or NotFound (a hidden one
     looks missing); empty or more than MAX_SELECTED is refused."""
-    from registry.errors import InvalidInput, NotFound
-
     wanted = {int(i) for i in ids if 0 < int(i) < 2**63}
     if not wanted:
         raise InvalidInput.field("ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh."))
@@ -207,8 +205,6 @@ def photo_get(*, user, complaint_id: int, photo_id: int) -> ComplaintPhoto:
     complaint = complaint_get(user=user, complaint_id=complaint_id)
     photo = complaint.photos.filter(pk=photo_id, state=ComplaintPhoto.State.READY).first()
     if photo is None:
-        from registry.errors import NotFound
-
         raise NotFound()
     return photo
 

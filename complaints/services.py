@@ -30,6 +30,7 @@ from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
 from review import clocks
 from review.models import LegalClock
+from whistleblower.services import identity_clean, identity_seal
 
 MAX_PHOTOS_PER_SUBMISSION = 6
 MAX_DESCRIPTION = 5000
@@ -273,8 +274,6 @@ def complaint_submit(
     tax_code = errors.check("seller_tax_code", normalize_tax_code, seller_tax_code)
     identity_fields = None
     if identity:
-        from whistleblower.services import identity_clean
-
         identity_fields = errors.collect(identity_clean, identity)
     photos = list(photos)
     errors.collect(_check_photos, photos)
@@ -311,8 +310,6 @@ def complaint_submit(
         held.attach(complaint)
         enqueue_on_commit(duplicates_detect, complaint.pk)
         if identity_fields:
-            from whistleblower.services import identity_seal
-
             identity_seal(complaint=complaint, fields=identity_fields)
         audit_record(
             actor=None,
@@ -360,8 +357,6 @@ def reporter_reply(
     throttle(
         "complaint-reply", network_key, limit=settings.COMPLAINT_REPLY_LIMIT, window_seconds=3600
     )
-    from whistleblower.services import identity_clean, identity_seal
-
     body = (body or "").strip()
     photos = list(photos)
     identity_fields = identity_clean(identity) if identity else None

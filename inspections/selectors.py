@@ -3,6 +3,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from inspections.models import Inspection, InspectionMember, InspectionPlan, Violation
+from registry.errors import NotFound
 from registry.permissions import get_visible
 
 _VIOLATIONS = Prefetch(
@@ -83,8 +84,6 @@ def through_inspection(queryset: QuerySet, *, user, pk: int, path: str = "inspec
     """One child object of an inspection the user may see, or NotFound: records,
     samples, minutes and the rest are reached only through their inspection. `path` is
     the lookup from the object to its inspection."""
-    from registry.errors import NotFound
-
     found = queryset.filter(pk=pk, **{f"{path}__in": Inspection.objects.visible_to(user)}).first()
     if found is None:
         raise NotFound()
@@ -102,8 +101,6 @@ def finding_get(*, user, finding_id: int):
 
 
 def evidence_get(*, user, finding_id: int, photo_id: int):
-    from registry.errors import NotFound
-
     finding = finding_get(user=user, finding_id=finding_id)
     photo = finding.photos.filter(pk=photo_id).first()
     if photo is None:
@@ -226,8 +223,6 @@ def public_alerts(q: str = ""):
 
 
 def public_alert_get(alert_id: int):
-    from registry.errors import NotFound
-
     alert = public_alerts().filter(pk=alert_id).first()
     if alert is None:
         raise NotFound()

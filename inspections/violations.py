@@ -39,8 +39,9 @@ from inspections.violation_documents import store_decision_pdf, store_record_pdf
 from registry import workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
-from registry.models import EconomicOperator, LegalProvision, Unit
+from registry.models import EconomicOperator, LegalProvision, Role, Unit, User
 from registry.permissions import require_object_perm, require_perm
+from registry.services import notification_send
 from review import clocks
 from review.models import LegalClock
 
@@ -723,9 +724,6 @@ def escalate_overdue(today: date | None = None) -> int:
 
 
 def _notify(inspection: Inspection, key: str, subject: str) -> int:
-    from registry.models import Role, User
-    from registry.services import notification_send
-
     leads = inspection.team.filter(role=InspectionMember.Role.LEAD).select_related("user")
     people = {m.user for m in leads}
     people |= set(

@@ -35,6 +35,7 @@ from inspections.violation_schemas import (
     SuspendIn,
 )
 from registry.api_base import ERRORS, ErrorOut, PagePagination
+from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 
@@ -171,8 +172,6 @@ def record_dismissal(request, record_id: int, data: ReasonIn):
     operation_id="get_violation_record_pdf",
 )
 def record_pdf(request, record_id: int):
-    from registry.errors import NotFound
-
     record = selectors.record_get(user=request.auth, record_id=record_id)
     if not record.pdf:
         raise NotFound()
@@ -261,8 +260,6 @@ def decision_close(request, decision_id: int):
     operation_id="get_penalty_decision_pdf",
 )
 def decision_pdf(request, decision_id: int):
-    from registry.errors import NotFound
-
     decision = selectors.decision_get(user=request.auth, decision_id=decision_id)
     if not decision.pdf:
         raise NotFound()
