@@ -1,7 +1,8 @@
 """Every error leaves the API as `{code, message, messages: {vi, en}, errors}`.
 
 `message` is in the request's language (Vietnamese unless the client asks for English
-with Accept-Language), `messages` carries both, and `errors` the field errors.
+with Accept-Language), `messages` carries both, and `errors` the field errors
+(`registry.errors.error_body`). This module maps what Django and ninja raise to those.
 """
 
 import logging
@@ -11,7 +12,6 @@ from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -19,30 +19,20 @@ from registry.errors import (
     DatabaseUnavailable,
     DomainError,
     InvalidInput,
+    NotAuthenticated,
     NotFound,
     ServiceUnavailable,
+    TooManyRequests,
+    error_body,
 )
 
 logger = logging.getLogger(__name__)
-LANGUAGES = ("vi", "en")
-
-
-class NotAuthenticated(DomainError):
-    status = 401
-    code = "not_authenticated"
-    message = _("Cần đăng nhập hoặc token hợp lệ.")
 
 
 class CsrfFailed(DomainError):
     status = 403
     code = "csrf_failed"
     message = _("Thiếu hoặc sai mã CSRF: hãy tải lại trang.")
-
-
-class TooManyRequests(DomainError):
-    status = 429
-    code = "too_many_requests"
-    message = _("Quá nhiều yêu cầu, hãy thử lại sau.")
 
 
 class MalformedRequest(DomainError):
@@ -60,20 +50,6 @@ class ServerError(DomainError):
     status = 500
     code = "server_error"
     message = _("Lỗi hệ thống. Dữ liệu đã lưu không bị ảnh hưởng; hãy thử lại sau.")
-
-
-def error_body(error: DomainError) -> dict:
-    current = (translation.get_language() or "vi")[:2]
-    messages = {}
-    for lang in LANGUAGES:
-        with translation.override(lang):
-            messages[lang] = error.render()
-    return {
-        "code": error.code,
-        "message": messages.get(current, messages["vi"]),
-        "messages": messages,
-        "errors": error.render_errors(),
-    }
 
 
 def _pydantic_errors(exc: ValidationError) -> dict:

@@ -360,11 +360,9 @@ def load(url: str, token: str | None) -> dict:
 
 def explain_search(connection) -> None:
     from complaints.models import Complaint
-    from review.search import complaint_matches
+    from registry.search import text_matches
 
-    qs = complaint_matches(Complaint.objects.all(), "nuoc mam minh tam").order_by("-received_at")[
-        :25
-    ]
+    qs = text_matches(Complaint.objects.all(), "nuoc mam minh tam").order_by("-received_at")[:25]
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS OFF) {sql}", params)

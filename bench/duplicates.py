@@ -1,6 +1,6 @@
 """Duplicate detection measured on labelled synthetic reports.
 
-Files BENCH_DUP_REPORTS reports (review.synthetic: products and sellers written the
+Files BENCH_DUP_REPORTS reports (complaints.synthetic: products and sellers written the
 many ways citizens write them, near misses included) into a fresh SQLite database,
 runs the detection each report gets after filing, and compares the links found with
 the pairs truly about the same product or seller: pairwise precision and recall, and
@@ -37,12 +37,11 @@ def main() -> None:
     from django.test.utils import override_settings
 
     call_command("migrate", verbosity=0)
-    from complaints.models import Complaint
+    from complaints.duplicates import duplicates_detect
+    from complaints.models import Complaint, DuplicateLink
     from complaints.services import complaint_submit
+    from complaints.synthetic import labelled_reports, precision_recall
     from registry.models import Province
-    from review.duplicates import duplicates_detect
-    from review.models import DuplicateLink
-    from review.synthetic import labelled_reports, precision_recall
 
     products, sellers = max(20, REPORTS // 8), max(20, REPORTS // 8)
     reports = labelled_reports(reports=REPORTS, products=products, sellers=sellers, seed=2026)

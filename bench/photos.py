@@ -1,8 +1,8 @@
 """Photo derivatives per second against pyvips' `thumbnail`, and the worker's peak memory
 on a 50-megapixel photo (targets: at least as fast as pyvips; under 300 MB).
 
-What is timed, per photo: the product's `make_clean_copies` (complaints/photos.py; the
-inspectors' evidence task calls the same function through inspections/evidence.py):
+What is timed, per photo: the product's `make_clean_copies` (registry/images.py; the
+citizens' photo task and the inspectors' evidence task both call it):
 decode, orientation, sRGB, the display copy (longest side 2048, JPEG q85) and the
 thumbnail (320, q80) with nothing but pixels, and the difference hash. Against it, the
 same two derivatives made by pyvips from the same bytes: `thumbnail_buffer` once per
@@ -39,14 +39,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 import pyvips  # noqa: E402
 from PIL import Image, features  # noqa: E402
 
-from complaints import photos  # noqa: E402
+from registry import images  # noqa: E402
 
 PHOTOS_DIR = Path(os.environ.get("BENCH_PHOTOS_DIR", "/work/shared/fixtures/photos"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
 COMMAND = ".venv/bin/python bench/photos.py"
 DERIVATIVES = (
-    (photos.DISPLAY_MAX_SIDE, photos.DISPLAY_QUALITY),
-    (photos.THUMB_MAX_SIDE, photos.THUMB_QUALITY),
+    (images.DISPLAY_MAX_SIDE, images.DISPLAY_QUALITY),
+    (images.THUMB_MAX_SIDE, images.THUMB_QUALITY),
 )
 
 PEAK = """
@@ -93,7 +93,7 @@ RUN_BARE = (
     PEAK
     + """
 import sys, time
-from complaints.photos import make_clean_copies
+from registry.images import make_clean_copies
 data = open(sys.argv[1], "rb").read()
 before = peak_mb()
 started = time.perf_counter()
@@ -141,7 +141,7 @@ def fifty_megapixel_jpeg() -> bytes:
 
 
 def ours(data: bytes) -> tuple[int, int]:
-    copies = photos.make_clean_copies(data)
+    copies = images.make_clean_copies(data)
     return copies.width, copies.height
 
 
@@ -151,7 +151,7 @@ def vips(data: bytes) -> tuple[int, int]:
         out = image.jpegsave_buffer(
             Q=quality, optimize_coding=True, keep=pyvips.enums.ForeignKeep.NONE
         )
-        if side == photos.DISPLAY_MAX_SIDE:
+        if side == images.DISPLAY_MAX_SIDE:
             size = image.width, image.height
             with Image.open(io.BytesIO(out)) as check:  # pyvips must strip as we do
                 assert not {"exif", "icc_profile", "xmp", "comment"} & check.info.keys(), check.info
@@ -210,14 +210,14 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-photos-"))
     big = workdir / "generated_50mp.jpg"
     big.write_bytes(fifty_megapixel_jpeg())
-    photos.inspect_upload(big.read_bytes())  # a photo a citizen could send
+    images.inspect_upload(big.read_bytes())  # a photo a citizen could send
 
     inputs, skipped = [], []
     for path in [*sorted(p for p in PHOTOS_DIR.iterdir() if p.suffix.lower() != ".md"), big]:
         data = path.read_bytes()
         try:
             ours(data)
-        except photos.PhotoRejected as exc:
+        except images.PhotoRejected as exc:
             skipped.append(f"{path.name} (the product refuses it: {exc.code})")
             continue
         try:
@@ -251,8 +251,8 @@ def main() -> None:
         )
 
     print(
-        f"Photo derivatives (display {photos.DISPLAY_MAX_SIDE} px q{photos.DISPLAY_QUALITY} + thumb "
-        f"{photos.THUMB_MAX_SIDE} px q{photos.THUMB_QUALITY}), median of {REPEAT}, one process; "
+        f"Photo derivatives (display {images.DISPLAY_MAX_SIDE} px q{images.DISPLAY_QUALITY} + thumb "
+        f"{images.THUMB_MAX_SIDE} px q{images.THUMB_QUALITY}), median of {REPEAT}, one process; "
         f"Pillow {Image.__version__} (libjpeg-turbo {features.version('jpg')}), pyvips "
         f"{pyvips.__version__} / libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
     )

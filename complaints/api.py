@@ -6,9 +6,8 @@ from ninja import File, Form, Query, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS, ErrorOut
 from complaints import proofs, selectors, services
+from complaints.duplicates import group_of
 from complaints.models import Complaint
 from complaints.schemas import (
     AssignIn,
@@ -40,7 +39,8 @@ from complaints.schemas import (
     TransitionIn,
     VerifyOut,
 )
-from registry.errors import DomainError, InvalidInput
+from registry.api_base import ERRORS, ErrorOut, PagePagination
+from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, ProductCategory, Province, User
 from whistleblower import services as vault_services
@@ -261,8 +261,6 @@ def complaint_nature(request, complaint_id: int, data: NatureIn):
 )
 def complaint_duplicates(request, complaint_id: int):
     """The other reports of its group the caller may see, with why they were linked."""
-    from review.duplicates import group_of
-
     complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
     return [
         {
@@ -377,8 +375,6 @@ def complaint_photo(request, complaint_id: int, photo_id: int, variant: str):
 
 def photo_response(photo, variant: str):
     if variant not in ("display", "thumb"):
-        from registry.errors import NotFound
-
         raise NotFound()
     field = photo.display if variant == "display" else photo.thumb
     return file_response(

@@ -7,3 +7,6 @@ class ComplaintsConfig(AppConfig):
 
     name = "complaints"
     verbose_name = _("Phản ánh")
+
+    def ready(self):
+        from complaints import checks  # noqa: F401 (registers the system checks)

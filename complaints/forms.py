@@ -1,10 +1,12 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from registry.forms import MultipleFileField, MultipleFileInput
-from registry.models import ProductCategory, Province
+from registry.models import EconomicOperator, ProductCategory, Province
+from registry.validators import normalize_tax_code
 
 
 class ReportForm(forms.Form):
@@ -125,11 +127,6 @@ class InspectFromReportsForm(forms.Form):
         self.fields["scopes"].choices = Scope.choices
 
     def clean_tax_code(self):
-        from django.core.exceptions import ValidationError
-
-        from registry.models import EconomicOperator
-        from registry.validators import normalize_tax_code
-
         tax_code = normalize_tax_code(self.cleaned_data["tax_code"])
         operator = EconomicOperator.objects.filter(tax_code=tax_code).first()
         if operator is None:

@@ -22,7 +22,7 @@ every old one, and a version is never reused or inserted between two others), an
 old key stays in RECEIPT_OLD_KEYS as long as any receipt made under it should still
 open: a chain cannot be computed without each of its keys, and reporters who never come
 back are never re-digested flat. `manage.py check` fails when a version that receipts are
-stored under, or were chained through, is no longer configured (whistleblower/checks.py).
+stored under, or were chained through, is no longer configured (complaints/checks.py).
 
 What a dump and a leaked key reveal
 -----------------------------------
@@ -42,6 +42,9 @@ import secrets
 
 from django.conf import settings
 from django.db import transaction
+
+from complaints.models import Complaint
+from registry.audit import audit_record
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 LENGTH = 20  # 100 bits
@@ -125,9 +128,6 @@ def rekey_batch(*, after: int, limit: int) -> tuple[int | None, int]:
 
     The walk is by primary key ranges: receipt_key_version has no index, and a filter on
     it alone would scan the table again for every batch."""
-    from complaints.models import Complaint
-    from registry.audit import audit_record
-
     current = settings.RECEIPT_KEY_VERSION
     older = [version for version in settings.RECEIPT_KEYS if version < current]
     window = list(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint, ComplaintPhoto, RetentionNotice
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput
+from registry.models import Role, User
 from registry.permissions import require_object_perm, require_perm
 
 What = RetentionNotice.What
@@ -93,8 +94,6 @@ def blocked_reason(complaint: Complaint) -> str:
 def recipients(complaint: Complaint) -> set:
     """Who is warned: the report's handler; if none is active, the unit's complaint
     officers; if there are none, its supervisors. Empty: nobody, and nothing is armed."""
-    from registry.models import Role, User
-
     handler = complaint.assigned_to
     if handler is not None and handler.is_active:
         return {handler}

@@ -23,6 +23,7 @@ from complaints.models import (
     ComplaintPhoto,
     RetentionNotice,
 )
+from whistleblower.models import DisclosureRequest, SealedIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,6 @@ REPORT_CLEARED = {
 def purge_identity(complaint: Complaint, now: datetime) -> tuple[dict, list[str]]:
     """The sealed identity goes with its wrapped keys and object permissions (cascade);
     open grants end and pending requests are closed, for every report alike."""
-    from whistleblower.models import DisclosureRequest, SealedIdentity
-
     requests = DisclosureRequest.objects.filter(complaint=complaint)
     # The requests first, then the identity: the order disclosure_decide locks in
     # (whistleblower/services.py), so a decision being taken now and this removal wait

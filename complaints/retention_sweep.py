@@ -49,6 +49,8 @@ from complaints.retention import (
 )
 from complaints.retention_removals import REMOVALS, delete_pending_files
 from registry.audit import audit_record
+from registry.models import Role, User
+from registry.services import notification_send
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +63,6 @@ def local_text(moment: datetime) -> str:
 def _tell(notice: RetentionNotice, complaint: Complaint, people: set) -> None:
     """Inside the transaction that arms the notice: if a warning cannot be recorded, the
     notice is not armed either, and the next sweep tries again."""
-    from registry.services import notification_send
-
     subject = gettext(
         "Sắp xóa theo thời hạn lưu trữ: %(what)s, phản ánh %(number)s, từ %(when)s"
     ) % {
@@ -314,9 +314,6 @@ def _tell_supervisors(warned_units: dict[int, int], now: datetime) -> None:
     """Once a day per unit, the supervisors hear that reports are about to lose content,
     so that they can hold what must stay; the list shows which. Best effort: each item's
     own warning has already reached someone (_warn)."""
-    from registry.models import Role, User
-    from registry.services import notification_send
-
     day = timezone.localdate(now).isoformat()
     link = reverse("complaint-retention")
     for unit_id, count in warned_units.items():

@@ -5,8 +5,8 @@ from ninja import Field, Schema
 from pydantic import field_validator
 from typing_extensions import TypeAliasType
 
-from api.schemas import Id
 from complaints.models import Complaint
+from registry.api_base import Id
 from review.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and

@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry import workdays
+from registry.errors import InvalidInput, NotFound
+from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
+from registry.search import text_matches
 
 CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED, Complaint.Status.MERGED)
 # The triage queues: what waits for a first look, what falls due within two working
@@ -120,9 +123,7 @@ def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -
     if filters.grouped:
         qs = qs.filter(duplicate_group__isnull=False)
     if filters.q:
-        from review.search import complaint_matches
-
-        qs = complaint_matches(qs, filters.q)
+        qs = text_matches(qs, filters.q)
     if filters.queue in ("due_soon", "overdue"):
         return qs.order_by("due_at", "pk")
     return qs.order_by("-received_at", "-pk")
@@ -141,8 +142,6 @@ def queue_counts(*, user) -> dict[str, int]:
 
 def filter_choices(*, user) -> dict:
     """The values the queue can be filtered by."""
-    from registry.models import ProductCategory, Province, Unit
-
     return {
         "statuses": Complaint.Status.choices,
         "kinds": Complaint.Kind.choices,
@@ -175,8 +174,6 @@ MAX_SELECTED = 200
 def complaints_by_ids(*, user, ids) -> list[Complaint]:
     """The reports with these ids, each one `user` may see, or NotFound (a hidden one
     looks missing); empty or more than MAX_SELECTED is refused."""
-    from registry.errors import InvalidInput, NotFound
-
     wanted = {int(i) for i in ids if 0 < int(i) < 2**63}
     if not wanted:
         raise InvalidInput.field("ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh."))
@@ -208,8 +205,6 @@ def photo_get(*, user, complaint_id: int, photo_id: int) -> ComplaintPhoto:
     complaint = complaint_get(user=user, complaint_id=complaint_id)
     photo = complaint.photos.filter(pk=photo_id, state=ComplaintPhoto.State.READY).first()
     if photo is None:
-        from registry.errors import NotFound
-
         raise NotFound()
     return photo
 

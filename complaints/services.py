@@ -19,16 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import quarantine, receipts
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
-from complaints.photos import PhotoRejected, inspect_upload
+from complaints.tasks import duplicates_detect, photo_process
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
+from registry.images import PhotoRejected, inspect_upload
 from registry.models import EconomicOperator, Product, Role, Unit, User
 from registry.permissions import require_object_perm
 from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
 from review import clocks
 from review.models import LegalClock
+from whistleblower.services import identity_clean, identity_seal
 
 MAX_PHOTOS_PER_SUBMISSION = 6
 MAX_DESCRIPTION = 5000
@@ -184,8 +186,6 @@ class _Quarantined:
             quarantine.delete(name)
 
     def attach(self, complaint: Complaint, message=None) -> None:
-        from complaints.tasks import photo_process
-
         transaction.on_commit(lambda: setattr(self, "committed", True))
         for name, size in self.items:
             photo = ComplaintPhoto.objects.create(
@@ -274,8 +274,6 @@ def complaint_submit(
     tax_code = errors.check("seller_tax_code", normalize_tax_code, seller_tax_code)
     identity_fields = None
     if identity:
-        from whistleblower.services import identity_clean
-
         identity_fields = errors.collect(identity_clean, identity)
     photos = list(photos)
     errors.collect(_check_photos, photos)
@@ -310,12 +308,8 @@ def complaint_submit(
         ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
         _start_intake_clocks(complaint)
         held.attach(complaint)
-        from review.tasks import duplicates_detect
-
         enqueue_on_commit(duplicates_detect, complaint.pk)
         if identity_fields:
-            from whistleblower.services import identity_seal
-
             identity_seal(complaint=complaint, fields=identity_fields)
         audit_record(
             actor=None,
@@ -363,8 +357,6 @@ def reporter_reply(
     throttle(
         "complaint-reply", network_key, limit=settings.COMPLAINT_REPLY_LIMIT, window_seconds=3600
     )
-    from whistleblower.services import identity_clean, identity_seal
-
     body = (body or "").strip()
     photos = list(photos)
     identity_fields = identity_clean(identity) if identity else None

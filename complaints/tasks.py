@@ -4,11 +4,13 @@ from datetime import timedelta
 from celery import shared_task
 from cryptography.exceptions import InvalidTag
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
-from complaints import quarantine
+from complaints import duplicates, quarantine
 from complaints.models import ComplaintPhoto
 from registry.background import claim, save_copy, sweep
+from registry.images import PhotoRejected, make_clean_copies
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +25,6 @@ PHOTO_CLAIM_STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 )
 def photo_process(photo_id: int) -> str:
     """Make the staff-visible copies of one citizen's photo, once, and drop the original."""
-    from complaints.photos import PhotoRejected, make_clean_copies
-
     if not claim(
         ComplaintPhoto.objects,
         photo_id,
@@ -69,8 +69,6 @@ def photo_process(photo_id: int) -> str:
         processed_at=timezone.now(),
     )
     quarantine.delete(photo.quarantine_name)
-    from review.tasks import duplicates_detect
-
     # Now that the photo can be compared, look again for reports of the same goods.
     duplicates_detect.delay(photo.complaint_id)
     return "ready"
@@ -102,6 +100,22 @@ def photos_sweep() -> int:
         running=ComplaintPhoto.State.PROCESSING,
         stale_after=PHOTO_CLAIM_STALE_AFTER,
     )
+
+
+@shared_task(
+    # The name it had in review/tasks.py: queued messages keep running.
+    name="review.tasks.duplicates_detect",
+    # A deadlock or serialization failure that PostgreSQL broke: the detection is
+    # idempotent, so it simply runs again.
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=5,
+)
+def duplicates_detect(complaint_id: int) -> int:
+    """Look for reports about the same product or seller (idempotent: links are unique)."""
+    return len(duplicates.duplicates_detect(complaint_id))
 
 
 @shared_task

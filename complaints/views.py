@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import proofs, retention, retention_selectors, selectors, services
 from complaints.api import TooLarge, check_request_size, photo_response
+from complaints.duplicates import group_of
 from complaints.forms import (
     InspectFromReportsForm,
     ProofForm,
@@ -28,7 +29,6 @@ from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import Unit, User
-from review.duplicates import group_of
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key

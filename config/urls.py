@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("complaints.urls")),
     path("", include("registry.urls")),
+    path("", include("whistleblower.urls")),
     path("", include("inspections.urls")),
     path("", include("violations.urls")),
     path("", include("review.urls")),

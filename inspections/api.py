@@ -7,8 +7,6 @@ from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS
 from complaints.models import Complaint
 from inspections import findings, measurements, samples, selectors, services, sync
 from inspections.models import ChecklistItem
@@ -40,8 +38,10 @@ from inspections.schemas import (
     SyncStatusOut,
     TeamIn,
 )
+from registry.api_base import ERRORS, PagePagination
+from registry.errors import NotFound
 from registry.media import file_response
-from registry.models import EconomicOperator, ProductCategory, User
+from registry.models import EconomicOperator, Product, ProductCategory, User
 from registry.permissions import require_perm
 
 router = Router(tags=["inspections"])
@@ -364,8 +364,6 @@ def send_photo_piece(request, upload_id: UUID, offset: int):
 )
 def evidence_file(request, finding_id: int, photo_id: int, variant: str):
     """The original (as an attachment, byte for byte) or a display copy or thumbnail."""
-    from registry.errors import NotFound
-
     photo = selectors.evidence_get(user=request.auth, finding_id=finding_id, photo_id=photo_id)
     if variant == "original":
         return file_response(
@@ -399,8 +397,6 @@ def sample_list(request, inspection_id: int):
 )
 def create_sample(request, inspection_id: int, data: SampleIn):
     """Idempotent by `client_uuid`: 201 the first time, 200 with the same sample after."""
-    from registry.models import Product
-
     user = request.auth
     inspection = selectors.inspection_get(user=user, inspection_id=inspection_id)
     sample, created = samples.sample_create(

@@ -1,15 +1,24 @@
 """Inspectors' photos are evidence: kept byte for byte, with a readable summary of the
-metadata they carry (device, time, position) for the case file."""
+metadata they carry (device, time, position) for the case file, and a display copy and
+thumbnail made in a worker (`evidence_process`, enqueued by findings.evidence_upload;
+here rather than in tasks.py, whose jobs call the services that enqueue it)."""
 
+from datetime import timedelta
 from io import BytesIO
 
+from celery import shared_task
+from django.conf import settings
 from PIL import ExifTags, Image
 
-from complaints import photos as photo_checks  # registers HEIF with Pillow
+from inspections.models import EvidencePhoto
+from registry.background import claim, save_copy
+from registry.images import PhotoRejected, make_clean_copies  # also registers HEIF with Pillow
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
 _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
+# Longer than the task's hard time limit, so a live worker's claim is never taken over.
+CLAIM_STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
 
 
 def _degrees(value) -> float | None:
@@ -48,6 +57,41 @@ def metadata_summary(data: bytes) -> dict:
     return summary
 
 
-inspect_upload = photo_checks.inspect_upload
-make_clean_copies = photo_checks.make_clean_copies
-PhotoRejected = photo_checks.PhotoRejected
+@shared_task(
+    # The name it had in inspections/tasks.py: queued messages (and the photos queue's
+    # route in CELERY_TASK_ROUTES) keep working.
+    name="inspections.tasks.evidence_process",
+    autoretry_for=(OSError,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=6,
+)
+def evidence_process(photo_id: int) -> str:
+    """Display copy and thumbnail of an evidence photo, upright; the original stays as it is."""
+    if not claim(
+        EvidencePhoto.objects,
+        photo_id,
+        state_field="state",
+        claimed_at_field="claimed_at",
+        pending=EvidencePhoto.State.PENDING,
+        running=EvidencePhoto.State.PROCESSING,
+        stale_after=CLAIM_STALE_AFTER,
+    ):
+        return "skipped"
+    photo = EvidencePhoto.objects.get(pk=photo_id)
+    try:
+        with photo.original.open("rb") as handle:
+            copies = make_clean_copies(handle.read())
+    except (PhotoRejected, ValueError, SyntaxError, FileNotFoundError):
+        EvidencePhoto.objects.filter(pk=photo_id).update(state=EvidencePhoto.State.FAILED)
+        return "failed"
+    save_copy(photo.display, f"{photo.sha256}-display.jpg", copies.display)
+    save_copy(photo.thumb, f"{photo.sha256}-thumb.jpg", copies.thumb)
+    EvidencePhoto.objects.filter(pk=photo_id).update(
+        display=photo.display.name,
+        thumb=photo.thumb.name,
+        width=copies.width,
+        height=copies.height,
+        state=EvidencePhoto.State.READY,
+    )
+    return "ready"

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections import evidence, measurements
 from inspections.minutes import require_open_minutes
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
-from inspections.tasks import evidence_process
+from registry import images
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, InvalidInput
@@ -113,8 +113,8 @@ def evidence_upload(
         inspection = measure.decision.record.inspection
         require_object_perm(by, "change", inspection)
     try:
-        info = evidence.inspect_upload(data, filename=filename)
-    except evidence.PhotoRejected as exc:
+        info = images.inspect_upload(data, filename=filename)
+    except images.PhotoRejected as exc:
         raise InvalidInput.field("photo", exc.code, exc.message, exc.params) from exc
     digest = hashlib.sha256(data).hexdigest()
     existing = EvidencePhoto.objects.filter(inspection=inspection, sha256=digest).first()
@@ -147,7 +147,7 @@ def evidence_upload(
                     "bytes": len(data),
                 },
             )
-            enqueue_on_commit(evidence_process, photo.pk)
+            enqueue_on_commit(evidence.evidence_process, photo.pk)
             committing = True
     except IntegrityError:
         photo.original.delete(save=False)

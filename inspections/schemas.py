@@ -6,9 +6,9 @@ from uuid import UUID
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from api.schemas import Id
 from inspections import measurements
 from inspections.models import Inspection, InspectionPlan, Scope
+from registry.api_base import Id
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.

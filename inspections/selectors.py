@@ -3,6 +3,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from inspections.models import Inspection, InspectionMember, InspectionPlan
+from registry.errors import NotFound
 from registry.permissions import get_visible
 
 _TEAM = Prefetch(
@@ -77,8 +78,6 @@ def through_inspection(queryset: QuerySet, *, user, pk: int, path: str = "inspec
     """One child object of an inspection the user may see, or NotFound: records,
     samples, minutes and the rest are reached only through their inspection. `path` is
     the lookup from the object to its inspection."""
-    from registry.errors import NotFound
-
     found = queryset.filter(pk=pk, **{f"{path}__in": Inspection.objects.visible_to(user)}).first()
     if found is None:
         raise NotFound()
@@ -96,8 +95,6 @@ def finding_get(*, user, finding_id: int):
 
 
 def evidence_get(*, user, finding_id: int, photo_id: int):
-    from registry.errors import NotFound
-
     finding = finding_get(user=user, finding_id=finding_id)
     photo = finding.photos.filter(pk=photo_id).first()
     if photo is None:

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints.photos import MAX_UPLOAD_BYTES
 from inspections import findings, selectors
 from inspections.minutes import require_open_minutes
 from inspections.models import EvidencePhoto, Finding, Inspection, PhotoUpload, PhotoUploadChunk
 from registry.errors import Conflict, DomainError, InvalidInput, NotFound
+from registry.images import MAX_UPLOAD_BYTES
 from registry.permissions import require_object_perm
 
 CHUNK_MAX_BYTES = 1024 * 1024

@@ -14,12 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from api.errors import NotAuthenticated, error_body
 from inspections import findings, measurements, selectors, services
 from inspections.forms import PHOTO_TYPES, FindingForm
 from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
 from inspections.pwa import outbox_text
-from registry.errors import DomainError, InvalidInput, NotFound
+from registry.errors import DomainError, InvalidInput, NotAuthenticated, NotFound, error_body
 from registry.forms import add_domain_errors
 
 

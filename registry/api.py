@@ -7,10 +7,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.errors import NotAuthenticated, TooManyRequests
-from api.pagination import PagePagination
-from api.schemas import ERRORS, Id
 from registry import selectors, services, workdays
+from registry.api_base import ERRORS, Id, PagePagination
+from registry.errors import NotAuthenticated, TooManyRequests
 from registry.models import LegalProvision
 from registry.schemas import (
     AuditEntryOut,

@@ -1,11 +1,15 @@
 """Domain errors raised by services and selectors.
 
 Each has a stable machine-readable `code` and a message in Vietnamese (the msgid) with
-its English translation in the gettext catalog. `api/` turns them into
-`{code, message, messages: {vi, en}}` responses; views turn them into page errors.
+its English translation in the gettext catalog. `error_body` renders one as
+`{code, message, messages: {vi, en}, errors}`: `api/` answers with it, and so do the
+pages that answer JSON; other views turn errors into page errors.
 """
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = ("vi", "en")
 
 
 class DomainError(Exception):
@@ -97,6 +101,18 @@ def invalid_from_django(exc) -> InvalidInput:
     return InvalidInput(message, code=code, params=params, errors=errors)
 
 
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+    message = _("Cần đăng nhập hoặc token hợp lệ.")
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    code = "too_many_requests"
+    message = _("Quá nhiều yêu cầu, hãy thử lại sau.")
+
+
 class ServiceUnavailable(DomainError):
     """A backing service (the database, Redis) cannot be reached: nothing was changed
     half-way, and the same request may simply be sent again."""
@@ -110,3 +126,19 @@ class ServiceUnavailable(DomainError):
 class DatabaseUnavailable(ServiceUnavailable):
     code = "database_unavailable"
     message = _("Mất kết nối tới cơ sở dữ liệu, yêu cầu chưa được ghi nhận. Hãy thử lại sau.")
+
+
+def error_body(error: DomainError) -> dict:
+    """The error as the API sends it: the message in the request's language (Vietnamese
+    unless the client asks for English) and in both, with the field errors."""
+    current = (translation.get_language() or "vi")[:2]
+    messages = {}
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            messages[lang] = error.render()
+    return {
+        "code": error.code,
+        "message": messages.get(current, messages["vi"]),
+        "messages": messages,
+        "errors": error.render_errors(),
+    }

@@ -22,6 +22,7 @@ from registry.models import (
     ProductCategory,
     Province,
 )
+from registry.notifications import notification_deliver
 from registry.permissions import require_perm
 from registry.validators import normalize_gtin, normalize_tax_code
 
@@ -217,8 +218,6 @@ def notification_send(
     With a `dedup_key`, a second call for the same key returns the first notification and
     sends nothing: sweeps that run twice notify once.
     """
-    from registry.tasks import notification_deliver
-
     if link and (not link.startswith("/") or link.startswith("//")):
         # Shown as a link to staff: only paths inside this site, never another host.
         raise InvalidInput(

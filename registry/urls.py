@@ -2,14 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from registry import health, views
-from whistleblower.views import VaultLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
     # For the process manager and the load balancer: no login, no data.
     path("healthz", health.liveness, name="health-live"),
     path("readyz", health.readiness, name="health-ready"),
-    path("login/", VaultLoginView.as_view(), name="login"),
+    # login/ is whistleblower's: signing in also unlocks the user's vault key.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("home/none/", views.no_role, name="no-role"),
     path("home/<slug:role>/", views.role_home, name="role-home"),

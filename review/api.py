@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS, Id
+from registry.api_base import ERRORS, Id, PagePagination
 from registry.errors import InvalidInput, PermissionDenied
 from registry.routers import replica_reads
 from review import dashboard

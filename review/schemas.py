@@ -3,7 +3,7 @@ from datetime import date, datetime
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from api.schemas import Id
+from registry.api_base import Id
 from review.models import LegalClock
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from complaints.models import Complaint
-from review.search import complaint_matches, inspection_matches
+from registry.search import text_matches
 
 SEARCH_LIMIT = 20
 
@@ -18,10 +18,10 @@ def search(*, user, q: str, limit: int = SEARCH_LIMIT) -> Found:
     """Reports and inspections `user` may see that match `q`, newest first."""
     from inspections.models import Inspection
 
-    complaints = complaint_matches(
+    complaints = text_matches(
         Complaint.objects.visible_to(user).select_related("unit"), q
     ).order_by("-received_at", "-pk")
-    inspections = inspection_matches(
+    inspections = text_matches(
         Inspection.objects.visible_to(user).select_related("unit", "operator"), q
     ).order_by("-created_at", "-pk")
     return Found(

@@ -10,12 +10,12 @@ from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from api.pagination import PagePagination
-from api.schemas import ERRORS, ErrorOut
 from inspections import findings
 from inspections import selectors as inspection_selectors
 from inspections.models import EvidencePhoto, Finding, Sample
 from inspections.schemas import EvidenceOut, SampleOut
+from registry.api_base import ERRORS, ErrorOut, PagePagination
+from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 from violations import alerts, followup, selectors, services
@@ -174,8 +174,6 @@ def record_dismissal(request, record_id: int, data: ReasonIn):
     operation_id="get_violation_record_pdf",
 )
 def record_pdf(request, record_id: int):
-    from registry.errors import NotFound
-
     record = selectors.record_get(user=request.auth, record_id=record_id)
     if not record.pdf:
         raise NotFound()
@@ -264,8 +262,6 @@ def decision_close(request, decision_id: int):
     operation_id="get_penalty_decision_pdf",
 )
 def decision_pdf(request, decision_id: int):
-    from registry.errors import NotFound
-
     decision = selectors.decision_get(user=request.auth, decision_id=decision_id)
     if not decision.pdf:
         raise NotFound()

@@ -6,7 +6,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from api.schemas import Id
+from registry.api_base import Id
 from violations.models import AdditionalPenalty, RemedialMeasure
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and

@@ -26,8 +26,9 @@ from inspections.models import EvidencePhoto, Finding, Inspection, InspectionMem
 from registry import workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
-from registry.models import EconomicOperator, LegalProvision, Unit
+from registry.models import EconomicOperator, LegalProvision, Role, Unit, User
 from registry.permissions import require_object_perm, require_perm
+from registry.services import notification_send
 from review import clocks
 from review.models import LegalClock
 from violations import outcome
@@ -720,9 +721,6 @@ def escalate_overdue(today: date | None = None) -> int:
 
 
 def _notify(inspection: Inspection, key: str, subject: str) -> int:
-    from registry.models import Role, User
-    from registry.services import notification_send
-
     leads = inspection.team.filter(role=InspectionMember.Role.LEAD).select_related("user")
     people = {m.user for m in leads}
     people |= set(

@@ -6,6 +6,7 @@ from complaints.models.complaint import (
     ComplaintPhoto,
     ComplaintUserObjectPermission,
 )
+from complaints.models.duplicates import DuplicateLink
 from complaints.models.retention import RetentionNotice
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "ComplaintMessage",
     "ComplaintPhoto",
     "ComplaintUserObjectPermission",
+    "DuplicateLink",
     "RetentionNotice",
 ]

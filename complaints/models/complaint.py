@@ -141,10 +141,10 @@ class Complaint(models.Model):
     # the queues filter and sort on one indexed column.
     due_at = models.DateTimeField(_("hạn gần nhất"), null=True, blank=True, editable=False)
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
-    # Folded text (no accents, lower case) of what staff search by (review.search).
+    # Folded text (no accents, lower case) of what staff search by (registry.search).
     search_text = models.TextField(editable=False, default="")
     # Normalised keys for finding reports about the same product or seller
-    # (complaints.matching, review.duplicates), and the group of reports found so.
+    # (complaints.matching, complaints.duplicates), and the group of reports found so.
     product_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
     seller_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
     seller_url_key = models.CharField(max_length=300, blank=True, editable=False, db_index=True)
@@ -322,7 +322,7 @@ class ComplaintPhoto(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     # A 64-bit difference hash of the clean copy (signed, as the database stores it):
-    # photos of the same goods differ in a few bits (review.duplicates).
+    # photos of the same goods differ in a few bits (complaints.duplicates).
     dhash = models.BigIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -94,7 +94,7 @@ class Inspection(models.Model):
         _("kết quả đã thông báo cho người phản ánh"), blank=True, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Folded text (no accents, lower case) of what staff search by (review.search).
+    # Folded text (no accents, lower case) of what staff search by (registry.search).
     search_text = models.TextField(editable=False, default="")
 
     scope_unit_field = "unit"

@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from complaints.duplicates import duplicates_detect
 from complaints.models import Complaint
-from review.duplicates import duplicates_detect
 from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
 from tests.complaints.helpers import file_complaint
 

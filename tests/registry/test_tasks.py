@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from registry.models import Notification
+from registry.notifications import EMAIL_CLAIM_STALE_AFTER, notification_deliver
 from registry.services import notification_send
-from registry.tasks import EMAIL_CLAIM_STALE_AFTER, notification_deliver, notifications_sweep
+from registry.tasks import notifications_sweep
 
 
 def test_a_notification_is_emailed_after_commit(alice, django_capture_on_commit_callbacks):
@@ -101,7 +102,7 @@ def test_a_failing_mail_server_releases_the_claim_for_a_retry(
     with django_capture_on_commit_callbacks(execute=False):
         notification = notification_send(recipient=alice, subject="Lỗi SMTP", body="...")
     with (
-        mock.patch("registry.tasks.send_mail", side_effect=OSError("connection refused")),
+        mock.patch("registry.notifications.send_mail", side_effect=OSError("connection refused")),
         pytest.raises(OSError),
     ):
         notification_deliver.run(notification.pk)

@@ -69,7 +69,7 @@ def test_the_api_and_the_page_answer(cases, bob, client_for):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
 def test_postgresql_uses_the_full_text_index(cases, bob):
     from complaints.models import Complaint
-    from review.search import complaint_matches
+    from registry.search import text_matches as complaint_matches
 
     qs = complaint_matches(Complaint.objects.all(), "nuoc mam")
     with connection.cursor() as cursor:

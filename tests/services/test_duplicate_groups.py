@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
+from complaints.duplicates import duplicates_detect
 from complaints.models import Complaint
-from review.duplicates import duplicates_detect
 from tests.complaints.helpers import file_complaint
 
 

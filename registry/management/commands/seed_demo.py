@@ -1,5 +1,7 @@
 """Demo data for `make run`: one user per role (new passwords printed on each run), a few
-operators and products. Refuses to run in the production profile."""
+operators and products; the apps above add what their demo users need on the
+`demo_users_seeded` signal (whistleblower/demo.py: vault keys). Refuses to run in the
+production profile."""
 
 import secrets
 
@@ -13,6 +15,7 @@ from stdnum.vn import mst
 from registry.audit import audit_record
 from registry.models import EconomicOperator, Product, ProductCategory, Province, Role, Unit, User
 from registry.roles import sync_role_groups
+from registry.signals import demo_users_seeded
 
 # (username, full name, unit code, roles)
 DEMO_USERS = [
@@ -60,7 +63,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             passwords = self._users()
             self._operators_and_products()
-            self._vault_keys(passwords)
+            # The apps above add what the demo users need (whistleblower: vault keys).
+            demo_users_seeded.send(sender=self.__class__, passwords=passwords, stdout=self.stdout)
         width = max(len(u) for u, *_ in DEMO_USERS)
         self.stdout.write("\nDemo users (passwords are new on every run):")
         for username, _name, unit_code, roles in DEMO_USERS:
@@ -83,35 +87,6 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
             passwords[username] = password
         return passwords
-
-    def _vault_keys(self, passwords: dict[str, str]) -> None:
-        """Key pairs locked with the new passwords, so that the demo's custodian and
-        handlers can use the identity vault at once; identities already filed are
-        re-sealed to them from the development recovery key."""
-        from pathlib import Path
-
-        from django.core.management import call_command
-
-        from whistleblower import crypto
-        from whistleblower.models import StaffKey
-        from whistleblower.vault import is_key_holder, recovery_public_key
-
-        recovery_public_key()  # creates the development recovery key pair if missing
-        for username, password in passwords.items():
-            user = User.objects.get(username=username)
-            if not is_key_holder(user):
-                continue
-            pair = crypto.generate_keypair()
-            StaffKey.objects.update_or_create(
-                user=user,
-                defaults={
-                    "public_key": pair.public,
-                    "locked_private_key": crypto.lock_private_key(pair.private, password),
-                    "fingerprint": crypto.fingerprint(pair.public),
-                },
-            )
-        dev_key = Path(settings.VAR_DIR) / "vault-recovery-DEVELOPMENT-ONLY.pem"
-        call_command("vault_rewrap", recovery_key=dev_key, stdout=self.stdout)
 
     def _operators_and_products(self) -> None:
         admin = User.objects.get(username="quantri.hn")

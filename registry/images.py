@@ -1,10 +1,13 @@
-"""Citizens' photos: accept or refuse an upload, then make the copies staff may see.
+"""Photos from phones and tablets: accept or refuse an upload, then make the copies
+staff look at.
 
-Staff never see the original: it can carry GPS position, the phone's serial number and
-the time it was taken, all of which can identify the reporter. `inspect_upload` runs in
-the request and only decides, cheaply, whether the bytes are a photo we are willing to
-keep; `make_clean_copies` runs in a worker and re-encodes the pixels, and nothing else,
-into new JPEGs.
+`inspect_upload` runs in the request and only decides, cheaply, whether the bytes are a
+photo we are willing to keep; `make_clean_copies` runs in a worker and re-encodes the
+pixels, and nothing else, into new JPEGs (a display copy and a thumbnail, with the
+difference hash that finds the same picture again). Both workflows own photos: citizens'
+photos (complaints), whose original staff never see, since it can carry GPS position,
+the phone's serial number and the time it was taken, all of which can identify the
+reporter; and inspectors' evidence (inspections), whose original is kept byte for byte.
 """
 
 import contextlib

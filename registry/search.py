@@ -1,12 +1,12 @@
-"""Search across reports and inspections, accents and case ignored.
+"""Search over the folded text a model keeps for it, accents and case ignored.
 
-Both models keep a folded copy of their searchable text (`search_text`, made by
+Reports and inspections keep a folded copy of their searchable text (`search_text`, made by
 `registry.text.fold`), so "nuoc mam" finds "Nước mắm" on every database without the
 unaccent extension. On PostgreSQL the words are matched by full-text search over that
 column (a GIN index on `to_tsvector('simple', search_text)`, each word a prefix); on
 SQLite, where there is no such index, by a substring test per word. Tracking numbers,
 barcodes, tax codes and decision numbers are words of that text like any other, so one
-index answers every search.
+index answers every search (the indexes: review/migrations/0002_search.py).
 """
 
 from django.db import connection
@@ -44,6 +44,3 @@ def text_matches(qs: QuerySet, q: str) -> QuerySet:
     for word in found:
         qs = qs.filter(search_text__contains=word)
     return qs
-
-
-complaint_matches = inspection_matches = text_matches

@@ -5,11 +5,17 @@ A receipt's digest needs every key of its chain: its outer version, stored with 
 the versions receipts_rotate wrapped it through, recorded in the audit log when the run
 began (``CHAIN_ACTION``). Dropping one of them from RECEIPT_OLD_KEYS makes those
 receipts open nothing, silently: the reporter is only told the code is wrong.
+
+The check ids keep the "whistleblower." prefix they had when this lived there: operators
+name them in SILENCED_SYSTEM_CHECKS and the README tells them so.
 """
 
 from django.conf import settings
 from django.core import checks
 from django.db import DatabaseError, connections
+
+from complaints.models import Complaint
+from registry.models import AuditEntry
 
 CHAIN_ACTION = "receipts.rotation_started"
 # What retention stores instead of a purged receipt's digest (complaints/retention.py):
@@ -19,9 +25,6 @@ PURGED_PREFIX = "purged:"
 
 @checks.register()
 def receipt_keys_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    from complaints.models import Complaint
-    from registry.models import AuditEntry
-
     configured = set(settings.RECEIPT_KEYS)
     connection = connections[Complaint.objects.db]
     try:

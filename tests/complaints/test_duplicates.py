@@ -7,13 +7,12 @@ import pytest
 from PIL import Image
 
 from complaints import selectors, services
-from complaints.models import Complaint
-from complaints.photos import difference_hash, hamming
+from complaints.duplicates import duplicates_detect, reasons
+from complaints.models import Complaint, DuplicateLink
 from complaints.services import PhotoUpload
+from complaints.synthetic import labelled_reports, precision_recall
 from registry.errors import Conflict, PermissionDenied
-from review.duplicates import duplicates_detect, reasons
-from review.models import DuplicateLink
-from review.synthetic import labelled_reports, precision_recall
+from registry.images import difference_hash, hamming
 from tests.complaints.helpers import PHOTOS, file_complaint, photo_bytes
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ the lookup computes the same chain. Batches (consecutive primary key ranges) com
 their own: a run that stops is run again, and a run with nothing left to do changes
 nothing. Before the first batch, the versions the chains will pass through are recorded
 in the audit log, for the start-up check that they stay configured
-(whistleblower/checks.py)."""
+(complaints/checks.py)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -15,9 +15,9 @@ from django.db import transaction
 from django.db.models import Count
 
 from complaints import receipts
+from complaints.checks import CHAIN_ACTION
 from complaints.models import Complaint
 from registry.audit import audit_record
-from whistleblower.checks import CHAIN_ACTION
 
 
 class Command(BaseCommand):

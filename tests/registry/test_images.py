@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageOps, ImageStat
 
-from complaints.photos import (
+from registry.images import (
     DISPLAY_MAX_SIDE,
     MAX_UPLOAD_BYTES,
     THUMB_MAX_SIDE,
@@ -541,7 +541,7 @@ Image.merge("RGB", (gradient, gradient.rotate(180), gradient)).save(sys.argv[1],
 # exec on Linux and would report the (large) pytest process that spawned the child.
 MEASURE = """
 import sys, time
-from complaints.photos import inspect_upload, make_clean_copies
+from registry.images import inspect_upload, make_clean_copies
 data = open(sys.argv[1], "rb").read()
 info = inspect_upload(data)
 start = time.perf_counter()

@@ -10,10 +10,10 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from complaints import services
+from complaints.duplicates import duplicates_detect
 from complaints.models import Complaint
 from registry.models import Province, User
 from review import clocks
-from review.duplicates import duplicates_detect
 from review.models import LegalClock
 
 MARK = "Tạp hóa Minh Tâm"

@@ -1,5 +1,5 @@
 """Labelled synthetic reports, for measuring duplicate detection (bench/duplicates.py
-and tests/review/test_duplicates.py).
+and tests/complaints/test_duplicates.py).
 
 Products and sellers are drawn from small vocabularies so that near misses are common
 ("Nước mắm Nam Ngư 500ml" and "... 1l" are two products; "Minh Tâm" and "Minh Tú" two

@@ -18,10 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from complaints import matching
-from complaints.models import Complaint, ComplaintPhoto
-from complaints.photos import hamming
-from review.models import DuplicateLink
-from review.search import text_matches
+from complaints.models import Complaint, ComplaintPhoto, DuplicateLink
+from registry.images import hamming
+from registry.search import text_matches
 
 Reason = DuplicateLink.Reason
 WINDOW = timedelta(days=365)

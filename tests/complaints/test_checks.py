@@ -1,4 +1,4 @@
-"""The start-up check that every receipt still has its keys (whistleblower/checks.py):
+"""The start-up check that every receipt still has its keys (complaints/checks.py):
 an operator who drops an old receipt key too early is told by `manage.py check`."""
 
 from io import StringIO
@@ -9,10 +9,10 @@ from django.core.management.base import SystemCheckError
 from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
+from complaints.checks import receipt_keys_check
 from complaints.models import Complaint
 from tests.complaints.helpers import file_complaint
 from tests.test_settings import manage
-from whistleblower.checks import receipt_keys_check
 
 K1 = "receipt-key-one-" + "1" * 32
 K2 = "receipt-key-two-" + "2" * 32

@@ -1,0 +1,7 @@
+"""Signals the registry sends for the apps above it to act on, without knowing them."""
+
+from django.dispatch import Signal
+
+# `manage.py seed_demo`, inside its transaction, once every demo user has a new password.
+# Arguments: `passwords` ({username: password}) and `stdout` (the command's output).
+demo_users_seeded = Signal()
