@@ -59,8 +59,10 @@ errors.install(api)
 
 api.add_router("", "registry.api.router")
 api.add_router("", "complaints.api.public")
-api.add_router("", "complaints.api.staff")
+# Before complaints' staff routes: its /complaints/inspections (an inspection on the
+# ground of reports) would otherwise be taken for /complaints/{complaint_id}.
 api.add_router("", "inspections.api.router")
+api.add_router("", "complaints.api.staff")
 api.add_router("", "violations.api.router")
 api.add_router("", "violations.api.public")
 api.add_router("", "review.api.router")

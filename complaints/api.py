@@ -24,8 +24,6 @@ from complaints.schemas import (
     ExtensionIn,
     FiledOut,
     IdentityOut,
-    InspectionCreatedOut,
-    InspectionFromReportsIn,
     MergeIn,
     MessageOut,
     NatureIn,
@@ -42,7 +40,7 @@ from complaints.schemas import (
 from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
-from registry.models import EconomicOperator, ProductCategory, Province, User
+from registry.models import ProductCategory, Province, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
@@ -219,28 +217,6 @@ def complaints_bulk_assign(request, data: BulkAssignIn):
     officer = get_object_or_404(services.handlers_of(user=request.auth), pk=data.officer_id)
     count = services.complaints_assign_bulk(by=request.auth, complaints=complaints, officer=officer)
     return {"assigned": count}
-
-
-@staff.post(
-    "/complaints/inspections",
-    response={201: InspectionCreatedOut, **ERRORS},
-    operation_id="propose_inspection",
-)
-def complaints_to_inspection(request, data: InspectionFromReportsIn):
-    """An ad-hoc inspection on the ground of accepted reports, linked both ways."""
-    from inspections.services import inspection_from_complaints
-
-    complaints = _visible_complaints(request.auth, data.ids)
-    operator = get_object_or_404(EconomicOperator, pk=data.operator_id)
-    inspection = inspection_from_complaints(
-        by=request.auth,
-        complaints=complaints,
-        operator=operator,
-        scopes=data.scopes,
-        place=data.place,
-        scheduled_date=data.scheduled_date,
-    )
-    return Status(201, inspection)
 
 
 @staff.post(

@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ComplaintsConfig(AppConfig):
-    """Citizen reports, triage, messages, outcomes and public product alerts."""
+    """Citizen reports: filing by receipt, photos, triage, duplicates, messages, the
+    reports' legal clocks and retention."""
 
     name = "complaints"
     verbose_name = _("Phản ánh")
 
     def ready(self):
-        from complaints import checks  # noqa: F401 (registers the system checks)
+        # The system checks, and the reports' legal clocks (declared on import).
+        from complaints import checks, clocks  # noqa: F401

@@ -67,27 +67,30 @@ def retention_start(complaint: Complaint) -> datetime | None:
     return max(complaint.closed_at, main.closed_at)
 
 
+# What else keeps a report: the workflows built on reports register a check (in their
+# AppConfig.ready()) that takes the ids of the report and of the case it was merged into
+# and returns a Block reason, or "". Inspections: an inspection not closed; violation
+# handling: a violation record not finished.
+_BLOCKS: list = []
+
+
+def register_block(check) -> None:
+    if check not in _BLOCKS:
+        _BLOCKS.append(check)
+
+
 def blocked_reason(complaint: Complaint) -> str:
     """Why nothing of this report may be removed now, or "": a legal hold (on it, or on
     the case it was merged into), or an inspection or violation record on either of
     them that is not finished."""
-    from inspections.models import Inspection
-    from violations.models import ViolationRecord
-
     main = complaint.merged_into if complaint.status == Complaint.Status.MERGED else None
     if complaint.retention_hold or (main is not None and main.retention_hold):
         return Block.HOLD
     cases = [complaint.pk] + ([main.pk] if main is not None else [])
-    inspections = Inspection.objects.filter(complaints__in=cases)
-    if inspections.exclude(status=Inspection.Status.CLOSED).exists():
-        return Block.INSPECTION_OPEN
-    unfinished = (
-        ViolationRecord.Status.DRAFT,
-        ViolationRecord.Status.SIGNED,
-        ViolationRecord.Status.DECIDED,
-    )
-    if ViolationRecord.objects.filter(inspection__in=inspections, status__in=unfinished).exists():
-        return Block.VIOLATION_OPEN
+    for check in _BLOCKS:
+        reason = check(cases)
+        if reason:
+            return reason
     return ""
 
 

@@ -7,7 +7,7 @@ from typing_extensions import TypeAliasType
 
 from complaints.models import Complaint
 from registry.api_base import Id
-from review.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
+from registry.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
@@ -166,25 +166,6 @@ class BulkAssignIn(Schema):
 
 class BulkAssignOut(Schema):
     assigned: int
-
-
-class InspectionFromReportsIn(Schema):
-    ids: list[Id] = Field(..., min_length=1, max_length=200)
-    operator_id: Id
-    scopes: list[str] = Field(..., min_length=1)
-    place: str = Field("", max_length=400)
-    scheduled_date: date | None = None
-
-
-class InspectionCreatedOut(Schema):
-    id: int
-    status: str
-    legal_ground: str
-    complaint_ids: list[int]
-
-    @staticmethod
-    def resolve_complaint_ids(obj):
-        return sorted(c.pk for c in obj.complaints.all())
 
 
 class NatureIn(Schema):

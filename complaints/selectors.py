@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from registry import workdays
+from registry.clocks import end_of_day
 from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
@@ -66,8 +67,6 @@ def filters_from_query(get) -> ComplaintFilters:
 
 def due_soon_limit(now=None):
     """The end of the second working day from today: "due soon" ends there."""
-    from review.clocks import end_of_day
-
     now = now or timezone.now()
     return end_of_day(workdays.add_working_days(timezone.localdate(now), 2))
 
@@ -158,14 +157,7 @@ def linked_inspections(*, user, complaint: Complaint):
     """The inspections made on the ground of this report that the user may open (an
     inspection they may not see stays unseen; the report's status says it is under
     inspection)."""
-    from inspections.models import Inspection
-
-    return (
-        Inspection.objects.visible_to(user)
-        .filter(complaints=complaint)
-        .select_related("operator")
-        .order_by("pk")
-    )
+    return complaint.inspections.visible_to(user).select_related("operator").order_by("pk")
 
 
 MAX_SELECTED = 200

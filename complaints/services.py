@@ -17,19 +17,20 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints import clocks as complaint_clocks
 from complaints import quarantine, receipts
+from complaints.clocks import ACCEPT_CLOCK, ComplaintClock, clock_start
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from complaints.tasks import duplicates_detect, photo_process
+from registry import clocks
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
 from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
 from registry.images import PhotoRejected, inspect_upload
-from registry.models import EconomicOperator, Product, Role, Unit, User
+from registry.models import EconomicOperator, LegalClock, Product, Role, Unit, User
 from registry.permissions import require_object_perm
 from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
-from review import clocks
-from review.models import LegalClock
 from whistleblower.services import identity_clean, identity_seal
 
 MAX_PHOTOS_PER_SUBMISSION = 6
@@ -397,40 +398,28 @@ def reporter_reply(
 
 # --- Legal clocks ----------------------------------------------------------------------------
 
-ACCEPT_CLOCK = {
-    Complaint.Nature.REPORT: LegalClock.Kind.ACCEPT_REPORT,
-    Complaint.Nature.DENUNCIATION: LegalClock.Kind.ACCEPT_DENUNCIATION,
-}
-
-
-def _clock(kind, complaint: Complaint, **kwargs) -> LegalClock:
-    return clocks.clock_start(
-        kind=kind, subject_id=complaint.pk, unit=complaint.unit, complaint=complaint, **kwargs
-    )
-
 
 def _start_intake_clocks(complaint: Complaint) -> None:
     """From the day it is received: acknowledge it, and accept or refuse it."""
-    _clock(LegalClock.Kind.ACKNOWLEDGE, complaint, started_at=complaint.received_at)
-    _clock(ACCEPT_CLOCK[complaint.nature], complaint, started_at=complaint.received_at)
+    clock_start(ComplaintClock.ACKNOWLEDGE, complaint, started_at=complaint.received_at)
+    clock_start(ACCEPT_CLOCK[complaint.nature], complaint, started_at=complaint.received_at)
 
 
 def _move_clocks(complaint: Complaint, to: str, *, at, public_note: str) -> None:
     """What a status change does to the clocks. Triage is acceptance (thụ lý): the
     acceptance is to be notified within 5 working days (a public note with it is the
     notice) and the settlement clock starts."""
-    Kind = LegalClock.Kind
     if to == Complaint.Status.ACKNOWLEDGED:
-        clocks.clock_stop(kind=Kind.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
+        clocks.clock_stop(kind=ComplaintClock.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
     elif to == Complaint.Status.TRIAGED:
-        clocks.clock_stop(kind=Kind.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
+        clocks.clock_stop(kind=ComplaintClock.ACKNOWLEDGE, subject_id=complaint.pk, at=at)
         clocks.clock_stop(kind=ACCEPT_CLOCK[complaint.nature], subject_id=complaint.pk, at=at)
-        _clock(Kind.ACCEPTANCE_NOTICE, complaint, started_at=at)
+        clock_start(ComplaintClock.ACCEPTANCE_NOTICE, complaint, started_at=at)
         if public_note:
-            clocks.clock_stop(kind=Kind.ACCEPTANCE_NOTICE, subject_id=complaint.pk, at=at)
-        _clock(Kind.SETTLE, complaint, started_at=at)
+            clocks.clock_stop(kind=ComplaintClock.ACCEPTANCE_NOTICE, subject_id=complaint.pk, at=at)
+        clock_start(ComplaintClock.SETTLE, complaint, started_at=at)
     elif to in (Complaint.Status.RESOLVED, Complaint.Status.REJECTED):
-        clocks.clocks_stop_for_complaint(complaint=complaint, at=at)
+        complaint_clocks.clocks_stop(complaint=complaint, at=at)
 
 
 @transaction.atomic
@@ -449,7 +438,7 @@ def complaint_set_nature(*, by, complaint: Complaint, nature: str) -> Complaint:
     clocks.clock_cancel(kind=ACCEPT_CLOCK[previous], subject_id=complaint.pk)
     complaint.nature = nature
     complaint.save(update_fields=["nature"])
-    _clock(ACCEPT_CLOCK[nature], complaint, started_at=complaint.received_at)
+    clock_start(ACCEPT_CLOCK[nature], complaint, started_at=complaint.received_at)
     audit_record(
         actor=by,
         action="complaint.nature",
@@ -464,7 +453,7 @@ def complaint_extend_settlement(*, by, complaint: Complaint, reason: str) -> Leg
     """Extend the settlement (complex: +30 days; very complex: +30 more). The reporter is
     told of each extension on their thread, with the new deadline and the reason."""
     require_object_perm(by, "change", complaint)
-    clock = clocks.clock_for(kind=LegalClock.Kind.SETTLE, subject_id=complaint.pk)
+    clock = clocks.clock_for(kind=ComplaintClock.SETTLE, subject_id=complaint.pk)
     if clock is None:
         raise Conflict(
             _("Phản ánh chưa được thụ lý nên chưa có thời hạn giải quyết."),
@@ -593,7 +582,7 @@ def complaint_merge(*, by, complaints: list[Complaint], into: Complaint) -> Comp
             public_note=str(note),
             actor=by,
         )
-        clocks.clocks_stop_for_complaint(complaint=complaint, at=now, cancel=True)
+        complaint_clocks.clocks_stop(complaint=complaint, at=now, cancel=True)
         audit_record(
             actor=by,
             action="complaint.merge",
@@ -679,7 +668,7 @@ def complaint_message_send(
     )
     if not internal:
         # Any answer to the reporter after acceptance tells them it was accepted.
-        clocks.clock_stop(kind=LegalClock.Kind.ACCEPTANCE_NOTICE, subject_id=complaint.pk)
+        clocks.clock_stop(kind=ComplaintClock.ACCEPTANCE_NOTICE, subject_id=complaint.pk)
     audit_record(
         actor=by,
         action="complaint.note" if internal else "complaint.message",

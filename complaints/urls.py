@@ -11,7 +11,6 @@ urlpatterns = [
     # Officers
     path("complaints/", views.inbox, name="complaint-inbox"),
     path("complaints/bulk/", views.inbox_bulk, name="complaint-bulk"),
-    path("complaints/inspect/", views.inspect_from_reports, name="complaint-inspect"),
     path("complaints/retention/", views.retention_list, name="complaint-retention"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),
     path(

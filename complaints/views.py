@@ -19,7 +19,6 @@ from complaints import proofs, retention, retention_selectors, selectors, servic
 from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.duplicates import group_of
 from complaints.forms import (
-    InspectFromReportsForm,
     ProofForm,
     ReceiptForm,
     ReplyForm,
@@ -295,53 +294,6 @@ def inbox_bulk(request):
         % {"count": count, "officer": officer.full_name or officer.username},
     )
     return redirect(back)
-
-
-@login_required
-def inspect_from_reports(request):
-    """An ad-hoc inspection on the ground of the ticked reports (supervisors)."""
-    from inspections.services import inspection_from_complaints
-
-    try:
-        complaints = _selected(request)
-    except DomainError as exc:
-        return render(
-            request, "complaints/staff/inspect.html", {"error": exc.render()}, status=exc.status
-        )
-    form = InspectFromReportsForm(
-        request.POST or None,
-        initial={
-            "tax_code": next((c.seller_tax_code for c in complaints if c.seller_tax_code), "")
-        },
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                inspection = inspection_from_complaints(
-                    by=request.user,
-                    complaints=complaints,
-                    operator=data["operator"],
-                    scopes=data["scopes"],
-                    place=data["place"],
-                    scheduled_date=data["scheduled_date"],
-                )
-            except DomainError as exc:
-                add_domain_errors(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, _("Đã tạo cuộc kiểm tra đột xuất theo phản ánh."))
-                return redirect("case-detail", inspection_id=inspection.pk)
-    elif not request.user.has_perm("inspections.add_inspection"):
-        status = 403
-    return render(
-        request,
-        "complaints/staff/inspect.html",
-        {"form": form, "complaints": complaints, "status": status},
-        status=status,
-    )
 
 
 @login_required

@@ -397,7 +397,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=5),
     },
     "clocks-sweep": {
-        "task": "review.tasks.clocks_sweep",
+        "task": "registry.tasks.clocks_sweep",
         # Often enough for the 24-hour report's reminder an hour ahead; each reminder and
         # escalation is claimed once, so a run twice sends nothing twice.
         "schedule": crontab(minute="*/10"),

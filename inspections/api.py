@@ -7,6 +7,7 @@ from ninja import File, Router, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
 from inspections import findings, measurements, samples, selectors, services, sync
 from inspections.models import ChecklistItem
@@ -16,7 +17,9 @@ from inspections.schemas import (
     EvidenceOut,
     FindingIn,
     FindingOut,
+    InspectionCreatedOut,
     InspectionDecisionIn,
+    InspectionFromReportsIn,
     InspectionIn,
     InspectionOut,
     InspectionStatus,
@@ -506,3 +509,24 @@ def minutes_pdf(request, minutes_id: int):
     return file_response(
         minutes.pdf, filename=name, content_type="application/pdf", attachment=True, sandbox=False
     )
+
+
+@router.post(
+    "/complaints/inspections",
+    response={201: InspectionCreatedOut, **ERRORS},
+    operation_id="propose_inspection",
+    tags=["complaints"],
+)
+def complaints_to_inspection(request, data: InspectionFromReportsIn):
+    """An ad-hoc inspection on the ground of accepted reports, linked both ways."""
+    complaints = complaint_selectors.complaints_by_ids(user=request.auth, ids=data.ids)
+    operator = get_object_or_404(EconomicOperator, pk=data.operator_id)
+    inspection = services.inspection_from_complaints(
+        by=request.auth,
+        complaints=complaints,
+        operator=operator,
+        scopes=data.scopes,
+        place=data.place,
+        scheduled_date=data.scheduled_date,
+    )
+    return Status(201, inspection)

@@ -8,3 +8,7 @@ class InspectionsConfig(AppConfig):
 
     name = "inspections"
     verbose_name = _("Kiểm tra")
+
+    def ready(self):
+        # The sample-retention clock, and what keeps a report from retention.
+        from inspections import clocks, retention  # noqa: F401

@@ -6,11 +6,14 @@ import re
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inspections import quantity
-from inspections.models import ChecklistItem, Finding
+from inspections.models import ChecklistItem, Finding, Scope
 from registry.forms import MultipleFileField, MultipleFileInput
+from registry.models import EconomicOperator
+from registry.validators import normalize_tax_code
 
 Kind = ChecklistItem.Kind
 READING_ROWS = 5
@@ -177,3 +180,38 @@ _KIND_FIELDS = {
     Kind.INSTRUMENT: _instrument_fields,
     Kind.LOT_QUANTITY: _lot_fields,
 }
+
+
+class InspectFromReportsForm(forms.Form):
+    """An ad-hoc inspection of the seller the ticked reports are about."""
+
+    tax_code = forms.CharField(
+        label=_("Mã số thuế của đối tượng kiểm tra"),
+        max_length=20,
+        help_text=_("Tổ chức, cá nhân phải có trong danh mục đối tượng."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Phạm vi kiểm tra"), choices=(), widget=forms.CheckboxSelectMultiple
+    )
+    place = forms.CharField(label=_("Địa điểm kiểm tra"), max_length=400, required=False)
+    scheduled_date = forms.DateField(
+        label=_("Ngày kiểm tra dự kiến"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = Scope.choices
+
+    def clean_tax_code(self):
+        tax_code = normalize_tax_code(self.cleaned_data["tax_code"])
+        operator = EconomicOperator.objects.filter(tax_code=tax_code).first()
+        if operator is None:
+            raise ValidationError(
+                _("Chưa có tổ chức, cá nhân mang mã số thuế %(value)s trong danh mục."),
+                code="operator_not_found",
+                params={"value": tax_code},
+            )
+        self.cleaned_data["operator"] = operator
+        return tax_code

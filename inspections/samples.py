@@ -6,16 +6,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from inspections import signals
+from inspections.clocks import retention_start
 from inspections.minutes import require_open_minutes
 from inspections.models import Inspection, InspectionEvent, Sample, SampleResult
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput
 from registry.permissions import require_object_perm
 from registry.text import fold
-from review import clocks
-from review.models import LegalClock
 
-# The retained unit is kept 90 days after the result: review.clocks.RULES[SAMPLE_RETENTION].
 SAMPLING_OPEN = (Inspection.Status.DECIDED, Inspection.Status.ON_SITE, Inspection.Status.SAMPLED)
 
 
@@ -196,13 +194,8 @@ def lab_result_record(
     sample.result_on = result_on
     sample.received_on = received_on or sample.received_on
     sample.conforming = all(r.passed for r in results)
-    sample.retain_until = clocks.clock_start(
-        kind=LegalClock.Kind.SAMPLE_RETENTION,
-        subject_id=sample.pk,
-        unit=sample.inspection.unit,
-        inspection=sample.inspection,
-        started_at=clocks.start_of_day(result_on),
-    ).due_on
+    # The retained unit is kept 90 days after the result (inspections/clocks.py).
+    sample.retain_until = retention_start(sample).due_on
     sample.status = Sample.Status.TESTED
     sample.save()
     if not sample.conforming and sample.retest_of_id is None:

@@ -333,3 +333,25 @@ class PhotoUploadOut(Schema):
     size: int
     chunk_size: int = Field(..., description="Suggested bytes per piece (at most 1 MiB).")
     photo: EvidenceOut | None = None
+
+
+# --- An inspection on the ground of reports ---------------------------------------------------
+
+
+class InspectionFromReportsIn(Schema):
+    ids: list[Id] = Field(..., min_length=1, max_length=200)
+    operator_id: Id
+    scopes: list[str] = Field(..., min_length=1)
+    place: str = Field("", max_length=400)
+    scheduled_date: date | None = None
+
+
+class InspectionCreatedOut(Schema):
+    id: int
+    status: str
+    legal_ground: str
+    complaint_ids: list[int]
+
+    @staticmethod
+    def resolve_complaint_ids(obj):
+        return sorted(c.pk for c in obj.complaints.all())

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from complaints.models import Complaint
+from complaints.services import complaint_transition
 from inspections import signals
 from inspections.models import (
     Inspection,
@@ -215,9 +217,6 @@ def inspection_from_complaints(
     """An ad-hoc inspection on the ground of accepted reports. The inspection lists the
     reports and each report lists the inspection; the reporters are told that the goods
     will be inspected (their reports move to "under inspection")."""
-    from complaints.models import Complaint
-    from complaints.services import complaint_transition
-
     complaints = list(complaints)
     for complaint in complaints:
         require_object_perm(by, "change", complaint)

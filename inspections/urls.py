@@ -3,6 +3,8 @@ from django.urls import path
 from inspections import pwa, views
 
 urlpatterns = [
+    # An ad-hoc inspection on the ground of the reports ticked on the queue.
+    path("complaints/inspect/", views.inspect_from_reports, name="complaint-inspect"),
     # The inspector's tablet pages.
     path("field/", views.today, name="field-today"),
     path(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from complaints import selectors as complaint_selectors
 from inspections import findings, measurements, selectors, services
-from inspections.forms import PHOTO_TYPES, FindingForm
+from inspections.forms import PHOTO_TYPES, FindingForm, InspectFromReportsForm
 from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
 from inspections.pwa import outbox_text
 from registry.errors import DomainError, InvalidInput, NotAuthenticated, NotFound, error_body
@@ -281,3 +282,56 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
             % {"item": item.text, "result": finding.get_result_display(), "photos": stored},
         )
     return finding
+
+
+# --- An inspection on the ground of reports (supervisors) ---------------------------------------
+
+
+@login_required
+def inspect_from_reports(request):
+    """An ad-hoc inspection on the ground of the ticked reports (supervisors)."""
+    raw = request.POST.getlist("ids") or request.GET.getlist("ids")
+    try:
+        complaints = complaint_selectors.complaints_by_ids(
+            user=request.user, ids=[int(v) for v in raw if v.isdecimal() and len(v) < 19]
+        )
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        return render(
+            request, "inspections/from_reports.html", {"error": exc.render()}, status=exc.status
+        )
+    form = InspectFromReportsForm(
+        request.POST or None,
+        initial={
+            "tax_code": next((c.seller_tax_code for c in complaints if c.seller_tax_code), "")
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                inspection = services.inspection_from_complaints(
+                    by=request.user,
+                    complaints=complaints,
+                    operator=data["operator"],
+                    scopes=data["scopes"],
+                    place=data["place"],
+                    scheduled_date=data["scheduled_date"],
+                )
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, _("Đã tạo cuộc kiểm tra đột xuất theo phản ánh."))
+                return redirect("case-detail", inspection_id=inspection.pk)
+    elif not request.user.has_perm("inspections.add_inspection"):
+        status = 403
+    return render(
+        request,
+        "inspections/from_reports.html",
+        {"form": form, "complaints": complaints, "status": status},
+        status=status,
+    )

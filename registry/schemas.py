@@ -1,5 +1,7 @@
 from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
@@ -183,3 +185,55 @@ class DeadlineOut(Schema):
 class DayOffOut(Schema):
     date: date
     name: str
+
+
+# --- Legal clocks ------------------------------------------------------------------------------
+
+
+def _case_model(clock) -> str:
+    # The API names a clock's case by its kind of case, as it did when the clock had a
+    # column for each (a cached lookup, no query).
+    return ContentType.objects.get_for_id(clock.case_type_id).model
+
+
+class ClockExtensionOut(Schema):
+    at: datetime
+    reason: str
+    previous_due_on: date
+    new_due_on: date
+
+
+class ClockOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    state: str
+    complaint_id: int | None
+    inspection_id: int | None
+    started_at: datetime
+    due_on: date
+    due_at: datetime
+    stopped_at: datetime | None
+    extensions: int
+    overdue: bool
+    extension_log: list[ClockExtensionOut]
+
+    @staticmethod
+    def resolve_kind_label(obj):
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_complaint_id(obj):
+        return obj.case_id if _case_model(obj) == "complaint" else None
+
+    @staticmethod
+    def resolve_inspection_id(obj):
+        return obj.case_id if _case_model(obj) == "inspection" else None
+
+    @staticmethod
+    def resolve_overdue(obj):
+        return obj.is_running and obj.due_at <= timezone.now()
+
+    @staticmethod
+    def resolve_extension_log(obj):
+        return list(obj.extension_log.all())

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.utils.translation import gettext as _
 
+from registry import clocks
 from registry.audit import audit_verify
 from registry.background import sweep
 from registry.models import Notification, Role, User
@@ -43,3 +44,11 @@ def audit_chain_verify() -> bool:
             dedup_key=f"audit-broken-{report.broken_id}",
         )
     return False
+
+
+@shared_task
+def clocks_sweep() -> dict:
+    """Every ten minutes: reminders before a legal deadline, escalation after it (the
+    24-hour report after a failed test is reminded an hour ahead)."""
+    result = clocks.clocks_sweep()
+    return {"reminded": result.reminded, "escalated": result.escalated, "ended": result.completed}

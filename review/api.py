@@ -7,11 +7,12 @@ from ninja.pagination import paginate
 
 from registry.api_base import ERRORS, Id, PagePagination
 from registry.errors import InvalidInput, PermissionDenied
+from registry.models import LegalClock
 from registry.routers import replica_reads
+from registry.schemas import ClockOut
 from review import dashboard
 from review import selectors as review_selectors
-from review.models import LegalClock
-from review.schemas import ClockFilterIn, ClockOut, DashboardOut, SearchOut
+from review.schemas import ClockFilterIn, DashboardOut, SearchOut
 
 router = Router(tags=["review"])
 
@@ -41,7 +42,7 @@ def get_dashboard(
     request, date_from: date | None = None, date_to: date | None = None, unit_id: Id | None = None
 ):
     """The figures of the dashboard page; the same totals as its XLSX and CSV exports."""
-    if not request.auth.has_perm("review.view_dashboard"):
+    if not request.auth.has_perm("registry.view_dashboard"):
         raise PermissionDenied()
     default = dashboard.Period.year_to_date()
     period = dashboard.Period(date_from or default.date_from, date_to or default.date_to)

@@ -15,8 +15,10 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from complaints.models import Complaint
-from registry.models import Unit
-from review.models import LegalClock
+from inspections.models import Inspection, Scope
+from registry.clock_rules import kind_choices
+from registry.models import LegalClock, LegalProvision, Unit
+from violations.models import PenaltyDecision, Violation
 
 ANSWERED = (Complaint.Status.REJECTED, Complaint.Status.MERGED)
 CLOSED = (Complaint.Status.RESOLVED, *ANSWERED)
@@ -131,9 +133,6 @@ def dashboard_units(*, user, unit_id: int | None = None) -> list[Unit]:
 
 
 def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashboard:
-    from inspections.models import Inspection, Scope
-    from violations.models import PenaltyDecision, Violation
-
     units = dashboard_units(user=user, unit_id=unit_id)
     board = Dashboard(period=period, units=units)
     rows = {unit.pk: UnitRow(unit=unit) for unit in units}
@@ -197,8 +196,6 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
         .annotate(n=Count("pk"))
         .order_by("-n", "provision__article", "provision__clause", "provision__point")
     )
-    from registry.models import LegalProvision
-
     citations = {
         p.pk: (p.citation, p.act)
         for p in LegalProvision.objects.filter(pk__in=[a["provision_id"] for a in acts])
@@ -222,7 +219,7 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
         )
     )
     counted = {item["kind"]: item for item in clocks}
-    for kind, label in LegalClock.Kind.choices:
+    for kind, label in kind_choices():
         item = counted.get(kind, {})
         board.clocks.append(
             ClockRow(

@@ -1,14 +1,20 @@
-from datetime import date, datetime
+from datetime import date
 
+from django.db import models
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
 from registry.api_base import Id
-from review.models import LegalClock
+from registry.clock_rules import kind_choices
+from registry.models import LegalClock
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
-ClockKind = TypeAliasType("ClockKind", LegalClock.Kind)
+# The legal clocks are those the workflows declare (registry.clock_rules).
+ClockKind = TypeAliasType(
+    "ClockKind",
+    models.TextChoices("Kind", [(kind.upper(), (kind, label)) for kind, label in kind_choices()]),
+)
 ClockState = TypeAliasType("ClockState", LegalClock.State)
 
 
@@ -87,40 +93,3 @@ class SearchOut(Schema):
     complaints: list[SearchComplaintOut]
     inspection_count: int
     inspections: list[SearchInspectionOut]
-
-
-class ClockExtensionOut(Schema):
-    at: datetime
-    reason: str
-    previous_due_on: date
-    new_due_on: date
-
-
-class ClockOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    state: str
-    complaint_id: int | None
-    inspection_id: int | None
-    started_at: datetime
-    due_on: date
-    due_at: datetime
-    stopped_at: datetime | None
-    extensions: int
-    overdue: bool
-    extension_log: list[ClockExtensionOut]
-
-    @staticmethod
-    def resolve_kind_label(obj):
-        return str(obj.get_kind_display())
-
-    @staticmethod
-    def resolve_overdue(obj):
-        from django.utils import timezone
-
-        return obj.is_running and obj.due_at <= timezone.now()
-
-    @staticmethod
-    def resolve_extension_log(obj):
-        return list(obj.extension_log.all())

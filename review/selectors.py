@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from complaints.models import Complaint
+from inspections.models import Inspection
 from registry.search import text_matches
 
 SEARCH_LIMIT = 20
@@ -16,8 +17,6 @@ class Found:
 
 def search(*, user, q: str, limit: int = SEARCH_LIMIT) -> Found:
     """Reports and inspections `user` may see that match `q`, newest first."""
-    from inspections.models import Inspection
-
     complaints = text_matches(
         Complaint.objects.visible_to(user).select_related("unit"), q
     ).order_by("-received_at", "-pk")

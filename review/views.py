@@ -15,7 +15,7 @@ from review import dashboard, exports
 from review import selectors as review_selectors
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DASHBOARD = "review.view_dashboard"
+DASHBOARD = "registry.view_dashboard"
 
 
 def _date(raw: str | None) -> date | None:

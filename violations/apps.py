@@ -11,13 +11,5 @@ class ViolationsConfig(AppConfig):
     verbose_name = _("Xử lý vi phạm")
 
     def ready(self):
-        from inspections import signals
-        from violations import receivers
-
-        signals.sample_failed.connect(receivers.open_follow_up, dispatch_uid="violations.follow_up")
-        signals.inspection_closing.connect(
-            receivers.refuse_closing_with_open_records, dispatch_uid="violations.closing"
-        )
-        signals.inspection_concluded.connect(
-            receivers.tell_reporters, dispatch_uid="violations.outcome"
-        )
+        # Declares violation handling's legal clocks, and answers what inspections tell.
+        from violations import clocks, receivers  # noqa: F401

@@ -8,7 +8,8 @@ tested again, the seals are lifted (biên bản mở niêm phong) and a notice l
 circulate again.
 
 The flow: open → reported → suspended → resumed. Every write is checked, audited and
-atomic; the two clocks are `review.clocks` records, reminded and escalated by its sweep.
+atomic; the two clocks (violations/clocks.py) are reminded and escalated by the
+foundation's sweep (registry.clocks).
 """
 
 from django.db import IntegrityError, transaction
@@ -16,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import InspectionMember, Sample
+from registry import clocks
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.permissions import require_object_perm, require_perm
-from review import clocks
-from review.models import LegalClock
 from violations import outcome
+from violations.clocks import ViolationClock
 from violations.models import FailedTestFollowUp, GoodsSeal
 from violations.services import next_number
 
@@ -33,7 +34,7 @@ Status = FailedTestFollowUp.Status
 def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
     """Called when a test report says the sample failed: the clocks start now."""
     received_at = received_at or timezone.now()
-    # The due times are the clocks' (review.clocks.RULES), kept on the row for the minutes.
+    # The due times are the clocks' (violations/clocks.py), kept on the row for the minutes.
     follow_up = FailedTestFollowUp.objects.create(
         sample=sample,
         result_received_at=received_at,
@@ -45,13 +46,13 @@ def follow_up_open(sample: Sample, *, received_at=None) -> FailedTestFollowUp:
             kind=kind,
             subject_id=follow_up.pk,
             unit=sample.inspection.unit,
-            inspection=sample.inspection,
+            case=sample.inspection,
             started_at=received_at,
         )
-        for kind in (LegalClock.Kind.FAILED_TEST_REPORT, LegalClock.Kind.SUSPENSION_NOTICE)
+        for kind in (ViolationClock.FAILED_TEST_REPORT, ViolationClock.SUSPENSION_NOTICE)
     }
-    follow_up.report_due = started[LegalClock.Kind.FAILED_TEST_REPORT].due_at
-    follow_up.suspension_due = started[LegalClock.Kind.SUSPENSION_NOTICE].due_on
+    follow_up.report_due = started[ViolationClock.FAILED_TEST_REPORT].due_at
+    follow_up.suspension_due = started[ViolationClock.SUSPENSION_NOTICE].due_on
     follow_up.save(update_fields=["report_due", "suspension_due"])
     return follow_up
 
@@ -88,7 +89,7 @@ def follow_up_report(*, by, follow_up: FailedTestFollowUp, text: str) -> FailedT
     follow_up.status = Status.REPORTED
     follow_up.save()
     clocks.clock_stop(
-        kind=LegalClock.Kind.FAILED_TEST_REPORT,
+        kind=ViolationClock.FAILED_TEST_REPORT,
         subject_id=follow_up.pk,
         at=follow_up.reported_at,
     )
@@ -126,7 +127,7 @@ def follow_up_suspend(*, by, follow_up: FailedTestFollowUp, goods: str) -> Faile
     follow_up.suspension_goods = goods.strip()[:5000]
     follow_up.status = Status.SUSPENDED
     follow_up.save()
-    clocks.clock_stop(kind=LegalClock.Kind.SUSPENSION_NOTICE, subject_id=follow_up.pk)
+    clocks.clock_stop(kind=ViolationClock.SUSPENSION_NOTICE, subject_id=follow_up.pk)
     audit_record(
         actor=by,
         action="follow_up.suspend",

@@ -23,15 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import EvidencePhoto, Finding, Inspection, InspectionMember
-from registry import workdays
+from registry import clocks, workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
-from registry.models import EconomicOperator, LegalProvision, Role, Unit, User
+from registry.models import EconomicOperator, LegalClock, LegalProvision, Role, Unit, User
 from registry.permissions import require_object_perm, require_perm
 from registry.services import notification_send
-from review import clocks
-from review.models import LegalClock
 from violations import outcome
+from violations.clocks import ViolationClock
 from violations.documents import store_decision_pdf, store_record_pdf, vnd
 from violations.models import (
     AdditionalPenalty,
@@ -45,7 +44,7 @@ from violations.models import (
 EXPLANATION_WORKING_DAYS = 5
 EXPLANATION_THRESHOLD_VND = 15_000_000  # an individual's maximum fine (organisation: x2)
 # The decision's 7 days (30 for a complex case, extendable once by 30) are a legal clock:
-# see review.clocks.RULES[PENALTY_DECISION].
+# see violations/clocks.py (PENALTY_DECISION).
 
 # Records are made once the team has been on site, until the case is closed.
 RECORD_STAGES = (
@@ -220,10 +219,10 @@ def record_sign(
     )
     record.status = ViolationRecord.Status.SIGNED
     record.decision_due = clocks.clock_start(
-        kind=LegalClock.Kind.PENALTY_DECISION,
+        kind=ViolationClock.PENALTY_DECISION,
         subject_id=record.pk,
         unit=record.inspection.unit,
-        inspection=record.inspection,
+        case=record.inspection,
         started_at=signed_at,
         variant="complex" if record.needs_verification else "",
     ).due_on
@@ -286,7 +285,7 @@ def record_set_complex(*, by, record: ViolationRecord, reason: str) -> Violation
     record.needs_verification = True
     decision_clock(record)
     record.decision_due = clocks.clock_set_variant(
-        kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk, variant="complex"
+        kind=ViolationClock.PENALTY_DECISION, subject_id=record.pk, variant="complex"
     ).due_on
     record.extension_reason = reason.strip()[:2000]
     record.save(update_fields=["needs_verification", "decision_due", "extension_reason"])
@@ -337,7 +336,7 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
     record.status = ViolationRecord.Status.DISMISSED
     record.dismissal_reason = reason.strip()[:4000]
     record.save(update_fields=["status", "dismissal_reason"])
-    clocks.clock_stop(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
+    clocks.clock_stop(kind=ViolationClock.PENALTY_DECISION, subject_id=record.pk)
     audit_record(
         actor=by,
         action="violation_record.dismiss",
@@ -351,13 +350,13 @@ def record_dismiss(*, by, record: ViolationRecord, reason: str) -> ViolationReco
 def decision_clock(record: ViolationRecord) -> LegalClock:
     """The decision's clock; started from the signature for a record made before the
     clocks were kept as records."""
-    clock = clocks.clock_for(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
+    clock = clocks.clock_for(kind=ViolationClock.PENALTY_DECISION, subject_id=record.pk)
     if clock is None:
         clock = clocks.clock_start(
-            kind=LegalClock.Kind.PENALTY_DECISION,
+            kind=ViolationClock.PENALTY_DECISION,
             subject_id=record.pk,
             unit=record.inspection.unit,
-            inspection=record.inspection,
+            case=record.inspection,
             started_at=record.signed_at,
             variant="complex" if record.needs_verification else "",
         )
@@ -558,7 +557,7 @@ def decision_decide(
     decision.save()
     record.status = ViolationRecord.Status.DECIDED
     record.save(update_fields=["status"])
-    clocks.clock_stop(kind=LegalClock.Kind.PENALTY_DECISION, subject_id=record.pk)
+    clocks.clock_stop(kind=ViolationClock.PENALTY_DECISION, subject_id=record.pk)
     audit_record(
         actor=by,
         action="penalty_decision.approve",
@@ -697,7 +696,7 @@ def escalate_overdue(today: date | None = None) -> int:
     """Tell the team lead and the unit's supervisors about remedial measures past their
     deadline, once a day per measure (notifications are deduplicated by key). The legal
     clocks (the decision, the failed test's report and suspension notice) are reminded
-    and escalated by `review.clocks.clocks_sweep`. Returns how many people the measures
+    and escalated by `registry.clocks.clocks_sweep`. Returns how many people the measures
     concern, counting again those already told today."""
     today = today or timezone.localdate()
     sent = 0

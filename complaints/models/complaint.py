@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,8 +138,8 @@ class Complaint(models.Model):
     received_at = models.DateTimeField(_("ngày tiếp nhận"), auto_now_add=True, db_index=True)
     acknowledged_at = models.DateTimeField(_("ngày xác nhận"), null=True, blank=True)
     closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
-    # The nearest deadline of its running legal clocks (review.clocks keeps it), so that
-    # the queues filter and sort on one indexed column.
+    # The nearest deadline of its running legal clocks (complaints.clocks keeps it), so
+    # that the queues filter and sort on one indexed column.
     due_at = models.DateTimeField(_("hạn gần nhất"), null=True, blank=True, editable=False)
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
     # Folded text (no accents, lower case) of what staff search by (registry.search).
@@ -161,6 +162,13 @@ class Complaint(models.Model):
     retention_hold_at = models.DateTimeField(_("giữ hồ sơ từ"), null=True, blank=True)
     anonymised_at = models.DateTimeField(
         _("đã xóa nội dung lúc"), null=True, blank=True, editable=False
+    )
+    # Its legal clocks (complaints/clocks.py), kept by the foundation.
+    clocks = GenericRelation(
+        "registry.LegalClock",
+        content_type_field="case_type",
+        object_id_field="case_id",
+        related_query_name="complaint",
     )
 
     scope_unit_field = "unit"

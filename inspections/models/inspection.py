@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -96,6 +97,14 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Folded text (no accents, lower case) of what staff search by (registry.search).
     search_text = models.TextField(editable=False, default="")
+    # The legal clocks of its samples, failed tests and violation records, kept by the
+    # foundation (inspections/clocks.py, violations/clocks.py).
+    clocks = GenericRelation(
+        "registry.LegalClock",
+        content_type_field="case_type",
+        object_id_field="case_id",
+        related_query_name="inspection",
+    )
 
     scope_unit_field = "unit"
     objects = ScopedQuerySet.as_manager()

@@ -1,6 +1,7 @@
 from registry.models.access import ApiToken, Notification
 from registry.models.audit import AuditChainHead, AuditEntry
 from registry.models.calendar import CalendarDay
+from registry.models.clocks import ClockExtension, LegalClock
 from registry.models.org import (
     Province,
     Role,
@@ -17,7 +18,9 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "CalendarDay",
+    "ClockExtension",
     "EconomicOperator",
+    "LegalClock",
     "LegalProvision",
     "Notification",
     "Product",

@@ -152,7 +152,7 @@ SUPERVISORS_OF_REPORTS = allow("supervisor", "national").but(officer=403, office
 GRANTED_HANDLER = allow("officer")
 CUSTODIANS = allow("custodian")
 # Case review (dashboard, exports, clocks): officers, supervisors and auditors hold
-# `review.view_dashboard` (review/roles.py): the auditor's is read-only oversight, and the
+# `registry.view_dashboard` (review/roles.py): the auditor's is read-only oversight, and the
 # case export lists only reports the user sees (none for an auditor).
 REVIEWERS = allow("officer", "officer_plain", "supervisor", "national", "auditor", refused=403)
 AUDITORS = allow("auditor", "admin")

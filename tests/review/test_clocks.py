@@ -8,16 +8,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints import selectors, services
+from complaints.clocks import ComplaintClock as Kind
 from complaints.models import Complaint
+from registry.clocks import clock_for, clocks_sweep
 from registry.errors import Conflict, InvalidInput
-from registry.models import Notification
-from review.clocks import clock_for, clocks_sweep
-from review.models import LegalClock
+from registry.models import LegalClock, Notification
 from tests.complaints.helpers import file_complaint
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-Kind = LegalClock.Kind
 
 
 def at(*when) -> datetime:

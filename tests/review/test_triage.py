@@ -229,9 +229,8 @@ def test_bad_ids_and_officers_are_refused_not_crashed(olga, bob, client_for):
 def test_the_backfill_starts_missing_clocks_once_and_quietly(olga):
     from django.core.management import call_command
 
-    from registry.models import Notification
-    from review.clocks import clocks_sweep
-    from review.models import LegalClock
+    from registry.clocks import clocks_sweep
+    from registry.models import LegalClock, Notification
 
     with mock.patch("django.utils.timezone.now", return_value=timezone.now() - timedelta(days=40)):
         old = file_complaint(network_key="o").complaint

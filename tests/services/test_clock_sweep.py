@@ -8,9 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 
-from registry.models import Notification
-from review.clocks import clocks_sweep
-from review.models import LegalClock
+from registry.clocks import clocks_sweep
+from registry.models import LegalClock, Notification
 from tests.complaints.helpers import file_complaint
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from inspections import samples
 from inspections.models import Sample
+from registry.clocks import clock_for, clocks_sweep
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import Notification
-from review.clocks import clock_for, clocks_sweep
 from violations import followup
 from violations.models import FailedTestFollowUp
 

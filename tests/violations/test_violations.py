@@ -393,8 +393,8 @@ def test_a_supervisor_may_dismiss_a_signed_record(alice, bob, on_site):
 
 
 def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_site):
+    from registry.clocks import clocks_sweep
     from registry.models import Notification
-    from review.clocks import clocks_sweep
 
     # Signed today: the decision is due in 7 days, so not yet reminded today...
     record = signed_record(on_site, alice)

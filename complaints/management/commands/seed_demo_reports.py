@@ -6,15 +6,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from complaints import services
+from complaints.clocks import ComplaintClock, clock_start
 from complaints.duplicates import duplicates_detect
 from complaints.models import Complaint
+from registry import clocks
 from registry.models import Province, User
-from review import clocks
-from review.models import LegalClock
 
 MARK = "Tạp hóa Minh Tâm"
 # (days ago, kind, product, brand, seller, address, status, nature)
@@ -103,19 +104,14 @@ DEMO = [
 ]
 
 
+@transaction.atomic
 def _backdate(complaint: Complaint, at) -> None:
     """As if received `at`: its intake clocks run from then (some are overdue)."""
     Complaint.objects.filter(pk=complaint.pk).update(received_at=at)
     complaint.received_at = at
-    for kind in (LegalClock.Kind.ACKNOWLEDGE, LegalClock.Kind.ACCEPT_REPORT):
+    for kind in (ComplaintClock.ACKNOWLEDGE, ComplaintClock.ACCEPT_REPORT):
         clocks.clock_cancel(kind=kind, subject_id=complaint.pk)
-        clocks.clock_start(
-            kind=kind,
-            subject_id=complaint.pk,
-            unit=complaint.unit,
-            complaint=complaint,
-            started_at=at,
-        )
+        clock_start(kind, complaint, started_at=at)
 
 
 class Command(BaseCommand):

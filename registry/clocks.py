@@ -1,91 +1,38 @@
 """Legal clocks: when each starts, how it is counted, when it ends, and the sweep that
-reminds before the deadline and escalates after it.
+reminds before the deadline and escalates after it (docs/legal-clocks.md).
 
-The periods (DESIGN.md, "Legal clocks"), counted on the working-day calendar
-(`registry.workdays`): the day the event happens is not counted; a period of days that
-ends on a day off runs to the next working day; a period in hours ends at its hour.
+Which clocks exist is declared by the workflows (`registry.clock_rules`); this module
+counts them on the working-day calendar (`registry.workdays`): the day the event happens
+is not counted; a period of days that ends on a day off runs to the next working day; a
+period in hours ends at its hour.
 
-Services of the complaints and inspections apps call `clock_start`, `clock_stop`,
-`clock_cancel`, `clock_set_variant` and `clock_extend` inside their own transaction,
-after their own permission checks; the clocks are their bookkeeping, not a second
-gate. `clocks_sweep` (Celery beat) claims each reminder and escalation with a
-conditional UPDATE in the same transaction as its notifications, so a sweep that runs
-twice, or two sweeps at once, send each one once.
+Workflow services call `clock_start`, `clock_stop`, `clock_cancel`, `clock_set_variant`
+and `clock_extend` inside their own transaction, after their own permission checks; the
+clocks are their bookkeeping, not a second gate. Each change sends
+`clock_rules.clock_changed` in that transaction. `clocks_sweep` (Celery beat) claims each
+reminder and escalation with a conditional UPDATE in the same transaction as its
+notifications, so a sweep that runs twice, or two sweeps at once, send each one once.
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry import workdays
+from registry.clock_rules import DAYS, HOURS, Rule, clock_changed, declarations, declared
 from registry.errors import Conflict, InvalidInput
-from review.models import ClockExtension, LegalClock
+from registry.models import ClockExtension, LegalClock, Role, User
+from registry.services import notification_send
 
 logger = logging.getLogger(__name__)
-Kind = LegalClock.Kind
 State = LegalClock.State
-
-DAYS, WORKING_DAYS, HOURS = "days", "working_days", "hours"
-# Who is reminded before the deadline; after it the unit's supervisors are told as well.
-HANDLER, LEAD, AGENCY = "handler", "lead", "agency"
-
-
-@dataclass(frozen=True)
-class Rule:
-    amount: int
-    unit: str
-    basis: str
-    responsible: str
-    remind_before: int  # working days before the last day, or hours for a period in hours
-    escalates: bool = True
-    variants: dict = field(default_factory=dict)  # another period for a named case
-    extensions: tuple = ()  # the days each successive extension adds
-
-
-RULES: dict[str, Rule] = {
-    Kind.ACKNOWLEDGE: Rule(7, DAYS, _("tối đa 7 ngày, càng sớm càng tốt"), HANDLER, 2),
-    Kind.ACCEPT_REPORT: Rule(10, DAYS, _("Luật Khiếu nại 2011, Điều 27"), HANDLER, 2),
-    Kind.ACCEPT_DENUNCIATION: Rule(7, WORKING_DAYS, _("Luật Tố cáo 2018, Điều 24"), HANDLER, 2),
-    Kind.ACCEPTANCE_NOTICE: Rule(5, WORKING_DAYS, _("Luật Tố cáo 2018, Điều 29"), HANDLER, 1),
-    Kind.SETTLE: Rule(30, DAYS, _("Luật Tố cáo 2018, Điều 30"), HANDLER, 5, extensions=(30, 30)),
-    Kind.FAILED_TEST_REPORT: Rule(
-        24, HOURS, _("Thông tư 26/2012/TT-BKHCN, sửa đổi bởi Thông tư 12/2017/TT-BKHCN"), LEAD, 1
-    ),
-    Kind.SUSPENSION_NOTICE: Rule(
-        2,
-        WORKING_DAYS,
-        _("Thông tư 26/2012/TT-BKHCN, sửa đổi bởi Thông tư 12/2017/TT-BKHCN"),
-        AGENCY,
-        1,
-    ),
-    Kind.PENALTY_DECISION: Rule(
-        7,
-        DAYS,
-        _("Luật Xử lý vi phạm hành chính, Điều 66"),
-        LEAD,
-        1,
-        variants={"complex": 30},
-        extensions=(30,),
-    ),
-    Kind.SAMPLE_RETENTION: Rule(
-        90, DAYS, _("lưu mẫu 90 ngày kể từ ngày có kết quả thử nghiệm"), LEAD, 5, escalates=False
-    ),
-}
-
-COMPLAINT_KINDS = (
-    Kind.ACKNOWLEDGE,
-    Kind.ACCEPT_REPORT,
-    Kind.ACCEPT_DENUNCIATION,
-    Kind.ACCEPTANCE_NOTICE,
-    Kind.SETTLE,
-)
-
 
 # --- Counting ------------------------------------------------------------------------------
 
@@ -143,22 +90,22 @@ def clock_start(
     kind: str,
     subject_id: int,
     unit,
+    case,
     started_at: datetime | None = None,
-    complaint=None,
-    inspection=None,
     variant: str = "",
 ) -> LegalClock:
-    """Start the clock of `kind` for a subject. Starting it again returns the same
-    clock; a cancelled one starts afresh (e.g. a report first taken for a denunciation)."""
-    rule = RULES[kind]
+    """Start the clock of `kind` for a subject (a report, a sample, a record...) of a
+    case (the report, the inspection). Starting it again returns the same clock; a
+    cancelled one starts afresh (e.g. a report first taken for a denunciation)."""
+    rule = declared(kind).rule
     started_at = started_at or timezone.now()
     amount = rule.variants[variant] if variant else rule.amount
     when = period(rule, started_at, amount)
     fields = {
         "state": State.RUNNING,
         "unit": unit,
-        "complaint": complaint,
-        "inspection": inspection,
+        "case_type": ContentType.objects.get_for_model(case),
+        "case_id": case.pk,
         "started_at": started_at,
         "due_on": when.due_on,
         "due_at": when.due_at,
@@ -177,7 +124,7 @@ def clock_start(
             setattr(clock, name, value)
         clock.save()
         clock.extension_log.all().delete()
-    _refresh_complaint(clock)
+    _changed(clock)
     return clock
 
 
@@ -197,7 +144,7 @@ def clock_stop(*, kind: str, subject_id: int, at: datetime | None = None) -> Leg
     clock.stopped_at = at or timezone.now()
     clock.state = State.MET if clock.stopped_at < clock.due_at else State.LATE
     clock.save(update_fields=["state", "stopped_at"])
-    _refresh_complaint(clock)
+    _changed(clock)
     return clock
 
 
@@ -208,18 +155,8 @@ def clock_cancel(*, kind: str, subject_id: int, at: datetime | None = None) -> L
         return None
     clock.state, clock.stopped_at = State.CANCELLED, at or timezone.now()
     clock.save(update_fields=["state", "stopped_at"])
-    _refresh_complaint(clock)
+    _changed(clock)
     return clock
-
-
-def clocks_stop_for_complaint(*, complaint, at=None, cancel: bool = False) -> None:
-    """The report ended (resolved, rejected) or left the queue (merged): every clock of
-    it still running stops."""
-    for kind in COMPLAINT_KINDS:
-        if cancel:
-            clock_cancel(kind=kind, subject_id=complaint.pk, at=at)
-        else:
-            clock_stop(kind=kind, subject_id=complaint.pk, at=at)
 
 
 def clock_set_variant(*, kind: str, subject_id: int, variant: str) -> LegalClock:
@@ -227,12 +164,12 @@ def clock_set_variant(*, kind: str, subject_id: int, variant: str) -> LegalClock
     clock = _running(kind, subject_id)
     if clock is None:
         raise Conflict(_("Thời hạn này đã kết thúc."), code="clock_not_running")
-    rule = RULES[kind]
+    rule = declared(kind).rule
     when = period(rule, clock.started_at, rule.variants[variant])
     clock.variant = variant
     clock.due_on, clock.due_at, clock.remind_at = when.due_on, when.due_at, when.remind_at
     clock.save(update_fields=["variant", "due_on", "due_at", "remind_at"])
-    _refresh_complaint(clock)
+    _changed(clock)
     return clock
 
 
@@ -240,7 +177,7 @@ def clock_extend(*, by, clock: LegalClock, reason: str) -> LegalClock:
     """Extend a running clock by its rule's next extension, with a reason. The caller
     checks that `by` may do so and tells whoever the law says must be told."""
     clock = LegalClock.objects.select_for_update().get(pk=clock.pk)
-    rule = RULES[clock.kind]
+    rule = declared(clock.kind).rule
     if clock.state != State.RUNNING:
         raise Conflict(_("Thời hạn này đã kết thúc."), code="clock_not_running")
     if clock.extensions >= len(rule.extensions):
@@ -264,20 +201,12 @@ def clock_extend(*, by, clock: LegalClock, reason: str) -> LegalClock:
     ClockExtension.objects.create(
         clock=clock, by=by, reason=reason[:2000], previous_due_on=previous, new_due_on=due_on
     )
-    _refresh_complaint(clock)
+    _changed(clock)
     return clock
 
 
-def _refresh_complaint(clock: LegalClock) -> None:
-    """Keep the report's nearest running deadline on its row, for the triage queues."""
-    if clock.complaint_id is None:
-        return
-    from complaints.models import Complaint
-
-    due = LegalClock.objects.filter(complaint_id=clock.complaint_id, state=State.RUNNING).aggregate(
-        due=Min("due_at")
-    )["due"]
-    Complaint.objects.filter(pk=clock.complaint_id).update(due_at=due)
+def _changed(clock: LegalClock) -> None:
+    clock_changed.send(sender=LegalClock, clock=clock)
 
 
 def clock_for(*, kind: str, subject_id: int) -> LegalClock | None:
@@ -297,7 +226,10 @@ class SweepResult:
 
 _NOT_REMINDED = Q(reminded_for__isnull=True) | ~Q(reminded_for=F("due_at"))
 _NOT_ESCALATED = Q(escalated_for__isnull=True) | ~Q(escalated_for=F("due_at"))
-_SILENT_KINDS = [kind for kind, rule in RULES.items() if not rule.escalates]
+
+
+def _silent_kinds() -> list[str]:
+    return [item.kind for item in declarations() if not item.rule.escalates]
 
 
 def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResult:
@@ -308,6 +240,7 @@ def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResu
     now = now or timezone.now()
     result = SweepResult()
     running = LegalClock.objects.filter(state=State.RUNNING)
+    silent = _silent_kinds()
     steps = [
         (
             running.filter(_NOT_REMINDED, remind_at__lte=now, due_at__gt=now),
@@ -315,12 +248,12 @@ def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResu
             "remind",
         ),
         (
-            running.filter(_NOT_ESCALATED, due_at__lte=now).exclude(kind__in=_SILENT_KINDS),
+            running.filter(_NOT_ESCALATED, due_at__lte=now).exclude(kind__in=silent),
             {"escalated_for": F("due_at")},
             "escalate",
         ),
         (
-            running.filter(kind__in=_SILENT_KINDS, due_at__lte=now),
+            running.filter(kind__in=silent, due_at__lte=now),
             {"state": State.MET, "stopped_at": F("due_at")},
             "ended",
         ),
@@ -334,7 +267,7 @@ def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResu
                     clock = _loaded(pk)
                     people = _responsible(clock)
                     if what == "escalate":
-                        people |= _supervisors(clock.unit_id)
+                        people |= unit_supervisors(clock.unit_id)
                     result.notified += _tell(clock, what, people)
             except Exception:
                 logger.exception(
@@ -351,79 +284,34 @@ def clocks_sweep(*, now: datetime | None = None, limit: int = 5000) -> SweepResu
 
 
 def _loaded(pk: int) -> LegalClock:
-    return LegalClock.objects.select_related("complaint", "inspection").get(pk=pk)
+    return LegalClock.objects.select_related("case_type").get(pk=pk)
 
 
-def _supervisors(unit_id: int) -> set:
-    from registry.models import Role, User
-
+def unit_supervisors(unit_id: int) -> set:
+    """The unit's supervisors: told when a clock runs out, and the agency's people."""
     return set(User.objects.filter(unit_id=unit_id, groups__name=Role.SUPERVISOR, is_active=True))
 
 
 def _responsible(clock: LegalClock) -> set:
-    from registry.models import Role, User
-
-    rule = RULES[clock.kind]
-    if rule.responsible == AGENCY:
-        return _supervisors(clock.unit_id)
-    if rule.responsible == HANDLER:
-        handler = clock.complaint.assigned_to if clock.complaint_id else None
-        if handler is not None and handler.is_active:
-            return {handler}
-        return set(
-            User.objects.filter(
-                unit_id=clock.unit_id, groups__name=Role.COMPLAINT_OFFICER, is_active=True
-            )
-        )
-    from inspections.models import InspectionMember
-
-    leads = InspectionMember.objects.filter(
-        inspection_id=clock.inspection_id, role=InspectionMember.Role.LEAD, user__is_active=True
-    ).select_related("user")
-    return {member.user for member in leads}
+    return set(declared(clock.kind).responsible(clock))
 
 
 def case_label(clock: LegalClock) -> str:
     """The case a clock belongs to, as staff know it (never who reported it)."""
-    if clock.complaint_id:
-        return gettext("phản ánh %(number)s") % {"number": clock.complaint.tracking_number}
-    inspection = gettext("cuộc kiểm tra %(number)s") % {
-        "number": clock.inspection.decision_number or f"#{clock.inspection_id}"
-    }
-    subject = _subject_label(clock)
-    return f"{subject}, {inspection}" if subject else inspection
-
-
-def _subject_label(clock: LegalClock) -> str:
-    from inspections.models import Sample
-    from violations.models import FailedTestFollowUp, ViolationRecord
-
-    if clock.kind == Kind.PENALTY_DECISION:
-        record = ViolationRecord.objects.filter(pk=clock.subject_id).first()
-        return gettext("biên bản %(number)s") % {"number": record.number} if record else ""
-    if clock.kind == Kind.SAMPLE_RETENTION:
-        sample = Sample.objects.filter(pk=clock.subject_id).first()
-    else:
-        follow_up = FailedTestFollowUp.objects.filter(pk=clock.subject_id).first()
-        sample = follow_up.sample if follow_up else None
-    return gettext("mẫu %(product)s") % {"product": sample.product_name} if sample else ""
+    return declared(clock.kind).case_label(clock)
 
 
 def case_link(clock: LegalClock) -> str:
-    if clock.complaint_id:
-        return f"/complaints/{clock.complaint_id}/"
-    return f"/cases/{clock.inspection_id}/"
+    return declared(clock.kind).link(clock)
 
 
 def due_text(clock: LegalClock) -> str:
-    if RULES[clock.kind].unit == HOURS:
+    if declared(clock.kind).rule.unit == HOURS:
         return timezone.localtime(clock.due_at).strftime("%H:%M %d/%m/%Y")
     return clock.due_on.strftime("%d/%m/%Y")
 
 
 def _tell(clock: LegalClock, what: str, people: set) -> int:
-    from registry.services import notification_send
-
     subjects = {
         "remind": _("Sắp đến hạn %(clock)s: %(case)s, hạn %(due)s"),
         "escalate": _("Quá hạn %(clock)s: %(case)s, hạn %(due)s"),
@@ -434,7 +322,7 @@ def _tell(clock: LegalClock, what: str, people: set) -> int:
         "case": case_label(clock),
         "due": due_text(clock),
     }
-    body = f"{subject}\n{gettext('Căn cứ')}: {RULES[clock.kind].basis}"
+    body = f"{subject}\n{gettext('Căn cứ')}: {declared(clock.kind).rule.basis}"
     stamp = int(clock.due_at.timestamp())
     for person in people:
         notification_send(

@@ -1,30 +1,25 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import ScopedQuerySet, Unit
+from registry.clock_rules import declared, kind_choices
+from registry.models.org import Unit
+from registry.models.scoping import ScopedQuerySet
 
 
 class LegalClock(models.Model):
-    """One deadline the law sets on a case (see DESIGN.md, "Legal clocks"), counted on
-    the working-day calendar by `review.clocks`.
+    """One deadline the law sets on a case (docs/legal-clocks.md), counted on the
+    working-day calendar by `registry.clocks`.
 
-    A clock belongs to one subject: a complaint, a failed-test follow-up, a violation
-    record or a sample, named by `kind` and `subject_id`. It runs until the act it waits
-    for is done (met or late), or stops applying (cancelled). The sweep reminds the
-    person responsible before `due_at` and escalates to the unit's supervisors after it.
+    A clock belongs to one subject of one case: a report (the subject is the report
+    itself), or a failed-test follow-up, a violation record or a sample of an inspection,
+    named by `kind` (declared by the workflow, `registry.clock_rules`) and `subject_id`.
+    It runs until the act it waits for is done (met or late), or stops applying
+    (cancelled). The sweep reminds the person responsible before `due_at` and escalates
+    to the unit's supervisors after it.
     """
-
-    class Kind(models.TextChoices):
-        ACKNOWLEDGE = "acknowledge", _("Xác nhận đã nhận phản ánh")
-        ACCEPT_REPORT = "accept_report", _("Thụ lý hoặc từ chối phản ánh")
-        ACCEPT_DENUNCIATION = "accept_denunciation", _("Thụ lý hoặc từ chối tố cáo")
-        ACCEPTANCE_NOTICE = "acceptance_notice", _("Thông báo thụ lý cho người phản ánh")
-        SETTLE = "settle", _("Giải quyết phản ánh, tố cáo")
-        FAILED_TEST_REPORT = "failed_test_report", _("Báo cáo mẫu không đạt")
-        SUSPENSION_NOTICE = "suspension_notice", _("Thông báo tạm dừng lưu thông")
-        PENALTY_DECISION = "penalty_decision", _("Ra quyết định xử phạt")
-        SAMPLE_RETENTION = "sample_retention", _("Lưu mẫu")
 
     class State(models.TextChoices):
         RUNNING = "running", _("Đang chạy")
@@ -32,7 +27,7 @@ class LegalClock(models.Model):
         LATE = "late", _("Trễ hạn")
         CANCELLED = "cancelled", _("Không còn áp dụng")
 
-    kind = models.CharField(_("thời hạn"), max_length=24, choices=Kind.choices)
+    kind = models.CharField(_("thời hạn"), max_length=24, choices=kind_choices)
     subject_id = models.PositiveBigIntegerField()
     state = models.CharField(
         _("tình trạng"), max_length=10, choices=State.choices, default=State.RUNNING
@@ -40,20 +35,11 @@ class LegalClock(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
-    complaint = models.ForeignKey(
-        "complaints.Complaint",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="clocks",
-    )
-    inspection = models.ForeignKey(
-        "inspections.Inspection",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="clocks",
-    )
+    # The case: a report or an inspection. The workflows reach their clocks through a
+    # GenericRelation named `clocks` on the case's model.
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    case_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("case_type", "case_id")
     started_at = models.DateTimeField(_("bắt đầu"))
     # The last day of the period, and the moment after which the clock is overdue (the
     # end of that day, or an exact time for a period in hours).
@@ -72,21 +58,19 @@ class LegalClock(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "review_legalclock"  # the table it had in review/
         ordering = ["due_at", "pk"]
         verbose_name = _("thời hạn pháp định")
         verbose_name_plural = _("thời hạn pháp định")
         permissions = [("view_dashboard", _("Xem số liệu tổng hợp và tải báo cáo"))]
         constraints = [
             models.UniqueConstraint(fields=["kind", "subject_id"], name="one_clock_per_subject"),
-            models.CheckConstraint(
-                condition=models.Q(complaint__isnull=False) | models.Q(inspection__isnull=False),
-                name="clock_has_a_case",
-            ),
         ]
         indexes = [
             models.Index(fields=["state", "remind_at"], name="clock_remind_idx"),
             models.Index(fields=["state", "due_at"], name="clock_due_idx"),
             models.Index(fields=["unit", "kind", "state"], name="clock_unit_kind_idx"),
+            models.Index(fields=["case_type", "case_id"], name="clock_case_idx"),
         ]
 
     def __str__(self):
@@ -99,9 +83,7 @@ class LegalClock(models.Model):
     @property
     def basis(self) -> str:
         """The law (or rule) the period comes from."""
-        from review.clocks import RULES
-
-        return str(RULES[self.kind].basis)
+        return str(declared(self.kind).rule.basis)
 
 
 class ClockExtension(models.Model):
@@ -119,6 +101,7 @@ class ClockExtension(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
+        db_table = "review_clockextension"  # the table it had in review/
         ordering = ["at", "pk"]
         verbose_name = _("gia hạn")
         verbose_name_plural = _("gia hạn")
