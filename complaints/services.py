@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -676,3 +676,42 @@ def complaint_message_send(
         changes={"message": message.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
     )
     return message
+
+
+def complaints_tell_outcome(*, by, complaint_ids, text: str) -> int:
+    """Give a case's outcome to the reports it was opened on (`complaint_ids`) and to
+    those merged into them, except the rejected ones: an open report is resolved with
+    it; a closed one gets it as a public message. Called by violation handling inside
+    its transaction, which has checked `by`'s rights on the case. Returns how many."""
+    complaints = (
+        Complaint.objects.select_for_update()
+        .filter(Q(pk__in=complaint_ids) | Q(merged_into__in=complaint_ids))
+        .exclude(status=Complaint.Status.REJECTED)
+        .order_by("pk")
+    )
+    told = 0
+    for complaint in complaints:
+        if complaint.is_closed:
+            ComplaintMessage.objects.create(
+                complaint=complaint,
+                author_kind=ComplaintMessage.Author.OFFICER,
+                author=by,
+                body=text,
+            )
+            complaint.outcome = text
+            complaint.save(update_fields=["outcome"])
+        else:
+            source = complaint.status
+            complaint.status = Complaint.Status.RESOLVED
+            complaint.outcome = text
+            complaint.closed_at = complaint.closed_at or timezone.now()
+            complaint.save(update_fields=["status", "outcome", "closed_at"])
+            ComplaintEvent.objects.create(
+                complaint=complaint,
+                status_from=source,
+                status_to=Complaint.Status.RESOLVED,
+                public_note=text,
+                actor=by,
+            )
+        told += 1
+    return told

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections import signals
@@ -136,6 +137,46 @@ def check_retest_criteria(sample: Sample, criteria: list[dict]) -> None:
             _("Thử nghiệm lại đúng các chỉ tiêu không đạt: %(criteria)s."),
             {"criteria": ", ".join(failed_criteria(sample.retest_of))},
         )
+
+
+def retest_create(
+    *,
+    by,
+    original: Sample,
+    client_uuid,
+    test_unit_seal: str,
+    retained_unit_seal: str,
+    sampling_record_number: str,
+    sampled_at=None,
+) -> Sample:
+    """A new sample of the same goods, to test again the criteria `original` failed.
+    Violation handling decides when (violations.followup.retest_take) and checks the
+    caller's rights; this keeps the sample in step with any other."""
+    seals = [(test_unit_seal or "").strip(), (retained_unit_seal or "").strip()]
+    if not all(seals) or seals[0] == seals[1]:
+        raise InvalidInput.field(
+            "retained_unit_seal",
+            "two_seals_required",
+            _("Mẫu gồm hai đơn vị với hai số niêm phong khác nhau."),
+        )
+    if not (sampling_record_number or "").strip():
+        raise InvalidInput.field(
+            "sampling_record_number", "required", _("Hãy ghi số biên bản lấy mẫu.")
+        )
+    return Sample.objects.create(
+        client_uuid=client_uuid,
+        inspection=original.inspection,
+        product=original.product,
+        product_name=original.product_name,
+        batch=original.batch,
+        quantity_per_unit=original.quantity_per_unit,
+        test_unit_seal=seals[0],
+        retained_unit_seal=seals[1],
+        sampling_record_number=sampling_record_number.strip()[:50],
+        sampled_at=sampled_at or timezone.now(),
+        sampled_by=by,
+        retest_of=original,
+    )
 
 
 @transaction.atomic

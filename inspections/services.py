@@ -377,3 +377,10 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
     if to == Inspection.Status.CONCLUDED:
         signals.inspection_concluded.send(sender=Inspection, by=by, inspection=inspection)
     return inspection
+
+
+def inspection_outcome_told(*, inspection: Inspection, text: str) -> None:
+    """Keep the outcome last told to the reporters (violations.outcome), so the same
+    outcome is not told twice. Called inside the caller's transaction."""
+    inspection.outcome_text = text
+    inspection.save(update_fields=["outcome_text"])

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import InspectionMember, Sample
+from inspections.samples import retest_create
 from registry import clocks
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
@@ -248,30 +249,14 @@ def retest_take(
         )
     if original.retests.exclude(status=Sample.Status.TESTED).exists():
         raise Conflict(_("Đang có mẫu thử nghiệm lại chờ kết quả."), code="retest_pending")
-    seals = [(test_unit_seal or "").strip(), (retained_unit_seal or "").strip()]
-    if not all(seals) or seals[0] == seals[1]:
-        raise InvalidInput.field(
-            "retained_unit_seal",
-            "two_seals_required",
-            _("Mẫu gồm hai đơn vị với hai số niêm phong khác nhau."),
-        )
-    if not (sampling_record_number or "").strip():
-        raise InvalidInput.field(
-            "sampling_record_number", "required", _("Hãy ghi số biên bản lấy mẫu.")
-        )
-    sample = Sample.objects.create(
+    sample = retest_create(
+        by=by,
+        original=original,
         client_uuid=client_uuid,
-        inspection=original.inspection,
-        product=original.product,
-        product_name=original.product_name,
-        batch=original.batch,
-        quantity_per_unit=original.quantity_per_unit,
-        test_unit_seal=seals[0],
-        retained_unit_seal=seals[1],
-        sampling_record_number=sampling_record_number.strip()[:50],
-        sampled_at=sampled_at or timezone.now(),
-        sampled_by=by,
-        retest_of=original,
+        test_unit_seal=test_unit_seal,
+        retained_unit_seal=retained_unit_seal,
+        sampling_record_number=sampling_record_number,
+        sampled_at=sampled_at,
     )
     audit_record(
         actor=by,

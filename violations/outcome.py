@@ -10,12 +10,12 @@ The text names the operator, the decision and the fines, never a staff member.
 """
 
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintEvent, ComplaintMessage
+from complaints.services import complaints_tell_outcome
 from inspections.models import Inspection
+from inspections.services import inspection_outcome_told
 from registry.audit import audit_record
 from violations.documents import vnd
 from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
@@ -100,40 +100,10 @@ def tell_reporters(*, by, inspection: Inspection) -> int:
     text = outcome_text(inspection)
     if text == inspection.outcome_text:
         return 0
-    linked = inspection.complaints.values("pk")
-    complaints = (
-        Complaint.objects.select_for_update()
-        .filter(Q(pk__in=linked) | Q(merged_into__in=linked))
-        .exclude(status=Complaint.Status.REJECTED)
-        .order_by("pk")
+    told = complaints_tell_outcome(
+        by=by, complaint_ids=inspection.complaints.values("pk"), text=text
     )
-    told = 0
-    for complaint in complaints:
-        if complaint.is_closed:
-            ComplaintMessage.objects.create(
-                complaint=complaint,
-                author_kind=ComplaintMessage.Author.OFFICER,
-                author=by,
-                body=text,
-            )
-            complaint.outcome = text
-            complaint.save(update_fields=["outcome"])
-        else:
-            source = complaint.status
-            complaint.status = Complaint.Status.RESOLVED
-            complaint.outcome = text
-            complaint.closed_at = complaint.closed_at or timezone.now()
-            complaint.save(update_fields=["status", "outcome", "closed_at"])
-            ComplaintEvent.objects.create(
-                complaint=complaint,
-                status_from=source,
-                status_to=Complaint.Status.RESOLVED,
-                public_note=text,
-                actor=by,
-            )
-        told += 1
-    inspection.outcome_text = text
-    inspection.save(update_fields=["outcome_text"])
+    inspection_outcome_told(inspection=inspection, text=text)
     audit_record(
         actor=by,
         action="inspection.outcome",
