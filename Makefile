@@ -64,6 +64,7 @@ test-services: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Static security checks: bandit with no high-severity finding, and Django's deployment
 # checks in the production profile (tests/deploy_check.py).
