@@ -476,7 +476,7 @@ def complaint_extend_settlement(*, by, complaint: Complaint, reason: str) -> Leg
 
 # --- Officers ---------------------------------------------------------------------------------
 
-# The status flow of DESIGN.md: received → acknowledged → triaged → under inspection →
+# The status flow (docs/design.md, Complaint statuses): received → acknowledged → triaged → under inspection →
 # resolved / rejected (with reason) / merged into another.
 TRANSITIONS = {
     Complaint.Status.RECEIVED: {

@@ -120,7 +120,7 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
 
 # --- Inspections --------------------------------------------------------------------------------
 
-# The status flow of DESIGN.md: planned → decided → on site → sampled → awaiting lab →
+# The status flow (docs/design.md, Inspection statuses): planned → decided → on site → sampled → awaiting lab →
 # concluded → closed; an inspection without samples is concluded from on site.
 TRANSITIONS = {
     Inspection.Status.DECIDED: {Inspection.Status.ON_SITE},
