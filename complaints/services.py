@@ -476,8 +476,8 @@ def complaint_extend_settlement(*, by, complaint: Complaint, reason: str) -> Leg
 
 # --- Officers ---------------------------------------------------------------------------------
 
-# The status flow (docs/design.md, Complaint statuses): received → acknowledged → triaged → under inspection →
-# resolved / rejected (with reason) / merged into another.
+# The status flow (docs/design.md, Complaint statuses): received → acknowledged →
+# triaged → under inspection → resolved / rejected (with reason) / merged into another.
 TRANSITIONS = {
     Complaint.Status.RECEIVED: {
         Complaint.Status.ACKNOWLEDGED,
@@ -713,5 +713,7 @@ def complaints_tell_outcome(*, by, complaint_ids, text: str) -> int:
                 public_note=text,
                 actor=by,
             )
+            # Resolved, as by an officer: the report waits for nothing more.
+            complaint_clocks.clocks_stop(complaint=complaint, at=complaint.closed_at)
         told += 1
     return told

@@ -120,8 +120,9 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
 
 # --- Inspections --------------------------------------------------------------------------------
 
-# The status flow (docs/design.md, Inspection statuses): planned → decided → on site → sampled → awaiting lab →
-# concluded → closed; an inspection without samples is concluded from on site.
+# The status flow (docs/design.md, Inspection statuses): planned → decided → on site →
+# sampled → awaiting lab → concluded → closed; an inspection without samples is
+# concluded from on site.
 TRANSITIONS = {
     Inspection.Status.DECIDED: {Inspection.Status.ON_SITE},
     Inspection.Status.ON_SITE: {Inspection.Status.SAMPLED, Inspection.Status.CONCLUDED},

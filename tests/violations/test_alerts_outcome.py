@@ -268,3 +268,21 @@ def test_the_case_page_shows_the_clocks_and_refuses_bad_input_on_the_form(alice,
     response = supervisor.post(f"/cases/{concluded.pk}/alerts/", alert_fields())
     assert response.status_code == 302
     assert ProductAlert.objects.filter(inspection=concluded).count() == 1
+
+
+def test_a_report_resolved_by_the_outcome_stops_its_clocks(alice, bob, olga, on_site):
+    """Resolved with the case's outcome, a report waits for nothing more: its running
+    clocks (the settlement, the acceptance notice) stop, as when an officer resolves it."""
+    from complaints import services as complaint_services
+    from registry.models import LegalClock
+
+    complaint = file_complaint().complaint
+    for status in ("acknowledged", "triaged"):
+        complaint = complaint_services.complaint_transition(by=olga, complaint=complaint, to=status)
+    on_site.complaints.add(complaint)
+    assert complaint.clocks.filter(state=LegalClock.State.RUNNING).exists()
+    services.inspection_transition(by=alice, inspection=on_site, to=Inspection.Status.CONCLUDED)
+    complaint.refresh_from_db()
+    assert complaint.status == "resolved"
+    assert not complaint.clocks.filter(state=LegalClock.State.RUNNING).exists()
+    assert complaint.due_at is None
