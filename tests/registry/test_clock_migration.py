@@ -22,7 +22,9 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the units the migrations seed are there, and the next tests find the
+# database as the migrations left it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_clock_keeps_its_report_or_inspection_across_the_move():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     try:
