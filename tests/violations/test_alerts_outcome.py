@@ -286,3 +286,14 @@ def test_a_report_resolved_by_the_outcome_stops_its_clocks(alice, bob, olga, on_
     assert complaint.status == "resolved"
     assert not complaint.clocks.filter(state=LegalClock.State.RUNNING).exists()
     assert complaint.due_at is None
+
+
+def test_a_supervisor_sees_the_withdrawal_form_of_a_published_alert(alice, bob, on_site):
+    concluded = failed_and_concluded(on_site, alice)
+    alert = alerts.alert_publish(by=bob, inspection=concluded, **alert_fields())
+    lead, supervisor = Client(), Client()
+    lead.force_login(alice)
+    supervisor.force_login(bob)
+    withdraw = f"/cases/alerts/{alert.pk}/withdraw/"
+    assert withdraw in supervisor.get(f"/cases/{concluded.pk}/").content.decode()
+    assert withdraw not in lead.get(f"/cases/{concluded.pk}/").content.decode()
