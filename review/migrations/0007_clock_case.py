@@ -2,7 +2,7 @@
 report and one for an inspection, so that the clocks can live in the foundation, which
 knows neither. Three steps, each its own transaction (PostgreSQL refuses to alter a
 table with pending deferred-constraint checks from the same transaction's updates):
-0007 adds the columns, 0008 fills them, 0009 drops the old ones."""
+0007 adds the columns, 0008 fills them, 0009 drops the old ones. Each step goes back too."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -16,6 +16,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # First, so that going back re-adds it only once the old columns are filled again.
+        migrations.RemoveConstraint(model_name='legalclock', name='clock_has_a_case'),
         migrations.AddField(
             model_name='legalclock',
             name='case_type',

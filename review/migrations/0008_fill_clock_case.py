@@ -19,8 +19,13 @@ def fill(apps, schema_editor):
 
 def unfill(apps, schema_editor):
     LegalClock = apps.get_model('review', 'LegalClock')
-    for model, column in (('complaint', 'complaint_id'), ('inspection', 'inspection_id')):
-        LegalClock.objects.filter(case_type__model=model).update(**{column: F('case_id')})
+    for app_label, model, column in (
+        ('complaints', 'complaint', 'complaint_id'),
+        ('inspections', 'inspection', 'inspection_id'),
+    ):
+        LegalClock.objects.filter(
+            case_type__app_label=app_label, case_type__model=model
+        ).update(**{column: F('case_id')})
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveConstraint(model_name='legalclock', name='clock_has_a_case'),
         migrations.RemoveField(model_name='legalclock', name='complaint'),
         migrations.RemoveField(model_name='legalclock', name='inspection'),
         migrations.AlterField(

@@ -1,5 +1,6 @@
 """The legal clocks' move to the foundation keeps every clock with its case: a clock of a
-report or of an inspection made before the move names the same case after it."""
+report or of an inspection made before the move names the same case after it, and again
+after going back."""
 
 from datetime import timedelta
 
@@ -71,5 +72,13 @@ def test_each_clock_keeps_its_report_or_inspection_across_the_move():
         }
         assert Clock.objects.get(kind="sample_retention").subject_id == 41
         assert Clock.objects.get(kind="acknowledge").due_at - now < timedelta(seconds=1)
+
+        # And back: a release can be rolled back with its clocks.
+        back = migrate(BEFORE).get_model("review", "LegalClock")
+        assert dict(back.objects.values_list("kind", "complaint_id")) == {
+            "acknowledge": complaint.pk,
+            "sample_retention": None,
+        }
+        assert back.objects.get(kind="sample_retention").inspection_id == inspection.pk
     finally:
         migrate(latest)
