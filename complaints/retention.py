@@ -69,14 +69,14 @@ def retention_start(complaint: Complaint) -> datetime | None:
 
 # What else keeps a report: the workflows built on reports register a check (in their
 # AppConfig.ready()) that takes the ids of the report and of the case it was merged into
-# and returns a Block reason, or "". Inspections: an inspection not closed; violation
-# handling: a violation record not finished.
-_BLOCKS: list = []
+# and returns a Block reason, or "". Inspections: an inspection not closed (position 1);
+# violation handling: a violation record not finished (position 2). The first reason in
+# position order is the one recorded.
+_BLOCKS: dict = {}
 
 
-def register_block(check) -> None:
-    if check not in _BLOCKS:
-        _BLOCKS.append(check)
+def register_block(check, *, position: int) -> None:
+    _BLOCKS[check] = position
 
 
 def blocked_reason(complaint: Complaint) -> str:
@@ -87,7 +87,7 @@ def blocked_reason(complaint: Complaint) -> str:
     if complaint.retention_hold or (main is not None and main.retention_hold):
         return Block.HOLD
     cases = [complaint.pk] + ([main.pk] if main is not None else [])
-    for check in _BLOCKS:
+    for check in sorted(_BLOCKS, key=_BLOCKS.get):
         reason = check(cases)
         if reason:
             return reason

@@ -678,6 +678,7 @@ def complaint_message_send(
     return message
 
 
+@transaction.atomic
 def complaints_tell_outcome(*, by, complaint_ids, text: str) -> int:
     """Give a case's outcome to the reports it was opened on (`complaint_ids`) and to
     those merged into them, except the rejected ones: an open report is resolved with

@@ -13,4 +13,4 @@ def open_inspection(cases: list[int]) -> str:
     return RetentionNotice.Block.INSPECTION_OPEN if open_ones.exists() else ""
 
 
-register_block(open_inspection)
+register_block(open_inspection, position=1)

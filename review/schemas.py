@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.apps import apps
 from django.db import models
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
@@ -10,7 +11,9 @@ from registry.models import LegalClock
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
-# The legal clocks are those the workflows declare (registry.clock_rules).
+# The legal clocks are those the workflows declare (registry.clock_rules) when their apps
+# are ready: this module must not be imported before (AppRegistryNotReady if it is).
+apps.check_apps_ready()
 ClockKind = TypeAliasType(
     "ClockKind",
     models.TextChoices("Kind", [(kind.upper(), (kind, label)) for kind, label in kind_choices()]),

@@ -210,7 +210,7 @@ ROWS = [
         lambda w: f"/cases/follow-ups/{w.case.open_follow_up.pk}/report/",
         ok=302,
         body=lambda w: {"text": "Mẫu không đạt"},
-        roles=AGENCY,  # and the lead (alice): inspections/followup.py, follow_up_report
+        roles=AGENCY,  # and the lead (alice): violations/followup.py, follow_up_report
     ),
     Row(
         "POST",
@@ -1194,7 +1194,7 @@ ROWS = [
         lambda w: f"/api/v1/follow-ups/{w.case.open_follow_up.pk}/report",
         anon=401,
         body=lambda w: {"text": "Mẫu không đạt chỉ tiêu histamin"},
-        roles=AGENCY,  # and the lead (alice): inspections/followup.py, follow_up_report
+        roles=AGENCY,  # and the lead (alice): violations/followup.py, follow_up_report
     ),
     Row(
         "POST",

@@ -46,4 +46,4 @@ signals.inspection_closing.connect(
     refuse_closing_with_open_records, dispatch_uid="violations.closing"
 )
 signals.inspection_concluded.connect(tell_reporters, dispatch_uid="violations.outcome")
-register_block(unfinished_violation)
+register_block(unfinished_violation, position=2)

@@ -127,7 +127,7 @@ FIELD_TOOLS = RECORDERS.but(officer=403, officer_plain=403)
 # they hold `change_inspection` for the unit (inspections/roles.py), a deliberate choice.
 # A plain member may do whatever the team may: drafting and signing violation records,
 # recording payments, closing; the lead alone signs the minutes and reports a failed test
-# (the rows say so), as the code checks (inspections/minutes.py, inspections/followup.py).
+# (the rows say so), as the code checks (inspections/minutes.py, violations/followup.py).
 TEAM = allow("inspector", "supervisor", "national")
 # What the agency (a supervisor) decides on an inspection a member sees: 403 for the member.
 AGENCY = allow("supervisor", "national").but(inspector=403)
