@@ -392,12 +392,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
     },
     "violations-escalate": {
-        "task": "violations.tasks.violations_escalate",
+        "task": "inspections.tasks.violations_escalate",  # violations/tasks.py
         # Remedial measures past their deadline, each told once a day.
         "schedule": crontab(hour=7, minute=5),
     },
     "clocks-sweep": {
-        "task": "registry.tasks.clocks_sweep",
+        "task": "review.tasks.clocks_sweep",  # registry/tasks.py
         # Often enough for the 24-hour report's reminder an hour ahead; each reminder and
         # escalation is claimed once, so a run twice sends nothing twice.
         "schedule": crontab(minute="*/10"),
