@@ -18,7 +18,7 @@ from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
-from violations import alerts, followup, selectors, services
+from violations import alerts, decisions, followup, records, selectors
 from violations.schemas import (
     AlertIn,
     AlertOut,
@@ -105,7 +105,7 @@ def create_violation_record(request, inspection_id: int, data: RecordIn):
         }
         for row in data.violations
     ]
-    record = services.record_create(
+    record = records.record_create(
         by=user,
         inspection=inspection,
         place=data.place,
@@ -136,7 +136,7 @@ def record_detail(request, record_id: int):
 def sign_violation_record(request, record_id: int, data: RecordSignIn):
     """Signed by the violator's representative, or refused before a witness: numbered,
     locked, rendered; the explanation and decision clocks start."""
-    return _record_step(request, record_id, services.record_sign, **data.dict())
+    return _record_step(request, record_id, records.record_sign, **data.dict())
 
 
 @router.post(
@@ -146,7 +146,7 @@ def sign_violation_record(request, record_id: int, data: RecordSignIn):
 )
 def record_complex(request, record_id: int, data: ReasonIn):
     """The case needs explanation or verification: 30 days instead of 7."""
-    return _record_step(request, record_id, services.record_set_complex, reason=data.reason)
+    return _record_step(request, record_id, records.record_set_complex, reason=data.reason)
 
 
 @router.post(
@@ -156,7 +156,7 @@ def record_complex(request, record_id: int, data: ReasonIn):
 )
 def record_extension(request, record_id: int, data: ReasonIn):
     """Once, by 30 days, for a complex case, with a reason."""
-    return _record_step(request, record_id, services.record_extend, reason=data.reason)
+    return _record_step(request, record_id, records.record_extend, reason=data.reason)
 
 
 @router.post(
@@ -165,7 +165,7 @@ def record_extension(request, record_id: int, data: ReasonIn):
     operation_id="dismiss_violation_record",
 )
 def record_dismissal(request, record_id: int, data: ReasonIn):
-    return _record_step(request, record_id, services.record_dismiss, reason=data.reason)
+    return _record_step(request, record_id, records.record_dismiss, reason=data.reason)
 
 
 @router.get(
@@ -193,7 +193,7 @@ def draft_penalty_decision(request, record_id: int, data: DecisionDraftIn):
     remedial measures each with a deadline."""
     user = request.auth
     record = selectors.record_get(user=user, record_id=record_id)
-    decision = services.decision_draft(
+    decision = decisions.decision_draft(
         by=user,
         record=record,
         lines=[line.dict() for line in data.lines],
@@ -217,7 +217,7 @@ def decision_detail(request, decision_id: int):
     operation_id="submit_penalty_decision",
 )
 def decision_submit(request, decision_id: int):
-    return _decision_step(request, decision_id, services.decision_submit)
+    return _decision_step(request, decision_id, decisions.decision_submit)
 
 
 @router.post(
@@ -228,7 +228,7 @@ def decision_submit(request, decision_id: int):
 def review_penalty_decision(request, decision_id: int, data: ReviewIn):
     """A supervisor approves (numbered, dated, issued as PDF) or returns it with a note."""
     return _decision_step(
-        request, decision_id, services.decision_decide, approve=data.approve, note=data.note
+        request, decision_id, decisions.decision_decide, approve=data.approve, note=data.note
     )
 
 
@@ -241,7 +241,7 @@ def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     return _decision_step(
         request,
         decision_id,
-        services.fine_paid,
+        decisions.fine_paid,
         paid_on=data.paid_on,
         receipt_number=data.receipt_number,
     )
@@ -253,7 +253,7 @@ def decision_fine_payment(request, decision_id: int, data: FinePaidIn):
     operation_id="close_penalty_decision",
 )
 def decision_close(request, decision_id: int):
-    return _decision_step(request, decision_id, services.decision_close)
+    return _decision_step(request, decision_id, decisions.decision_close)
 
 
 @router.get(
@@ -290,7 +290,7 @@ def upload_measure_photo(request, measure_id: int, photo: File[UploadedFile]):
 def measure_done(request, measure_id: int, data: MeasureDoneIn):
     user = request.auth
     measure = selectors.measure_get(user=user, measure_id=measure_id)
-    services.measure_done(by=user, measure=measure, done_on=data.done_on, note=data.note)
+    decisions.measure_done(by=user, measure=measure, done_on=data.done_on, note=data.note)
     return selectors.measure_get(user=user, measure_id=measure_id)
 
 

@@ -25,7 +25,7 @@ from registry.permissions import require_object_perm, require_perm
 from violations import outcome
 from violations.clocks import ViolationClock
 from violations.models import FailedTestFollowUp, GoodsSeal
-from violations.services import next_number
+from violations.records import next_number
 
 AGENCY = "inspections.decide_inspection"  # the agency's head: a supervisor
 

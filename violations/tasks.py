@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from violations.services import escalate_overdue
+from violations.decisions import escalate_overdue
 
 
 # Registered under its name from before violation handling had its own app, so that a

@@ -20,7 +20,7 @@ from inspections import selectors as inspection_selectors
 from inspections.models import Inspection, InspectionMember
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
-from violations import alerts, followup, selectors, services
+from violations import alerts, decisions, followup, selectors
 from violations.api import pdf_response as _pdf
 from violations.forms import (
     AlertForm,
@@ -31,6 +31,7 @@ from violations.forms import (
     TextForm,
 )
 from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
+from violations.records import APPROVE
 
 PAGE_SIZE = 20
 
@@ -145,7 +146,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "alert_form": alert_form,
             "withdraw_form": form(ReasonForm, "withdraw"),
             "is_agency": user.has_perm(followup.AGENCY),
-            "can_approve": user.has_perm(services.APPROVE),
+            "can_approve": user.has_perm(APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
             # What refused the action as a whole, at the top of the page (the field
             # errors stay on their fields).
@@ -239,7 +240,7 @@ def decision_review(request, decision_id: int):
         decision.record.inspection,
         key,
         ReviewForm,
-        lambda data: services.decision_decide(
+        lambda data: decisions.decision_decide(
             by=request.user, decision=decision, approve=data["approve"], note=data["note"]
         ),
         _("Đã ghi ý kiến về quyết định xử phạt."),
@@ -256,7 +257,7 @@ def decision_fine(request, decision_id: int):
         decision.record.inspection,
         key,
         FinePaidForm,
-        lambda data: services.fine_paid(
+        lambda data: decisions.fine_paid(
             by=request.user,
             decision=decision,
             paid_on=data["paid_on"],
@@ -276,7 +277,7 @@ def decision_close(request, decision_id: int):
         decision.record.inspection,
         key,
         forms.Form,
-        lambda data: services.decision_close(by=request.user, decision=decision),
+        lambda data: decisions.decision_close(by=request.user, decision=decision),
         _("Đã kết thúc việc thi hành quyết định."),
     )
 

@@ -17,7 +17,7 @@ from inspections.models import ChecklistItem, Inspection
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import LegalProvision
 from tests.inspections.helpers import decided_inspection
-from violations import services as violation_services
+from violations import decisions, records
 from violations.models import PenaltyDecision, RemedialMeasure, ViolationRecord
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def draft_record(inspection, by, *, rows=None):
             "findings": [finding(inspection, by)],
         }
     ]
-    return violation_services.record_create(
+    return records.record_create(
         by=by,
         inspection=inspection,
         place="Chợ Đồng Xuân, Hà Nội",
@@ -75,7 +75,7 @@ def draft_record(inspection, by, *, rows=None):
 
 def signed_record(inspection, by, *, when=None, **kwargs):
     record = draft_record(inspection, by, **kwargs)
-    return violation_services.record_sign(by=by, record=record, signed_at=when or timezone.now())
+    return records.record_sign(by=by, record=record, signed_at=when or timezone.now())
 
 
 def pdf_text(field, keep_as: str = "") -> str:
@@ -130,7 +130,7 @@ def test_a_record_needs_a_verified_provision_and_real_evidence(alice, on_site):
 def test_a_record_is_not_made_before_the_team_is_on_site(bob, alice):
     inspection = decided_inspection(supervisor=bob, lead=alice, number="02/QĐ-KT")
     with pytest.raises(Conflict) as error:
-        violation_services.record_create(
+        records.record_create(
             by=alice, inspection=inspection, place="Hà Nội", violations=[{"x": 1}]
         )
     assert error.value.code == "record_too_early"
@@ -152,7 +152,7 @@ def test_signing_numbers_locks_and_starts_the_clocks_across_tet_2027(alice, on_s
     assert record.decision_due == date(2027, 2, 11)
     assert record.explanation_due == date(2027, 2, 15)
     with pytest.raises(Conflict) as error:
-        violation_services.record_sign(by=alice, record=record)
+        records.record_sign(by=alice, record=record)
     assert error.value.code == "record_signed"
     second = signed_record(on_site, alice, when=when)
     assert second.number == "2/BB-VPHC"
@@ -177,20 +177,20 @@ def test_a_complex_case_gets_30_days_and_one_extension_of_30(alice, bob, on_site
     record = signed_record(on_site, alice, when=datetime(2026, 1, 15, 9, 0, tzinfo=HANOI))
     assert record.decision_due == date(2026, 1, 22)
     with pytest.raises(Conflict) as error:
-        violation_services.record_extend(by=bob, record=record, reason="Chờ kết quả giám định")
+        records.record_extend(by=bob, record=record, reason="Chờ kết quả giám định")
     assert error.value.code == "extension_not_allowed"
     with pytest.raises(PermissionDenied):
-        violation_services.record_set_complex(by=alice, record=record, reason="Cần xác minh")
-    record = violation_services.record_set_complex(
+        records.record_set_complex(by=alice, record=record, reason="Cần xác minh")
+    record = records.record_set_complex(
         by=bob, record=record, reason="Cần xác minh nguồn gốc lô hàng"
     )
     assert record.decision_due == date(2026, 2, 23)
     with pytest.raises(InvalidInput):
-        violation_services.record_extend(by=bob, record=record, reason="  ")
-    record = violation_services.record_extend(by=bob, record=record, reason="Chờ kết quả giám định")
+        records.record_extend(by=bob, record=record, reason="  ")
+    record = records.record_extend(by=bob, record=record, reason="Chờ kết quả giám định")
     assert record.extended_to == date(2026, 3, 25) == record.decision_deadline
     with pytest.raises(Conflict) as error:
-        violation_services.record_extend(by=bob, record=record, reason="Lần nữa")
+        records.record_extend(by=bob, record=record, reason="Lần nữa")
     assert error.value.code == "already_extended"
 
 
@@ -199,9 +199,9 @@ def test_a_refusal_needs_a_witness_and_the_pdf_says_so(alice, on_site):
         pytest.skip("pdftotext (poppler-utils) is installed by make setup")
     record = draft_record(on_site, alice)
     with pytest.raises(InvalidInput) as error:
-        violation_services.record_sign(by=alice, record=record, refused=True)
+        records.record_sign(by=alice, record=record, refused=True)
     assert error.value.code == "witness_required"
-    record = violation_services.record_sign(
+    record = records.record_sign(
         by=alice,
         record=record,
         refused=True,
@@ -231,13 +231,13 @@ def test_a_fine_outside_the_range_is_refused(alice, on_site):
     # The violator is an organisation: 10-20 million doubles to 20-40 million.
     for fine in (19_999_999, 40_000_001, "30000000", 0):
         with pytest.raises(InvalidInput) as error:
-            violation_services.decision_draft(
+            decisions.decision_draft(
                 by=alice, record=record, lines=[{"violation_id": violation.pk, "fine_vnd": fine}]
             )
         assert error.value.code == "fine_out_of_range"
         assert "20.000.000" in error.value.render() and "40.000.000" in error.value.render()
     with pytest.raises(InvalidInput) as error:
-        violation_services.decision_draft(by=alice, record=record, lines=[])
+        decisions.decision_draft(by=alice, record=record, lines=[])
     assert error.value.code == "line_missing"
 
 
@@ -255,9 +255,7 @@ def test_a_measure_without_a_deadline_is_refused(alice, on_site):
         ({"kind": "other", "deadline": timezone.localdate() + timedelta(days=10)}, "required"),
     ]:
         with pytest.raises(InvalidInput) as error:
-            violation_services.decision_draft(
-                by=alice, record=record, lines=[line], measures=[measure]
-            )
+            decisions.decision_draft(by=alice, record=record, lines=[line], measures=[measure])
         assert error.value.code == code, measure
 
 
@@ -279,7 +277,7 @@ def test_several_violations_are_each_fined_and_summed_then_approved(alice, bob, 
     record = signed_record(on_site, alice, rows=rows)
     first, second = record.violations.order_by("order")
     soon = timezone.localdate() + timedelta(days=15)
-    decision = violation_services.decision_draft(
+    decision = decisions.decision_draft(
         by=alice,
         record=record,
         lines=[
@@ -297,18 +295,18 @@ def test_several_violations_are_each_fined_and_summed_then_approved(alice, bob, 
     )
     assert decision.total_fine_vnd == 45_000_000
     with pytest.raises(InvalidTransition):
-        violation_services.decision_decide(by=bob, decision=decision, approve=True)
-    decision = violation_services.decision_submit(by=alice, decision=decision)
+        decisions.decision_decide(by=bob, decision=decision, approve=True)
+    decision = decisions.decision_submit(by=alice, decision=decision)
     with pytest.raises(InvalidTransition):
-        violation_services.decision_submit(by=alice, decision=decision)
+        decisions.decision_submit(by=alice, decision=decision)
     with pytest.raises(PermissionDenied):
-        violation_services.decision_decide(by=alice, decision=decision, approve=True)
-    returned = violation_services.decision_decide(
+        decisions.decision_decide(by=alice, decision=decision, approve=True)
+    returned = decisions.decision_decide(
         by=bob, decision=decision, approve=False, note="Ghi rõ số lượng hàng tái xuất"
     )
     assert returned.status == PenaltyDecision.Status.DRAFT
-    decision = violation_services.decision_submit(by=alice, decision=returned)
-    decision = violation_services.decision_decide(by=bob, decision=decision, approve=True)
+    decision = decisions.decision_submit(by=alice, decision=returned)
+    decision = decisions.decision_decide(by=bob, decision=decision, approve=True)
     assert decision.status == PenaltyDecision.Status.APPROVED
     assert decision.number == "1/QĐ-XPHC" and decision.decided_on == timezone.localdate()
     record.refresh_from_db()
@@ -328,10 +326,10 @@ def test_several_violations_are_each_fined_and_summed_then_approved(alice, bob, 
 def test_past_the_deadline_no_decision_is_issued(alice, bob, on_site):
     record = signed_record(on_site, alice, when=timezone.now() - timedelta(days=20))
     line = {"violation_id": record.violations.get().pk, "fine_vnd": 30_000_000}
-    decision = violation_services.decision_draft(by=alice, record=record, lines=[line])
-    violation_services.decision_submit(by=alice, decision=decision)
+    decision = decisions.decision_draft(by=alice, record=record, lines=[line])
+    decisions.decision_submit(by=alice, decision=decision)
     with pytest.raises(Conflict) as error:
-        violation_services.decision_decide(by=bob, decision=decision, approve=True)
+        decisions.decision_decide(by=bob, decision=decision, approve=True)
     assert error.value.code == "decision_deadline_passed"
     assert record.decision_deadline.strftime("%d/%m/%Y") in error.value.render()
 
@@ -345,37 +343,29 @@ def test_execution_fine_paid_measures_done_with_photos_then_closed(
     record = signed_record(on_site, alice)
     line = {"violation_id": record.violations.get().pk, "fine_vnd": 30_000_000}
     measure = {"kind": "relabel", "deadline": timezone.localdate() + timedelta(days=10)}
-    decision = violation_services.decision_draft(
-        by=alice, record=record, lines=[line], measures=[measure]
-    )
-    violation_services.decision_submit(by=alice, decision=decision)
-    decision = violation_services.decision_decide(by=bob, decision=decision, approve=True)
+    decision = decisions.decision_draft(by=alice, record=record, lines=[line], measures=[measure])
+    decisions.decision_submit(by=alice, decision=decision)
+    decision = decisions.decision_decide(by=bob, decision=decision, approve=True)
     with pytest.raises(Conflict) as error:
-        violation_services.decision_close(by=alice, decision=decision)
+        decisions.decision_close(by=alice, decision=decision)
     assert error.value.code == "fine_unpaid"
     today = timezone.localdate()
     with pytest.raises(InvalidInput) as error:
-        violation_services.fine_paid(by=alice, decision=decision, paid_on=today, receipt_number=" ")
+        decisions.fine_paid(by=alice, decision=decision, paid_on=today, receipt_number=" ")
     assert error.value.code == "required"
-    violation_services.fine_paid(
-        by=alice, decision=decision, paid_on=today, receipt_number="BL 0012345"
-    )
+    decisions.fine_paid(by=alice, decision=decision, paid_on=today, receipt_number="BL 0012345")
     with pytest.raises(Conflict) as error:
-        violation_services.decision_close(by=alice, decision=decision)
+        decisions.decision_close(by=alice, decision=decision)
     assert error.value.code == "measures_pending"
     pending = decision.measures.get()
     with pytest.raises(InvalidInput) as error:
-        violation_services.measure_done(
-            by=alice, measure=pending, done_on=today, note="Đã dán nhãn phụ"
-        )
+        decisions.measure_done(by=alice, measure=pending, done_on=today, note="Đã dán nhãn phụ")
     assert error.value.code == "photo_required"
     with django_capture_on_commit_callbacks(execute=True):
         stored, created = findings.evidence_upload(by=alice, measure=pending, data=photo())
     assert created and stored.measure == pending and stored.finding is None
-    violation_services.measure_done(
-        by=alice, measure=pending, done_on=today, note="Đã dán nhãn phụ"
-    )
-    decision = violation_services.decision_close(by=alice, decision=decision)
+    decisions.measure_done(by=alice, measure=pending, done_on=today, note="Đã dán nhãn phụ")
+    decision = decisions.decision_close(by=alice, decision=decision)
     assert decision.status == PenaltyDecision.Status.CLOSED
     record.refresh_from_db()
     assert record.status == ViolationRecord.Status.CLOSED
@@ -385,11 +375,11 @@ def test_execution_fine_paid_measures_done_with_photos_then_closed(
 def test_a_supervisor_may_dismiss_a_signed_record(alice, bob, on_site):
     record = signed_record(on_site, alice)
     with pytest.raises(PermissionDenied):
-        violation_services.record_dismiss(by=alice, record=record, reason="Giải trình hợp lý")
-    record = violation_services.record_dismiss(by=bob, record=record, reason="Giải trình hợp lý")
+        records.record_dismiss(by=alice, record=record, reason="Giải trình hợp lý")
+    record = records.record_dismiss(by=bob, record=record, reason="Giải trình hợp lý")
     assert record.status == ViolationRecord.Status.DISMISSED
     with pytest.raises(Conflict):
-        violation_services.decision_draft(by=alice, record=record, lines=[])
+        decisions.decision_draft(by=alice, record=record, lines=[])
 
 
 def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_site):
@@ -412,13 +402,13 @@ def test_a_due_decision_and_a_late_measure_are_escalated_once(alice, bob, on_sit
     # A measure past its deadline.
     line = {"violation_id": record.violations.get().pk, "fine_vnd": 30_000_000}
     deadline = timezone.localdate() + timedelta(days=5)
-    decision = violation_services.decision_draft(
+    decision = decisions.decision_draft(
         by=alice, record=record, lines=[line], measures=[{"kind": "recall", "deadline": deadline}]
     )
-    violation_services.decision_submit(by=alice, decision=decision)
-    violation_services.decision_decide(by=bob, decision=decision, approve=True)
-    assert violation_services.escalate_overdue(today=deadline) == 0
-    assert violation_services.escalate_overdue(today=deadline + timedelta(days=1)) == 2
+    decisions.decision_submit(by=alice, decision=decision)
+    decisions.decision_decide(by=bob, decision=decision, approve=True)
+    assert decisions.escalate_overdue(today=deadline) == 0
+    assert decisions.escalate_overdue(today=deadline + timedelta(days=1)) == 2
     measure = RemedialMeasure.objects.get()
     assert measure.escalated_on == deadline + timedelta(days=1)
     late = Notification.objects.filter(subject__contains="Quá hạn biện pháp")
@@ -433,7 +423,7 @@ def test_an_inspection_is_not_closed_while_a_record_waits_for_its_decision(alice
     with pytest.raises(Conflict) as error:
         services.inspection_transition(by=bob, inspection=concluded, to=Inspection.Status.CLOSED)
     assert error.value.code == "records_open"
-    violation_services.record_dismiss(by=bob, record=record, reason="Giải trình được chấp nhận")
+    records.record_dismiss(by=bob, record=record, reason="Giải trình được chấp nhận")
     closed = services.inspection_transition(
         by=bob, inspection=concluded, to=Inspection.Status.CLOSED
     )

@@ -2,7 +2,7 @@
 
 Law on Handling Administrative Violations 2012 (as amended by Law 67/2020) and Decree
 119/2017/NĐ-CP as amended by Decree 126/2021/NĐ-CP. Deadlines are computed by
-`violations.services` on the working-day calendar (`registry.workdays`).
+`violations.records` on the working-day calendar (`registry.workdays`).
 """
 
 from django.conf import settings
