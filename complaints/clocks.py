@@ -38,7 +38,7 @@ ACCEPT_CLOCK = {
 
 def handler(clock: LegalClock) -> set:
     """The report's handler, or the unit's complaint officers while nobody handles it."""
-    complaint = Complaint.objects.select_related("assigned_to").get(pk=clock.case_id)
+    complaint = clock.case  # fetched once per clock, and kept on it for case_label
     if complaint.assigned_to is not None and complaint.assigned_to.is_active:
         return {complaint.assigned_to}
     return set(
@@ -49,8 +49,7 @@ def handler(clock: LegalClock) -> set:
 
 
 def case_label(clock: LegalClock) -> str:
-    number = Complaint.objects.values_list("tracking_number", flat=True).get(pk=clock.case_id)
-    return gettext("phản ánh %(number)s") % {"number": number}
+    return gettext("phản ánh %(number)s") % {"number": clock.case.tracking_number}
 
 
 def link(clock: LegalClock) -> str:

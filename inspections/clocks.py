@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Inspection, InspectionMember, Sample
+from inspections.models import InspectionMember, Sample
 from registry import clocks
 from registry.clock_rules import DAYS, ClockKind, Rule, declare, declare_backfill
 from registry.models import LegalClock
@@ -26,7 +26,7 @@ def team_leads(clock: LegalClock) -> set:
 
 def inspection_label(clock: LegalClock, subject: str = "") -> str:
     """ "mẫu …, cuộc kiểm tra 12/QĐ-…": the subject (if any), then the inspection."""
-    inspection = Inspection.objects.get(pk=clock.case_id)
+    inspection = clock.case
     text = gettext("cuộc kiểm tra %(number)s") % {
         "number": inspection.decision_number or f"#{inspection.pk}"
     }
