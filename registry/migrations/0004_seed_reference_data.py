@@ -3,9 +3,32 @@ from pathlib import Path
 
 from django.db import migrations
 
-from registry.provisions import provision_defaults
+# The files as they were when this migration was written: the live files in
+# registry/data/ have moved on (versioned provisions, dated risk classes), and a
+# migration must replay the same way forever.
+DATA = Path(__file__).resolve().parent / "data_0004"
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+
+def provision_defaults(item: dict) -> dict:
+    return {
+        "decree": item["decree"],
+        "amended_by": item.get("amended_by") or "",
+        "article": item["article"],
+        "clause": item["clause"],
+        "point": item.get("point") or "",
+        "field": item["field"],
+        "title": item["title_vi"],
+        "title_en": item.get("title_en") or "",
+        "act": item["act_vi"],
+        "act_en": item.get("act_en") or "",
+        "fine_min_vnd": item["fine_min_vnd"],
+        "fine_max_vnd": item["fine_max_vnd"],
+        "fine_note": item.get("fine_note_vi") or "",
+        "additional_penalties": list(item.get("additional_penalties") or []),
+        "remedial_measures": list(item.get("remedial_measures") or []),
+        "verified": bool(item.get("verified")),
+        "source": item.get("source") or "",
+    }
 
 
 def seed(apps, schema_editor):
