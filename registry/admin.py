@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.models import model_to_dict
+from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
@@ -10,6 +11,7 @@ from registry.models import (
     ApiToken,
     AuditEntry,
     CalendarDay,
+    CategoryClass,
     EconomicOperator,
     LegalProvision,
     Notification,
@@ -19,6 +21,7 @@ from registry.models import (
     Unit,
     User,
 )
+from registry.risk import check_classes
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -109,11 +112,57 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
 
+class CategoryClassFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        rows = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if any(form.errors for form in self.forms):
+            return
+        try:
+            check_classes(rows)
+        except ValueError as exc:
+            raise ValidationError(
+                _("Các phân loại không được chồng lấn về thời gian: %(detail)s"),
+                params={"detail": exc},
+            ) from exc
+
+
+class CategoryClassInline(admin.TabularInline):
+    """The category's dated classes. The model's constraints refuse a valid_to before
+    valid_from; the formset refuses two classes in force on the same day."""
+
+    model = CategoryClass
+    formset = CategoryClassFormSet
+    extra = 0
+    fields = ("scheme", "level", "valid_from", "valid_to", "basis", "verified", "source")
+
+
 @admin.register(ProductCategory)
 class ProductCategoryAdmin(AuditedAdmin):
-    list_display = ("code", "name", "qcvn", "group2", "managing_ministry")
-    list_filter = ("group2", "managing_ministry")
+    list_display = ("code", "name", "qcvn", "managing_ministry")
+    list_filter = ("managing_ministry",)
     search_fields = ("name", "code", "qcvn")
+    inlines = (CategoryClassInline,)
+
+    def save_formset(self, request, form, formset, change):
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            if formset.has_changed():
+                audit_record(
+                    actor=request.user,
+                    action="admin.categoryclass.change",
+                    target=form.instance,
+                    changes={
+                        "classes": [
+                            f"{row.level} {row.valid_from}/{row.valid_to or ''}"
+                            for row in form.instance.classes.order_by("valid_from")
+                        ]
+                    },
+                )
 
 
 @admin.register(EconomicOperator)
@@ -127,14 +176,17 @@ class EconomicOperatorAdmin(AuditedAdmin):
 @admin.register(Product)
 class ProductAdmin(AuditedAdmin):
     list_display = ("name", "brand", "gtin", "category")
-    list_filter = ("category__group2", "category")
+    list_filter = ("category",)
     search_fields = ("name", "brand", "gtin")
     list_select_related = ("category",)
     raw_id_fields = ("manufacturer",)
 
 
 @admin.register(LegalProvision)
-class LegalProvisionAdmin(AuditedAdmin):
+class LegalProvisionAdmin(admin.ModelAdmin):
+    """Read only: the legal staff enter and verify versions in the product's pages
+    (/provisions/), where the four-eyes rule and the audit apply."""
+
     list_display = (
         "code",
         "article",
@@ -143,11 +195,21 @@ class LegalProvisionAdmin(AuditedAdmin):
         "field",
         "fine_min_vnd",
         "fine_max_vnd",
-        "verified",
-        "is_active",
+        "valid_from",
+        "valid_to",
+        "status",
     )
-    list_filter = ("verified", "field", "is_active", "amended_by")
+    list_filter = ("status", "field", "document")
     search_fields = ("code", "act", "title")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarDay)

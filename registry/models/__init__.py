@@ -11,6 +11,7 @@ from registry.models.org import (
     User,
 )
 from registry.models.reference import EconomicOperator, LegalProvision, Product, ProductCategory
+from registry.models.risk import CategoryClass
 from registry.models.scoping import ScopedQuerySet
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "CalendarDay",
+    "CategoryClass",
     "ClockExtension",
     "EconomicOperator",
     "LegalClock",

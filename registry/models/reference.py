@@ -14,11 +14,6 @@ class ProductCategory(models.Model):
     name_en = models.CharField(_("tên tiếng Anh"), max_length=200, blank=True)
     qcvn = models.CharField(_("quy chuẩn kỹ thuật (QCVN)"), max_length=100, blank=True)
     tcvn = models.CharField(_("tiêu chuẩn (TCVN)"), max_length=100, blank=True)
-    group2 = models.BooleanField(
-        _("hàng hóa nhóm 2"),
-        default=False,
-        help_text=_("Có khả năng gây mất an toàn: phải công bố hợp quy và gắn dấu CR."),
-    )
     managing_ministry = models.CharField(_("bộ quản lý"), max_length=20, blank=True)
     source = models.TextField(_("căn cứ"), blank=True)
 
@@ -140,9 +135,12 @@ class Product(models.Model):
         self.name_folded = fold(f"{self.name} {self.brand}")
         super().save(*args, **kwargs)
 
-    @property
-    def group2(self) -> bool:
-        return bool(self.category and self.category.group2)
+    def class_on(self, day):
+        """The category's class (CategoryClass) in force on `day`, or None. Prefetch
+        "category__classes" for a list (registry.risk.with_classes)."""
+        from registry.risk import class_on
+
+        return class_on(self.category, day)
 
 
 class LegalProvision(models.Model):
