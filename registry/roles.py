@@ -23,6 +23,7 @@ _READ_REFERENCE = [
     "registry.view_economicoperator",
     "registry.view_product",
     "registry.view_legalprovision",
+    "registry.view_legaldocument",
     "registry.view_calendarday",
 ]
 _RECORD_OPERATORS = ["registry.add_economicoperator", "registry.add_product"]
@@ -39,6 +40,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.IDENTITY_CUSTODIAN: [*_READ_REFERENCE],
     Role.AUDITOR: [*_READ_REFERENCE, "registry.view_auditentry"],
+    # The legal staff keep the catalogue of sanctionable acts: one enters a version, another
+    # verifies it (registry/provisions.py holds the four-eyes rule).
+    Role.LEGAL_OFFICER: [
+        *_READ_REFERENCE,
+        "registry.add_legalprovision",
+        "registry.change_legalprovision",
+        "registry.verify_legalprovision",
+        "registry.add_legaldocument",
+    ],
     Role.ADMIN: [
         *_READ_REFERENCE,
         "registry.view_auditentry",
@@ -50,7 +60,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "productcategory",
                 "economicoperator",
                 "product",
-                "legalprovision",
                 "calendarday",
             )
             for action in ("add", "change")

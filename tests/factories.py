@@ -1,9 +1,21 @@
+import uuid
+from datetime import date
+
 import factory
 from django.contrib.auth.models import Group
 from stdnum import ean
 from stdnum.vn import mst
 
-from registry.models import EconomicOperator, Product, Province, Unit, User
+from registry.models import (
+    EconomicOperator,
+    LegalDocument,
+    LegalProvision,
+    Product,
+    Province,
+    Unit,
+    User,
+)
+from registry.provisions import search_text
 
 DEFAULT_PASSWORD = "Mat-khau-thu-2026"
 
@@ -71,3 +83,64 @@ def api_client(user):
         f"Bearer {api_token_create(user=user, name='Tablet')[1]}"
     )
     return client
+
+
+def legal_document(number: str = "119/2017/NĐ-CP", issued_on=None, kind="decree") -> LegalDocument:
+    document, _ = LegalDocument.objects.get_or_create(
+        number=number,
+        defaults={
+            "kind": kind,
+            "issued_on": issued_on or date(2017, 11, 1),
+            "title": f"Văn bản {number}",
+            "issuer": "Chính phủ",
+        },
+    )
+    return document
+
+
+def provision_version(
+    *,
+    code: str | None = None,
+    verified: bool = True,
+    valid_from=None,
+    valid_to=None,
+    amending: str | None = "126/2021/NĐ-CP",
+    replaces: LegalProvision | None = None,
+    **fields,
+) -> LegalProvision:
+    """A version of the catalogue made directly (the services are tested on their own):
+    entered by one legal officer and, when `verified`, verified by another. The figures
+    are the test's, not the decree's."""
+    enterer = UserFactory(username="phapche.nhap", unit=unit("TW"), roles=["legal_officer"])
+    content = {
+        "article": 18,
+        "clause": 1,
+        "point": "a",
+        "field": LegalProvision.Field.LABEL,
+        "title": "Vi phạm quy định về nhãn hàng hóa",
+        "act": "Kinh doanh hàng hóa nhập khẩu không có nhãn phụ bằng tiếng Việt.",
+        "fine_min_vnd": 10_000_000,
+        "fine_max_vnd": 20_000_000,
+        "source": "Toàn văn nghị định, trang 12",
+        **fields,
+    }
+    provision = LegalProvision(
+        code=code or f"TEST-{uuid.uuid4().hex[:8]}",
+        document=legal_document(),
+        amending_document=legal_document(amending, issued_on=date(2021, 12, 30))
+        if amending
+        else None,
+        valid_from=valid_from or date(2022, 1, 1),
+        valid_to=valid_to,
+        replaces=replaces,
+        entered_by=enterer,
+        **content,
+    )
+    if verified:
+        provision.status = LegalProvision.Status.VERIFIED
+        provision.verified_by = UserFactory(
+            username="phapche.xacminh", unit=unit("TW"), roles=["legal_officer"]
+        )
+    provision.search_text = search_text(provision)
+    provision.save()
+    return provision

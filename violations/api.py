@@ -92,12 +92,14 @@ def record_list(request, inspection_id: int):
 )
 def create_violation_record(request, inspection_id: int, data: RecordIn):
     """Draft a record from non-conforming findings or failed samples of the inspection;
-    each act cites a verified provision of the catalogue."""
+    each act cites the verified version of a provision in force on the day it was
+    committed."""
     user = request.auth
     inspection = inspection_selectors.inspection_get(user=user, inspection_id=inspection_id)
     rows = [
         {
             "provision": LegalProvision.objects.filter(pk=row.provision_id).first(),
+            "committed_on": row.committed_on,
             "description": row.description,
             "findings": list(Finding.objects.filter(pk__in=row.finding_ids)),
             "photos": list(EvidencePhoto.objects.filter(pk__in=row.photo_ids)),

@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Finding, Inspection
-from registry import clocks, workdays
+from registry import clocks, provisions, workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
-from registry.models import EconomicOperator, LegalClock, LegalProvision, Unit
+from registry.models import EconomicOperator, LegalClock, Unit
 from registry.permissions import require_object_perm, require_perm
 from violations import outcome
 from violations.clocks import ViolationClock
@@ -67,9 +67,11 @@ def record_create(
     representative_name: str = "",
     representative_position: str = "",
 ) -> ViolationRecord:
-    """Draft a record. Each violation is {provision, description, findings, photos,
-    samples}: the evidence must belong to this inspection and show a non-conformity (a
-    non-conforming finding, a sample that failed its test) or be a photo of one."""
+    """Draft a record. Each violation is {provision, committed_on, description, findings,
+    photos, samples}: the provision is the verified version in force on `committed_on`
+    (by default the day of the earliest evidence); the evidence must belong to this
+    inspection and show a non-conformity (a non-conforming finding, a sample that failed
+    its test) or be a photo of one."""
     require_object_perm(by, "change", inspection)
     if inspection.status not in RECORD_STAGES:
         raise Conflict(
@@ -104,26 +106,21 @@ def _set_violations(record: ViolationRecord, rows: list[dict]) -> None:
         )
     inspection = record.inspection
     for order, row in enumerate(rows, start=1):
-        provision = row.get("provision")
-        if not isinstance(provision, LegalProvision) or not provision.is_active:
-            raise InvalidInput.field(
-                "provision_id", "unknown_provision", _("Không có điều khoản xử phạt này.")
-            )
-        if not provision.verified:
-            raise InvalidInput.field(
-                "provision_id",
-                "provision_unverified",
-                _(
-                    "Điều khoản %(citation)s chưa được đối chiếu với văn bản gốc: quản trị viên "
-                    "cần xác nhận trước khi dùng để xử phạt."
-                ),
-                {"citation": provision.citation},
-            )
-        if not (row.get("description") or "").strip():
-            raise InvalidInput.field("description", "required", _("Hãy mô tả hành vi vi phạm."))
         findings = list(row.get("findings") or [])
         photos = list(row.get("photos") or [])
         samples = list(row.get("samples") or [])
+        committed_on = row.get("committed_on") or _evidence_day(findings, samples)
+        if committed_on > timezone.localdate():
+            raise InvalidInput.field(
+                "committed_on",
+                "committed_in_future",
+                _("Ngày thực hiện hành vi không thể sau hôm nay."),
+            )
+        provision = row.get("provision")
+        # The version in force on the day of the act, verified by the legal staff.
+        provisions.check_citable(provision, committed_on)
+        if not (row.get("description") or "").strip():
+            raise InvalidInput.field("description", "required", _("Hãy mô tả hành vi vi phạm."))
         if not (findings or samples):
             raise InvalidInput.field(
                 "findings",
@@ -152,12 +149,23 @@ def _set_violations(record: ViolationRecord, rows: list[dict]) -> None:
         violation = Violation.objects.create(
             record=record,
             provision=provision,
+            committed_on=committed_on,
             description=row["description"].strip()[:5000],
             order=order,
         )
         violation.findings.set(findings)
         violation.photos.set(photos)
         violation.samples.set(samples)
+
+
+def _evidence_day(findings, samples):
+    """The day the act was seen: the earliest of its evidence (findings as captured on
+    the device, samples as taken), in Việt Nam's time; today without evidence."""
+    moments = [f.captured_at or f.created_at for f in findings] + [s.sampled_at for s in samples]
+    moments = [m for m in moments if m is not None]
+    if not moments:
+        return timezone.localdate()
+    return timezone.localdate(min(moments))
 
 
 @transaction.atomic

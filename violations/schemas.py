@@ -15,7 +15,16 @@ MeasureKind = TypeAliasType("MeasureKind", RemedialMeasure.Kind)
 
 
 class ViolationIn(Schema):
-    provision_id: int
+    provision_id: int = Field(
+        ...,
+        description="A verified version of the catalogue in force on `committed_on` "
+        "(GET /provisions?on=YYYY-MM-DD&status=verified lists them).",
+    )
+    committed_on: date | None = Field(
+        None,
+        description="The day the act was committed (seen, for an ongoing act). Default: "
+        "the day of the earliest evidence.",
+    )
     description: str = Field(..., max_length=5000)
     finding_ids: list[Id] = []
     photo_ids: list[Id] = []
@@ -34,6 +43,7 @@ class ViolationOut(Schema):
     id: int
     order: int
     provision_id: int
+    committed_on: date
     citation: str
     description: str
     fine_min_vnd: int

@@ -2,6 +2,7 @@ from registry.models.access import ApiToken, Notification
 from registry.models.audit import AuditChainHead, AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.clocks import ClockExtension, LegalClock
+from registry.models.legal import LegalDocument, LegalProvision
 from registry.models.org import (
     Province,
     Role,
@@ -10,7 +11,7 @@ from registry.models.org import (
     UnitUserObjectPermission,
     User,
 )
-from registry.models.reference import EconomicOperator, LegalProvision, Product, ProductCategory
+from registry.models.reference import EconomicOperator, Product, ProductCategory
 from registry.models.risk import CategoryClass
 from registry.models.scoping import ScopedQuerySet
 
@@ -23,6 +24,7 @@ __all__ = [
     "ClockExtension",
     "EconomicOperator",
     "LegalClock",
+    "LegalDocument",
     "LegalProvision",
     "Notification",
     "Product",

@@ -91,6 +91,7 @@ class Role(models.TextChoices):
     IDENTITY_CUSTODIAN = "identity_custodian", _("Người quản lý thông tin nhân thân")
     AUDITOR = "auditor", _("Kiểm toán viên nhật ký")
     ADMIN = "admin", _("Quản trị hệ thống")
+    LEGAL_OFFICER = "legal_officer", _("Cán bộ pháp chế")
 
 
 class StaffManager(UserManager.from_queryset(ScopedQuerySet)):

@@ -232,7 +232,7 @@ def _violation_world(alice, bob):
     from django.core.files.base import ContentFile
 
     from inspections.models import ChecklistItem, Finding, Inspection, Sample
-    from registry.models import LegalProvision
+    from tests.factories import provision_version
     from tests.inspections.helpers import decided_inspection
     from violations.models import (
         FailedTestFollowUp,
@@ -255,16 +255,16 @@ def _violation_world(alice, bob):
         result=Finding.Result.NON_CONFORMING,
         author=alice,
     )
-    provision = LegalProvision.objects.create(
+    provision = provision_version(
         code="MATRIX-1",
+        point="",
+        amending=None,
         article=18,
         clause=1,
-        field=LegalProvision.Field.LABEL,
         title="Nhãn hàng hóa",
         act="Không ghi hạn sử dụng",
         fine_min_vnd=1_000_000,
         fine_max_vnd=3_000_000,
-        verified=True,
     )
 
     def record(status, **extra):
@@ -277,7 +277,9 @@ def _violation_world(alice, bob):
             created_by=alice,
             **extra,
         )
-        violation = Violation.objects.create(record=made, provision=provision, description="x")
+        violation = Violation.objects.create(
+            record=made, provision=provision, committed_on=today, description="x"
+        )
         violation.findings.add(finding)
         return made
 

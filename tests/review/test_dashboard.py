@@ -9,10 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from complaints.models import Complaint
-from registry.models import LegalProvision
 from review import dashboard
 from tests.complaints.helpers import file_complaint
-from tests.factories import api_client
+from tests.factories import api_client, provision_version
 from tests.inspections.helpers import decided_inspection
 from violations.models import PenaltyDecision, Violation, ViolationRecord
 
@@ -29,16 +28,16 @@ def figures(alice, bob, olga):
     for n in range(2):
         file_complaint(province_code="79", network_key=f"s{n}")
     inspection = decided_inspection(supervisor=bob, lead=alice)
-    provision = LegalProvision.objects.create(
+    provision = provision_version(
         code="DASH-1",
+        point="",
+        amending=None,
         article=18,
         clause=1,
-        field=LegalProvision.Field.LABEL,
         title="Nhãn hàng hóa",
         act="Không ghi hạn sử dụng trên nhãn",
         fine_min_vnd=1_000_000,
         fine_max_vnd=3_000_000,
-        verified=True,
     )
     record = ViolationRecord.objects.create(
         inspection=inspection,
@@ -51,7 +50,12 @@ def figures(alice, bob, olga):
         decision_due=timezone.localdate() + timedelta(days=7),
         created_by=alice,
     )
-    Violation.objects.create(record=record, provision=provision, description="Thiếu hạn dùng")
+    Violation.objects.create(
+        record=record,
+        provision=provision,
+        committed_on=timezone.localdate(),
+        description="Thiếu hạn dùng",
+    )
     PenaltyDecision.objects.create(
         record=record,
         status=PenaltyDecision.Status.APPROVED,

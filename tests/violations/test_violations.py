@@ -16,6 +16,7 @@ from inspections import findings, services
 from inspections.models import ChecklistItem, Inspection
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
 from registry.models import LegalProvision
+from tests.factories import provision_version
 from tests.inspections.helpers import decided_inspection
 from violations import decisions, records
 from violations.models import PenaltyDecision, RemedialMeasure, ViolationRecord
@@ -26,16 +27,10 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def provision(*, verified=True, low=10_000_000, high=20_000_000, clause=1) -> LegalProvision:
-    """A catalogue row for the tests (the figures are the test's, not the decree's)."""
-    return LegalProvision.objects.create(
+    """A catalogue version for the tests (the figures are the test's, not the decree's)."""
+    return provision_version(
         code=f"TEST-Đ18-K{clause}-{uuid.uuid4().hex[:6]}",
-        amended_by="126/2021/NĐ-CP",
-        article=18,
         clause=clause,
-        point="a",
-        field=LegalProvision.Field.LABEL,
-        title="Vi phạm quy định về nhãn hàng hóa",
-        act="Kinh doanh hàng hóa nhập khẩu không có nhãn phụ bằng tiếng Việt.",
         fine_min_vnd=low,
         fine_max_vnd=high,
         verified=verified,

@@ -89,6 +89,11 @@ class Violation(models.Model):
         LegalProvision, verbose_name=_("điều khoản"), on_delete=models.PROTECT, related_name="+"
     )
     description = models.TextField(_("mô tả hành vi"))
+    # The day decides which version of the provision applies (the text in force then).
+    committed_on = models.DateField(
+        _("ngày thực hiện hành vi vi phạm"),
+        help_text=_("Với hành vi đang diễn ra: ngày phát hiện."),
+    )
     findings = models.ManyToManyField(Finding, blank=True, related_name="violations")
     photos = models.ManyToManyField(EvidencePhoto, blank=True, related_name="violations")
     samples = models.ManyToManyField(Sample, blank=True, related_name="violations")
