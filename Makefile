@@ -47,6 +47,7 @@ setup: $(VENV)/.installed $(VENV)/.system-packages
 run: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_provisions
 	$(BIN)/python manage.py seed_demo_inspections
 	$(BIN)/python manage.py seed_demo_cases
 	$(BIN)/python manage.py seed_demo_reports

@@ -24,6 +24,7 @@ from registry.schemas import (
     ProductOut,
     ProvinceOut,
     ProvisionOut,
+    ProvisionStatus,
     StaffOut,
     TokenCreatedOut,
     TokenIn,
@@ -151,13 +152,22 @@ def unit_staff(request, unit_id: int):
     operation_id="list_categories",
 )
 @paginate(PagePagination)
-def category_list(request):
+def category_list(request, on: date | None = None):
+    """Product categories with their dated classes; `class_on` is the class in force on
+    `on` (default today in Vietnam)."""
+    request.class_day = on
     return selectors.category_list(user=request.auth)
 
 
 class ProvisionFilter(Schema):
     field: LegalProvision.Field | None = None
-    q: str | None = Field(None, max_length=100)
+    q: str | None = Field(
+        None, max_length=100, description="Act, article, clause, point, code or document."
+    )
+    on: date | None = Field(None, description="Only the versions in force on this day.")
+    status: ProvisionStatus | None = Field(
+        None, description="verified: the versions that may be cited."
+    )
 
 
 @router.get(
@@ -168,7 +178,9 @@ class ProvisionFilter(Schema):
 )
 @paginate(PagePagination)
 def provision_list(request, filters: Query[ProvisionFilter]):
-    return selectors.provision_list(user=request.auth, field=filters.field, q=filters.q)
+    return selectors.provision_list(
+        user=request.auth, field=filters.field, q=filters.q, on=filters.on, status=filters.status
+    )
 
 
 @router.get(
@@ -228,6 +240,9 @@ class ProductFilter(Schema):
     q: str | None = Field(None, max_length=100)
     gtin: str | None = Field(None, max_length=20)
     category_id: Id | None = None
+    on: date | None = Field(
+        None, description="The day the categories' classes are read on (default today)."
+    )
 
 
 @router.get(
@@ -238,7 +253,8 @@ class ProductFilter(Schema):
 )
 @paginate(PagePagination)
 def product_list(request, filters: Query[ProductFilter]):
-    return selectors.product_list(user=request.auth, **filters.dict())
+    request.class_day = filters.on
+    return selectors.product_list(user=request.auth, **filters.dict(exclude={"on"}))
 
 
 @router.post(
@@ -271,7 +287,8 @@ def product_create(request, payload: ProductIn):
     tags=["reference"],
     operation_id="get_product",
 )
-def product_detail(request, product_id: int):
+def product_detail(request, product_id: int, on: date | None = None):
+    request.class_day = on
     return selectors.product_get(user=request.auth, product_id=product_id)
 
 

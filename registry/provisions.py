@@ -406,7 +406,9 @@ def provision_update(*, by, provision: LegalProvision, fields: dict) -> LegalPro
 
 
 @transaction.atomic
-def provision_verify(*, by, provision: LegalProvision, note: str = "") -> LegalProvision:
+def provision_verify(
+    *, by, provision: LegalProvision, note: str = "", notify: bool = True
+) -> LegalProvision:
     """The second pair of eyes: the version matches its source. It becomes citable; an
     amendment ends the version it replaces the day before it starts."""
     require_perm(by, VERIFY)
@@ -469,7 +471,7 @@ def provision_verify(*, by, provision: LegalProvision, note: str = "") -> LegalP
                 "replaced_by": provision.pk,
             },
         )
-    if provision.entered_by_id:
+    if notify and provision.entered_by_id:
         notification_send(
             recipient=provision.entered_by,
             subject=str(
@@ -588,9 +590,16 @@ def citable_on(day: date) -> QuerySet[LegalProvision]:
     )
 
 
-def check_citable(provision, day: date) -> None:
-    """Raise InvalidInput (field `provision_id`) unless `provision` may be cited for an act
-    committed on `day`; the message names the version that is in force that day."""
+def check_citable(provision, day: date) -> LegalProvision:
+    """The version, as stored now, if it may be cited for an act committed on `day`;
+    InvalidInput (field `provision_id`) otherwise, naming the version in force that day."""
+    if isinstance(provision, LegalProvision):
+        # Read again: verifying an amendment may have ended it since it was fetched.
+        provision = (
+            LegalProvision.objects.select_related("document", "amending_document")
+            .filter(pk=provision.pk)
+            .first()
+        )
     if not isinstance(provision, LegalProvision):
         raise InvalidInput.field(
             "provision_id", "unknown_provision", _("Không có điều khoản xử phạt này.")
@@ -627,3 +636,4 @@ def check_citable(provision, day: date) -> None:
             _("Điều khoản %(citation)s không có hiệu lực vào ngày %(day)s."),
             {"citation": provision.citation, "day": day.strftime("%d/%m/%Y")},
         )
+    return provision

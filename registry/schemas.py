@@ -5,12 +5,14 @@ from django.utils import timezone
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from registry.models import EconomicOperator
+from registry import risk
+from registry.models import EconomicOperator, LegalProvision
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
 OperatorKind = TypeAliasType("OperatorKind", EconomicOperator.Kind)
 OperatorRole = TypeAliasType("OperatorRole", EconomicOperator.Role)
+ProvisionStatus = TypeAliasType("ProvisionStatus", LegalProvision.Status)
 
 
 class ProvinceOut(Schema):
@@ -40,6 +42,27 @@ class MeOut(StaffOut):
     home_url: str
 
 
+class CategoryClassOut(Schema):
+    """A category's class for a period: group 1/group 2 (scheme "group", Law 05/2007)
+    until 30/06/2026, risk classes (scheme "risk", Law 78/2025) from 01/07/2026.
+    `valid_to` is the last day in force (null while in force)."""
+
+    scheme: str
+    level: str
+    label: str
+    valid_from: date
+    valid_to: date | None
+    basis: str
+    verified: bool
+
+
+def _class_day(context) -> date:
+    """The day the classes are read on: the request's `on` (see registry/api.py), else
+    today in Vietnam."""
+    request = (context or {}).get("request")
+    return getattr(request, "class_day", None) or risk.today()
+
+
 class CategoryOut(Schema):
     id: int
     code: str
@@ -47,15 +70,52 @@ class CategoryOut(Schema):
     name_en: str
     qcvn: str
     tcvn: str
-    group2: bool
+    class_on: CategoryClassOut | None = Field(
+        None, description="The class in force on the day asked (`on`, default today)."
+    )
+    classes: list[CategoryClassOut] = Field([], description="Every class, oldest first.")
+    group2: bool = Field(
+        False,
+        description=(
+            "Kept for older clients: true when the class on the day asked needs a "
+            "declaration of conformity and the CR mark (group 2 before 01/07/2026, medium "
+            "or high risk from then). Read `class_on` instead."
+        ),
+    )
+
+    @staticmethod
+    def resolve_class_on(obj, context):
+        return risk.class_on(obj, _class_day(context))
+
+    @staticmethod
+    def resolve_classes(obj):
+        return risk.class_history(obj)
+
+    @staticmethod
+    def resolve_group2(obj, context):
+        return risk.needs_declaration(obj, _class_day(context))
+
+
+class LegalDocumentOut(Schema):
+    id: int
+    kind: str
+    number: str
+    name: str
+    issued_on: date
+    title: str
+    issuer: str
+    url: str
 
 
 class ProvisionOut(Schema):
+    """One version of a sanctionable act, in force from `valid_from` to `valid_to` (both
+    included; null while in force). Only `status` = verified may be cited."""
+
     id: int
     code: str
     citation: str
-    decree: str
-    amended_by: str
+    document: LegalDocumentOut
+    amending_document: LegalDocumentOut | None = None
     article: int
     clause: int
     point: str
@@ -67,9 +127,18 @@ class ProvisionOut(Schema):
     fine_max_vnd: int
     fine_organisation_min_vnd: int
     fine_organisation_max_vnd: int
+    organisation_fine_basis: str
+    fine_note: str
     additional_penalties: list[str]
     remedial_measures: list[str]
+    valid_from: date
+    valid_to: date | None
+    replaces_id: int | None
+    status: ProvisionStatus
     verified: bool
+    source: str
+    source_url: str
+    is_demo: bool
 
     @staticmethod
     def resolve_fine_organisation_min_vnd(obj):
@@ -121,10 +190,22 @@ class ProductOut(Schema):
     gtin: str | None
     origin: str
     category: CategoryOut | None = None
-    group2: bool
+    class_on: CategoryClassOut | None = Field(
+        None,
+        description="The class of the product's category on the day asked (`on`, default today).",
+    )
+    group2: bool = Field(False, description="As the category's `group2`.")
     declared_standard: str
     conformity_number: str
     manufacturer_id: int | None
+
+    @staticmethod
+    def resolve_class_on(obj, context):
+        return risk.class_on(obj.category, _class_day(context))
+
+    @staticmethod
+    def resolve_group2(obj, context):
+        return risk.needs_declaration(obj.category, _class_day(context))
 
 
 class AuditEntryOut(Schema):

@@ -1,11 +1,14 @@
 """Reads of the shared registers. Every one starts from `visible_to(user)`."""
 
+from datetime import date
+
 from django.db.models import Q, QuerySet
 
 from registry.models import (
     ApiToken,
     AuditEntry,
     EconomicOperator,
+    LegalDocument,
     LegalProvision,
     Notification,
     Product,
@@ -15,6 +18,8 @@ from registry.models import (
     User,
 )
 from registry.permissions import get_visible
+from registry.risk import with_classes
+from registry.search import text_matches
 from registry.text import fold
 
 
@@ -41,22 +46,74 @@ def unit_staff(*, user, unit_id: int) -> QuerySet[User]:
 
 
 def category_list(*, user) -> QuerySet[ProductCategory]:
-    return ProductCategory.objects.visible_to(user)
+    return with_classes(ProductCategory.objects.visible_to(user))
 
 
 def provision_list(
-    *, user, field: str | None = None, q: str | None = None
+    *,
+    user,
+    field: str | None = None,
+    q: str | None = None,
+    on: date | None = None,
+    status: str | None = None,
+    mine: str | None = None,
 ) -> QuerySet[LegalProvision]:
-    qs = LegalProvision.objects.visible_to(user).filter(is_active=True)
+    """The catalogue's versions: with `on`, those in force that day; with `status`, in that
+    state (every state when None); `mine` = "verify": pending versions someone else
+    entered, "returned": the user's entries sent back; `q` matches the act, title,
+    article, clause, point, code or document number, accents ignored."""
+    qs = LegalProvision.objects.visible_to(user).select_related(
+        "document", "amending_document", "entered_by", "verified_by"
+    )
+    if on is not None:
+        qs = qs.in_force(on)
+    if status:
+        qs = qs.filter(status=status)
     if field:
         qs = qs.filter(field=field)
+    if mine == "verify":
+        qs = qs.filter(status=LegalProvision.Status.PENDING).exclude(entered_by=user)
+    elif mine == "returned":
+        qs = qs.filter(status=LegalProvision.Status.RETURNED, entered_by=user)
     if q:
-        qs = qs.filter(Q(act__icontains=q) | Q(title__icontains=q) | Q(act_en__icontains=q))
+        qs = text_matches(qs, q)
     return qs
 
 
+def provision_work_counts(*, user) -> dict[str, int]:
+    """What waits for a legal officer, as the catalogue's lists count it (`mine`)."""
+    return {key: provision_list(user=user, mine=key).count() for key in ("verify", "returned")}
+
+
 def provision_get(*, user, provision_id: int) -> LegalProvision:
-    return get_visible(LegalProvision.objects.all(), user, pk=provision_id)
+    return get_visible(
+        LegalProvision.objects.select_related(
+            "document", "amending_document", "entered_by", "verified_by", "replaces"
+        ),
+        user,
+        pk=provision_id,
+    )
+
+
+def provision_versions(*, user, provision: LegalProvision) -> QuerySet[LegalProvision]:
+    """Every version of the same act (one code), oldest first."""
+    return (
+        LegalProvision.objects.visible_to(user)
+        .filter(code=provision.code)
+        .select_related("document", "amending_document", "entered_by", "verified_by")
+        .order_by("valid_from", "pk")
+    )
+
+
+def provision_citable(
+    *, user, on: date, field: str | None = None, q: str | None = None
+) -> QuerySet[LegalProvision]:
+    """What an act committed on `on` may cite: verified versions in force that day."""
+    return provision_list(user=user, on=on, status=LegalProvision.Status.VERIFIED, field=field, q=q)
+
+
+def legal_document_list(*, user) -> QuerySet[LegalDocument]:
+    return LegalDocument.objects.visible_to(user)
 
 
 def operator_list(
@@ -79,7 +136,7 @@ def operator_get(*, user, operator_id: int) -> EconomicOperator:
 def product_list(
     *, user, q: str | None = None, gtin: str | None = None, category_id: int | None = None
 ) -> QuerySet[Product]:
-    qs = Product.objects.visible_to(user).select_related("category", "manufacturer")
+    qs = with_classes(Product.objects.visible_to(user).select_related("category", "manufacturer"))
     if gtin:
         qs = qs.filter(gtin=gtin.strip())
     if category_id:
@@ -91,7 +148,9 @@ def product_list(
 
 def product_get(*, user, product_id: int) -> Product:
     return get_visible(
-        Product.objects.select_related("category", "manufacturer"), user, pk=product_id
+        with_classes(Product.objects.select_related("category", "manufacturer")),
+        user,
+        pk=product_id,
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from registry import health, views
+from registry import health, provision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +18,30 @@ urlpatterns = [
     path("operators/<int:operator_id>/", views.operator_detail, name="operator-detail"),
     path("products/", views.product_list, name="product-list"),
     path("products/<int:product_id>/", views.product_detail, name="product-detail"),
-    path("provisions/", views.provision_list, name="provision-list"),
+    path("provisions/", provision_views.provision_list, name="provision-list"),
+    path("provisions/new/", provision_views.provision_new, name="provision-new"),
+    path("provisions/documents/", provision_views.document_list, name="provision-documents"),
+    path(
+        "provisions/<int:provision_id>/", provision_views.provision_detail, name="provision-detail"
+    ),
+    path(
+        "provisions/<int:provision_id>/edit/", provision_views.provision_edit, name="provision-edit"
+    ),
+    path(
+        "provisions/<int:provision_id>/amend/",
+        provision_views.provision_amend,
+        name="provision-amend",
+    ),
+    path(
+        "provisions/<int:provision_id>/verify/",
+        provision_views.provision_verify,
+        name="provision-verify",
+    ),
+    path(
+        "provisions/<int:provision_id>/return/",
+        provision_views.provision_return,
+        name="provision-return",
+    ),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:entry_id>/", views.audit_detail, name="audit-detail"),
     path("notifications/", views.notification_list, name="notification-list"),

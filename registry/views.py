@@ -19,6 +19,7 @@ HOME_ORDER = [
     Role.COMPLAINT_OFFICER,
     Role.IDENTITY_CUSTODIAN,
     Role.AUDITOR,
+    Role.LEGAL_OFFICER,
     Role.ADMIN,
 ]
 PAGE_SIZE = 25
@@ -61,6 +62,8 @@ def role_home(request, role: str):
         "other_roles": [Role(r) for r in request.user.role_names if r != role],
         "unread": selectors.notification_list(user=request.user, unread=True)[:5],
     }
+    if role == Role.LEGAL_OFFICER:
+        context["provision_counts"] = selectors.provision_work_counts(user=request.user)
     return render(request, f"registry/home/{role}.html", context)
 
 
@@ -105,15 +108,6 @@ def product_list(request):
 def product_detail(request, product_id: int):
     product = _visible(selectors.product_get, user=request.user, product_id=product_id)
     return render(request, "registry/product_detail.html", {"product": product})
-
-
-@login_required
-def provision_list(request):
-    q = request.GET.get("q", "").strip()[:100]
-    provisions = selectors.provision_list(user=request.user, q=q or None)
-    return render(
-        request, "registry/provision_list.html", {"page": _page(request, provisions), "q": q}
-    )
 
 
 @login_required

@@ -116,9 +116,8 @@ def _set_violations(record: ViolationRecord, rows: list[dict]) -> None:
                 "committed_in_future",
                 _("Ngày thực hiện hành vi không thể sau hôm nay."),
             )
-        provision = row.get("provision")
         # The version in force on the day of the act, verified by the legal staff.
-        provisions.check_citable(provision, committed_on)
+        provision = provisions.check_citable(row.get("provision"), committed_on)
         if not (row.get("description") or "").strip():
             raise InvalidInput.field("description", "required", _("Hãy mô tả hành vi vi phạm."))
         if not (findings or samples):

@@ -28,6 +28,9 @@ DEMO_USERS = [
     ("quantri.hn", "Đặng Thị Quản Trị", "01", [Role.ADMIN]),
     ("kiemtra.hcm", "Võ Minh Sài Gòn", "79", [Role.INSPECTOR]),
     ("lanhdao.tw", "Bùi Quốc Trung Ương", "TW", [Role.SUPERVISOR]),
+    # Two legal officers: one enters the demo provisions, the other verifies them.
+    ("phapche.tw", "Ngô Thị Pháp Chế", "TW", [Role.LEGAL_OFFICER]),
+    ("doichieu.tw", "Đinh Văn Đối Chiếu", "TW", [Role.LEGAL_OFFICER]),
 ]
 
 # (name, role, province code, tax-code stem of 9 digits, address)

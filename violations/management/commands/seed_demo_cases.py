@@ -1,8 +1,9 @@
 """A demo case for `make run`: a sample of fish sauce failed its test at Công ty TNHH
 Thực phẩm Sông Hồng; the team reported it, the supervisor suspended the goods, the
-goods were sealed, the inspection was concluded and a product alert published. Runs
-after `seed_demo`; development only. The catalogue's provisions are not yet verified,
-so the demo makes no violation record (records refuse unverified provisions)."""
+goods were sealed, the inspection was concluded and a product alert published; the team
+lead drafted a violation record citing the demo catalogue's provision on quality against
+QCVN (`seed_demo_provisions`, verified by a second legal officer). Runs after `seed_demo`
+and `seed_demo_provisions`; development only."""
 
 import uuid
 from datetime import timedelta
@@ -15,11 +16,13 @@ from django.utils import timezone
 
 from inspections import samples, services
 from inspections.models import Inspection, Scope
+from registry import provisions
 from registry.models import EconomicOperator, Product, User
-from violations import alerts, followup
+from violations import alerts, followup, records
 from violations.models import ProductAlert
 
 OPERATOR = "Công ty TNHH Thực phẩm Sông Hồng"
+QUALITY = "DEMO-CL-QCVN-1"  # the demo catalogue's act (registry seed_demo_provisions)
 
 
 class Command(BaseCommand):
@@ -119,7 +122,26 @@ class Command(BaseCommand):
                 "thử nghiệm lại trước khi được lưu thông trở lại."
             )
             alerts.alert_publish(by=supervisor, inspection=inspection, **fields)
+            quality = provisions.citable_on(timezone.localdate()).filter(code=QUALITY).first()
+            if quality is not None:
+                records.record_create(
+                    by=lead,
+                    inspection=inspection,
+                    place="Kho hàng, 12 Phố Huế, Hà Nội",
+                    violations=[
+                        {
+                            "provision": quality,
+                            "description": "Kinh doanh nước mắm lô L2026-09 có hàm lượng "
+                            "histamin 410 mg/kg, vượt giới hạn 200 mg/kg của QCVN "
+                            "02-16:2012/BYT (phiếu kết quả KQ-DEMO-15).",
+                            "samples": [sample],
+                        }
+                    ],
+                    representative_name="Ông Trần Văn Hùng",
+                    representative_position="Giám đốc",
+                )
         self.stdout.write(
-            "Demo case: a failed sample, a suspension and a product alert; "
+            "Demo case: a failed sample, a suspension, a product alert and a draft violation "
+            "record; "
             "see /canh-bao/ and, as lanhdao.hn, /cases/."
         )
