@@ -195,6 +195,14 @@ ROWS = [
     Row(
         "GET", "cases/<int:inspection_id>/", lambda w: f"/cases/{w.case.inspection.pk}/", roles=TEAM
     ),
+    # Drafting a violation record (step 1; step 2 and the POST check the same rule): whoever
+    # may change the inspection, as violations.records.record_create checks.
+    Row(
+        "GET",
+        "cases/<int:inspection_id>/records/new/",
+        lambda w: f"/cases/{w.case.inspection.pk}/records/new/",
+        roles=TEAM,
+    ),
     Row(
         "POST",
         "cases/<int:inspection_id>/alerts/",

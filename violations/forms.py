@@ -1,7 +1,16 @@
-"""Forms of the case page: each action of violation handling posts one of these."""
+"""Forms of the case page (each action of violation handling posts one of these) and of
+the page that drafts a violation record."""
 
 from django import forms
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from inspections.models import EvidencePhoto, Finding, Sample
+from registry.errors import InvalidInput
+from registry.models import EconomicOperator
+from registry.provisions import check_citable
+from violations.documents import vnd
 
 
 class TextForm(forms.Form):
@@ -64,3 +73,194 @@ class AlertForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- A violation record drafted in the browser (two steps: the day of the act, then the
+# record; the day decides which versions of the provisions may be cited) -----------------
+
+
+class ActDayForm(forms.Form):
+    committed_on = forms.DateField(
+        label=_("Ngày thực hiện hành vi vi phạm"),
+        help_text=_(
+            "Ngày/tháng/năm, ví dụ 24/11/2026. Với hành vi đang diễn ra: ngày phát hiện. "
+            "Ngày này quyết định văn bản, điều khoản được áp dụng."
+        ),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+        ),
+        error_messages={"invalid": _("Hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 24/11/2026.")},
+    )
+
+    def clean_committed_on(self):
+        day = self.cleaned_data["committed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("Ngày thực hiện hành vi không thể sau hôm nay."), code="committed_in_future"
+            )
+        return day
+
+
+class RecordForm(forms.Form):
+    place = forms.CharField(label=_("Địa điểm lập biên bản"), max_length=300)
+    violator = forms.ModelChoiceField(
+        label=_("Đối tượng vi phạm"),
+        queryset=EconomicOperator.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+    )
+    representative_name = forms.CharField(
+        label=_("Người đại diện của đối tượng vi phạm"), max_length=150, required=False
+    )
+    representative_position = forms.CharField(
+        label=_("Chức vụ người đại diện"), max_length=150, required=False
+    )
+
+    def __init__(self, *args, violators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violator"].queryset = violators
+        self.fields["violator"].label_from_instance = _violator_label
+
+
+def _violator_label(operator) -> str:
+    label = f"{operator.name} — {operator.get_kind_display()}"
+    return f"{label}, {_('MST')} {operator.tax_code}" if operator.tax_code else label
+
+
+def provision_label(provision) -> str:
+    """What the act's list shows of a version: citation, act, and the fine ranges of an
+    individual and of an organisation (which the violator's kind decides)."""
+    english = translation.get_language() == "en" and provision.act_en
+    act = Truncator(provision.act_en if english else provision.act).chars(160)
+    low, high = provision.fine_range(organisation=False)
+    org_low, org_high = provision.fine_range(organisation=True)
+    return _(
+        "%(citation)s — %(act)s — cá nhân %(low)s đ – %(high)s đ; "  # noqa: RUF001
+        "tổ chức %(org_low)s đ – %(org_high)s đ"  # noqa: RUF001
+    ) % {
+        "citation": provision.citation,
+        "act": act,
+        "low": vnd(low),
+        "high": vnd(high),
+        "org_low": vnd(org_low),
+        "org_high": vnd(org_high),
+    }
+
+
+class ActForm(forms.Form):
+    """One act of the record. The provision is any id: whether it may be cited on the day
+    (verified, in force) is the service's rule (`registry.provisions.check_citable`), and a
+    refused id gets the service's message, not a generic "not one of the choices"."""
+
+    provision = forms.IntegerField(
+        label=_("Điều khoản xử phạt"),
+        widget=forms.Select,
+        error_messages={
+            "required": _("Hãy chọn điều khoản xử phạt."),
+            "invalid": _("Không có điều khoản xử phạt này."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Mô tả hành vi vi phạm"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Hãy mô tả hành vi vi phạm.")},
+    )
+    findings = forms.ModelMultipleChoiceField(
+        label=_("Kết quả kiểm tra không đạt"),
+        queryset=Finding.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    samples = forms.ModelMultipleChoiceField(
+        label=_("Mẫu không đạt"),
+        queryset=Sample.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photos = forms.ModelMultipleChoiceField(
+        label=_("Ảnh chứng cứ"),
+        queryset=EvidencePhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, day, provisions, find_provision, evidence, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.day = day
+        self._find_provision = find_provision
+        self.fields["provision"].widget.choices = [
+            ("", "—"),
+            *((p.pk, provision_label(p)) for p in provisions),
+        ]
+        for name in ("findings", "samples", "photos"):
+            self.fields[name].queryset = evidence[name]
+        self.fields["findings"].label_from_instance = _finding_label
+        self.fields["samples"].label_from_instance = _sample_label
+        self.fields["photos"].label_from_instance = _photo_label
+
+    def clean_provision(self):
+        provision = self._find_provision(self.cleaned_data["provision"])
+        try:
+            check_citable(provision, self.day)
+        except InvalidInput as error:
+            raise forms.ValidationError(error.render(), code=error.code) from error
+        return provision
+
+    def clean(self):
+        data = super().clean()
+        unread = self.has_error("findings") or self.has_error("samples")
+        if not unread and not (data.get("findings") or data.get("samples")):
+            self.add_error(
+                "findings",
+                forms.ValidationError(
+                    _("Mỗi hành vi cần chứng cứ: kết quả kiểm tra không đạt hoặc mẫu không đạt."),
+                    code="evidence_required",
+                ),
+            )
+        return data
+
+
+def _finding_label(finding) -> str:
+    return f"{finding.item.text}: {finding.note}" if finding.note else finding.item.text
+
+
+def _sample_label(sample) -> str:
+    parts = [sample.sampling_record_number, sample.product_name]
+    if sample.batch:
+        parts.append(f"{_('lô')} {sample.batch}")
+    if sample.test_report_number:
+        parts.append(f"{_('phiếu kết quả')} {sample.test_report_number}")
+    return " — ".join(parts)
+
+
+def _photo_label(photo) -> str:
+    taken = f"{timezone.localtime(photo.uploaded_at):%H:%M %d/%m/%Y}"
+    return f"{photo.finding.item.text} ({taken})" if photo.finding_id else taken
+
+
+class BaseActFormSet(forms.BaseFormSet):
+    """One to three acts; rows left empty are ignored."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.acts():
+            raise forms.ValidationError(
+                _("Biên bản cần ít nhất một hành vi vi phạm."), code="violations_required"
+            )
+
+    def acts(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.has_changed()]
+
+
+MAX_ACTS = 3
+ActFormSet = forms.formset_factory(
+    ActForm,
+    formset=BaseActFormSet,
+    extra=MAX_ACTS,
+    max_num=MAX_ACTS,
+    absolute_max=MAX_ACTS,
+    validate_max=True,
+)

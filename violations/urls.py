@@ -10,6 +10,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:inspection_id>/", views.case_detail, name="case-detail"),
     path("cases/<int:inspection_id>/alerts/", views.alert_publish, name="case-alert-publish"),
+    path("cases/<int:inspection_id>/records/new/", views.record_new, name="case-record-new"),
     path(
         "cases/follow-ups/<int:follow_up_id>/report/",
         views.follow_up_report,

@@ -6,32 +6,44 @@ Server-rendered forms that work without JavaScript; each action posts to its own
 comes back to the case page with a message, or shows the form again with its errors.
 """
 
+from datetime import date
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import selectors as inspection_selectors
-from inspections.models import Inspection, InspectionMember
+from inspections.models import EvidencePhoto, Finding, Inspection, InspectionMember
+from registry import selectors as registry_selectors
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
+from registry.models import EconomicOperator
 from violations import alerts, decisions, followup, selectors
 from violations.api import pdf_response as _pdf
 from violations.forms import (
+    ActDayForm,
+    ActFormSet,
     AlertForm,
     FinePaidForm,
     GoodsForm,
     ReasonForm,
+    RecordForm,
     ReviewForm,
     TextForm,
 )
 from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
-from violations.records import APPROVE
+from violations.records import APPROVE, RECORD_STAGES, record_create
 
 PAGE_SIZE = 20
 
@@ -128,6 +140,11 @@ def _case_page(request, inspection, *, bound=None, status=200):
         item.resume_form = form(ReasonForm, f"resume-{item.pk}")
     records = list(selectors.record_list(user=user, inspection_id=inspection.pk))
     for record in records:
+        for violation in record.violations.all():
+            # The range the violator's kind (organisation or individual) is fined within.
+            violation.fine = violation.provision.fine_range(
+                organisation=record.violator_is_organisation
+            )
         decision = getattr(record, "decision", None)
         if decision is not None:
             decision.review_form = form(ReviewForm, f"review-{decision.pk}")
@@ -148,6 +165,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "is_agency": user.has_perm(followup.AGENCY),
             "can_approve": user.has_perm(APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
+            "can_record": inspection.status in RECORD_STAGES and _may_change(user, inspection),
             # What refused the action as a whole, at the top of the page (the field
             # errors stay on their fields).
             "page_errors": failed.non_field_errors() if failed is not None else [],
@@ -179,6 +197,203 @@ def _act(request, inspection, key, form_class, call, success):
             messages.success(request, success)
             return redirect("case-detail", inspection_id=inspection.pk)
     return _case_page(request, inspection, bound=(key, form), status=status)
+
+
+# --- Staff: drafting a violation record --------------------------------------------------------
+# Two steps, without JavaScript: the day of the act first (GET), since it decides which
+# versions of the provisions may be cited; then the record (GET ?on=YYYY-MM-DD, POSTed to
+# the same address and redirected to the case page, so a reload never makes a second one).
+
+
+def _may_change(user, inspection) -> bool:
+    """Who may draft a record: the rule of the service (`violations.records.record_create`),
+    the team on its inspection and the unit's supervisors."""
+    return Inspection.objects.visible_to(user, "change").filter(pk=inspection.pk).exists()
+
+
+def _first_evidence_day(inspection) -> date:
+    """The day of the earliest non-conforming finding (as captured on the device), in
+    Việt Nam's time; today without one."""
+    first = inspection.findings.filter(result=Finding.Result.NON_CONFORMING).aggregate(
+        first=Min(Coalesce("captured_at", "created_at"))
+    )["first"]
+    return timezone.localdate(first) if first else timezone.localdate()
+
+
+def _evidence(inspection) -> dict:
+    """What an act may cite as evidence: the non-conforming findings, the samples that
+    failed their test, and the photos of those findings."""
+    findings = inspection.findings.filter(result=Finding.Result.NON_CONFORMING).select_related(
+        "item"
+    )
+    return {
+        "findings": findings,
+        "samples": inspection.samples.filter(conforming=False).order_by("sampled_at", "pk"),
+        "photos": EvidencePhoto.objects.filter(
+            finding__in=findings.values("pk"), inspection=inspection
+        ).select_related("finding__item"),
+    }
+
+
+def _violators(user, inspection):
+    """The inspected operator, and the makers of the sampled products."""
+    candidates = {inspection.operator_id} | set(
+        inspection.samples.filter(product__manufacturer__isnull=False).values_list(
+            "product__manufacturer_id", flat=True
+        )
+    )
+    return EconomicOperator.objects.visible_to(user).filter(pk__in=candidates).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def record_new(request, inspection_id: int):
+    inspection = _get(
+        inspection_selectors.inspection_get, user=request.user, inspection_id=inspection_id
+    )
+    if not _may_change(request.user, inspection):
+        raise Http404
+    if inspection.status not in RECORD_STAGES:
+        messages.error(request, _("Chỉ lập biên bản vi phạm sau khi đã kiểm tra tại chỗ."))
+        return redirect("case-detail", inspection_id=inspection.pk)
+    if "committed_on" in request.GET:
+        # Step 1 submitted: go to step 2 at its own address.
+        day_form = ActDayForm(request.GET)
+        if day_form.is_valid():
+            query = urlencode({"on": day_form.cleaned_data["committed_on"].isoformat()})
+            return redirect(f"{reverse('case-record-new', args=[inspection.pk])}?{query}")
+        return _record_day_page(request, inspection, day_form, status=400)
+    if "on" not in request.GET:
+        chosen = ActDayForm({"committed_on": request.GET.get("day", "")})
+        initial = (
+            chosen.cleaned_data["committed_on"]
+            if chosen.is_valid()
+            else _first_evidence_day(inspection)
+        )
+        return _record_day_page(request, inspection, ActDayForm(initial={"committed_on": initial}))
+    day_form = ActDayForm({"committed_on": request.GET["on"]})
+    if not day_form.is_valid():
+        return _record_day_page(request, inspection, day_form, status=400)
+    return _record_page(request, inspection, day_form.cleaned_data["committed_on"])
+
+
+def _record_day_page(request, inspection, day_form, *, status=200):
+    return render(
+        request,
+        "violations/cases/record_day.html",
+        {"inspection": inspection, "form": day_form},
+        status=status,
+    )
+
+
+def _record_page(request, inspection, day: date):
+    user = request.user
+    q = request.GET.get("q", "").strip()[:100]
+    in_force = registry_selectors.provision_citable(user=user, on=day)
+    provisions = list(
+        registry_selectors.provision_citable(user=user, on=day, q=q) if q else in_force
+    )
+    evidence = _evidence(inspection)
+    data = request.POST if request.method == "POST" else None
+    form = RecordForm(
+        data,
+        violators=_violators(user, inspection),
+        initial={
+            "place": inspection.place or inspection.operator.address,
+            "violator": inspection.operator_id,
+        },
+    )
+    acts = ActFormSet(
+        data,
+        prefix="acts",
+        form_kwargs={
+            "day": day,
+            "provisions": provisions,
+            "find_provision": lambda pk: (
+                registry_selectors.provision_list(user=user).filter(pk=pk).first()
+            ),
+            "evidence": evidence,
+        },
+    )
+    status = 200
+    if data is not None:
+        status = 400
+        valid = [form.is_valid(), acts.is_valid()]  # both, so that every error shows
+        if all(valid):
+            chosen = acts.acts()
+            try:
+                record = record_create(
+                    by=user,
+                    inspection=inspection,
+                    place=form.cleaned_data["place"],
+                    violations=[{**act, "committed_on": day} for act in chosen],
+                    violator=form.cleaned_data["violator"],
+                    representative_name=form.cleaned_data["representative_name"],
+                    representative_position=form.cleaned_data["representative_position"],
+                )
+            except DomainError as error:
+                _record_errors(form, acts, error)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Đã lập dự thảo biên bản vi phạm (%(count)d hành vi, áp dụng văn bản "
+                        "có hiệu lực ngày %(day)s). Biên bản được đánh số khi ký.",
+                        "Đã lập dự thảo biên bản vi phạm (%(count)d hành vi, áp dụng văn bản "
+                        "có hiệu lực ngày %(day)s). Biên bản được đánh số khi ký.",
+                        len(chosen),
+                    )
+                    % {"count": len(chosen), "day": day.strftime("%d/%m/%Y")},
+                )
+                url = reverse("case-detail", kwargs={"inspection_id": inspection.pk})
+                return redirect(f"{url}#record-{record.pk}")
+    base = reverse("case-record-new", args=[inspection.pk])
+    return render(
+        request,
+        "violations/cases/record_new.html",
+        {
+            "inspection": inspection,
+            "day": day,
+            "q": q,
+            "form": form,
+            "acts": acts,
+            "has_provisions": bool(provisions) or in_force.exists(),
+            "has_evidence": evidence["findings"].exists() or evidence["samples"].exists(),
+            "action": f"{base}?{urlencode({'on': day.isoformat(), **({'q': q} if q else {})})}",
+            "day_url": f"{base}?{urlencode({'day': day.isoformat()})}",
+            "clear_url": f"{base}?{urlencode({'on': day.isoformat()})}",
+            "page_errors": form.non_field_errors() + acts.non_form_errors(),
+        },
+        status=status,
+    )
+
+
+# The service's field names of an act, and the act form's.
+_ACT_FIELDS = {
+    "provision_id": "provision",
+    "description": "description",
+    "findings": "findings",
+    "samples": "samples",
+    "photos": "photos",
+}
+
+
+def _record_errors(form, acts, error: DomainError) -> None:
+    """The service refused: each error on its field, of the record or of the act (when
+    there is one act; with several, the service does not say which, so at the top)."""
+    filled = [act for act in acts.forms if act.has_changed()]
+    rendered = error.render_errors()
+    if not rendered:
+        form.add_error(None, error.render())
+    for field, items in rendered.items():
+        for item in items:
+            if field in form.fields:
+                form.add_error(field, item["message"])
+            elif field in _ACT_FIELDS and len(filled) == 1:
+                filled[0].add_error(_ACT_FIELDS[field], item["message"])
+            else:
+                form.add_error(None, item["message"])
 
 
 @login_required
