@@ -125,7 +125,12 @@ class RecordForm(forms.Form):
 
 def _violator_label(operator) -> str:
     label = f"{operator.name} — {operator.get_kind_display()}"
-    return f"{label}, {_('MST')} {operator.tax_code}" if operator.tax_code else label
+    if not operator.tax_code:
+        return label
+    return str(_("%(operator)s, MST %(tax_code)s")) % {
+        "operator": label,
+        "tax_code": operator.tax_code,
+    }
 
 
 def provision_label(provision) -> str:
@@ -229,9 +234,11 @@ def _finding_label(finding) -> str:
 def _sample_label(sample) -> str:
     parts = [sample.sampling_record_number, sample.product_name]
     if sample.batch:
-        parts.append(f"{_('lô')} {sample.batch}")
+        parts.append(str(_("lô %(batch)s")) % {"batch": sample.batch})
     if sample.test_report_number:
-        parts.append(f"{_('phiếu kết quả')} {sample.test_report_number}")
+        parts.append(
+            str(_("phiếu kết quả thử nghiệm %(number)s")) % {"number": sample.test_report_number}
+        )
     return " — ".join(parts)
 
 

@@ -212,12 +212,17 @@ def _may_change(user, inspection) -> bool:
 
 
 def _first_evidence_day(inspection) -> date:
-    """The day of the earliest non-conforming finding (as captured on the device), in
-    Việt Nam's time; today without one."""
-    first = inspection.findings.filter(result=Finding.Result.NON_CONFORMING).aggregate(
-        first=Min(Coalesce("captured_at", "created_at"))
-    )["first"]
-    return timezone.localdate(first) if first else timezone.localdate()
+    """The day of the earliest evidence, as the service defaults it: a non-conforming
+    finding (as captured on the device) or a failed sample (as taken), in Việt Nam's
+    time; today without any."""
+    moments = [
+        inspection.findings.filter(result=Finding.Result.NON_CONFORMING).aggregate(
+            first=Min(Coalesce("captured_at", "created_at"))
+        )["first"],
+        inspection.samples.filter(conforming=False).aggregate(first=Min("sampled_at"))["first"],
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    return timezone.localdate(min(moments)) if moments else timezone.localdate()
 
 
 def _evidence(inspection) -> dict:

@@ -3,13 +3,16 @@ first, then the record citing a verified version of a provision in force that da
 API refuses the same versions the page refuses."""
 
 import re
-from datetime import date
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from inspections import findings as inspection_findings
+from inspections.models import ChecklistItem
 from tests.factories import api_client, provision_version
 from tests.inspections.helpers import decided_inspection
 from tests.violations.test_followup import failed_sample
@@ -238,6 +241,26 @@ def test_bad_input_shows_the_form_again_with_what_was_typed(alice, lead, on_site
     assert list(act.samples.all()) == [sample] and act.description == "Nước mắm không đạt"
 
 
+def test_step_one_starts_from_the_day_of_the_earliest_evidence(alice, lead, on_site):
+    # 23:30 in Hà Nội on 20/11/2026 is still 20/11 there (16:30 UTC).
+    evening = datetime(2026, 11, 20, 23, 30, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    finding(on_site, alice)
+    inspection_findings.finding_create(
+        by=alice,
+        inspection=on_site,
+        client_uuid=uuid.uuid4(),
+        item=ChecklistItem.objects.get(template__version=1, code="vietnamese_label"),
+        result="non_conforming",
+        note="Ảnh chụp tối hôm trước",
+        captured_at=evening,
+    )
+    html = lead.get(new_url(on_site)).content.decode()
+    assert 'value="20/11/2026"' in html
+    # A day chosen before comes back when the user goes back to change it.
+    html = lead.get(new_url(on_site), {"day": "2022-01-01"}).content.decode()
+    assert 'value="01/01/2022"' in html
+
+
 def test_a_bad_or_future_day_stays_on_step_one(lead, on_site, versions):
     response = lead.get(new_url(on_site), {"committed_on": "31/02/2022"})
     assert response.status_code == 400
@@ -330,3 +353,21 @@ def test_the_api_cites_only_a_verified_version_in_force_on_the_day(alice, on_sit
         assert (act["fine_min_vnd"], act["fine_max_vnd"]) == provision.fine_range(
             organisation=organisation
         )
+
+
+def test_a_tampered_form_is_refused_without_an_error_page(alice, bob, lead, on_site, versions):
+    evidence = finding(on_site, alice)
+    other = decided_inspection(supervisor=bob, lead=alice, number="09/QĐ-KT")
+    url = f"{new_url(on_site)}?on=2022-01-01"
+    tampered = [
+        record_post(evidence, versions[1], **act_fields(provision="999999")),
+        record_post(evidence, versions[1], **act_fields(provision="abc")),
+        record_post(evidence, versions[1], violator=str(other.operator_id)),
+        record_post(evidence, versions[1], **{"acts-TOTAL_FORMS": "x"}),
+        {k: v for k, v in record_post(evidence, versions[1]).items() if "TOTAL" not in k},
+    ]
+    for data in tampered:
+        response = lead.post(url, data)
+        assert response.status_code == 400, data
+    assert "Không có điều khoản xử phạt này." in lead.post(url, tampered[0]).content.decode()
+    assert not ViolationRecord.objects.exists()
