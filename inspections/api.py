@@ -194,8 +194,10 @@ def inspection_transition(request, inspection_id: int, data: InspectionTransitio
 @router.get(
     "/checklists", response={200: list[ChecklistOut], **ERRORS}, operation_id="list_checklists"
 )
-def checklist_list(request, scope: str | None = None):
-    """The active checklist of each scope, with its items (the tablet caches them)."""
+def checklist_list(request, scope: str | None = None, on: date | None = None):
+    """The active checklist of each scope, with its items (the tablet caches them). An
+    item's `text` reads as on `on` (default today); `texts` holds every wording by date."""
+    request.checklist_day = on
     return list(selectors.checklist_list(user=request.auth, scope=scope))
 
 

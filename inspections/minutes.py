@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections import measurements
+from inspections.checklists import item_text
 from inspections.models import Finding, Inspection, InspectionMember, Minutes, Sample
+from inspections.selectors import inspection_day
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, PermissionDenied
 from registry.permissions import require_object_perm
@@ -73,7 +75,7 @@ def snapshot(inspection: Inspection, *, number: int, reason: str) -> dict:
         ],
         "findings": [
             {
-                "item": f.item.text,
+                "item": item_text(f.item, inspection_day(inspection)),
                 "result": str(labels[f.result]),
                 "note": f.note,
                 "measured": measurements.summary(f.item.kind, f.data, f.photos.all()),

@@ -7,8 +7,10 @@ from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
 from inspections import measurements
+from inspections.checklists import item_text, item_texts
 from inspections.models import Inspection, InspectionPlan, Scope
 from registry.api_base import Id
+from registry.risk import today
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
@@ -113,13 +115,36 @@ class InspectionTransitionIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+class ChecklistTextOut(Schema):
+    valid_from: date | None
+    valid_to: date | None = Field(..., description="The last day of this wording (included).")
+    text: str
+
+
 class ChecklistItemOut(Schema):
     id: int
     code: str
-    text: str
+    text: str = Field(..., description="The item as it reads on `on` (default today).")
+    texts: list[ChecklistTextOut] = Field(
+        ...,
+        description=(
+            "Every wording with its period (null: open-ended), for a client that shows the "
+            "item offline for an inspection on another day: use the one in force on the "
+            "inspection's decision date."
+        ),
+    )
     guidance: str
     order: int
     kind: str
+
+    @staticmethod
+    def resolve_text(obj, context):
+        request = (context or {}).get("request")
+        return item_text(obj, getattr(request, "checklist_day", None) or today())
+
+    @staticmethod
+    def resolve_texts(obj):
+        return item_texts(obj)
 
 
 class ChecklistOut(Schema):

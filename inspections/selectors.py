@@ -3,7 +3,9 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from inspections.models import Inspection, InspectionMember, InspectionPlan
+from registry import risk
 from registry.errors import NotFound
+from registry.models import ProductCategory
 from registry.permissions import get_visible
 
 _TEAM = Prefetch(
@@ -119,3 +121,33 @@ def minutes_get(*, user, minutes_id: int):
     return through_inspection(
         Minutes.objects.select_related("inspection"), user=user, pk=minutes_id
     )
+
+
+def inspection_day(inspection: Inspection) -> date:
+    """The day an inspection's goods are judged on: its decision's date, else the day it
+    was planned for, else today in Vietnam."""
+    return inspection.decision_date or inspection.scheduled_date or risk.today()
+
+
+def inspection_category_classes(*, inspection: Inspection) -> list[tuple]:
+    """(category, class in force on the inspection's day or None) for each product
+    category involved: those of its samples' products and of its plan, by name. Four
+    queries however many categories there are."""
+    from inspections.models import Sample
+
+    ids = set(
+        Sample.objects.filter(inspection=inspection, product__category__isnull=False).values_list(
+            "product__category_id", flat=True
+        )
+    )
+    if inspection.plan_id:
+        ids |= set(
+            InspectionPlan.target_categories.through.objects.filter(
+                inspectionplan_id=inspection.plan_id
+            ).values_list("productcategory_id", flat=True)
+        )
+    if not ids:
+        return []
+    day = inspection_day(inspection)
+    categories = risk.with_classes(ProductCategory.objects.filter(pk__in=ids)).order_by("name")
+    return [(category, risk.class_on(category, day)) for category in categories]

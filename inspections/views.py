@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from complaints import selectors as complaint_selectors
 from inspections import findings, measurements, selectors, services
+from inspections.checklists import item_text
 from inspections.forms import PHOTO_TYPES, FindingForm, InspectFromReportsForm
 from inspections.models import ChecklistItem, ChecklistTemplate, Finding, Inspection
 from inspections.pwa import outbox_text
@@ -31,7 +32,8 @@ def _inspection(user, inspection_id: int) -> Inspection:
 
 
 def _checklist(inspection: Inspection) -> list[ChecklistItem]:
-    """The items of the active checklists of the inspection's scopes, in order."""
+    """The items of the active checklists of the inspection's scopes, in order, each with
+    `shown_text`: its text as it reads on the inspection's date."""
     templates = (
         ChecklistTemplate.objects.filter(scope__in=inspection.scopes, is_active=True)
         .order_by("scope", "-version")
@@ -44,6 +46,9 @@ def _checklist(inspection: Inspection) -> list[ChecklistItem]:
     items = []
     for scope in sorted(newest, key=lambda s: order.get(s, 99)):
         items.extend(newest[scope].items.all())
+    day = selectors.inspection_day(inspection)
+    for item in items:
+        item.shown_text = item_text(item, day)
     return items
 
 
@@ -86,6 +91,8 @@ def inspection_detail(request, inspection_id: int):
             "total": len(items),
             "done": sum(1 for item in items if item.pk in answered),
             "can_start": inspection.status == Inspection.Status.DECIDED,
+            "class_day": selectors.inspection_day(inspection),
+            "category_classes": selectors.inspection_category_classes(inspection=inspection),
             "outbox_text": outbox_text(),
         },
     )
@@ -190,7 +197,10 @@ def item_finding_sync(request, inspection_id: int, item_id: int):
             "created": created,
             "redirect": _next_url(inspection, following),
             "message": _("Đã lưu kết quả “%(item)s” (%(result)s).")
-            % {"item": item.text, "result": finding.get_result_display()},
+            % {
+                "item": item_text(item, selectors.inspection_day(inspection)),
+                "result": finding.get_result_display(),
+            },
         },
         status=201 if created else 200,
         json_dumps_params={"ensure_ascii": False},
@@ -279,7 +289,11 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
         messages.success(
             request,
             _("Đã lưu kết quả “%(item)s” (%(result)s), %(photos)s ảnh.")
-            % {"item": item.text, "result": finding.get_result_display(), "photos": stored},
+            % {
+                "item": item_text(item, selectors.inspection_day(inspection)),
+                "result": finding.get_result_display(),
+                "photos": stored,
+            },
         )
     return finding
 

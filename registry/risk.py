@@ -54,9 +54,7 @@ def class_on(category: ProductCategory | None, day: datetime.date) -> CategoryCl
     Answered from prefetched classes when there are any (see `with_classes`); otherwise
     one query.
     """
-    if category is None:
-        return None
-    return next((row for row in category.classes.all() if row.in_force_on(day)), None)
+    return category.class_on(day) if category is not None else None
 
 
 def class_history(category: ProductCategory | None) -> list[CategoryClass]:

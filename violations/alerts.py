@@ -7,9 +7,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Inspection
+from inspections.selectors import inspection_day
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, invalid_from_django
 from registry.permissions import require_object_perm, require_perm
+from registry.risk import class_on
 from registry.validators import normalize_gtin
 from violations import outcome
 from violations.models import ProductAlert, RemedialMeasure, ViolationRecord
@@ -25,6 +27,31 @@ REQUIRED = {
 
 def failed_samples(inspection: Inspection):
     return inspection.samples.filter(retest_of=None, conforming=False).select_related("product")
+
+
+def alert_category_class(alert: ProductAlert) -> dict | None:
+    """The product category of the alert's product and its class on the inspection's date
+    (group 2 before 01/07/2026, a risk class from then), or None when the category, or
+    a class that day, is not known. The product is the case's failed sample matching the
+    alert's barcode, else its name, else the only category among the failed samples."""
+    samples = [
+        s
+        for s in failed_samples(alert.inspection).select_related("product__category")
+        if s.product is not None and s.product.category_id is not None
+    ]
+    match = next((s for s in samples if alert.barcode and s.product.gtin == alert.barcode), None)
+    match = match or next(
+        (s for s in samples if alert.product_name in (s.product.name, s.product_name)), None
+    )
+    if match is None and len({s.product.category_id for s in samples}) == 1:
+        match = samples[0]
+    if match is None:
+        return None
+    day = inspection_day(alert.inspection)
+    found = class_on(match.product.category, day)
+    if found is None:
+        return None
+    return {"category": match.product.category, "class": found, "day": day}
 
 
 def decided_records(inspection: Inspection):

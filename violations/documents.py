@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from num2words import num2words
 
+from inspections.checklists import item_text
+from inspections.selectors import inspection_day
 from violations.models import AdditionalPenalty, PenaltyDecision, RemedialMeasure, ViolationRecord
 
 PAYMENT_DAYS = 10  # LHAV Art. 73: the fine is paid within 10 days of receiving the decision
@@ -20,6 +22,7 @@ PAYMENT_DAYS = 10  # LHAV Art. 73: the fine is paid within 10 days of receiving 
 
 def record_content(record: ViolationRecord) -> dict:
     inspection = record.inspection
+    day = inspection_day(inspection)  # the checklist's words as on the inspection's date
     violator = record.violator
     signed = timezone.localtime(record.signed_at)
     return {
@@ -47,7 +50,8 @@ def record_content(record: ViolationRecord) -> dict:
                 "act": v.provision.act,
                 "description": v.description,
                 "findings": [
-                    f.item.text + (f" ({f.note})" if f.note else "") for f in v.findings.all()
+                    item_text(f.item, day) + (f" ({f.note})" if f.note else "")
+                    for f in v.findings.all()
                 ],
                 "samples": [
                     f"{s.product_name}: phiếu kết quả thử nghiệm số {s.test_report_number} "

@@ -63,7 +63,11 @@ def alert_detail(request, alert_id: int):
         alert = selectors.public_alert_get(alert_id)
     except NotFound as exc:
         raise Http404 from exc
-    return render(request, "violations/public/alert_detail.html", {"alert": alert})
+    return render(
+        request,
+        "violations/public/alert_detail.html",
+        {"alert": alert, "category_class": alerts.alert_category_class(alert)},
+    )
 
 
 # --- Staff: the case page -----------------------------------------------------------------------
@@ -166,6 +170,12 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "can_approve": user.has_perm(APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
             "can_record": inspection.status in RECORD_STAGES and _may_change(user, inspection),
+            # The goods' classes on the inspection's date (group 2 before 01/07/2026,
+            # risk classes from then).
+            "class_day": inspection_selectors.inspection_day(inspection),
+            "category_classes": inspection_selectors.inspection_category_classes(
+                inspection=inspection
+            ),
             # What refused the action as a whole, at the top of the page (the field
             # errors stay on their fields).
             "page_errors": failed.non_field_errors() if failed is not None else [],

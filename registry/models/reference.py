@@ -27,6 +27,11 @@ class ProductCategory(models.Model):
     def __str__(self):
         return self.name
 
+    def class_on(self, day):
+        """The class (CategoryClass) in force on `day`, or None: from the prefetched
+        classes when there are any (registry.risk.with_classes), else one query."""
+        return next((row for row in self.classes.all() if row.in_force_on(day)), None)
+
 
 class EconomicOperator(models.Model):
     """Tổ chức, cá nhân sản xuất kinh doanh: one record shared by every province."""
@@ -137,6 +142,4 @@ class Product(models.Model):
     def class_on(self, day):
         """The category's class (CategoryClass) in force on `day`, or None. Prefetch
         "category__classes" for a list (registry.risk.with_classes)."""
-        from registry.risk import class_on
-
-        return class_on(self.category, day)
+        return self.category.class_on(day) if self.category is not None else None
