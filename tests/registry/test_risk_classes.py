@@ -241,3 +241,52 @@ def test_the_category_list_api_reads_the_classes_without_a_query_per_row(
     with django_assert_max_num_queries(8):
         body = client.get("/api/v1/categories", {"on": "2026-07-01"}).json()
     assert body["count"] == ProductCategory.objects.count()
+
+
+def test_the_admin_edits_the_classes_inline_and_refuses_an_overlap(db):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    client = Client()
+    client.force_login(root)
+    helmets = category("helmets")
+    url = f"/admin/registry/productcategory/{helmets.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and "Rủi ro trung bình" in page.content.decode()
+
+    rows = risk.class_history(helmets)
+    data = {
+        "code": helmets.code,
+        "name": helmets.name,
+        "name_en": helmets.name_en,
+        "qcvn": helmets.qcvn,
+        "tcvn": helmets.tcvn,
+        "managing_ministry": helmets.managing_ministry,
+        "source": helmets.source,
+        "classes-TOTAL_FORMS": str(len(rows)),
+        "classes-INITIAL_FORMS": str(len(rows)),
+        "classes-MIN_NUM_FORMS": "0",
+        "classes-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data |= {
+            f"classes-{i}-id": str(row.pk),
+            f"classes-{i}-category": str(helmets.pk),
+            f"classes-{i}-scheme": row.scheme,
+            f"classes-{i}-level": row.level,
+            f"classes-{i}-valid_from": row.valid_from.isoformat(),
+            f"classes-{i}-valid_to": row.valid_to.isoformat() if row.valid_to else "",
+            f"classes-{i}-basis": row.basis,
+            f"classes-{i}-source": row.source,
+        }
+        if row.verified:
+            data[f"classes-{i}-verified"] = "on"
+    data["classes-0-valid_to"] = "2026-07-01"  # overlaps the risk class by one day
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Các phân loại không được chồng lấn về thời gian" in refused.content.decode()
+    assert risk.class_history(helmets)[0].valid_to == LAST_GROUP_DAY
+
+    data["classes-0-valid_to"] = "2026-06-29"  # a gap is allowed
+    assert client.post(url, data).status_code == 302
+    assert risk.class_on(helmets, LAST_GROUP_DAY) is None
