@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from registry import health, provision_views, views
+from registry import catalogue_views, health, provision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,6 +19,33 @@ urlpatterns = [
     path("products/", views.product_list, name="product-list"),
     path("products/<int:product_id>/", views.product_detail, name="product-detail"),
     path("provisions/", provision_views.provision_list, name="provision-list"),
+    # Importing and exporting the catalogue (before provisions/<int:...>/).
+    path("provisions/import/", catalogue_views.provision_import, name="provision-import"),
+    path(
+        "provisions/imports/<int:import_id>/",
+        catalogue_views.provision_import_detail,
+        name="provision-import-detail",
+    ),
+    path(
+        "provisions/imports/<int:import_id>/apply/",
+        catalogue_views.provision_import_apply,
+        name="provision-import-apply",
+    ),
+    path(
+        "provisions/imports/<int:import_id>/discard/",
+        catalogue_views.provision_import_discard,
+        name="provision-import-discard",
+    ),
+    path(
+        "provisions/export.json",
+        catalogue_views.provision_export_json,
+        name="provision-export-json",
+    ),
+    path(
+        "provisions/export.xlsx",
+        catalogue_views.provision_export_xlsx,
+        name="provision-export-xlsx",
+    ),
     path("provisions/new/", provision_views.provision_new, name="provision-new"),
     path("provisions/documents/", provision_views.document_list, name="provision-documents"),
     path(

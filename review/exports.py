@@ -4,7 +4,8 @@ What goes out is listed column by column below, and no column holds a reporter's
 identity, receipt or address: the identity lives only in the vault, and the free
 texts (the description and the outcome written to the reporter, in which either side
 may have named the reporter) are left out.
-A cell that a spreadsheet would run as a formula (=, +, -, @ first) is written as text.
+A cell that a spreadsheet would run as a formula (=, +, -, @ first) is written as text
+(registry.spreadsheets.cell, shared with the legal catalogue's export).
 """
 
 import csv
@@ -14,25 +15,10 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from registry.spreadsheets import cell
+
 MAX_ROWS = 200_000
-
-
-def cell(value, *, csv_cell: bool = False):
-    """A value as a spreadsheet should keep it: numbers as numbers, text never a formula
-    and without the control characters an XLSX cannot hold. openpyxl writes only text
-    starting with "=" as a formula; a CSV opened in a spreadsheet also runs +, - and @."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    if isinstance(value, int | float):
-        return value
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    risky = FORMULA_STARTS if csv_cell else ("=",)
-    return "'" + text if text.startswith(risky) else text
 
 
 def _local(moment, fmt="%d/%m/%Y %H:%M") -> str:

@@ -54,6 +54,7 @@ from tests.access.roles import (
     SUPERVISORS_OF_REPORTS,
     TEAM,
     Access,
+    allow,
 )
 from tests.access.world import World, build_world
 from tests.complaints.helpers import photo_file
@@ -110,6 +111,56 @@ ROWS = [
         roles=EVERYONE,
     ),
     Row("GET", "provisions/", _static("/provisions/"), other=200, roles=EVERYONE),
+    # Importing the catalogue: the legal officers only (no persona is one); a staged file is
+    # its uploader's alone. Exporting: whoever reads the catalogue.
+    Row(
+        "GET",
+        "provisions/import/",
+        _static("/provisions/import/"),
+        ok_user="lan",
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "GET",
+        "provisions/imports/<int:import_id>/",
+        lambda w: f"/provisions/imports/{w.staged_import.pk}/",
+        ok_user="lan",
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "POST",
+        "provisions/imports/<int:import_id>/apply/",
+        lambda w: f"/provisions/imports/{w.staged_import.pk}/apply/",
+        ok_user="lan",
+        ok=302,
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "POST",
+        "provisions/imports/<int:import_id>/discard/",
+        lambda w: f"/provisions/imports/{w.staged_import.pk}/discard/",
+        ok_user="lan",
+        ok=302,
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "GET",
+        "provisions/export.json",
+        _static("/provisions/export.json"),
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "provisions/export.xlsx",
+        _static("/provisions/export.xlsx"),
+        other=200,
+        roles=EVERYONE,
+    ),
     Row("GET", "audit/", _static("/audit/"), ok_user="audrey", other=200, roles=OWN_LIST),
     Row(
         "GET",
@@ -1352,6 +1403,8 @@ def discovered() -> set[tuple[str, str]]:
             "cases/decisions/<int:decision_id>/fine/": "POST",
             "cases/decisions/<int:decision_id>/close/": "POST",
             "cases/alerts/<int:alert_id>/withdraw/": "POST",
+            "provisions/imports/<int:import_id>/apply/": "POST",
+            "provisions/imports/<int:import_id>/discard/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():

@@ -2,6 +2,7 @@ from registry.models.access import ApiToken, Notification
 from registry.models.audit import AuditChainHead, AuditEntry
 from registry.models.calendar import CalendarDay
 from registry.models.clocks import ClockExtension, LegalClock
+from registry.models.imports import ProvisionImport
 from registry.models.legal import LegalDocument, LegalProvision
 from registry.models.org import (
     Province,
@@ -30,6 +31,7 @@ __all__ = [
     "Product",
     "ProductCategory",
     "Province",
+    "ProvisionImport",
     "Role",
     "ScopedQuerySet",
     "Unit",

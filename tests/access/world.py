@@ -51,6 +51,8 @@ class World:
     signed_inspection: object = None
     case: object = None  # violation handling, made directly: see _violation_world
     upload: object = None  # an evidence photo arriving in pieces
+    lan: object = None  # a legal officer of the national body (the catalogue import)
+    staged_import: object = None  # lan's catalogue file, previewed, not applied
     tokens: dict = field(default_factory=dict)
     # The role personas of tests/access/roles.py: (unit, case) -> user.
     personas: dict = field(default_factory=dict)
@@ -221,7 +223,24 @@ def build_world() -> World:
         client = Client()
         client.force_login(user)
         w.sessions[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    _catalogue_world(w)
     return w
+
+
+def _catalogue_world(w: World) -> None:
+    """lan, a legal officer (no persona holds the role), and a catalogue file she staged."""
+    from django.conf import settings
+    from django.test import Client
+
+    from registry import catalogue_io
+    from registry.catalogue_import import provision_import_stage
+
+    w.lan = UserFactory(username="lan", unit=unit("TW"), roles=[Role.LEGAL_OFFICER])
+    content = catalogue_io.to_json(catalogue_io.items_of(*catalogue_io.catalogue_of()))
+    w.staged_import = provision_import_stage(by=w.lan, file_name="danh-muc.json", data=content)
+    client = Client()
+    client.force_login(w.lan)
+    w.sessions[w.lan.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _violation_world(alice, bob):
