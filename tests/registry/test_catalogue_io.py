@@ -18,14 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from registry import catalogue_io, provisions
-from registry.catalogue_import import (
-    check_rows,
-    provision_import_apply,
-    provision_import_stage,
-)
+from registry.catalogue_checks import check_rows
+from registry.catalogue_import import provision_import_apply, provision_import_stage
 from registry.errors import Conflict, PermissionDenied
 from registry.models import (
     AuditEntry,
@@ -311,6 +308,34 @@ def test_the_catalogue_is_checked_again_when_applied(lan, minh):
     assert "Phiên bản đã xác minh không được sửa; hãy thêm phiên bản sửa đổi" in page
 
 
+def test_a_row_a_service_refuses_at_apply_time_rolls_everything_back(lan, monkeypatch):
+    legal_document()
+    content = encode(
+        "json",
+        [document_item("05/2024/NĐ-CP")],
+        [version_item("TEST-1"), version_item("TEST-2")],
+    )
+    staged = provision_import_stage(by=lan, file_name="dua.json", data=content)
+    before = catalogue_counts()
+    create = provisions.provision_create
+
+    def refuse_the_second(**kwargs):
+        if kwargs["fields"]["code"] == "TEST-2":
+            raise Conflict("Vừa có người nhập mã này.", code="provision_code_exists")
+        return create(**kwargs)
+
+    monkeypatch.setattr(provisions, "provision_create", refuse_the_second)
+    with pytest.raises(Conflict) as raised:
+        provision_import_apply(by=lan, staged=staged)
+    assert raised.value.render() == (
+        "Không nhập được mục 2 của trang provisions: Vừa có người nhập mã này. "
+        "Không có gì được nhập."
+    )
+    assert catalogue_counts() == before
+    staged.refresh_from_db()
+    assert staged.status == ProvisionImport.Status.PREVIEWED
+
+
 # --- What each row becomes ------------------------------------------------------------------
 
 
@@ -582,7 +607,33 @@ def test_xlsx_accepts_dates_and_amounts_typed_as_text(lan):
     )
 
 
+def test_a_formula_in_an_imported_workbook_is_a_row_error(lan):
+    legal_document()
+    book = load_workbook(io.BytesIO(encode("xlsx", [], [version_item("TEST-F")])))
+    sheet = book["provisions"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("fine_max_vnd") + 1, value="=A1*2")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    staged = provision_import_stage(by=lan, file_name="cong-thuc.xlsx", data=buffer.getvalue())
+    assert [(e["row"], e["field"], e["messages"]["vi"]) for e in staged.errors] == [
+        (2, "fine_max_vnd", "Ô chứa công thức: hãy ghi giá trị.")
+    ]
+
+
 # --- Files refused whole --------------------------------------------------------------------
+
+
+def workbook(**sheets: list[list]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -597,6 +648,11 @@ def test_xlsx_accepts_dates_and_amounts_typed_as_text(lan):
         ("danh-muc.txt", b"code,act", "Chỉ nhận tệp .json hoặc .xlsx"),
         ("hong.xlsx", b"PK\x03\x04 not a workbook", "Không đọc được tệp XLSX."),
         ("cu.json", b'[{"code": "X"}]', 'Tệp JSON phải là một đối tượng có "format"'),
+        (
+            "cot-la.xlsx",
+            workbook(documents=[["so_hieu"], ["1"]], provisions=[["code"]]),
+            "Trang tính “documents” có cột không có trong mẫu hoặc lặp lại: so_hieu.",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_catalogue_is_refused_on_the_form(lan, name, content, message):
