@@ -58,7 +58,12 @@ def decision_draft(
         decision = PenaltyDecision.objects.create(record=record, created_by=by)
     decision.lines.all().delete()
     decision.measures.all().delete()
-    violations = {v.pk: v for v in record.violations.select_related("provision")}
+    violations = {
+        v.pk: v
+        for v in record.violations.select_related(
+            "provision__document", "provision__amending_document"
+        )
+    }
     seen = set()
     total = 0
     for row in lines:

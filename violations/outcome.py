@@ -56,7 +56,11 @@ def outcome_text(inspection: Inspection) -> str:
         decisions = PenaltyDecision.objects.filter(
             record__inspection=inspection,
             status__in=(PenaltyDecision.Status.APPROVED, PenaltyDecision.Status.CLOSED),
-        ).prefetch_related("lines__violation__provision", "measures")
+        ).prefetch_related(
+            "lines__violation__provision__document",
+            "lines__violation__provision__amending_document",
+            "measures",
+        )
         for decision in decisions:
             acts = "; ".join(
                 f"{line.violation.description} ({line.violation.provision.citation})"

@@ -252,7 +252,9 @@ def may_explain(record: ViolationRecord) -> bool:
     threshold = EXPLANATION_THRESHOLD_VND * (2 if record.violator_is_organisation else 1)
     return any(
         v.provision.fine_range(organisation=record.violator_is_organisation)[1] >= threshold
-        for v in record.violations.select_related("provision")
+        for v in record.violations.select_related(
+            "provision__document", "provision__amending_document"
+        )
     )
 
 

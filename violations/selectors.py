@@ -18,9 +18,9 @@ from violations.models import (
 
 _VIOLATIONS = Prefetch(
     "violations",
-    queryset=Violation.objects.select_related("provision").prefetch_related(
-        "findings", "photos", "samples"
-    ),
+    queryset=Violation.objects.select_related(
+        "provision__document", "provision__amending_document"
+    ).prefetch_related("findings", "photos", "samples"),
 )
 
 
@@ -42,7 +42,9 @@ def record_get(*, user, record_id: int):
 def decision_get(*, user, decision_id: int):
     return through_inspection(
         PenaltyDecision.objects.select_related("record__inspection").prefetch_related(
-            "lines__violation__provision", "measures__photos"
+            "lines__violation__provision__document",
+            "lines__violation__provision__amending_document",
+            "measures__photos",
         ),
         user=user,
         pk=decision_id,
