@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.audit import audit_record
 from registry.errors import InvalidInput
 from registry.models import CategoryClass, Product, ProductCategory
+from registry.permissions import require_perm
 
 # The day the risk classes of Law 78/2025/QH15 replaced "hàng hóa nhóm 2" (Decree
 # 37/2026/NĐ-CP, Art. 5(2); Circular 36/2026/TT-BKHCN, Art. 6(1)).
@@ -116,10 +117,11 @@ def parse_class(item: dict) -> dict:
 
 
 def category_classes_replace(
-    *, category: ProductCategory, classes: Iterable[dict], by=None
+    *, by, category: ProductCategory, classes: Iterable[dict]
 ) -> list[CategoryClass]:
     """Replace the classes of `category` with `classes` (dicts of model fields), after
     checking them together; audited. Raises InvalidInput if they do not fit."""
+    require_perm(by, "registry.change_categoryclass")
     try:
         rows = check_classes(classes)
     except ValueError as exc:

@@ -20,6 +20,7 @@ _READ_REFERENCE = [
     "registry.view_unit",
     "registry.view_user",
     "registry.view_productcategory",
+    "registry.view_categoryclass",
     "registry.view_economicoperator",
     "registry.view_product",
     "registry.view_legalprovision",
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                 "unit",
                 "user",
                 "productcategory",
+                "categoryclass",
                 "economicoperator",
                 "product",
                 "calendarday",
@@ -65,6 +67,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for action in ("add", "change")
         ),
         "registry.delete_calendarday",
+        # A category's dated classes are edited as a set (the admin's inline).
+        "registry.delete_categoryclass",
     ],
 }
 

@@ -10,9 +10,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from registry import risk
-from registry.errors import InvalidInput
-from registry.models import CategoryClass, ProductCategory
-from tests.factories import ProductFactory, api_client
+from registry.errors import InvalidInput, PermissionDenied
+from registry.models import CategoryClass, ProductCategory, Role
+from tests.factories import ProductFactory, UserFactory, api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,8 @@ def test_the_database_holds_the_classes_of_the_live_file():
         assert stored == expected, item["code"]
 
 
-def test_overlapping_classes_are_refused_and_nothing_changes(alice):
+def test_overlapping_classes_are_refused_and_nothing_changes(alice, roles):
+    admin = UserFactory(username="adam", roles=[Role.ADMIN])
     helmets = category("helmets")
     before = list(helmets.classes.values_list("pk", flat=True))
     rows = [
@@ -116,16 +117,18 @@ def test_overlapping_classes_are_refused_and_nothing_changes(alice):
             "basis": "Thông tư 36/2026/TT-BKHCN",
         },
     ]
-    with pytest.raises(InvalidInput) as error:
+    with pytest.raises(PermissionDenied):  # an inspector reads the classes, never edits
         risk.category_classes_replace(category=helmets, classes=rows, by=alice)
+    with pytest.raises(InvalidInput) as error:
+        risk.category_classes_replace(category=helmets, classes=rows, by=admin)
     assert error.value.code == "category_classes_invalid"
     open_twice = [rows[0] | {"valid_to": None}, rows[1]]
     with pytest.raises(InvalidInput):
-        risk.category_classes_replace(category=helmets, classes=open_twice, by=alice)
+        risk.category_classes_replace(category=helmets, classes=open_twice, by=admin)
     assert list(helmets.classes.values_list("pk", flat=True)) == before
 
     rows[0]["valid_to"] = LAST_GROUP_DAY
-    risk.category_classes_replace(category=helmets, classes=rows, by=alice)
+    risk.category_classes_replace(category=helmets, classes=rows, by=admin)
     assert level_on("helmets", LAST_GROUP_DAY) == "group2"
     assert level_on("helmets", FIRST_RISK_DAY) == "medium"
 
@@ -243,12 +246,10 @@ def test_the_category_list_api_reads_the_classes_without_a_query_per_row(
     assert body["count"] == ProductCategory.objects.count()
 
 
-def test_the_admin_edits_the_classes_inline_and_refuses_an_overlap(db):
-    from django.contrib.auth import get_user_model
-
-    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+def test_the_admin_edits_the_classes_inline_and_refuses_an_overlap(roles):
+    admin = UserFactory(username="adam", roles=[Role.ADMIN], is_staff=True)
     client = Client()
-    client.force_login(root)
+    client.force_login(admin)
     helmets = category("helmets")
     url = f"/admin/registry/productcategory/{helmets.pk}/change/"
     page = client.get(url)
