@@ -528,6 +528,17 @@ def test_the_export_is_deterministic(catalogue, alice):
     assert guide["status"][3] == "Bỏ qua khi nhập"
 
 
+def test_export_and_preview_take_a_fixed_number_of_queries(
+    catalogue, lan, django_assert_max_num_queries
+):
+    client = client_for(lan)
+    with django_assert_max_num_queries(8):
+        export = client.get("/provisions/export.xlsx").content
+    location = upload(client, "xlsx", export)["Location"]
+    with django_assert_max_num_queries(6):
+        assert client.get(location).status_code == 200
+
+
 def _content(export: bytes) -> dict:
     payload = json.loads(export)
     for item in payload["provisions"]:
