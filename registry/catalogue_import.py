@@ -23,7 +23,6 @@ in the same file (it must be verified first), and two rows for the same version.
 """
 
 import hashlib
-import inspect
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -161,7 +160,10 @@ def _apply(by, staged: ProvisionImport, checked: Checked) -> None:
                 fields[key] = created[fields[key].number]
         with _refused_row(staged, PROVISIONS, n):
             if action == UPDATE:
-                _update_quietly(by=by, provision=checked.targets[n], fields=fields)
+                # One notification for the whole import (below), not one per version.
+                provisions.provision_update(
+                    by=by, provision=checked.targets[n], fields=fields, notify=False
+                )
             else:
                 provisions.provision_create(
                     by=by, fields=fields, replaces=checked.targets.get(n), notify=False
@@ -181,15 +183,6 @@ def _apply(by, staged: ProvisionImport, checked: Checked) -> None:
     )
     if counts["versions"]:
         provisions.notify_verifiers(by=by, count=counts["versions"], link=PENDING_LINK)
-
-
-def _update_quietly(*, by, provision, fields) -> None:
-    # One notification for the whole import (above), not one per corrected version. Until
-    # provision_update takes `notify` as provision_create does, it notifies each time.
-    if "notify" in inspect.signature(provisions.provision_update).parameters:
-        provisions.provision_update(by=by, provision=provision, fields=fields, notify=False)
-    else:
-        provisions.provision_update(by=by, provision=provision, fields=fields)
 
 
 def provision_import_discard(*, by, staged: ProvisionImport) -> ProvisionImport:

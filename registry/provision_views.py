@@ -36,8 +36,8 @@ def _get(request, provision_id: int) -> LegalProvision:
         raise Http404 from exc
 
 
-def _require_enter(request) -> None:
-    if not request.user.has_perm(provisions.ENTER):
+def _require(request, perm: str = provisions.ENTER) -> None:
+    if not request.user.has_perm(perm):
         raise DjangoPermissionDenied
 
 
@@ -156,7 +156,7 @@ def _add_content_errors(form) -> None:
 
 @login_required
 def provision_new(request):
-    _require_enter(request)
+    _require(request)
     title = _("Nhập điều khoản xử phạt")
     if request.method != "POST":
         return _entry_page(request, ProvisionForm(), title=title)
@@ -173,7 +173,7 @@ def provision_new(request):
 def provision_amend(request, provision_id: int):
     """A new version replacing a verified one: same code, a later start, the amending
     document; the old version ends when the new one is verified."""
-    _require_enter(request)
+    _require(request)
     old = _get(request, provision_id)
     title = _("Lập phiên bản sửa đổi")
     if request.method != "POST":
@@ -192,7 +192,7 @@ def provision_amend(request, provision_id: int):
 
 @login_required
 def provision_edit(request, provision_id: int):
-    _require_enter(request)
+    _require(request)
     provision = _get(request, provision_id)
     title = _("Sửa phiên bản chưa xác minh")
     if request.method != "POST":
@@ -214,6 +214,7 @@ def provision_edit(request, provision_id: int):
 @require_POST
 def provision_verify(request, provision_id: int):
     provision = _get(request, provision_id)
+    _require(request, provisions.VERIFY)
     form = VerifyForm(request.POST, auto_id="id_verify_%s")
     if form.is_valid():
         try:
@@ -234,6 +235,7 @@ def provision_verify(request, provision_id: int):
 @require_POST
 def provision_return(request, provision_id: int):
     provision = _get(request, provision_id)
+    _require(request, provisions.VERIFY)
     form = ReturnForm(request.POST, auto_id="id_return_%s")
     if form.is_valid():
         try:
@@ -255,7 +257,7 @@ def document_list(request):
     form = LegalDocumentForm()
     status = 200
     if request.method == "POST":
-        _require_enter(request)
+        _require(request)
         form = LegalDocumentForm(request.POST)
         status = 400
         if form.is_valid():

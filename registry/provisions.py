@@ -90,6 +90,10 @@ _TEXT_LIMITS = {
     "source": 2000,
     "source_url": 500,
 }
+# What the columns hold (article and clause are small integers), with room to spare: no
+# fine in a sanction decree comes near a million billion đồng.
+MAX_NUMBER = 32767
+MAX_AMOUNT_VND = 10**15
 # Points are lettered a, b, c, d, đ, e, g, h, i, k, l, m, n, o, p, q, r, s, t, u, v, x, y.
 POINT_RE = re.compile(r"^[a-zđ]{1,2}$")
 CODE_RE = re.compile(r"^[\w./-]+$")
@@ -127,8 +131,13 @@ def content_errors(fields: dict) -> dict[str, list[tuple[str, object, dict | Non
         add("amending_document", "invalid", _("Văn bản sửa đổi không hợp lệ."))
     for key in ("article", "clause"):
         value = fields.get(key)
-        if not _whole(value) or value < 1:
-            add(key, "invalid_number", _("Phải là số nguyên dương."))
+        if not _whole(value) or not 1 <= value <= MAX_NUMBER:
+            add(
+                key,
+                "invalid_number",
+                _("Phải là số nguyên dương, không quá %(max)d."),
+                {"max": MAX_NUMBER},
+            )
     point = str(fields.get("point") or "")
     if point and not POINT_RE.match(point):
         add("point", "invalid_point", _("Điểm là một chữ cái thường: a, b, c, d, đ, e…"))
@@ -167,7 +176,7 @@ def _whole(value) -> bool:
 def _fine_errors(fields: dict, add) -> None:
     low, high = fields.get("fine_min_vnd"), fields.get("fine_max_vnd")
     for key, value in (("fine_min_vnd", low), ("fine_max_vnd", high)):
-        if not _whole(value) or value < 0:
+        if not _whole(value) or not 0 <= value <= MAX_AMOUNT_VND:
             add(key, "invalid_amount", _("Số tiền phải là số nguyên đồng, không âm."))
     if _whole(low) and _whole(high):
         if high < 1:
@@ -187,7 +196,11 @@ def _fine_errors(fields: dict, add) -> None:
             _("Ngoại lệ mức phạt với tổ chức cần cả mức tối thiểu và tối đa."),
         )
         return
-    if not (_whole(org_low) and _whole(org_high)) or org_low < 0 or org_high < 1:
+    if (
+        not (_whole(org_low) and _whole(org_high))
+        or org_low < 0
+        or not 1 <= org_high <= MAX_AMOUNT_VND
+    ):
         add("organisation_fine_min_vnd", "invalid_amount", _("Số tiền không hợp lệ."))
     elif org_low > org_high:
         add(
@@ -358,7 +371,9 @@ def provision_create(
 
 
 @transaction.atomic
-def provision_update(*, by, provision: LegalProvision, fields: dict) -> LegalProvision:
+def provision_update(
+    *, by, provision: LegalProvision, fields: dict, notify: bool = True
+) -> LegalProvision:
     """Correct a version not yet verified (pending, or returned by the verifier). It goes
     back to pending, entered by the one who corrected it."""
     require_perm(by, ENTER)
@@ -401,7 +416,8 @@ def provision_update(*, by, provision: LegalProvision, fields: dict) -> LegalPro
         target=provision,
         changes={key: [before[key], after[key]] for key in after if before[key] != after[key]},
     )
-    notify_verifiers(by=by, count=1, link=f"/provisions/{provision.pk}/")
+    if notify:
+        notify_verifiers(by=by, count=1, link=f"/provisions/{provision.pk}/")
     return provision
 
 

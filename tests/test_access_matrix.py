@@ -147,6 +147,66 @@ ROWS = [
         other=403,
         roles=allow(refused=403),
     ),
+    # The catalogue's versions: every staff member reads them; the legal officers (lan)
+    # enter, correct and amend; another legal officer verifies or returns.
+    Row(
+        "GET",
+        "provisions/<int:provision_id>/",
+        lambda w: f"/provisions/{w.pending_provision.pk}/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "provisions/new/",
+        _static("/provisions/new/"),
+        ok_user="lan",
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "GET",
+        "provisions/documents/",
+        _static("/provisions/documents/"),
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "provisions/<int:provision_id>/edit/",
+        lambda w: f"/provisions/{w.pending_provision.pk}/edit/",
+        ok_user="lan",
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "GET",
+        "provisions/<int:provision_id>/amend/",
+        lambda w: f"/provisions/{w.case.provision.pk}/amend/",
+        ok_user="lan",
+        other=403,
+        roles=allow(refused=403),
+    ),
+    Row(
+        "POST",
+        "provisions/<int:provision_id>/verify/",
+        lambda w: f"/provisions/{w.pending_provision.pk}/verify/",
+        ok_user="lan",
+        ok=302,
+        other=403,
+        body=lambda w: {"checked": "on"},
+        roles=allow(refused=403),
+    ),
+    Row(
+        "POST",
+        "provisions/<int:provision_id>/return/",
+        lambda w: f"/provisions/{w.pending_provision.pk}/return/",
+        ok_user="lan",
+        ok=302,
+        other=403,
+        body=lambda w: {"reason": "Mức phạt chưa khớp"},
+        roles=allow(refused=403),
+    ),
     Row(
         "GET",
         "provisions/export.json",
@@ -1405,6 +1465,8 @@ def discovered() -> set[tuple[str, str]]:
             "cases/alerts/<int:alert_id>/withdraw/": "POST",
             "provisions/imports/<int:import_id>/apply/": "POST",
             "provisions/imports/<int:import_id>/discard/": "POST",
+            "provisions/<int:provision_id>/verify/": "POST",
+            "provisions/<int:provision_id>/return/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
     for path, operations in api.get_openapi_schema()["paths"].items():

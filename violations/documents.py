@@ -60,9 +60,9 @@ def record_content(record: ViolationRecord) -> dict:
                 ],
                 "photos": [p.sha256 for p in v.photos.all()],
             }
-            for v in record.violations.select_related("provision").prefetch_related(
-                "findings__item", "samples", "photos"
-            )
+            for v in record.violations.select_related(
+                "provision__document", "provision__amending_document"
+            ).prefetch_related("findings__item", "samples", "photos")
         ],
         "statement": record.representative_statement,
         "explanation_due": _date(record.explanation_due),
@@ -81,7 +81,9 @@ def decision_content(decision: PenaltyDecision) -> dict:
     record = decision.record
     inspection = record.inspection
     penalties = dict(AdditionalPenalty.choices)
-    lines = decision.lines.select_related("violation__provision").order_by("violation__order")
+    lines = decision.lines.select_related(
+        "violation__provision__document", "violation__provision__amending_document"
+    ).order_by("violation__order")
     return {
         "unit": inspection.unit.name,
         "number": decision.number,

@@ -13,7 +13,7 @@ from registry.models import Role
 from registry.roles import sync_role_groups
 from registry.services import api_token_create, notification_send
 from tests.complaints.helpers import file_complaint
-from tests.factories import OperatorFactory, ProductFactory, UserFactory, unit
+from tests.factories import OperatorFactory, ProductFactory, UserFactory, provision_version, unit
 from whistleblower.models import DisclosureRequest
 
 
@@ -52,6 +52,7 @@ class World:
     case: object = None  # violation handling, made directly: see _violation_world
     upload: object = None  # an evidence photo arriving in pieces
     lan: object = None  # a legal officer of the national body (the catalogue import)
+    pending_provision: object = None  # entered by another legal officer, not yet verified
     staged_import: object = None  # lan's catalogue file, previewed, not applied
     tokens: dict = field(default_factory=dict)
     # The role personas of tests/access/roles.py: (unit, case) -> user.
@@ -241,6 +242,9 @@ def _catalogue_world(w: World) -> None:
     client = Client()
     client.force_login(w.lan)
     w.sessions[w.lan.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    w.tokens[w.lan.username] = api_token_create(user=w.lan, name="Tablet")[1]
+    # A version someone else entered, waiting for lan's verification.
+    w.pending_provision = provision_version(code="MATRIX-PENDING", verified=False)
 
 
 def _violation_world(alice, bob):
@@ -251,7 +255,6 @@ def _violation_world(alice, bob):
     from django.core.files.base import ContentFile
 
     from inspections.models import ChecklistItem, Finding, Inspection, Sample
-    from tests.factories import provision_version
     from tests.inspections.helpers import decided_inspection
     from violations.models import (
         FailedTestFollowUp,

@@ -48,6 +48,7 @@ IDENTITIES = {
     Role.IDENTITY_CUSTODIAN: "cora",
     Role.AUDITOR: "audrey",
     Role.ADMIN: "quantri",
+    Role.LEGAL_OFFICER: "lan",  # of the national body (tests/access/world.py)
     "supervisor (session)": SESSION,
 }
 
