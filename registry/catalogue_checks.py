@@ -121,6 +121,14 @@ def _check_documents(items: list[dict], checked: Checked, add) -> dict:
         for key, limit in _DOCUMENT_LIMITS.items():
             if len(v[key] or "") > limit:
                 add(DOCUMENTS, n, key, "too_long", _("Dài quá %(limit)d ký tự."), {"limit": limit})
+        if "url" not in failed and not provisions.web_address(v["url"]):
+            add(
+                DOCUMENTS,
+                n,
+                "url",
+                "invalid_url",
+                _("Địa chỉ phải bắt đầu bằng https:// hoặc http://."),
+            )
         action = None
         if number and number in first_row:
             add(

@@ -125,6 +125,8 @@ class LegalDocumentForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
+    # Which content the verifier read (registry.provisions.seen_token).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
     checked = forms.BooleanField(
         label=_("Tôi đã đối chiếu từng trường với văn bản gốc ghi ở nguồn đối chiếu."),
     )

@@ -71,10 +71,11 @@ def provision_list(request):
 
 def _detail(request, provision, *, verify_form=None, return_form=None, status=200):
     user = request.user
+    wrote = provisions.authors(provision)
     may_verify = (
         provision.status == LegalProvision.Status.PENDING
         and user.has_perm(provisions.VERIFY)
-        and provision.entered_by_id != user.pk
+        and user.pk not in wrote
     )
     may_enter = user.has_perm(provisions.ENTER)
     return render(
@@ -91,12 +92,13 @@ def _detail(request, provision, *, verify_form=None, return_form=None, status=20
                 provisions.REMEDIAL_MEASURES.get(code, code) for code in provision.remedial_measures
             ],
             "may_verify": may_verify,
-            "own_entry": provision.entered_by_id == user.pk,
+            "own_entry": user.pk in wrote,
             "may_edit": may_enter and provision.status != LegalProvision.Status.VERIFIED,
             "may_amend": may_enter
             and provision.status == LegalProvision.Status.VERIFIED
             and not provision.replaced_by.exclude(status=LegalProvision.Status.RETURNED).exists(),
             "verify_form": verify_form or VerifyForm(auto_id="id_verify_%s"),
+            "seen": provisions.seen_token(provision),
             "return_form": return_form or ReturnForm(auto_id="id_return_%s"),
         },
         status=status,
@@ -219,7 +221,11 @@ def provision_verify(request, provision_id: int):
     if form.is_valid():
         try:
             provisions.provision_verify(
-                by=request.user, provision=provision, note=form.cleaned_data["note"]
+                by=request.user,
+                provision=provision,
+                note=form.cleaned_data["note"],
+                # A client that does not say what it read is not checked for it.
+                seen=request.POST.get("seen") or None,
             )
         except DomainError as error:
             add_domain_errors(form, error)

@@ -17,14 +17,15 @@ The rules (DESIGN.md, "Legal provisions are law in force for a period"):
 import re
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import LegalDocument, LegalProvision, User
+from registry.models import AuditEntry, LegalDocument, LegalProvision, User
 from registry.permissions import require_perm
 from registry.services import notification_send
 from registry.text import fold_words
@@ -117,6 +118,8 @@ def content_errors(fields: dict) -> dict[str, list[tuple[str, object, dict | Non
     for key, limit in _TEXT_LIMITS.items():
         if len(str(fields.get(key) or "")) > limit:
             add(key, "too_long", _("Dài quá %(limit)d ký tự."), {"limit": limit})
+    if not web_address(fields.get("source_url")):
+        add("source_url", "invalid_url", _("Địa chỉ phải bắt đầu bằng https:// hoặc http://."))
     code = str(fields.get("code") or "").strip()
     if code and not CODE_RE.match(code):
         add(
@@ -167,6 +170,12 @@ def content_errors(fields: dict) -> dict[str, list[tuple[str, object, dict | Non
             )
     _date_errors(fields, add)
     return errors
+
+
+def web_address(value) -> bool:
+    """Empty, or an address on the web: shown as a link, never another scheme."""
+    url = str(value or "").strip().lower()
+    return not url or url.startswith(("https://", "http://"))
 
 
 def _whole(value) -> bool:
@@ -305,8 +314,12 @@ def provision_create(
     (verified) version: same code, starting after it."""
     require_perm(by, ENTER)
     cleaned = _check(fields)
-    versions = LegalProvision.objects.select_for_update().filter(code=cleaned["code"])
+    # Lock every version of the code (and the replaced one, read again) so that two
+    # amendments or two verifications of one provision run one after the other.
+    versions = LegalProvision.objects.filter(code=cleaned["code"])
+    locked = list(versions.select_for_update().order_by("pk"))
     if replaces is not None:
+        replaces = LegalProvision.objects.select_for_update().get(pk=replaces.pk)
         if replaces.status != LegalProvision.Status.VERIFIED:
             raise Conflict(
                 _("Chỉ sửa đổi phiên bản đã xác minh; phiên bản chưa xác minh thì sửa trực tiếp."),
@@ -330,7 +343,7 @@ def provision_create(
             raise Conflict(
                 _("Phiên bản này đã có một phiên bản sửa đổi."), code="provision_already_amended"
             )
-    elif versions.exists():
+    elif locked:
         raise Conflict(
             _(
                 "Đã có điều khoản mã %(code)s: hãy lập phiên bản sửa đổi từ trang của điều "
@@ -354,7 +367,16 @@ def provision_create(
         is_demo=is_demo,
     )
     provision.search_text = search_text(provision)
-    provision.save()
+    try:
+        with transaction.atomic():
+            provision.save()
+    except IntegrityError as exc:
+        # Another entry of the same code and start day committed in between.
+        raise Conflict(
+            _("Điều khoản %(code)s đã có phiên bản có hiệu lực từ ngày %(day)s."),
+            code="provision_version_exists",
+            params={"code": cleaned["code"], "day": cleaned["valid_from"].strftime("%d/%m/%Y")},
+        ) from exc
     audit_record(
         actor=by,
         action="provision.amend" if replaces else "provision.create",
@@ -391,6 +413,19 @@ def provision_update(
         raise InvalidInput.field(
             "code", "provision_code_changed", _("Phiên bản sửa đổi giữ mã của phiên bản cũ.")
         )
+    if provision.replaces_id and cleaned["valid_from"] <= provision.replaces.valid_from:
+        raise InvalidInput.field(
+            "valid_from",
+            "amendment_not_later",
+            _("Phiên bản sửa đổi phải có hiệu lực sau ngày %(day)s."),
+            {"day": provision.replaces.valid_from.strftime("%d/%m/%Y")},
+        )
+    if _audit_content(cleaned) == _audit_content(content_of(provision)):
+        # Saving unchanged content would make the saver its enterer, and so let the
+        # original enterer verify their own text.
+        raise Conflict(
+            _("Nội dung không thay đổi: không có gì để lưu."), code="provision_unchanged"
+        )
     clash = LegalProvision.objects.filter(
         code=cleaned["code"], valid_from=cleaned["valid_from"]
     ).exclude(pk=provision.pk)
@@ -423,22 +458,37 @@ def provision_update(
 
 @transaction.atomic
 def provision_verify(
-    *, by, provision: LegalProvision, note: str = "", notify: bool = True
+    *,
+    by,
+    provision: LegalProvision,
+    note: str = "",
+    seen: str | None = None,
+    notify: bool = True,
 ) -> LegalProvision:
     """The second pair of eyes: the version matches its source. It becomes citable; an
-    amendment ends the version it replaces the day before it starts."""
+    amendment ends the version it replaces the day before it starts.
+
+    `seen` is the `entered_at` of the content the verifier read (the page sends it): if
+    the version was corrected since, the verifier must read it again."""
     require_perm(by, VERIFY)
+    # Every version of the code, locked: verifications of one provision are serialised.
+    list(LegalProvision.objects.select_for_update().filter(code=provision.code).order_by("pk"))
     provision = LegalProvision.objects.select_for_update().get(pk=provision.pk)
     if provision.status != LegalProvision.Status.PENDING:
         raise InvalidTransition.between(
             provision.status, LegalProvision.Status.VERIFIED, LegalProvision.Status
         )
-    if provision.entered_by_id == by.pk:
+    if by.pk in authors(provision):
         raise PermissionDenied(
             _("Người nhập điều khoản không được tự xác minh: cần một người thứ hai."),
             code="provision_own_entry",
         )
-    siblings = LegalProvision.objects.select_for_update().filter(
+    if seen is not None and seen != seen_token(provision):
+        raise Conflict(
+            _("Phiên bản vừa được sửa sau khi bạn mở trang: hãy đọc lại trước khi xác minh."),
+            code="provision_changed",
+        )
+    siblings = LegalProvision.objects.filter(
         code=provision.code, status=LegalProvision.Status.VERIFIED
     )
     ended = None
@@ -508,7 +558,7 @@ def provision_return(*, by, provision: LegalProvision, reason: str) -> LegalProv
         raise InvalidTransition.between(
             provision.status, LegalProvision.Status.RETURNED, LegalProvision.Status
         )
-    if provision.entered_by_id == by.pk:
+    if by.pk in authors(provision):
         raise PermissionDenied(
             _("Người nhập điều khoản không tự trả lại: hãy sửa trực tiếp."),
             code="provision_own_entry",
@@ -530,6 +580,23 @@ def provision_return(*, by, provision: LegalProvision, reason: str) -> LegalProv
             link=f"/provisions/{provision.pk}/",
         )
     return provision
+
+
+def authors(provision: LegalProvision) -> set[int]:
+    """Everyone who wrote this version's content: its enterer and whoever entered,
+    amended or corrected it before (the audit log keeps them)."""
+    wrote = AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(LegalProvision),
+        target_id=str(provision.pk),
+        action__in=("provision.create", "provision.amend", "provision.change"),
+        actor__isnull=False,
+    ).values_list("actor_id", flat=True)
+    return {*wrote, provision.entered_by_id} - {None}
+
+
+def seen_token(provision: LegalProvision) -> str:
+    """What the verification page sends back to say which content the verifier read."""
+    return provision.entered_at.isoformat() if provision.entered_at else ""
 
 
 def notify_verifiers(*, by, count: int, link: str) -> None:
@@ -574,6 +641,10 @@ def document_create(
     for key, value in (("title", title), ("issuer", issuer)):
         if not (value or "").strip():
             errors[key] = [("required", _("Trường này là bắt buộc."), None)]
+    if not web_address(url):
+        errors["url"] = [
+            ("invalid_url", _("Địa chỉ phải bắt đầu bằng https:// hoặc http://."), None)
+        ]
     if errors:
         code, message, params = next(iter(errors.values()))[0]
         raise InvalidInput(message, code=code, params=params, errors=errors)
@@ -606,16 +677,17 @@ def citable_on(day: date) -> QuerySet[LegalProvision]:
     )
 
 
-def check_citable(provision, day: date) -> LegalProvision:
+def check_citable(provision, day: date, *, lock: bool = False) -> LegalProvision:
     """The version, as stored now, if it may be cited for an act committed on `day`;
     InvalidInput (field `provision_id`) otherwise, naming the version in force that day."""
     if isinstance(provision, LegalProvision):
         # Read again: verifying an amendment may have ended it since it was fetched.
-        provision = (
-            LegalProvision.objects.select_related("document", "amending_document")
-            .filter(pk=provision.pk)
-            .first()
-        )
+        # With `lock` (inside the transaction that cites it), an amendment's verification
+        # waits until the citing record is saved, and this reads the version as it is then.
+        rows = LegalProvision.objects.select_related("document", "amending_document")
+        if lock:
+            rows = rows.select_for_update(of=("self",))
+        provision = rows.filter(pk=provision.pk).first()
     if not isinstance(provision, LegalProvision):
         raise InvalidInput.field(
             "provision_id", "unknown_provision", _("Không có điều khoản xử phạt này.")
@@ -637,12 +709,12 @@ def check_citable(provision, day: date) -> LegalProvision:
                 "provision_id",
                 "provision_not_in_force",
                 _(
-                    "Ngày %(day)s, hành vi này được xử phạt theo phiên bản khác "
-                    "(mã phiên bản %(id)d, hiệu lực từ %(start)s)."
+                    "Ngày %(day)s, hành vi này được xử phạt theo phiên bản khác: "
+                    "%(citation)s, hiệu lực từ %(start)s."
                 ),
                 {
                     "day": day.strftime("%d/%m/%Y"),
-                    "id": current.pk,
+                    "citation": current.citation,
                     "start": current.valid_from.strftime("%d/%m/%Y"),
                 },
             )

@@ -117,7 +117,7 @@ def _set_violations(record: ViolationRecord, rows: list[dict]) -> None:
                 _("Ngày thực hiện hành vi không thể sau hôm nay."),
             )
         # The version in force on the day of the act, verified by the legal staff.
-        provision = provisions.check_citable(row.get("provision"), committed_on)
+        provision = provisions.check_citable(row.get("provision"), committed_on, lock=True)
         if not (row.get("description") or "").strip():
             raise InvalidInput.field("description", "required", _("Hãy mô tả hành vi vi phạm."))
         if not (findings or samples):
@@ -187,6 +187,10 @@ def record_sign(
     require_object_perm(by, "change", record.inspection)
     if record.status != ViolationRecord.Status.DRAFT:
         raise Conflict(_("Biên bản vi phạm đã lập, không sửa được."), code="record_signed")
+    # A draft may predate a change of the catalogue (an amendment verified since, a
+    # version sent back): what is signed cites what may be cited on each act's day.
+    for violation in record.violations.all():
+        provisions.check_citable(violation.provision, violation.committed_on, lock=True)
     if not (representative_name or record.representative_name).strip():
         raise InvalidInput.field(
             "representative_name", "required", _("Hãy ghi người đại diện của đối tượng vi phạm.")

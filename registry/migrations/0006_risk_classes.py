@@ -9,6 +9,8 @@ from django.db import migrations, models
 # "classes" of registry/data/product_categories.json): a migration must replay the same
 # way forever, so it never reads the live file.
 DATA = Path(__file__).resolve().parent / "data_0006" / "category_classes.json"
+# The flags migration 0004 seeded: a stored flag that differs was changed by hand.
+SEEDED = Path(__file__).resolve().parent / "data_0004" / "product_categories.json"
 
 # Law 05/2007/QH12 took effect on 01/07/2008; the group 1/group 2 scheme ended when the
 # risk-class lists took effect on 01/07/2026 (Decree 37/2026/NĐ-CP, Art. 5).
@@ -33,6 +35,10 @@ def to_classes(apps, schema_editor):
     ProductCategory = apps.get_model("registry", "ProductCategory")
     CategoryClass = apps.get_model("registry", "CategoryClass")
     frozen = json.loads(DATA.read_text(encoding="utf-8"))
+    seeded = {
+        item["code"]: item["group2"]
+        for item in json.loads(SEEDED.read_text(encoding="utf-8"))
+    }
     for category in ProductCategory.objects.all():
         if category.code in frozen:
             rows = [
@@ -49,6 +55,13 @@ def to_classes(apps, schema_editor):
                 }
                 for row in frozen[category.code]
             ]
+            # A flag changed by hand since migration 0004 seeded it is what the authority
+            # decided: it gives the group rows (unverified), not the file.
+            if category.group2 != seeded.get(category.code, category.group2):
+                flagged = "group2" if category.group2 else "group1"
+                for row in rows:
+                    if row["scheme"] == "group":
+                        row.update(level=flagged, verified=False, source=CONVERTED_SOURCE)
         else:
             # A category added by hand: its flag is all that is known, for the old law only.
             rows = [
@@ -70,8 +83,11 @@ def to_classes(apps, schema_editor):
 def to_flag(apps, schema_editor):
     ProductCategory = apps.get_model("registry", "ProductCategory")
     CategoryClass = apps.get_model("registry", "CategoryClass")
-    declared = CategoryClass.objects.filter(level__in=["group2", "medium", "high"])
-    ProductCategory.objects.filter(pk__in=declared.values("category_id")).update(group2=True)
+    # The flag meant group 2 under the old law: read it on the scheme's last day.
+    last_day = CategoryClass.objects.filter(
+        scheme="group", level="group2", valid_from__lte=GROUP_TO
+    ).exclude(valid_to__lt=GROUP_TO)
+    ProductCategory.objects.filter(pk__in=last_day.values("category_id")).update(group2=True)
 
 
 class Migration(migrations.Migration):

@@ -74,6 +74,15 @@ def to_versions(apps, schema_editor):
 
 def from_versions(apps, schema_editor):
     LegalProvision = apps.get_model("registry", "LegalProvision")
+    # Before versions a code was unique: the latest version keeps it, each older one
+    # (still cited by its records) is renamed after its start day.
+    latest = {}
+    for row in LegalProvision.objects.order_by("code", "valid_from", "pk"):
+        if row.code in latest:
+            older = latest[row.code]
+            older.code = f"{older.code[:29]}@{older.valid_from:%Y-%m-%d}"
+            older.save(update_fields=["code"])
+        latest[row.code] = row
     for row in LegalProvision.objects.select_related("document", "amending_document"):
         row.decree = row.document.number[:30]
         row.amended_by = row.amending_document.number[:30] if row.amending_document_id else ""

@@ -305,6 +305,83 @@ def test_a_legal_officer_enters_a_provision_and_another_verifies_it_in_the_pages
     assert entry.verified_by == victor
 
 
+def test_a_verifier_reads_again_a_version_corrected_after_opening_it(lena, victor, client_for):
+    entry = provisions.provision_create(by=lena, fields=content())
+    page = client_for(victor).get(f"/provisions/{entry.pk}/").content.decode()
+    seen = provisions.seen_token(entry)
+    assert f'name="seen" value="{seen}"' in page
+    provisions.provision_update(by=lena, provision=entry, fields=content(fine_max_vnd=4_000_000))
+    stale = client_for(victor).post(
+        f"/provisions/{entry.pk}/verify/", {"checked": "on", "seen": seen}
+    )
+    assert stale.status_code == 409
+    assert "hãy đọc lại trước khi xác minh" in stale.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == LegalProvision.Status.PENDING
+    fresh = client_for(victor).post(
+        f"/provisions/{entry.pk}/verify/",
+        {"checked": "on", "seen": provisions.seen_token(entry)},
+    )
+    assert fresh.status_code == 302
+
+
+def test_whoever_wrote_any_of_a_version_cannot_verify_it(lena, victor, roles):
+    third = UserFactory(username="tham", unit=unit("TW"), roles=[Role.LEGAL_OFFICER])
+    entry = provisions.provision_create(by=lena, fields=content())
+    with pytest.raises(Conflict) as error:
+        provisions.provision_update(by=victor, provision=entry, fields=content())
+    assert error.value.code == "provision_unchanged"
+    provisions.provision_update(by=victor, provision=entry, fields=content(fine_max_vnd=4_000_000))
+    for author in (lena, victor):
+        with pytest.raises(PermissionDenied):
+            provisions.provision_verify(by=author, provision=entry)
+    assert provisions.provision_verify(by=third, provision=entry).verified
+
+
+def test_a_corrected_amendment_still_starts_after_the_version_it_replaces(lena, victor, original):
+    new = provisions.provision_create(
+        by=lena,
+        fields=content(valid_from=date(2022, 1, 1), fine_max_vnd=5_000_000),
+        replaces=original,
+    )
+    with pytest.raises(InvalidInput) as error:
+        provisions.provision_update(
+            by=lena, provision=new, fields=content(valid_from=date(2018, 1, 1))
+        )
+    assert error.value.code == "amendment_not_later"
+
+
+def test_a_draft_is_signed_only_with_what_may_be_cited_on_its_day(
+    lena, victor, original, alice, on_site
+):
+    from violations import records
+
+    record = draft_record(
+        on_site,
+        alice,
+        rows=[
+            {
+                "provision": original,
+                "committed_on": date(2022, 6, 1),
+                "description": "Nhãn thiếu nội dung",
+                "findings": [finding(on_site, alice)],
+            }
+        ],
+    )
+    amended(lena, victor, original)  # from 01/01/2022: the draft's day is now the new one's
+    with pytest.raises(InvalidInput) as error:
+        records.record_sign(by=alice, record=record, representative_name="Bà Lan")
+    assert error.value.code == "provision_not_in_force"
+    record.refresh_from_db()
+    assert record.status == "draft"
+
+
+def test_a_source_address_is_a_web_address(lena):
+    with pytest.raises(InvalidInput) as error:
+        provisions.provision_create(by=lena, fields=content(source_url="javascript:alert(1)"))
+    assert error.value.code == "invalid_url"
+
+
 def test_the_entry_page_shows_every_error_and_keeps_what_was_typed(lena, client_for):
     page = client_for(lena).post(
         "/provisions/new/", form_data(fine_min_vnd="9000000", point="7", source="")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from inspections import findings as inspection_findings
 from inspections.models import ChecklistItem
@@ -196,8 +197,8 @@ def test_a_version_not_in_force_on_the_day_is_refused(alice, lead, on_site, vers
     assert response.status_code == 400
     html = response.content.decode()
     assert (
-        f"Ngày 01/01/2022, hành vi này được xử phạt theo phiên bản khác "
-        f"(mã phiên bản {v2.pk}, hiệu lực từ 01/01/2022)."
+        f"Ngày 01/01/2022, hành vi này được xử phạt theo phiên bản khác: "
+        f"{escape(v2.citation)}, hiệu lực từ 01/01/2022."
     ) in html
     assert not ViolationRecord.objects.exists()
 

@@ -8,10 +8,16 @@ HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def from_record(apps, schema_editor):
-    """Acts recorded before the date was asked for: the day their record was made."""
+    """Acts recorded before the date was asked for: the day of their earliest evidence,
+    as the service now defaults to, else the day their record was made."""
     Violation = apps.get_model("violations", "Violation")
-    for violation in Violation.objects.select_related("record"):
-        made = violation.record.signed_at or violation.record.created_at
+    for violation in Violation.objects.select_related("record").prefetch_related(
+        "findings", "samples"
+    ):
+        moments = [f.captured_at or f.created_at for f in violation.findings.all()]
+        moments += [s.sampled_at for s in violation.samples.all()]
+        moments = [m for m in moments if m is not None]
+        made = min(moments) if moments else (violation.record.signed_at or violation.record.created_at)
         violation.committed_on = made.astimezone(HANOI).date()
         violation.save(update_fields=["committed_on"])
 
