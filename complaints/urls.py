@@ -5,6 +5,7 @@ from complaints import views
 urlpatterns = [
     # Citizens: Vietnamese paths, no login.
     path("phan-anh/", views.report_new, name="report-new"),
+    path("phan-anh/da-gui/", views.report_filed, name="report-filed"),
     path("tra-cuu/", views.report_lookup, name="report-lookup"),
     path("tra-cuu/tra-loi/", views.report_reply, name="report-reply"),
     path("xac-minh/", views.proof_verify, name="proof-verify"),

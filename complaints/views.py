@@ -6,6 +6,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -55,6 +56,10 @@ def _identity(data) -> dict:
 
 # --- Citizens -------------------------------------------------------------------------------
 
+# The page after filing reads the receipt from this cookie once (see report_new).
+FILED_COOKIE = "phan-anh-da-gui"
+FILED_COOKIE_MAX_AGE = 15 * 60
+
 
 def report_new(request):
     form = ReportForm(request.POST or None, request.FILES or None)
@@ -86,24 +91,54 @@ def report_new(request):
         except (DomainError, TooLarge) as exc:
             add_domain_errors(form, exc)
             return _error_page(request, "complaints/public/report_new.html", {"form": form}, exc)
-        proof = proofs.make_proof(filed.complaint)
-        proof_json = json.dumps(proof, ensure_ascii=False, indent=2)
+        # Post/redirect/get: a reload of the next page never files twice. The receipt
+        # goes to that page in a short-lived signed cookie, not in the URL and not stored
+        # on the server (only its slow hash is), and that page shows it once.
+        response = redirect("report-filed")
+        response.set_signed_cookie(
+            FILED_COOKIE,
+            json.dumps({"complaint": filed.complaint.pk, "receipt": filed.receipt}),
+            salt=FILED_COOKIE,
+            max_age=FILED_COOKIE_MAX_AGE,
+            path=reverse("report-filed"),
+            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
+        response.status_code = 303
+        return response
+    status = 400 if request.method == "POST" else 200
+    return render(request, "complaints/public/report_new.html", {"form": form}, status=status)
+
+
+def report_filed(request):
+    """The receipt, once: the cookie set by the filing is read and deleted; a reload (or
+    a visit without it) says that the receipt was already shown."""
+    try:
+        value = json.loads(
+            request.get_signed_cookie(FILED_COOKIE, salt=FILED_COOKIE, max_age=FILED_COOKIE_MAX_AGE)
+        )
+        complaint = Complaint.objects.select_related("unit").get(pk=value["complaint"])
+        receipt = value["receipt"]
+    except (signing.BadSignature, KeyError, TypeError, ValueError, Complaint.DoesNotExist):
+        response = render(request, "complaints/public/filed_shown.html")
+    else:
+        proof_json = json.dumps(proofs.make_proof(complaint), ensure_ascii=False, indent=2)
         response = render(
             request,
             "complaints/public/filed.html",
             {
-                "complaint": filed.complaint,
-                "receipt": filed.receipt,
+                "complaint": complaint,
+                "receipt": receipt,
                 "proof_href": "data:application/json;base64,"
                 + base64.b64encode(proof_json.encode()).decode(),
-                "proof_name": f"{filed.complaint.tracking_number}-bang-chung.json",
+                "proof_name": f"{complaint.tracking_number}-bang-chung.json",
             },
         )
-        # The receipt is on this page only: never cache it anywhere.
-        response["Cache-Control"] = "no-store"
-        return response
-    status = 400 if request.method == "POST" else 200
-    return render(request, "complaints/public/report_new.html", {"form": form}, status=status)
+    response.delete_cookie(FILED_COOKIE, path=reverse("report-filed"), samesite="Strict")
+    # The receipt is on this page only: never cache it anywhere.
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def report_lookup(request):

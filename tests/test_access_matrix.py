@@ -238,6 +238,15 @@ ROWS = [
         roles=NOBODY,
     ),
     Row("GET", "phan-anh/", _static("/phan-anh/"), other=None, anon=200, roles=EVERYONE),
+    # The page after filing: the receipt once (from the filing's cookie), else a note.
+    Row(
+        "GET",
+        "phan-anh/da-gui/",
+        _static("/phan-anh/da-gui/"),
+        other=None,
+        anon=200,
+        roles=EVERYONE,
+    ),
     Row("GET", "tra-cuu/", _static("/tra-cuu/"), other=None, anon=200, roles=EVERYONE),
     Row(
         "POST",
