@@ -21,5 +21,11 @@ class RegistryConfig(AppConfig):
         post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-saved")
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-deleted")
 
+        # What the legal officer's home page counts (registry/home.py).
+        from registry import home
+        from registry.models import Role
+
+        home.register(Role.LEGAL_OFFICER, home.legal_officer_queues)
+
         # Role groups need the Permission rows, which Django creates after migrating.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")

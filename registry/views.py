@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from registry import selectors, services
 from registry.errors import NotFound
+from registry.home import queues_for
 from registry.models import Role
 
 # The order in which a user with several roles lands on a home page.
@@ -62,8 +63,8 @@ def role_home(request, role: str):
         "other_roles": [Role(r) for r in request.user.role_names if r != role],
         "unread": selectors.notification_list(user=request.user, unread=True)[:5],
     }
-    if role == Role.LEGAL_OFFICER:
-        context["provision_counts"] = selectors.provision_work_counts(user=request.user)
+    # The work waiting, counted by the apps that keep it (registry/home.py).
+    context["queues"] = queues_for(role, request.user)
     return render(request, f"registry/home/{role}.html", context)
 
 

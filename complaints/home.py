@@ -1,0 +1,19 @@
+"""The triage queues on the complaint officer's home page (registry/home.py): the same
+counts as the queue tabs of /complaints/, each linking to its tab."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from complaints import selectors
+from registry.home import Queue
+
+
+def officer_queues(user) -> list[Queue]:
+    counts = selectors.queue_counts(user=user)
+    url = reverse("complaint-inbox")
+    return [
+        Queue(_("Mới nhận, chờ phân loại"), counts["new"], f"{url}?queue=new", alarm=True),
+        Queue(_("Sắp đến hạn"), counts["due_soon"], f"{url}?queue=due_soon", alarm=True),
+        Queue(_("Quá hạn"), counts["overdue"], f"{url}?queue=overdue", alarm=True),
+        Queue(_("Đang xử lý"), counts["open"], f"{url}?queue=open"),
+    ]
