@@ -17,3 +17,9 @@ def officer_queues(user) -> list[Queue]:
         Queue(_("Quá hạn"), counts["overdue"], f"{url}?queue=overdue", alarm=True),
         Queue(_("Đang xử lý"), counts["open"], f"{url}?queue=open"),
     ]
+
+
+def custodian_queues(user) -> list[Queue]:
+    pending = selectors.disclosure_list(user=user, status="pending").count()
+    url = reverse("disclosure-list")
+    return [Queue(_("Đề nghị chờ bạn quyết định"), pending, f"{url}?status=pending", alarm=True)]

@@ -12,6 +12,7 @@ from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
 from registry.search import text_matches
+from whistleblower.models import DisclosureRequest
 
 CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED, Complaint.Status.MERGED)
 # The triage queues: what waits for a first look, what falls due within two working
@@ -258,3 +259,10 @@ def public_view(complaint: Complaint) -> dict:
             for m in messages
         ],
     }
+
+
+def disclosure_list(*, user, status: str | None = None):
+    """The disclosure requests the user may see (a custodian: their unit's), newest first
+    as the model orders them; with `status`, only those in it."""
+    qs = DisclosureRequest.objects.visible_to(user).select_related("complaint", "requested_by")
+    return qs.filter(status=status) if status else qs

@@ -504,11 +504,20 @@ def complaint_identity(request, complaint_id: int):
 
 @login_required
 def disclosure_list(request):
-    requests = DisclosureRequest.objects.visible_to(request.user).select_related(
-        "complaint", "requested_by"
-    )
+    status = request.GET.get("status")
+    status = status if status in DisclosureRequest.Status.values else ""
+    requests = selectors.disclosure_list(user=request.user, status=status or None)
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
-    return render(request, "whistleblower/requests.html", {"page": page})
+    return render(
+        request,
+        "whistleblower/requests.html",
+        {
+            "page": page,
+            "status": status,
+            "query": f"status={status}" if status else "",
+            "statuses": DisclosureRequest.Status.choices,
+        },
+    )
 
 
 def _hours(raw: str) -> int | None:

@@ -12,3 +12,10 @@ class InspectionsConfig(AppConfig):
     def ready(self):
         # The sample-retention clock, and what keeps a report from retention.
         from inspections import clocks, retention  # noqa: F401
+        from inspections.home import field_queues
+        from registry import home
+        from registry.models import Role
+
+        # The field roles' home pages count today's inspections.
+        home.register(Role.INSPECTOR, field_queues)
+        home.register(Role.TEAM_LEAD, field_queues)
