@@ -384,11 +384,31 @@ def complaint_detail(request, complaint_id: int):
                 )
             else:
                 raise Http404
+            messages.success(request, _confirmation(action, request))
             return redirect("complaint-detail", complaint_id=complaint.pk)
         except DomainError as exc:
             error = exc
             complaint = _visible(user=request.user, complaint_id=complaint_id)
     return _detail_page(request, complaint, error)
+
+
+def _confirmation(action: str, request) -> str:
+    """What the officer is told after an action of the report's page succeeded."""
+    if action == "message":
+        if request.POST.get("internal") == "1":
+            return _("Đã lưu ghi chú nội bộ; người phản ánh không thấy ghi chú này.")
+        return _("Đã gửi tin nhắn; người phản ánh đọc được khi tra cứu bằng mã tra cứu.")
+    return {
+        "transition": _("Đã cập nhật trạng thái phản ánh."),
+        "assign": _("Đã giao phản ánh cho cán bộ xử lý."),
+        "nature": _("Đã ghi tính chất của phản ánh."),
+        "extend": _("Đã gia hạn thời hạn giải quyết."),
+        "merge": _("Đã gộp các phản ánh đã chọn vào phản ánh này."),
+        "disclosure": _(
+            "Đã gửi đề nghị xem thông tin nhân thân; người quản lý thông tin nhân thân đã "
+            "được thông báo để quyết định."
+        ),
+    }[action]
 
 
 def _detail_page(request, complaint: Complaint, error: DomainError | None = None):
@@ -535,7 +555,7 @@ def _hours(raw: str) -> int | None:
 @require_POST
 def disclosure_decide(request, request_id: int):
     try:
-        vault_services.disclosure_decide(
+        decided = vault_services.disclosure_decide(
             by=request.user,
             request_id=request_id,
             approve=request.POST.get("decision") == "approve",
@@ -546,14 +566,23 @@ def disclosure_decide(request, request_id: int):
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
-        requests = DisclosureRequest.objects.visible_to(request.user).select_related(
-            "complaint", "requested_by"
-        )
+        requests = selectors.disclosure_list(user=request.user)
         page = Paginator(requests, 25).get_page(1)
         return render(
             request,
             "whistleblower/requests.html",
-            {"page": page, "error": exc.render()},
+            {
+                "page": page,
+                "error": exc.render(),
+                "status": "",
+                "statuses": DisclosureRequest.Status.choices,
+            },
             status=exc.status,
         )
-    return redirect("disclosure-list")
+    messages.success(
+        request,
+        _("Đã chấp thuận đề nghị; cán bộ đề nghị đã được thông báo.")
+        if decided.status == DisclosureRequest.Status.APPROVED
+        else _("Đã từ chối đề nghị; cán bộ đề nghị đã được thông báo."),
+    )
+    return redirect(f"{reverse('disclosure-list')}?status=pending")

@@ -20,6 +20,7 @@ from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.models import Role, Unit, User
 from registry.permissions import require_object_perm, require_perm
+from registry.services import notification_send
 from whistleblower import crypto
 from whistleblower.models import DisclosureRequest, SealedIdentity, StaffKey, WrappedKey
 from whistleblower.vault import recovery_public_key
@@ -146,7 +147,38 @@ def disclosure_request(*, by, complaint, reason: str) -> DisclosureRequest:
         target=complaint,
         changes={"request": request.pk, "reason": reason},
     )
+    # The custodians of the report's unit decide: tell them (no identity, no receipt).
+    custodians = User.objects.filter(
+        is_active=True, unit_id=complaint.unit_id, groups__name=Role.IDENTITY_CUSTODIAN
+    ).exclude(pk=by.pk)
+    for custodian in custodians.distinct():
+        notification_send(
+            recipient=custodian,
+            subject=str(
+                _("Đề nghị xem thông tin nhân thân: phản ánh %(number)s")
+                % {"number": complaint.tracking_number}
+            ),
+            body=str(_("Một cán bộ xử lý đề nghị xem; hãy quyết định, có nêu lý do.")),
+            link="/disclosures/?status=pending",
+        )
     return request
+
+
+def _tell_requester(request: DisclosureRequest) -> None:
+    approved = request.status == DisclosureRequest.Status.APPROVED
+    notification_send(
+        recipient=request.requested_by,
+        subject=str(
+            (
+                _("Đề nghị xem thông tin nhân thân được chấp thuận: phản ánh %(number)s")
+                if approved
+                else _("Đề nghị xem thông tin nhân thân bị từ chối: phản ánh %(number)s")
+            )
+            % {"number": request.complaint.tracking_number}
+        ),
+        body=request.decision_reason,
+        link=f"/complaints/{request.complaint_id}/",
+    )
 
 
 @transaction.atomic
@@ -191,6 +223,7 @@ def disclosure_decide(
             target=request.complaint,
             changes={"request": request.pk, "reason": reason},
         )
+        _tell_requester(request)
         return request
 
     if hours is None:
@@ -259,6 +292,7 @@ def disclosure_decide(
             "expires_at": request.expires_at,
         },
     )
+    _tell_requester(request)
     return request
 
 

@@ -1,0 +1,48 @@
+"""After each action on a report's page the officer is told what happened, and whoever
+acts next is notified: both sides of a disclosure request."""
+
+import pytest
+
+from registry.models import Notification
+from tests.complaints.helpers import file_complaint
+from whistleblower.models import DisclosureRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_message_and_a_note_are_confirmed(olga, client_for):
+    complaint = file_complaint().complaint
+    client = client_for(olga)
+    url = f"/complaints/{complaint.pk}/"
+    sent = client.post(url, {"action": "message", "body": "Xin gửi thêm ảnh nhãn."}, follow=True)
+    assert "Đã gửi tin nhắn; người phản ánh đọc được" in sent.content.decode()
+    note = client.post(
+        url, {"action": "message", "body": "Gọi lại sau.", "internal": "1"}, follow=True
+    )
+    assert "Đã lưu ghi chú nội bộ" in note.content.decode()
+
+
+def test_both_sides_of_a_disclosure_request_are_notified(olga, cora, client_for):
+    complaint = file_complaint(identity={"full_name": "Người Giấu Tên"}).complaint
+    asked = client_for(olga).post(
+        f"/complaints/{complaint.pk}/",
+        {"action": "disclosure", "reason": "Cần liên hệ để xác minh thêm chứng cứ"},
+        follow=True,
+    )
+    assert "người quản lý thông tin nhân thân đã được thông báo" in asked.content.decode()
+    to_custodian = Notification.objects.get(recipient=cora)
+    assert complaint.tracking_number in to_custodian.subject
+    assert to_custodian.link == "/disclosures/?status=pending"
+    assert "Người Giấu Tên" not in to_custodian.subject + to_custodian.body
+
+    request_id = DisclosureRequest.objects.get(complaint=complaint).pk
+    decided = client_for(cora).post(
+        f"/disclosures/{request_id}/decide/",
+        {"decision": "deny", "reason": "Chưa đủ căn cứ"},
+        follow=True,
+    )
+    assert "Đã từ chối đề nghị; cán bộ đề nghị đã được thông báo." in decided.content.decode()
+    to_handler = Notification.objects.get(recipient=olga)
+    assert "bị từ chối" in to_handler.subject
+    assert to_handler.body == "Chưa đủ căn cứ"
+    assert to_handler.link == f"/complaints/{complaint.pk}/"
