@@ -10,12 +10,6 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Kiểm tra")
 
     def ready(self):
-        # The sample-retention clock, and what keeps a report from retention.
-        from inspections import clocks, retention  # noqa: F401
-        from inspections.home import field_queues
-        from registry import home
-        from registry.models import Role
-
-        # The field roles' home pages count today's inspections.
-        home.register(Role.INSPECTOR, field_queues)
-        home.register(Role.TEAM_LEAD, field_queues)
+        # The sample-retention clock, what keeps a report from retention, and the field
+        # roles' home queue (each registered on import).
+        from inspections import clocks, home, retention  # noqa: F401
