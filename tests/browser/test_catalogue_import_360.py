@@ -8,7 +8,8 @@ import pytest
 
 from registry import catalogue_io
 from registry.models import Role
-from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.browser.chromium import chromium_page
+from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.factories import UserFactory, unit
 
 PASSWORD = "Danh-mục-điều-khoản-2026"
@@ -16,16 +17,10 @@ PASSWORD = "Danh-mục-điều-khoản-2026"
 
 @pytest.fixture
 def phone(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, java_script_enabled=False, locale="vi-VN"
-        )
-        yield context.new_page()
-        browser.close()
+    with chromium_page(
+        monkeypatch, viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

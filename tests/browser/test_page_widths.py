@@ -5,7 +5,8 @@ import pytest
 
 from inspections import services
 from inspections.models import ChecklistItem, Inspection
-from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.browser.chromium import chromium_page
+from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.inspections.helpers import decided_inspection
 
 PASSWORD = "Độ-rộng-trang-2026"
@@ -14,14 +15,8 @@ WIDTHS = (800, 1280, 1440)
 
 @pytest.fixture
 def desk(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-        yield context.new_page()
-        browser.close()
+    with chromium_page(monkeypatch) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

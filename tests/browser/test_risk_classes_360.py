@@ -10,7 +10,8 @@ from django.utils import timezone
 from inspections import samples, services
 from inspections.models import Inspection
 from registry.models import ProductCategory
-from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.browser.chromium import chromium_page
+from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.factories import ProductFactory
 from tests.inspections.helpers import decided_inspection
 
@@ -19,16 +20,8 @@ PASSWORD = "Phân-loại-rủi-ro-2026"
 
 @pytest.fixture
 def phone(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-        )
-        yield context.new_page()
-        browser.close()
+    with chromium_page(monkeypatch, viewport={"width": 360, "height": 740}) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -7,7 +7,8 @@ import pytest
 
 from inspections import services
 from inspections.models import Inspection
-from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
+from tests.browser.chromium import chromium_page
+from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.factories import provision_version
 from tests.inspections.helpers import decided_inspection
 from tests.violations.test_violations import finding
@@ -18,19 +19,10 @@ PASSWORD = "Biên-bản-vi-phạm-2026"
 
 @pytest.fixture
 def phone(live_server, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="vi-VN",
-            timezone_id="Asia/Ho_Chi_Minh",
-            java_script_enabled=False,
-        )
-        yield context.new_page()
-        browser.close()
+    with chromium_page(
+        monkeypatch, viewport={"width": 360, "height": 740}, java_script_enabled=False
+    ) as page:
+        yield page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
