@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("registry.urls")),
     path("", include("whistleblower.urls")),
     path("", include("inspections.urls")),
+    path("", include("inspections.desk_urls")),
+    path("", include("inspections.lab_urls")),
     path("", include("violations.urls")),
     path("", include("review.urls")),
 ]

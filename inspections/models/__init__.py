@@ -7,7 +7,7 @@ from inspections.models.inspection import (
     InspectionUserObjectPermission,
     Scope,
 )
-from inspections.models.minutes import Minutes
+from inspections.models.minutes import Minutes, MinutesScan, MinutesSignature
 from inspections.models.plan import InspectionPlan
 from inspections.models.samples import Sample, SampleResult
 from inspections.models.uploads import PhotoUpload, PhotoUploadChunk
@@ -24,6 +24,8 @@ __all__ = [
     "InspectionPlan",
     "InspectionUserObjectPermission",
     "Minutes",
+    "MinutesScan",
+    "MinutesSignature",
     "PhotoUpload",
     "PhotoUploadChunk",
     "Sample",

@@ -127,7 +127,8 @@ class EvidencePhoto(models.Model):
         FAILED = "failed", _("Không xử lý được")
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="photos")
-    # A photo shows a finding or, later, a remedial measure done (exactly one of the two).
+    # A photo shows a finding, the seals of a sample, or, later, a remedial measure done
+    # (exactly one of the three).
     finding = models.ForeignKey(
         Finding, on_delete=models.PROTECT, null=True, blank=True, related_name="photos"
     )
@@ -137,6 +138,13 @@ class EvidencePhoto(models.Model):
         null=True,
         blank=True,
         related_name="photos",
+    )
+    sample = models.ForeignKey(
+        "inspections.Sample",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seal_photos",
     )
     sha256 = models.CharField(max_length=64)
     extension = models.CharField(max_length=8)
@@ -167,9 +175,10 @@ class EvidencePhoto(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "sha256"], name="one_photo_per_content"),
             models.CheckConstraint(
-                condition=models.Q(finding__isnull=False, measure__isnull=True)
-                | models.Q(finding__isnull=True, measure__isnull=False),
-                name="photo_of_finding_or_measure",
+                condition=models.Q(finding__isnull=False, measure__isnull=True, sample__isnull=True)
+                | models.Q(finding__isnull=True, measure__isnull=False, sample__isnull=True)
+                | models.Q(finding__isnull=True, measure__isnull=True, sample__isnull=False),
+                name="photo_of_finding_measure_or_sample",
             ),
         ]
 

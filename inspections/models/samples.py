@@ -39,6 +39,11 @@ class Sample(models.Model):
         _("số phiếu kết quả thử nghiệm"), max_length=50, blank=True
     )
     result_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
+    # The lab's test report as received (PDF), kept byte for byte under its SHA-256.
+    test_report_pdf = models.FileField(
+        _("phiếu kết quả thử nghiệm (PDF)"), upload_to="lab-reports/%Y/", blank=True
+    )
+    test_report_sha256 = models.CharField(max_length=64, blank=True)
     conforming = models.BooleanField(_("đạt"), null=True)
     retain_until = models.DateField(_("lưu mẫu đến ngày"), null=True, blank=True)
     status = models.CharField(
