@@ -1,19 +1,161 @@
-"""The inspector's and team lead's home queue (registry/home.py): today's inspections
-they are on, the count of the "today" list of /field/ that the link opens."""
+"""The home queues inspections keep (registry/home.py), registered on import:
 
+- inspector and team lead: today's inspections they are on (the "today" list of
+  /field/), the minutes still to sign on their inspections (/work/minutes-to-sign/), and
+  the legal clocks of their inspections (/clocks/?mine=1);
+- supervisor: the plans submitted for approval (/plans/?status=submitted) and the
+  inspections waiting for a decision (/inspections/?status=planned), each as the unit's
+  lists show them (`visible_to`), for a supervisor who holds the right to act on them.
+"""
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inspections import selectors
-from registry.home import Queue, register
+from inspections.models import Inspection, InspectionPlan, Minutes
+from registry.clock_views import clock_queues
+from registry.home import FIRST, Item, Queue, register, register_list, register_mine, work_queue
 from registry.models import Role
 
-
-def field_queues(user) -> list[Queue]:
-    today = selectors.my_inspections(user=user, day=timezone.localdate()).count()
-    return [Queue(_("Cuộc kiểm tra hôm nay"), today, reverse("field-today"))]
+MINUTES_TO_SIGN = "minutes-to-sign"
 
 
-register(Role.INSPECTOR, field_queues)
-register(Role.TEAM_LEAD, field_queues)
+def _inspection_label(inspection: Inspection) -> str:
+    number = inspection.decision_number or f"#{inspection.pk}"
+    return f"{number} — {inspection.operator.name}"
+
+
+def _day(day) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def todays_inspections(user) -> Queue:
+    today = list(selectors.my_inspections(user=user, day=timezone.localdate()))
+    items = tuple(
+        Item(
+            _inspection_label(i),
+            reverse("field-inspection", kwargs={"inspection_id": i.pk}),
+            i.get_status_display(),
+        )
+        for i in today[:FIRST]
+    )
+    return Queue(_("Cuộc kiểm tra hôm nay"), len(today), reverse("field-today"), items=items)
+
+
+def minutes_waiting(user) -> QuerySet[Inspection]:
+    """The user's inspections on site or sampled whose latest minutes are a draft, or
+    that have no minutes yet: the team still has to draw them up and sign."""
+    latest = Minutes.objects.filter(inspection=OuterRef("pk")).order_by("-number").values("status")
+    return (
+        selectors.my_inspections(user=user)
+        .filter(status__in=[Inspection.Status.ON_SITE, Inspection.Status.SAMPLED])
+        .annotate(latest_minutes=Subquery(latest[:1]))
+        .filter(Q(latest_minutes__isnull=True) | Q(latest_minutes=Minutes.Status.DRAFT))
+    )
+
+
+def minutes_items(user) -> list[Item]:
+    return [
+        Item(
+            _inspection_label(i),
+            reverse("field-inspection", kwargs={"inspection_id": i.pk}),
+            _("biên bản dự thảo, chưa ký") if i.latest_minutes else _("chưa lập biên bản"),
+        )
+        for i in minutes_waiting(user)
+    ]
+
+
+register_list(
+    MINUTES_TO_SIGN,
+    gettext_lazy("Biên bản chờ ký"),
+    minutes_items,
+    gettext_lazy(
+        "Các cuộc kiểm tra bạn là thành viên đoàn, đang kiểm tra tại chỗ hoặc đã lấy mẫu, "
+        "mà biên bản chưa lập hoặc còn là dự thảo."
+    ),
+)
+
+
+def inspector_queues(user) -> list[Queue]:
+    return [todays_inspections(user), *clock_queues(user, mine=True, overdue=False)]
+
+
+def team_lead_queues(user) -> list[Queue]:
+    return [todays_inspections(user), work_queue(MINUTES_TO_SIGN, user, alarm=True)]
+
+
+def team_lead_clock_queues(user) -> list[Queue]:
+    return clock_queues(user, mine=True)
+
+
+def plans_to_approve(user) -> QuerySet[InspectionPlan]:
+    return selectors.plan_list(user=user, status=InspectionPlan.Status.SUBMITTED).order_by(
+        "submitted_at", "pk"
+    )
+
+
+def inspections_to_decide(user) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.visible_to(user)
+        .filter(status=Inspection.Status.PLANNED)
+        .select_related("operator")
+        .order_by("scheduled_date", "pk")
+    )
+
+
+def supervisor_queues(user) -> list[Queue]:
+    queues = []
+    if user.has_perm("inspections.approve_inspectionplan"):
+        plans = plans_to_approve(user)
+        items = tuple(
+            Item(
+                p.title,
+                f"/plans/{p.pk}/",
+                f"{_day(p.period_start)} - {_day(p.period_end)}",
+            )
+            for p in plans[:FIRST]
+        )
+        queues.append(
+            Queue(
+                _("Kế hoạch chờ phê duyệt"),
+                plans.count(),
+                "/plans/?status=submitted",
+                alarm=True,
+                items=items,
+            )
+        )
+    if user.has_perm("inspections.decide_inspection"):
+        waiting = inspections_to_decide(user)
+        items = tuple(
+            Item(
+                i.operator.name,
+                f"/inspections/{i.pk}/",
+                _("dự kiến %(day)s") % {"day": _day(i.scheduled_date)} if i.scheduled_date else "",
+            )
+            for i in waiting[:FIRST]
+        )
+        queues.append(
+            Queue(
+                _("Cuộc kiểm tra chờ quyết định"),
+                waiting.count(),
+                "/inspections/?status=planned",
+                alarm=True,
+                items=items,
+            )
+        )
+    return queues
+
+
+def my_cases(user) -> QuerySet[Inspection]:
+    """The inspections whose team the user is on: their clocks are the user's own."""
+    return Inspection.objects.filter(team__user=user)
+
+
+register_mine(Inspection, my_cases)
+register(Role.INSPECTOR, inspector_queues, position=10)
+register(Role.TEAM_LEAD, team_lead_queues, position=10)
+register(Role.TEAM_LEAD, team_lead_clock_queues, position=90)
+register(Role.SUPERVISOR, supervisor_queues, position=10)

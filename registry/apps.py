@@ -21,11 +21,15 @@ class RegistryConfig(AppConfig):
         post_save.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-saved")
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-deleted")
 
-        # What the legal officer's home page counts (registry/home.py).
-        from registry import home
+        # What registry's own home queues count (registry/home.py): the legal officer's
+        # catalogue work, the supervisor's legal clocks, the auditor's log, the admin's.
+        from registry import clock_views, home
         from registry.models import Role
 
         home.register(Role.LEGAL_OFFICER, home.legal_officer_queues)
+        home.register(Role.SUPERVISOR, clock_views.supervisor_clock_queues, position=90)
+        home.register(Role.AUDITOR, home.auditor_queues)
+        home.register(Role.ADMIN, home.admin_queues)
 
         # Role groups need the Permission rows, which Django creates after migrating.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from registry import catalogue_views, health, provision_views, views
+from registry import catalogue_views, clock_views, health, home_views, provision_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -69,6 +69,10 @@ urlpatterns = [
         provision_views.provision_return,
         name="provision-return",
     ),
+    # The running legal clocks the user may see (?due=soon|overdue, ?mine=1).
+    path("clocks/", clock_views.clock_list_page, name="clock-list"),
+    # A home page queue with no list page of its own (registry/home.py register_list).
+    path("work/<slug:key>/", home_views.work_list, name="work-list"),
     path("audit/", views.audit_list, name="audit-list"),
     path("audit/<int:entry_id>/", views.audit_detail, name="audit-detail"),
     path("notifications/", views.notification_list, name="notification-list"),

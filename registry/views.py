@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from registry import selectors, services
+from registry import audit_filters, selectors, services
 from registry.errors import NotFound
 from registry.home import queues_for
 from registry.models import Role
@@ -44,9 +44,12 @@ def _visible(fetch, **kwargs):
         raise Http404 from exc
 
 
-@login_required
 def home(request):
-    return redirect(home_url_for(request.user))
+    """The citizens' home (file a report, follow one, product alerts; staff sign in from
+    a link); a signed-in staff member goes on to their role's home."""
+    if request.user.is_authenticated:
+        return redirect(home_url_for(request.user))
+    return render(request, "public/home.html")
 
 
 @login_required
@@ -113,8 +116,15 @@ def product_detail(request, product_id: int):
 
 @login_required
 def audit_list(request):
-    entries = selectors.audit_entry_list(user=request.user)
-    return render(request, "registry/audit_list.html", {"page": _page(request, entries)})
+    # ?action=identity.view (or a prefix "identity."), ?day= and ?since= (YYYY-MM-DD):
+    # the lists the auditor's home page counts (registry/home.py).
+    filters = audit_filters.filters_from_query(request.GET)
+    entries = audit_filters.audit_entries(user=request.user, filters=filters)
+    return render(
+        request,
+        "registry/audit_list.html",
+        {"page": _page(request, entries), "filters": filters, "query": filters.query()},
+    )
 
 
 @login_required

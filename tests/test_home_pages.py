@@ -6,9 +6,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from complaints.models import Complaint
+from registry.management.commands.seed_demo import DEMO_USERS
+from registry.models import Role
 from tests.complaints.helpers import file_complaint
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +89,147 @@ def test_the_field_roles_count_todays_inspections(alice, bob, client_for):
     page = client.get("/field/")
     assert found and int(found.group(1)) == len(page.context["today"]) == 2
     assert all(i.scheduled_date == today for i in page.context["today"])
+
+
+# --- Every role, on the demo data and on an empty database ----------------------------------
+
+ANY_QUEUE = re.compile(
+    r'<a class="queue[^"]*" href="([^"]+)">[^<]*<span class="queue__count">(\d+)</span>'
+)
+# The desk lists other pages build; until they exist, the count is checked against the
+# database with the rule the list must follow (`expected_from_database`).
+DESK_LISTS = ("/plans/", "/inspections/", "/cases/decisions/")
+
+
+def all_queues(client, role: str) -> list[tuple[str, int]]:
+    response = client.get(f"/home/{role}/")
+    assert response.status_code == 200
+    html = response.content.decode().replace("&amp;", "&")
+    assert "Chưa có" not in html  # no fixed placeholder claims there is nothing
+    return [(url, int(count)) for url, count in ANY_QUEUE.findall(html)]
+
+
+def list_length(client, url: str) -> int | None:
+    """How many rows the list at `url` holds, as the page itself counts them; None while
+    the page does not exist yet."""
+    try:
+        response = client.get(url)
+    except Exception:
+        if url.startswith(DESK_LISTS):  # a page another change is still building
+            return None
+        raise
+    if response.status_code == 404:
+        return None
+    assert response.status_code == 200, url
+    context = response.context
+    if url.startswith("/field/"):
+        return len(context["today"])
+    if "cl" in context:  # an admin change list
+        return context["cl"].result_count
+    return context["page"].paginator.count
+
+
+def expected_from_database(user, url: str) -> int:
+    """The rule of the desk lists still being built: the user's unit's rows (every unit's
+    for national staff) in the status asked for."""
+    from inspections.models import Inspection, InspectionPlan
+    from violations.models import PenaltyDecision
+
+    status = url.split("status=")[1]
+    everywhere = user.unit.is_national
+    if url.startswith("/plans/"):
+        qs = InspectionPlan.objects.filter(status=status)
+        return (qs if everywhere else qs.filter(unit=user.unit)).count()
+    if url.startswith("/inspections/"):
+        qs = Inspection.objects.filter(status=status)
+        return (qs if everywhere else qs.filter(unit=user.unit)).count()
+    qs = PenaltyDecision.objects.filter(status=status)
+    return (qs if everywhere else qs.filter(record__inspection__unit=user.unit)).count()
+
+
+def check_counts(user, role: str) -> dict[str, int]:
+    client = Client()
+    client.force_login(user)
+    shown = all_queues(client, role)
+    for url, count in shown:
+        listed = list_length(client, url)
+        if listed is None:
+            assert url.startswith(DESK_LISTS), f"{role}: {url} is not a page"
+            listed = expected_from_database(user, url)
+        assert count == listed, (user.username, role, url)
+    return dict(shown)
+
+
+@pytest.fixture
+def demo(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for command in (
+        "seed_demo",
+        "seed_demo_provisions",
+        "seed_demo_inspections",
+        "seed_demo_cases",
+        "seed_demo_reports",
+    ):
+        call_command(command, stdout=StringIO())
+
+
+def test_every_demo_users_counts_are_the_lists_they_link_to(demo):
+    from registry.models import User
+
+    seen = {}
+    for user in User.objects.filter(username__in=[u for u, *_ in DEMO_USERS]):
+        for role in user.role_names:
+            seen[(user.username, role)] = check_counts(user, role)
+    # Each role has work on its page, and the demo puts something in some of it.
+    assert {role for _, role in seen} == set(Role.values)
+    assert all(seen[key] for key in seen), [key for key in seen if not seen[key]]
+    officer = seen[("tiepnhan.hn", Role.COMPLAINT_OFFICER)]
+    assert officer["/complaints/?queue=new"] > 0
+    lead = seen[("truongdoan.hn", Role.TEAM_LEAD)]
+    assert lead["/field/"] > 0  # the demo's inspections of today
+    assert ("lanhdao.hn", Role.SUPERVISOR) in seen
+
+
+def test_an_empty_database_counts_zero_for_every_role(roles):
+    from tests.factories import UserFactory
+
+    for role in Role.values:
+        user = UserFactory(username=f"empty-{role}", roles=[role], is_staff=role == Role.ADMIN)
+        shown = check_counts(user, role)
+        if role != Role.LEGAL_OFFICER:  # the catalogue's migrations bring rows to verify
+            assert set(shown.values()) <= {0}, (role, shown)
+        assert shown, role
+
+
+def test_the_supervisors_queues_and_their_first_items(alice, bob, client_for):
+    """Plans submitted, inspections waiting for a decision, decisions submitted and the
+    clocks: each counted as its list, its first items linking to them."""
+    from inspections.models import Inspection, InspectionPlan
+    from tests.inspections.helpers import decided_inspection
+
+    today = timezone.localdate()
+    plan = InspectionPlan.objects.create(
+        unit=bob.unit,
+        title="Kế hoạch kiểm tra mũ bảo hiểm quý III",
+        period_start=today,
+        period_end=today + timedelta(days=90),
+        status=InspectionPlan.Status.SUBMITTED,
+        created_by=alice,
+    )
+    InspectionPlan.objects.create(
+        unit=bob.unit, title="Bản nháp", period_start=today, period_end=today, created_by=alice
+    )
+    inspection = decided_inspection(supervisor=bob, lead=alice)
+    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.PLANNED)
+    client = client_for(bob)
+    html = client.get("/home/supervisor/").content.decode()
+    shown = dict(check_counts(bob, Role.SUPERVISOR))
+    assert shown["/plans/?status=submitted"] == 1
+    assert shown["/inspections/?status=planned"] == 1
+    assert shown["/cases/decisions/?status=submitted"] == 0
+    assert set(shown) >= {"/clocks/?due=soon", "/clocks/?due=overdue"}
+    assert plan.title in html and f'href="/plans/{plan.pk}/"' in html
+    assert f'href="/inspections/{inspection.pk}/"' in html

@@ -11,5 +11,6 @@ class ViolationsConfig(AppConfig):
     verbose_name = _("Xử lý vi phạm")
 
     def ready(self):
-        # Declares violation handling's legal clocks, and answers what inspections tell.
-        from violations import clocks, receivers  # noqa: F401
+        # Declares violation handling's legal clocks, answers what inspections tell, and
+        # registers the home pages' queues this app keeps (violations/home.py).
+        from violations import clocks, home, receivers  # noqa: F401
