@@ -99,14 +99,15 @@ def finding_create(
 
 
 def evidence_upload(
-    *, by, finding=None, measure=None, data: bytes, filename: str = ""
+    *, by, finding=None, measure=None, sample=None, data: bytes, filename: str = ""
 ) -> tuple[EvidencePhoto, bool]:
-    """Keep an inspector's photo as evidence, of a finding or of a remedial measure done.
-    The same bytes again in the same inspection are the same photo."""
-    if (finding is None) == (measure is None):
-        raise ValueError("evidence_upload needs a finding or a measure")
-    if finding is not None:
-        inspection = finding.inspection
+    """Keep an inspector's photo as evidence, of a finding, of the seals of a sample, or
+    of a remedial measure done. The same bytes again in the same inspection are the same
+    photo."""
+    if sum(x is not None for x in (finding, measure, sample)) != 1:
+        raise ValueError("evidence_upload needs a finding, a sample or a measure")
+    if finding is not None or sample is not None:
+        inspection = (finding or sample).inspection
         require_object_perm(by, "change", inspection)
         require_open_minutes(inspection)
     else:
@@ -124,6 +125,7 @@ def evidence_upload(
         inspection=inspection,
         finding=finding,
         measure=measure,
+        sample=sample,
         sha256=digest,
         extension=evidence.EXTENSIONS.get(info.format, ".bin"),
         byte_size=len(data),
@@ -143,6 +145,7 @@ def evidence_upload(
                 changes={
                     "finding": finding.pk if finding else None,
                     "measure": measure.pk if measure else None,
+                    "sample": sample.pk if sample else None,
                     "sha256": digest,
                     "bytes": len(data),
                 },

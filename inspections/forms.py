@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from inspections import quantity
-from inspections.models import ChecklistItem, Finding, Scope
+from inspections.models import ChecklistItem, Finding, Inspection, Scope
 from registry.forms import MultipleFileField, MultipleFileInput
 from registry.models import EconomicOperator
 from registry.validators import normalize_tax_code
@@ -215,3 +215,164 @@ class InspectFromReportsForm(forms.Form):
             )
         self.cleaned_data["operator"] = operator
         return tax_code
+
+
+# --- Samples, minutes and signatures on the tablet ------------------------------------------
+
+
+class SampleForm(forms.Form):
+    """A sample taken on site: two sealed units, the sampling record, photos of the
+    seals. The rules are `inspections.samples.sample_create`'s."""
+
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    product_name = forms.CharField(
+        label=_("Tên mẫu (sản phẩm, hàng hóa)"),
+        max_length=300,
+        error_messages={"required": _("Nhập tên sản phẩm, hàng hóa được lấy mẫu.")},
+    )
+    batch = forms.CharField(label=_("Số lô"), max_length=100, required=False)
+    quantity_per_unit = forms.CharField(
+        label=_("Lượng mỗi đơn vị mẫu"),
+        max_length=100,
+        required=False,
+        help_text=_("Ví dụ: 2 chai, mỗi chai 500 ml."),
+    )
+    test_unit_seal = forms.CharField(
+        label=_("Số niêm phong mẫu gửi thử nghiệm"),
+        max_length=50,
+        error_messages={"required": _("Nhập số niêm phong của mẫu gửi thử nghiệm.")},
+    )
+    retained_unit_seal = forms.CharField(
+        label=_("Số niêm phong mẫu lưu"),
+        max_length=50,
+        error_messages={"required": _("Nhập số niêm phong của mẫu lưu.")},
+        help_text=_("Khác số niêm phong của mẫu gửi thử nghiệm."),
+    )
+    sampling_record_number = forms.CharField(
+        label=_("Số biên bản lấy mẫu"),
+        max_length=50,
+        error_messages={"required": _("Nhập số biên bản lấy mẫu.")},
+    )
+    photos = MultipleFileField(
+        label=_("Ảnh niêm phong"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": PHOTO_TYPES}),
+    )
+    # Filled by the page's script from the device (optional).
+    captured_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_uuid"].initial = uuid.uuid4()
+
+    def clean(self):
+        data = super().clean()
+        test, kept = data.get("test_unit_seal"), data.get("retained_unit_seal")
+        if test and kept and test.strip() == kept.strip():
+            self.add_error(
+                "retained_unit_seal",
+                ValidationError(
+                    _("Hai đơn vị mẫu cần hai số niêm phong khác nhau."),
+                    code="two_seals_required",
+                ),
+            )
+        return data
+
+    def field_for(self, error_field: str) -> str | None:
+        if error_field == "photo":
+            return "photos"
+        if error_field == "sampled_at":
+            return None
+        return error_field if error_field in self.fields else None
+
+
+class SignatureForm(forms.Form):
+    """One signer signs the draft on screen: the drawn signature arrives as a PNG data
+    URL in `image` (static/js/signature.js draws it)."""
+
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    kind = forms.CharField(widget=forms.HiddenInput)
+    pdf_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    image = forms.CharField(required=False, max_length=2_000_000, widget=forms.HiddenInput)
+    signed_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    member = forms.TypedChoiceField(
+        label=_("Thành viên đoàn ký"), coerce=int, required=False, choices=()
+    )
+    name = forms.CharField(label=_("Họ và tên người ký"), max_length=150, required=False)
+    position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    reason = forms.CharField(
+        label=_("Lý do người đại diện không ký"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    address = forms.CharField(label=_("Địa chỉ người làm chứng"), max_length=300, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client_uuid"].initial = uuid.uuid4()
+        self.fields["member"].choices = [("", "")] + [
+            (m.user_id, f"{m.user.full_name or m.user.username} — {m.get_role_display()}")
+            for m in members
+        ]
+
+    def field_for(self, error_field: str) -> str | None:
+        if error_field == "user":
+            return "member"
+        return error_field if error_field in self.fields else None
+
+
+class PaperSignForm(forms.Form):
+    """Who signed the printed draft by hand, recorded by the lead with the scans."""
+
+    team_signers = forms.TypedMultipleChoiceField(
+        label=_("Thành viên đoàn đã ký trên giấy"),
+        coerce=int,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chọn các thành viên đoàn đã ký trên giấy.")},
+    )
+    representative_name = forms.CharField(
+        label=_("Người đại diện cơ sở đã ký"), max_length=150, required=False
+    )
+    representative_position = forms.CharField(label=_("Chức vụ"), max_length=150, required=False)
+    representative_refused = forms.BooleanField(
+        label=_("Người đại diện từ chối ký; người làm chứng ký thay"), required=False
+    )
+    witness_name = forms.CharField(label=_("Người làm chứng"), max_length=150, required=False)
+    witness_address = forms.CharField(
+        label=_("Địa chỉ người làm chứng"), max_length=300, required=False
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team_signers"].choices = [
+            (m.user_id, f"{m.user.full_name or m.user.username} — {m.get_role_display()}")
+            for m in members
+        ]
+
+    def field_for(self, error_field: str) -> str | None:
+        if error_field == "team_signer_ids":
+            return "team_signers"
+        return error_field if error_field in self.fields else None
+
+
+class ScanForm(forms.Form):
+    scans = MultipleFileField(
+        label=_("Ảnh chụp hoặc bản quét các trang đã ký"),
+        widget=MultipleFileInput(attrs={"accept": PHOTO_TYPES + ",application/pdf"}),
+        error_messages={"required": _("Chọn ảnh chụp hoặc bản quét các trang đã ký.")},
+    )
+
+
+class AmendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do sửa đổi, bổ sung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Nhập lý do sửa đổi, bổ sung biên bản.")},
+    )
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(choices=Inspection.Status.choices)

@@ -24,6 +24,7 @@ SHELL_FILES = (
     "css/app.css",
     "js/outbox.js",
     "js/field.js",
+    "js/signature.js",
     "img/favicon.svg",
     "img/icon-192.png",
 )

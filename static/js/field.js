@@ -1,6 +1,7 @@
 /* Tablet finding form: device position and capture time, photo count, the Circular
    21/2014 sampling plan, and capture into the tablet's queue (static/js/outbox.js), so
-   that a finding is kept without signal. The form works without this script. */
+   that a finding is kept without signal. The form works without this script. The sample
+   and signature forms (data-kind="sample" / "signature") go through the same queue. */
 (function () {
   "use strict";
 
@@ -175,7 +176,9 @@
       return;
     }
     outbox.get(id).then(function (entry) {
-      if (!entry || entry.state !== "failed" || String(entry.item_id) !== form.dataset.itemId) {
+      var kind = form.dataset.kind || "finding";
+      if (!entry || entry.state !== "failed" || (entry.kind || "finding") !== kind ||
+          (kind === "finding" && String(entry.item_id) !== form.dataset.itemId)) {
         form.elements.client_uuid.value = outbox.newUuid();
         return;
       }

@@ -152,10 +152,11 @@
       var data = form.dataset;
       return {
         uuid: form.elements.client_uuid.value,
+        kind: data.kind || "finding",  // "finding", "sample" or "signature"
         user: user,
         inspection_id: Number(data.inspectionId),
         inspection_label: data.inspectionLabel,
-        item_id: Number(data.itemId),
+        item_id: data.itemId ? Number(data.itemId) : null,
         item_label: data.itemLabel,
         item_url: window.location.pathname,
         sync_url: data.syncUrl,
@@ -252,7 +253,9 @@
   var active = {};
   var troubled = {};
 
-  /* Send an entry's finding. Resolves "sent" or "refused" (the entry says why). */
+  /* Send an entry's finding (or sample, or signature: the same form post to the page's
+     sync address, exactly once by its UUID). Resolves "sent" or "refused" (the entry
+     says why). */
   function sendFinding(entry) {
     var form = new URLSearchParams();
     entry.fields.forEach(function (pair) { form.append(pair[0], pair[1]); });
@@ -264,7 +267,8 @@
       if (answer.status === 200 || answer.status === 201) {
         entry.state = "sent";
         entry.error = null;
-        entry.finding_id = answer.body.finding_id;
+        entry.finding_id = answer.body.finding_id || answer.body.id;
+        entry.photo_url = answer.body.photo_url || null;
         return put(entry).then(function () { return "sent"; });
       }
       entry.state = "failed";
@@ -285,9 +289,34 @@
     "photo_hash_mismatch", "upload_busy"];
   var pieceBytes = PIECE_MAX;  // halved after a piece times out: a weak uplink still gets through
 
+  /* A photo of a sample's seals: sent whole to the sample's address (the same bytes
+     again are the same photo); resolves when it is held or refused. */
+  function sendWholePhoto(entry, photo) {
+    var key = entry.uuid + "/" + photo.sha256;
+    var body = new FormData();
+    body.append("photo", photo.blob, photo.name || "photo");
+    active[key] = true;
+    render();
+    return call("POST", entry.photo_url, body, {}, PIECE_TIMEOUT_MS).then(function (answer) {
+      if (answer.status === 200 || answer.status === 201) {
+        photo.state = "sent";
+        photo.error = null;
+        photo.photo_id = answer.body.photo ? answer.body.photo.id : null;
+        photo.blob = null;
+      } else {
+        photo.state = "failed";
+        photo.error = reason(answer);
+      }
+      return put(entry);
+    }).finally(function () {
+      delete active[key];
+    });
+  }
+
   /* Send one photo in pieces from where the server stopped; resolves when it is held
      or refused (the photo says why). */
   function sendPhoto(entry, photo) {
+    if (entry.kind === "sample") { return sendWholePhoto(entry, photo); }
     var key = entry.uuid + "/" + photo.sha256;
     var restarts = 0;
     function start() {
@@ -359,7 +388,7 @@
         uuids = [];
         hashes = [];
       }
-      if (e.state !== "sent") { uuids.push(e.uuid); }
+      if (e.state !== "sent" && (e.kind || "finding") === "finding") { uuids.push(e.uuid); }
       Array.prototype.push.apply(hashes, photos.slice(0, 1000));
     });
     batches.push([uuids, hashes]);
