@@ -1,3 +1,32 @@
-"""URLs of the desk pages (filled in by their views module)."""
+"""URLs of the desk pages: plans, inspections, their decisions and teams."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from inspections import desk_views
+
+urlpatterns = [
+    path("plans/", desk_views.plan_list, name="plan-list"),
+    path("plans/new/", desk_views.plan_new, name="plan-new"),
+    path("plans/<int:plan_id>/", desk_views.plan_detail, name="plan-detail"),
+    path("plans/<int:plan_id>/edit/", desk_views.plan_edit, name="plan-edit"),
+    path("plans/<int:plan_id>/submit/", desk_views.plan_submit, name="plan-submit"),
+    path("plans/<int:plan_id>/decide/", desk_views.plan_decide, name="plan-decide"),
+    path("inspections/", desk_views.inspection_list, name="desk-inspection-list"),
+    path("inspections/new/", desk_views.inspection_new, name="desk-inspection-new"),
+    path("inspections/<int:inspection_id>/", desk_views.inspection_detail, name="desk-inspection"),
+    path(
+        "inspections/<int:inspection_id>/decide/",
+        desk_views.inspection_decide,
+        name="desk-inspection-decide",
+    ),
+    path(
+        "inspections/<int:inspection_id>/team/",
+        desk_views.inspection_team,
+        name="desk-inspection-team",
+    ),
+    path(
+        "inspections/<int:inspection_id>/transition/",
+        desk_views.inspection_transition,
+        name="desk-inspection-transition",
+    ),
+]

@@ -1,11 +1,13 @@
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
 
+from complaints.models import Complaint
 from inspections.models import Inspection, InspectionMember, InspectionPlan
 from registry import risk
 from registry.errors import NotFound
-from registry.models import ProductCategory
+from registry.models import AuditEntry, ProductCategory, Role, User
 from registry.permissions import get_visible
 
 _TEAM = Prefetch(
@@ -151,3 +153,50 @@ def inspection_category_classes(*, inspection: Inspection) -> list[tuple]:
     day = inspection_day(inspection)
     categories = risk.with_classes(ProductCategory.objects.filter(pk__in=ids)).order_by("name")
     return [(category, risk.class_on(category, day)) for category in categories]
+
+
+# --- The desk pages (inspections/desk_views.py) -------------------------------------------------
+
+
+def plan_inspections(*, user, plan: InspectionPlan) -> QuerySet[Inspection]:
+    """The inspections under a plan that the user may see."""
+    return inspection_list(user=user).filter(plan=plan).order_by("scheduled_date", "pk")
+
+
+def plans_open_for_inspections(*, user) -> QuerySet[InspectionPlan]:
+    """The approved plans of the user's unit: an inspection by plan is made under one."""
+    return plan_list(user=user, status=InspectionPlan.Status.APPROVED).filter(unit_id=user.unit_id)
+
+
+def audit_trail(obj) -> QuerySet[AuditEntry]:
+    """The audit entries whose target is `obj`, oldest first. Shown on the object's own
+    page to whoever may see the object: what was done to it, by whom and when (the
+    services never put a reporter's identity or a receipt in an entry)."""
+    return AuditEntry.objects.filter(
+        target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk)
+    ).order_by("id")
+
+
+def team_candidates(*, user, inspection: Inspection) -> dict:
+    """Who may lead and who may join the team of an inspection: active staff of its unit
+    with the team lead role (to lead) or the inspector or team lead role (to join)."""
+    staff = (
+        User.objects.visible_to(user)
+        .filter(is_active=True, unit_id=inspection.unit_id)
+        .order_by("full_name", "username")
+    )
+    return {
+        "leads": staff.filter(groups__name=Role.TEAM_LEAD).distinct(),
+        "members": staff.filter(
+            Q(groups__name=Role.INSPECTOR) | Q(groups__name=Role.TEAM_LEAD)
+        ).distinct(),
+    }
+
+
+def linkable_complaints(*, user) -> QuerySet[Complaint]:
+    """The accepted reports the user may see, to link to a new inspection."""
+    return (
+        Complaint.objects.visible_to(user)
+        .filter(status__in=(Complaint.Status.TRIAGED, Complaint.Status.UNDER_INSPECTION))
+        .order_by("-received_at", "-pk")
+    )

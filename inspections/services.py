@@ -19,8 +19,9 @@ from inspections.models import (
 )
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import Role
+from registry.models import Role, User
 from registry.permissions import require_object_perm, require_perm
+from registry.services import notification_send
 
 TEAM_PERMS = ("view_inspection", "change_inspection")
 
@@ -87,6 +88,61 @@ def plan_submit(*, by, plan: InspectionPlan) -> InspectionPlan:
     plan.status, plan.submitted_at = InspectionPlan.Status.SUBMITTED, timezone.now()
     plan.save(update_fields=["status", "submitted_at"])
     audit_record(actor=by, action="plan.submit", target=plan)
+    # The unit's supervisors decide: tell them.
+    for supervisor in _unit_supervisors(plan.unit_id).exclude(pk=by.pk):
+        notification_send(
+            recipient=supervisor,
+            subject=str(_("Kế hoạch kiểm tra chờ phê duyệt: %(title)s") % {"title": plan.title}),
+            body=str(_("Hãy phê duyệt hoặc trả lại kế hoạch, có nêu lý do.")),
+            link=f"/plans/{plan.pk}/",
+        )
+    return plan
+
+
+def _unit_supervisors(unit_id):
+    return User.objects.filter(
+        is_active=True, unit_id=unit_id, groups__name=Role.SUPERVISOR
+    ).distinct()
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    by,
+    plan: InspectionPlan,
+    title: str,
+    period_start: date,
+    period_end: date,
+    scopes,
+    operators=(),
+    categories=(),
+    note: str = "",
+) -> InspectionPlan:
+    """Edit a plan while it is a draft or was returned for changes."""
+    require_object_perm(by, "change", plan)
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED):
+        raise Conflict(
+            _("Kế hoạch đã trình hoặc đã phê duyệt, không sửa được."), code="plan_locked"
+        )
+    if not (title or "").strip():
+        raise InvalidInput.field("title", "required", _("Hãy đặt tên kế hoạch."))
+    if period_start > period_end:
+        raise InvalidInput.field(
+            "period_end", "period_order", _("Ngày kết thúc phải sau ngày bắt đầu.")
+        )
+    plan.title = title.strip()[:300]
+    plan.period_start, plan.period_end = period_start, period_end
+    plan.scopes, plan.note = _check_scopes(scopes), note
+    plan.save(update_fields=["title", "period_start", "period_end", "scopes", "note"])
+    plan.target_operators.set(operators)
+    plan.target_categories.set(categories)
+    audit_record(
+        actor=by,
+        action="plan.update",
+        target=plan,
+        changes={"title": plan.title, "scopes": plan.scopes},
+    )
     return plan
 
 
@@ -115,6 +171,21 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
         target=plan,
         changes={"note": note},
     )
+    # The drafter acts next: adds inspections under it, or corrects and submits again.
+    if plan.created_by_id != by.pk:
+        notification_send(
+            recipient=plan.created_by,
+            subject=str(
+                (
+                    _("Kế hoạch kiểm tra đã được phê duyệt: %(title)s")
+                    if approve
+                    else _("Kế hoạch kiểm tra bị trả lại: %(title)s")
+                )
+                % {"title": plan.title}
+            ),
+            body=note,
+            link=f"/plans/{plan.pk}/",
+        )
     return plan
 
 
@@ -293,6 +364,10 @@ def inspection_set_team(*, by, inspection: Inspection, lead, members=()) -> Insp
         )
         for perm in TEAM_PERMS:
             assign_perm(perm, user, inspection)
+        # Joining after the decision was issued: the decision's notice went to the old
+        # team only.
+        if user.pk not in current and user.pk != by.pk and inspection.decision_number:
+            _tell_member(inspection, user)
     audit_record(
         actor=by,
         action="inspection.team",
@@ -343,7 +418,30 @@ def inspection_decide(
     audit_record(
         actor=by, action="inspection.decide", target=inspection, changes={"number": number}
     )
+    # The team goes on site next: tell each member.
+    for membership in inspection.team.select_related("user").exclude(user=by):
+        _tell_member(inspection, membership.user)
     return inspection
+
+
+def _tell_member(inspection: Inspection, user) -> None:
+    notification_send(
+        recipient=user,
+        subject=str(
+            _("Bạn trong đoàn kiểm tra theo quyết định %(number)s: %(operator)s")
+            % {"number": inspection.decision_number, "operator": inspection.operator.name}
+        ),
+        body=str(
+            _("Ngày kiểm tra dự kiến: %(day)s. Địa điểm: %(place)s.")
+            % {
+                "day": inspection.scheduled_date.strftime("%d/%m/%Y")
+                if inspection.scheduled_date
+                else "—",
+                "place": inspection.place or "—",
+            }
+        ),
+        link=f"/field/inspections/{inspection.pk}/",
+    )
 
 
 @transaction.atomic

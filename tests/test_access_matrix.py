@@ -301,6 +301,85 @@ ROWS = [
         roles=EVERYONE,
     ),
     Row("GET", "field/offline/", _static("/field/offline/"), other=200, anon=200, roles=EVERYONE),
+    # The desk pages of plans and inspections (inspections/desk_views.py): the lists are
+    # the inspection roles' working lists (403 for the other roles); a plan or an
+    # inspection is reached as through the API (PLAN_*, TEAM, AGENCY).
+    Row("GET", "plans/", _static("/plans/"), other=200, roles=PLAN_READERS.but(refused=403)),
+    # A new plan or inspection belongs to the user's own unit: the same role elsewhere
+    # may draft one too.
+    Row(
+        "GET",
+        "plans/new/",
+        _static("/plans/new/"),
+        other=403,
+        roles=PLANNERS.but_other(team_lead=200, supervisor=200),
+    ),
+    Row("GET", "plans/<int:plan_id>/", lambda w: f"/plans/{w.draft_plan.pk}/", roles=PLAN_READERS),
+    Row(
+        "GET",
+        "plans/<int:plan_id>/edit/",
+        lambda w: f"/plans/{w.draft_plan.pk}/edit/",
+        roles=PLAN_SUBMITTERS,
+    ),
+    Row(
+        "POST",
+        "plans/<int:plan_id>/submit/",
+        lambda w: f"/plans/{w.draft_plan.pk}/submit/",
+        ok=302,
+        roles=PLAN_SUBMITTERS,
+    ),
+    Row(
+        "POST",
+        "plans/<int:plan_id>/decide/",
+        lambda w: f"/plans/{w.submitted_plan.pk}/decide/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"decision": "approve"},
+        roles=PLAN_APPROVERS,
+    ),
+    Row(
+        "GET",
+        "inspections/",
+        _static("/inspections/"),
+        other=200,
+        roles=PLAN_READERS.but(refused=403),
+    ),
+    Row(
+        "GET",
+        "inspections/new/",
+        _static("/inspections/new/"),
+        ok_user="bob",
+        other=403,
+        roles=INSPECTION_CREATORS.but_other(supervisor=200),
+    ),
+    Row(
+        "GET",
+        "inspections/<int:inspection_id>/",
+        lambda w: f"/inspections/{w.inspection.pk}/",
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "inspections/<int:inspection_id>/decide/",
+        lambda w: f"/inspections/{w.planned_inspection.pk}/decide/",
+        ok_user="bob",
+        roles=AGENCY,
+    ),
+    Row(
+        "GET",
+        "inspections/<int:inspection_id>/team/",
+        lambda w: f"/inspections/{w.planned_inspection.pk}/team/",
+        ok_user="bob",
+        roles=AGENCY,
+    ),
+    Row(
+        "POST",
+        "inspections/<int:inspection_id>/transition/",
+        lambda w: f"/inspections/{w.inspection.pk}/transition/",
+        ok=302,
+        body=lambda w: {"to": "on_site"},
+        roles=TEAM,
+    ),
     # Public product alerts and the case pages.
     Row("GET", "canh-bao/", _static("/canh-bao/?q=nuoc mam"), other=None, anon=200, roles=EVERYONE),
     Row(
@@ -1463,6 +1542,9 @@ def discovered() -> set[tuple[str, str]]:
             "complaints/<int:complaint_id>/retention-hold/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
             "field/inspections/<int:inspection_id>/start/": "POST",
+            "plans/<int:plan_id>/submit/": "POST",
+            "plans/<int:plan_id>/decide/": "POST",
+            "inspections/<int:inspection_id>/transition/": "POST",
             "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/": "POST",
             "cases/<int:inspection_id>/alerts/": "POST",
             "cases/follow-ups/<int:follow_up_id>/report/": "POST",

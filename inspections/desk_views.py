@@ -1,0 +1,603 @@
+"""The desk pages of the inspection lifecycle, for supervisors and team leads: plans
+(draft → submitted → approved or returned with a reason), inspections and their
+decisions and teams, and the inspection page that gathers the whole case.
+
+Server-rendered and usable without JavaScript. Thin views: the rules are in
+`inspections.services`, the reads in `inspections.selectors`. Each action posts, then
+redirects with a confirmation (a reload never repeats it); a refused action shows the
+form again with its errors and the error's status. What the user may not see is a 404,
+what they may not do a 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from inspections import selectors, services
+from inspections.checklists import item_text
+from inspections.desk_forms import (
+    DecisionForm,
+    InspectionForm,
+    PlanDecisionForm,
+    PlanForm,
+    TeamForm,
+    TransitionForm,
+    field_for,
+)
+from inspections.models import Inspection, InspectionMember, InspectionPlan, Scope
+from registry.errors import DomainError, NotFound
+from registry.forms import add_domain_errors
+
+PAGE_SIZE = 25
+
+# Who may use the desk lists: the inspection roles (inspectors, team leads, supervisors).
+DESK = "inspections.view_inspectionplan"
+ADD_PLAN = "inspections.add_inspectionplan"
+APPROVE_PLAN = "inspections.approve_inspectionplan"
+ADD_INSPECTION = "inspections.add_inspection"
+DECIDE = "inspections.decide_inspection"
+
+EDITABLE_PLAN = (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED)
+
+# The audit trail in words (the code is shown for anything else).
+AUDIT_ACTIONS = {
+    "plan.create": gettext_lazy("Lập kế hoạch"),
+    "plan.update": gettext_lazy("Sửa kế hoạch"),
+    "plan.submit": gettext_lazy("Trình kế hoạch"),
+    "plan.approve": gettext_lazy("Phê duyệt kế hoạch"),
+    "plan.return": gettext_lazy("Trả lại kế hoạch"),
+    "inspection.create": gettext_lazy("Tạo cuộc kiểm tra"),
+    "inspection.team": gettext_lazy("Cử đoàn kiểm tra"),
+    "inspection.decide": gettext_lazy("Ban hành quyết định kiểm tra"),
+    "inspection.transition": gettext_lazy("Chuyển trạng thái"),
+    "inspection.outcome": gettext_lazy("Báo kết quả cho người phản ánh"),
+    "finding.create": gettext_lazy("Ghi kết quả kiểm tra"),
+    "evidence.upload": gettext_lazy("Thêm ảnh chứng cứ"),
+    "sample.create": gettext_lazy("Lấy mẫu"),
+    "sample.send": gettext_lazy("Gửi mẫu thử nghiệm"),
+    "sample.result": gettext_lazy("Ghi kết quả thử nghiệm"),
+    "minutes.draft": gettext_lazy("Lập dự thảo biên bản kiểm tra"),
+    "minutes.sign": gettext_lazy("Ký biên bản kiểm tra"),
+    "minutes.amend": gettext_lazy("Sửa đổi, bổ sung biên bản kiểm tra"),
+    "follow_up.report": gettext_lazy("Báo cáo mẫu không đạt"),
+    "follow_up.suspend": gettext_lazy("Tạm dừng lưu thông"),
+    "follow_up.resume": gettext_lazy("Cho lưu thông trở lại"),
+    "follow_up.retest": gettext_lazy("Thử nghiệm lại"),
+    "follow_up.seal": gettext_lazy("Niêm phong hàng hóa"),
+    "follow_up.unseal": gettext_lazy("Mở niêm phong"),
+    "violation_record.create": gettext_lazy("Lập biên bản vi phạm"),
+    "violation_record.sign": gettext_lazy("Ký biên bản vi phạm"),
+    "violation_record.complex": gettext_lazy("Vụ việc phải giải trình, xác minh"),
+    "violation_record.extend": gettext_lazy("Gia hạn ra quyết định xử phạt"),
+    "violation_record.dismiss": gettext_lazy("Không ra quyết định xử phạt"),
+    "penalty_decision.draft": gettext_lazy("Dự thảo quyết định xử phạt"),
+    "penalty_decision.submit": gettext_lazy("Trình quyết định xử phạt"),
+    "penalty_decision.approve": gettext_lazy("Duyệt quyết định xử phạt"),
+    "penalty_decision.return": gettext_lazy("Trả lại quyết định xử phạt"),
+    "penalty_decision.fine_paid": gettext_lazy("Ghi nhận nộp phạt"),
+    "penalty_decision.close": gettext_lazy("Kết thúc thi hành quyết định"),
+    "remedial_measure.done": gettext_lazy("Thực hiện biện pháp khắc phục"),
+    "alert.publish": gettext_lazy("Đăng cảnh báo sản phẩm"),
+    "alert.withdraw": gettext_lazy("Gỡ cảnh báo sản phẩm"),
+}
+
+
+def _trail(obj) -> list:
+    entries = list(selectors.audit_trail(obj))
+    for entry in entries:
+        entry.label = AUDIT_ACTIONS.get(entry.action, entry.action)
+    return entries
+
+
+def _scope_labels(scopes) -> list:
+    labels = dict(Scope.choices)
+    return [labels.get(scope, scope) for scope in scopes]
+
+
+def _require(request, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise DjangoPermissionDenied
+
+
+def _status_filter(request, choices) -> str:
+    status = request.GET.get("status", "")
+    return status if status in choices.values else ""
+
+
+def _tabs(url_name: str, choices, status: str, counts: dict) -> dict:
+    return {
+        "url_name": url_name,
+        "current": status,
+        "items": [(value, label, counts.get(value, 0)) for value, label in choices.choices],
+        "total": sum(counts.values()),
+    }
+
+
+# --- Plans ------------------------------------------------------------------------------------
+
+
+def _plan(request, plan_id: int) -> InspectionPlan:
+    try:
+        return selectors.plan_get(user=request.user, plan_id=plan_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+def _may_change_plan(user, plan: InspectionPlan) -> bool:
+    return (
+        plan.status in EDITABLE_PLAN
+        and InspectionPlan.objects.visible_to(user, "change").filter(pk=plan.pk).exists()
+    )
+
+
+@login_required
+def plan_list(request):
+    _require(request, DESK)
+    status = _status_filter(request, InspectionPlan.Status)
+    # The count of ?status=submitted is the supervisor's "plans waiting for approval".
+    plans = (
+        selectors.plan_list(user=request.user, status=status or None)
+        .annotate(inspection_count=Count("inspections"))
+        .order_by("-period_start", "-pk")
+    )
+    counts = dict(
+        selectors.plan_list(user=request.user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/desk/plan_list.html",
+        {
+            "page": page,
+            "tabs": _tabs("plan-list", InspectionPlan.Status, status, counts),
+            "query": f"status={status}" if status else "",
+            "may_add": request.user.has_perm(ADD_PLAN),
+        },
+    )
+
+
+def _plan_form_page(request, form, *, plan=None, status=200):
+    return render(
+        request, "inspections/desk/plan_form.html", {"form": form, "plan": plan}, status=status
+    )
+
+
+def _plan_fields(data) -> dict:
+    return {
+        "title": data["title"],
+        "period_start": data["period_start"],
+        "period_end": data["period_end"],
+        "scopes": data["scopes"],
+        "operators": data["operators"],
+        "categories": data["categories"],
+        "note": data["note"],
+    }
+
+
+@login_required
+def plan_new(request):
+    _require(request, ADD_PLAN)
+    form = PlanForm(request.POST or None)
+    if request.method != "POST":
+        return _plan_form_page(request, form)
+    if form.is_valid():
+        try:
+            plan = services.plan_create(by=request.user, **_plan_fields(form.cleaned_data))
+        except DomainError as exc:
+            add_domain_errors(form, exc, field_for)
+            return _plan_form_page(request, form, status=exc.status)
+        messages.success(
+            request,
+            _(
+                "Đã lập kế hoạch “%(title)s” (dự thảo). Khi hoàn chỉnh, hãy trình lãnh đạo "
+                "phê duyệt."
+            )
+            % {"title": plan.title},
+        )
+        return redirect("plan-detail", plan_id=plan.pk)
+    return _plan_form_page(request, form, status=400)
+
+
+@login_required
+def plan_edit(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    _require(request, "inspections.change_inspectionplan")
+    if not _may_change_plan(request.user, plan):
+        messages.error(request, _("Kế hoạch đã trình hoặc đã phê duyệt, không sửa được."))
+        return redirect("plan-detail", plan_id=plan.pk)
+    form = PlanForm(request.POST or None, initial=PlanForm.initial_of(plan))
+    if request.method != "POST":
+        return _plan_form_page(request, form, plan=plan)
+    if form.is_valid():
+        try:
+            services.plan_update(by=request.user, plan=plan, **_plan_fields(form.cleaned_data))
+        except DomainError as exc:
+            add_domain_errors(form, exc, field_for)
+            return _plan_form_page(request, form, plan=plan, status=exc.status)
+        messages.success(request, _("Đã lưu các thay đổi của kế hoạch."))
+        return redirect("plan-detail", plan_id=plan.pk)
+    return _plan_form_page(request, form, plan=plan, status=400)
+
+
+def _plan_page(request, plan, *, decision_form=None, error=None, status=200):
+    user = request.user
+    may_decide = plan.status == InspectionPlan.Status.SUBMITTED and user.has_perm(APPROVE_PLAN)
+    return render(
+        request,
+        "inspections/desk/plan_detail.html",
+        {
+            "plan": plan,
+            "plan_scopes": _scope_labels(plan.scopes),
+            "inspections": selectors.plan_inspections(user=user, plan=plan),
+            "history": _trail(plan),
+            "may_edit": _may_change_plan(user, plan),
+            "may_decide": may_decide,
+            "decision_form": decision_form or PlanDecisionForm(auto_id="id_decide_%s"),
+            "may_add_inspection": plan.status == InspectionPlan.Status.APPROVED
+            and user.has_perm(ADD_INSPECTION)
+            and plan.unit_id == user.unit_id,
+            "error": error.render() if error else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_detail(request, plan_id: int):
+    return _plan_page(request, _plan(request, plan_id))
+
+
+@login_required
+@require_POST
+def plan_submit(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    try:
+        services.plan_submit(by=request.user, plan=plan)
+    except DomainError as exc:
+        return _plan_page(request, _plan(request, plan_id), error=exc, status=exc.status)
+    messages.success(
+        request, _("Đã trình kế hoạch; lãnh đạo đơn vị đã được thông báo để phê duyệt.")
+    )
+    return redirect("plan-detail", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_decide(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    _require(request, APPROVE_PLAN)
+    form = PlanDecisionForm(request.POST, auto_id="id_decide_%s")
+    if not form.is_valid():
+        return _plan_page(request, plan, decision_form=form, status=400)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        services.plan_decide(
+            by=request.user, plan=plan, approve=approve, note=form.cleaned_data["note"]
+        )
+    except DomainError as exc:
+        add_domain_errors(form, exc, field_for)
+        return _plan_page(request, _plan(request, plan_id), decision_form=form, status=exc.status)
+    messages.success(
+        request,
+        _("Đã phê duyệt kế hoạch; người lập đã được thông báo.")
+        if approve
+        else _("Đã trả lại kế hoạch kèm lý do; người lập đã được thông báo."),
+    )
+    return redirect("plan-detail", plan_id=plan.pk)
+
+
+# --- Inspections ------------------------------------------------------------------------------
+
+
+def _inspection(request, inspection_id: int) -> Inspection:
+    try:
+        return selectors.inspection_get(user=request.user, inspection_id=inspection_id)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@login_required
+def inspection_list(request):
+    _require(request, DESK)
+    status = _status_filter(request, Inspection.Status)
+    # The count of ?status=planned is the supervisor's "inspections waiting for a decision".
+    inspections = selectors.inspection_list(user=request.user, status=status or None)
+    counts = dict(
+        selectors.inspection_list(user=request.user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    page = Paginator(inspections, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/desk/inspection_list.html",
+        {
+            "page": page,
+            "tabs": _tabs("desk-inspection-list", Inspection.Status, status, counts),
+            "query": f"status={status}" if status else "",
+            "may_add": request.user.has_perm(ADD_INSPECTION),
+        },
+    )
+
+
+def _inspection_form(request):
+    user = request.user
+    plans = selectors.plans_open_for_inspections(user=user)
+    initial = {}
+    wanted_plan = request.GET.get("plan", "")
+    if wanted_plan.isdecimal():
+        plan = plans.filter(pk=int(wanted_plan)).first()
+        if plan is not None:
+            initial = {
+                "plan": plan,
+                "legal_ground": Inspection.LegalGround.ANNUAL_PLAN,
+                "scopes": plan.scopes,
+            }
+    return InspectionForm(
+        request.POST or None,
+        initial=initial,
+        plans=plans,
+        complaints=selectors.linkable_complaints(user=user),
+    )
+
+
+def _create_inspection(user, data) -> Inspection:
+    complaints = list(data["complaints"])
+    if data["legal_ground"] == Inspection.LegalGround.COMPLAINT and complaints:
+        # On the ground of reports: the reports move to "under inspection" and their
+        # reporters are told (the same path as the queue's "inspect" action). The
+        # ground's note is then the reports' tracking numbers.
+        return services.inspection_from_complaints(
+            by=user,
+            complaints=complaints,
+            operator=data["operator"],
+            scopes=data["scopes"],
+            place=data["place"],
+            scheduled_date=data["scheduled_date"],
+        )
+    return services.inspection_create(
+        by=user,
+        operator=data["operator"],
+        legal_ground=data["legal_ground"],
+        scopes=data["scopes"],
+        plan=data["plan"],
+        complaints=complaints,
+        place=data["place"],
+        scheduled_date=data["scheduled_date"],
+        legal_ground_note=data["legal_ground_note"],
+    )
+
+
+@login_required
+def inspection_new(request):
+    _require(request, ADD_INSPECTION)
+    form = _inspection_form(request)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                inspection = _create_inspection(request.user, form.cleaned_data)
+            except DomainError as exc:
+                add_domain_errors(form, exc, field_for)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Đã tạo cuộc kiểm tra (dự kiến). Tiếp theo: cử đoàn kiểm tra, rồi ban "
+                        "hành quyết định kiểm tra."
+                    ),
+                )
+                return redirect("desk-inspection", inspection_id=inspection.pk)
+    return render(request, "inspections/desk/inspection_form.html", {"form": form}, status=status)
+
+
+def _may_change(user, inspection: Inspection) -> bool:
+    return Inspection.objects.visible_to(user, "change").filter(pk=inspection.pk).exists()
+
+
+def _next_statuses(user, inspection: Inspection) -> list:
+    """The statuses this user may move the inspection to (the service's rules)."""
+    if not _may_change(user, inspection):
+        return []
+    allowed = services.TRANSITIONS.get(inspection.status, set())
+    is_supervisor = user.has_perm(DECIDE)
+    is_lead = any(
+        m.user_id == user.pk and m.role == InspectionMember.Role.LEAD for m in inspection.team.all()
+    )
+    result = []
+    for status in Inspection.Status:
+        if status not in allowed:
+            continue
+        if status == Inspection.Status.CONCLUDED and not (is_supervisor or is_lead):
+            continue
+        if status == Inspection.Status.CLOSED and not is_supervisor:
+            continue
+        result.append(status)
+    return result
+
+
+def _findings(inspection: Inspection) -> list:
+    day = selectors.inspection_day(inspection)
+    found = list(
+        inspection.findings.select_related("item", "item__template", "author").prefetch_related(
+            "photos"
+        )
+    )
+    for finding in found:
+        finding.item_shown = item_text(finding.item, day)
+    return found
+
+
+def _inspection_page(request, inspection, *, transition_form=None, error=None, status=200):
+    user = request.user
+    linked = list(inspection.complaints.all())
+    visible_ids = set(
+        inspection.complaints.visible_to(user).values_list("pk", flat=True) if linked else ()
+    )
+    samples = list(inspection.samples.prefetch_related("results", "seal_photos"))
+    is_member = any(m.user_id == user.pk for m in inspection.team.all())
+    may_decide = user.has_perm(DECIDE) and _may_change(user, inspection)
+    return render(
+        request,
+        "inspections/desk/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "scopes": _scope_labels(inspection.scopes),
+            "events": inspection.events.select_related("actor"),
+            "clocks": inspection.clocks.order_by("due_at"),
+            "now": timezone.now(),
+            "complaints_shown": [c for c in linked if c.pk in visible_ids],
+            "complaints_hidden": len([c for c in linked if c.pk not in visible_ids]),
+            "findings": _findings(inspection),
+            "samples": samples,
+            "failed_samples": [sample for sample in samples if sample.conforming is False],
+            "minutes": inspection.minutes.prefetch_related("signatures", "scans"),
+            "trail": _trail(inspection),
+            "may_decide": may_decide and inspection.status == Inspection.Status.PLANNED,
+            "may_set_team": may_decide
+            and inspection.status not in (Inspection.Status.CONCLUDED, Inspection.Status.CLOSED),
+            "next_statuses": _next_statuses(user, inspection),
+            "transition_form": transition_form or TransitionForm(auto_id="id_tr_%s"),
+            "show_field_link": is_member or may_decide,
+            "class_day": selectors.inspection_day(inspection),
+            "category_classes": selectors.inspection_category_classes(inspection=inspection),
+            "error": error.render() if error else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def inspection_detail(request, inspection_id: int):
+    return _inspection_page(request, _inspection(request, inspection_id))
+
+
+@login_required
+@require_POST
+def inspection_transition(request, inspection_id: int):
+    inspection = _inspection(request, inspection_id)
+    form = TransitionForm(request.POST, auto_id="id_tr_%s")
+    if not form.is_valid():
+        return _inspection_page(request, inspection, transition_form=form, status=400)
+    try:
+        moved = services.inspection_transition(
+            by=request.user,
+            inspection=inspection,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+        )
+    except DomainError as exc:
+        add_domain_errors(form, exc, field_for)
+        return _inspection_page(
+            request,
+            _inspection(request, inspection_id),
+            transition_form=form,
+            error=exc if not form.errors else None,
+            status=exc.status,
+        )
+    messages.success(
+        request,
+        _("Đã chuyển cuộc kiểm tra sang trạng thái “%(status)s”.")
+        % {"status": moved.get_status_display()},
+    )
+    return redirect("desk-inspection", inspection_id=inspection.pk)
+
+
+def _decide_page(request, inspection, form, *, status=200):
+    return render(
+        request,
+        "inspections/desk/inspection_decide.html",
+        {"inspection": inspection, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def inspection_decide(request, inspection_id: int):
+    inspection = _inspection(request, inspection_id)
+    _require(request, DECIDE)
+    if request.method != "POST":
+        form = DecisionForm(initial={"decision_date": timezone.localdate()})
+        return _decide_page(request, inspection, form)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _decide_page(request, inspection, form, status=400)
+    try:
+        services.inspection_decide(
+            by=request.user,
+            inspection=inspection,
+            decision_number=form.cleaned_data["decision_number"],
+            decision_date=form.cleaned_data["decision_date"],
+        )
+    except DomainError as exc:
+        add_domain_errors(form, exc, field_for)
+        return _decide_page(request, _inspection(request, inspection_id), form, status=exc.status)
+    messages.success(
+        request,
+        _("Đã ban hành quyết định kiểm tra số %(number)s; đoàn kiểm tra đã được thông báo.")
+        % {"number": form.cleaned_data["decision_number"].strip()},
+    )
+    return redirect("desk-inspection", inspection_id=inspection.pk)
+
+
+def _team_page(request, inspection, form, *, status=200):
+    return render(
+        request,
+        "inspections/desk/inspection_team.html",
+        {"inspection": inspection, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def inspection_team(request, inspection_id: int):
+    inspection = _inspection(request, inspection_id)
+    _require(request, DECIDE)
+    candidates = selectors.team_candidates(user=request.user, inspection=inspection)
+    team = list(inspection.team.all())
+    initial = {
+        "lead": next((m.user for m in team if m.role == InspectionMember.Role.LEAD), None),
+        "members": [m.user for m in team if m.role == InspectionMember.Role.MEMBER],
+    }
+    form = TeamForm(
+        request.POST or None,
+        initial=initial,
+        leads=candidates["leads"],
+        members=candidates["members"],
+    )
+    if request.method != "POST":
+        return _team_page(request, inspection, form)
+    if not form.is_valid():
+        return _team_page(request, inspection, form, status=400)
+    try:
+        services.inspection_set_team(
+            by=request.user,
+            inspection=inspection,
+            lead=form.cleaned_data["lead"],
+            members=list(form.cleaned_data["members"]),
+        )
+    except DomainError as exc:
+        add_domain_errors(form, exc, field_for)
+        return _team_page(request, _inspection(request, inspection_id), form, status=exc.status)
+    messages.success(
+        request,
+        _(
+            "Đã cử đoàn kiểm tra: các thành viên xem được cuộc kiểm tra; người bị bỏ khỏi "
+            "đoàn không còn xem được."
+        ),
+    )
+    return redirect("desk-inspection", inspection_id=inspection.pk)
