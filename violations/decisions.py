@@ -32,7 +32,7 @@ from violations.models import (
     RemedialMeasure,
     ViolationRecord,
 )
-from violations.records import APPROVE, next_number
+from violations.records import APPROVE, next_number, team_of, tell_next
 
 # --- Penalty decision ---------------------------------------------------------------------
 
@@ -160,6 +160,15 @@ def decision_submit(*, by, decision: PenaltyDecision) -> PenaltyDecision:
         target=decision.record.inspection,
         changes={"decision": decision.pk},
     )
+    # The unit's supervisors approve or return it.
+    record = decision.record
+    subject = _("Quyết định xử phạt chờ duyệt: %(operator)s, biên bản %(record)s") % {
+        "operator": record.violator.name,
+        "record": record.number,
+    }
+    tell_next(
+        clocks.unit_supervisors(record.inspection.unit_id), by=by, record=record, subject=subject
+    )
     return decision
 
 
@@ -188,6 +197,19 @@ def decision_decide(
             action="penalty_decision.return",
             target=record.inspection,
             changes={"decision": decision.pk},
+        )
+        # Whoever drafted it, and the team lead, redraft it: the reason goes with it.
+        subject = _("Quyết định xử phạt bị trả lại: %(operator)s, biên bản %(record)s") % {
+            "operator": record.violator.name,
+            "record": record.number,
+        }
+        body = f"{subject}\n{_('Lý do trả lại')}: {decision.return_note}"
+        tell_next(
+            {decision.created_by, *team_of(record.inspection, leads_only=True)},
+            by=by,
+            record=record,
+            subject=subject,
+            body=body,
         )
         return decision
     today = timezone.localdate()
@@ -233,6 +255,14 @@ def decision_decide(
         },
     )
     outcome.tell_reporters(by=by, inspection=record.inspection)
+    # The team executes it: the fine's payment and the remedial measures.
+    subject = _("Quyết định xử phạt %(number)s đã ban hành: %(operator)s") % {
+        "number": decision.number,
+        "operator": record.violator.name,
+    }
+    tell_next(
+        {decision.created_by, *team_of(record.inspection)}, by=by, record=record, subject=subject
+    )
     return decision
 
 

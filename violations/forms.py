@@ -6,11 +6,14 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from inspections.forms import PHOTO_TYPES
 from inspections.models import EvidencePhoto, Finding, Sample
 from registry.errors import InvalidInput
+from registry.forms import MultipleFileField, MultipleFileInput
 from registry.models import EconomicOperator
 from registry.provisions import check_citable
 from violations.documents import vnd
+from violations.models import AdditionalPenalty, RemedialMeasure
 
 
 class TextForm(forms.Form):
@@ -271,3 +274,276 @@ ActFormSet = forms.formset_factory(
     absolute_max=MAX_ACTS,
     validate_max=True,
 )
+
+
+# --- The acts on a violation record and a penalty decision after the draft ---------------
+
+
+class RecordSignForm(forms.Form):
+    """The record is made: signed by the violator's representative, or refused before a
+    witness (`violations.records.record_sign`)."""
+
+    representative_name = forms.CharField(
+        label=_("Người đại diện của đối tượng vi phạm"),
+        max_length=150,
+        error_messages={"required": _("Hãy ghi người đại diện của đối tượng vi phạm.")},
+    )
+    representative_position = forms.CharField(
+        label=_("Chức vụ người đại diện"), max_length=150, required=False
+    )
+    statement = forms.CharField(
+        label=_("Ý kiến của người vi phạm"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    refused = forms.BooleanField(
+        label=_("Người vi phạm từ chối ký (lập trước người chứng kiến)"), required=False
+    )
+    witness_name = forms.CharField(
+        label=_("Người chứng kiến"),
+        max_length=150,
+        required=False,
+        help_text=_("Bắt buộc khi người vi phạm từ chối ký."),
+    )
+    witness_address = forms.CharField(
+        label=_("Địa chỉ người chứng kiến"), max_length=300, required=False
+    )
+    refusal_reason = forms.CharField(
+        label=_("Lý do từ chối ký"),
+        max_length=300,
+        required=False,
+        help_text=_("Bắt buộc khi người vi phạm từ chối ký."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("refused"):
+            if not (data.get("witness_name") or "").strip():
+                self.add_error(
+                    "witness_name",
+                    _("Khi người vi phạm từ chối ký, hãy ghi người chứng kiến."),
+                )
+            if not (data.get("refusal_reason") or "").strip():
+                self.add_error(
+                    "refusal_reason", _("Khi người vi phạm từ chối ký, hãy ghi lý do từ chối.")
+                )
+        return data
+
+
+def _parse_vnd(value) -> int | None:
+    """ "12.500.000", "12 500 000 đ" or "12500000" → 12500000; None when not a number."""
+    text = str(value or "").strip().lower().removesuffix("đồng").removesuffix("đ")
+    digits = text.replace(".", "").replace(",", "").replace(" ", "").replace("\u00a0", "")
+    return int(digits) if digits.isdecimal() and len(digits) <= 15 else None
+
+
+class VndField(forms.CharField):
+    """An amount in đồng, typed with or without thousands separators."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "30")
+
+    def prepare_value(self, value):
+        return vnd(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        amount = _parse_vnd(text)
+        if amount is None:
+            raise forms.ValidationError(
+                _("Hãy ghi số tiền bằng chữ số, ví dụ 15.000.000."), code="invalid"
+            )
+        return amount
+
+
+ADDITIONAL_PENALTY_CHOICES = AdditionalPenalty.choices
+
+
+class DecisionForm(forms.Form):
+    """The penalty decision's fines: one per act of the record, inside the range of the
+    version cited for this violator's kind (an organisation: twice an individual's,
+    unless the version records its own range), and the additional penalties."""
+
+    def __init__(self, *args, record, violations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.acts = []
+        organisation = record.violator_is_organisation
+        for order, violation in enumerate(violations, start=1):
+            low, high = violation.provision.fine_range(organisation=organisation)
+            fine = f"fine_{violation.pk}"
+            extra = f"extra_{violation.pk}"
+            self.fields[fine] = VndField(
+                label=_("Mức phạt hành vi %(n)s (đồng)") % {"n": order},
+                help_text=_("Từ %(low)s đ đến %(high)s đ.") % {"low": vnd(low), "high": vnd(high)},
+                error_messages={"required": _("Hãy ghi mức phạt cho hành vi này.")},
+            )
+            self.fields[extra] = forms.MultipleChoiceField(
+                label=_("Hình thức xử phạt bổ sung"),
+                choices=ADDITIONAL_PENALTY_CHOICES,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.acts.append(
+                {
+                    "order": order,
+                    "violation": violation,
+                    "low": low,
+                    "high": high,
+                    "exception": organisation and violation.provision.has_organisation_exception,
+                    "fine": fine,
+                    "extra": extra,
+                }
+            )
+
+    def bound_acts(self):
+        """The acts with their bound fields, for the template."""
+        return [
+            {**act, "fine_field": self[act["fine"]], "extra_field": self[act["extra"]]}
+            for act in self.acts
+        ]
+
+    def clean(self):
+        data = super().clean()
+        who = _("tổ chức") if self.record.violator_is_organisation else _("cá nhân")
+        for act in self.acts:
+            fine = data.get(act["fine"])
+            if fine is not None and not act["low"] <= fine <= act["high"]:
+                self.add_error(
+                    act["fine"],
+                    forms.ValidationError(
+                        _(
+                            "Mức phạt cho hành vi theo %(citation)s phải từ %(low)s đến "
+                            "%(high)s đồng (%(who)s)."
+                        ),
+                        code="fine_out_of_range",
+                        params={
+                            "citation": act["violation"].provision.citation,
+                            "low": vnd(act["low"]),
+                            "high": vnd(act["high"]),
+                            "who": who,
+                        },
+                    ),
+                )
+        return data
+
+    def lines(self) -> list[dict]:
+        return [
+            {
+                "violation_id": act["violation"].pk,
+                "fine_vnd": self.cleaned_data[act["fine"]],
+                "additional_penalties": self.cleaned_data[act["extra"]],
+            }
+            for act in self.acts
+        ]
+
+
+class MeasureForm(forms.Form):
+    """One remedial measure, with its deadline. Every field is optional: a row left
+    empty is no measure; a row begun needs its kind and deadline."""
+
+    kind = forms.ChoiceField(
+        label=_("Biện pháp khắc phục hậu quả"),
+        choices=[("", "—"), *RemedialMeasure.Kind.choices],
+        required=False,
+    )
+    violation = forms.TypedChoiceField(
+        label=_("Cho hành vi"), coerce=int, empty_value=None, required=False
+    )
+    description = forms.CharField(
+        label=_("Nội dung, số lượng, cách thực hiện"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    deadline = forms.DateField(
+        label=_("Thời hạn thực hiện"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 24/11/2026.")},
+    )
+
+    def __init__(self, *args, violations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["violation"].choices = [
+            ("", _("Cả quyết định")),
+            *((v.pk, f"{n}. {v.provision.citation}") for n, v in enumerate(violations, start=1)),
+        ]
+
+    def is_filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("kind") or data.get("deadline") or data.get("description"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_filled() or self.errors:
+            return data
+        if not data.get("kind"):
+            self.add_error("kind", _("Hãy chọn biện pháp khắc phục hậu quả."))
+        if data.get("deadline") is None:
+            self.add_error("deadline", _("Hãy ghi thời hạn thực hiện biện pháp."))
+        elif data["deadline"] <= timezone.localdate():
+            self.add_error("deadline", _("Thời hạn thực hiện phải sau ngày hôm nay."))
+        if data.get("kind") == RemedialMeasure.Kind.OTHER and not data.get("description"):
+            self.add_error("description", _("Hãy ghi nội dung biện pháp."))
+        return data
+
+
+class BaseMeasureFormSet(forms.BaseFormSet):
+    def measures(self) -> list[dict]:
+        return [
+            {
+                "kind": form.cleaned_data["kind"],
+                "violation_id": form.cleaned_data.get("violation"),
+                "description": form.cleaned_data.get("description", ""),
+                "deadline": form.cleaned_data["deadline"],
+            }
+            for form in self.forms
+            if form.is_filled()
+        ]
+
+
+MAX_MEASURES = 4
+MeasureFormSet = forms.formset_factory(
+    MeasureForm,
+    formset=BaseMeasureFormSet,
+    extra=MAX_MEASURES,
+    max_num=MAX_MEASURES,
+    absolute_max=MAX_MEASURES,
+    validate_max=True,
+)
+
+
+class MeasureDoneForm(forms.Form):
+    """A remedial measure done, with photos of it as evidence
+    (`violations.decisions.measure_done`)."""
+
+    done_on = forms.DateField(
+        label=_("Ngày thực hiện xong"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Hãy ghi ngày thực hiện xong."),
+            "invalid": _("Hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 24/11/2026."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Kết quả thực hiện"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi kết quả thực hiện.")},
+    )
+    photos = MultipleFileField(
+        label=_("Ảnh chứng minh đã thực hiện"),
+        required=False,
+        help_text=_("Ảnh JPEG, PNG, WebP hoặc HEIC; chọn được nhiều ảnh."),
+        widget=MultipleFileInput(attrs={"accept": PHOTO_TYPES}),
+    )

@@ -20,12 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, InspectionMember
 from registry import clocks, provisions, workdays
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition
 from registry.models import EconomicOperator, LegalClock, Unit
 from registry.permissions import require_object_perm, require_perm
+from registry.services import notification_send
 from violations import outcome
 from violations.clocks import ViolationClock
 from violations.documents import store_record_pdf
@@ -247,7 +248,35 @@ def record_sign(
             "pdf_sha256": record.pdf_sha256,
         },
     )
+    # The team lead drafts the penalty decision, within the clock that starts now.
+    subject = _("Biên bản vi phạm %(number)s đã lập: soạn quyết định xử phạt trước %(due)s") % {
+        "number": record.number,
+        "due": record.decision_due.strftime("%d/%m/%Y"),
+    }
+    tell_next(team_of(record.inspection, leads_only=True), by=by, record=record, subject=subject)
     return record
+
+
+def team_of(inspection: Inspection, *, leads_only: bool = False) -> set:
+    """The inspection's team (or its lead), who act on its records and decisions."""
+    members = inspection.team.select_related("user")
+    if leads_only:
+        members = members.filter(role=InspectionMember.Role.LEAD)
+    return {member.user for member in members if member.user.is_active}
+
+
+def tell_next(people, *, by, record: ViolationRecord, subject, body: str = "") -> None:
+    """Tell whoever acts next on a record (not the person who just acted), with a link to
+    the record on the case page."""
+    for person in people:
+        if person is None or person.pk == by.pk:
+            continue
+        notification_send(
+            recipient=person,
+            subject=str(subject),
+            body=body or str(subject),
+            link=f"/cases/{record.inspection_id}/#record-{record.pk}",
+        )
 
 
 def may_explain(record: ViolationRecord) -> bool:

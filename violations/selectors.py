@@ -4,6 +4,7 @@ a 404)."""
 
 from django.db.models import Prefetch
 
+from inspections.models import Inspection
 from inspections.selectors import inspection_get, through_inspection
 from registry.errors import NotFound
 from violations.models import (
@@ -107,3 +108,26 @@ def public_alert_get(alert_id: int):
     if alert is None:
         raise NotFound()
     return alert
+
+
+# --- Lists across inspections (the desk's queues) -----------------------------------------------
+
+
+def records_visible(*, user, status: str | None = None):
+    """The violation records of the inspections the user may see, newest first;
+    `status` keeps one status (draft: to be signed; signed: waiting for the decision)."""
+    qs = ViolationRecord.objects.filter(
+        inspection__in=Inspection.objects.visible_to(user)
+    ).select_related("inspection", "violator")
+    return qs.filter(status=status) if status else qs
+
+
+def decisions_visible(*, user, status: str | None = None):
+    """The penalty decisions of the inspections the user may see, oldest waiting first;
+    `status="submitted"` is what waits for a supervisor's approval."""
+    qs = (
+        PenaltyDecision.objects.filter(record__inspection__in=Inspection.objects.visible_to(user))
+        .select_related("record__inspection", "record__violator")
+        .order_by("created_at", "pk")
+    )
+    return qs.filter(status=status) if status else qs

@@ -43,6 +43,42 @@ urlpatterns = [
     ),
     path("cases/decisions/<int:decision_id>/pdf/", views.decision_pdf, name="case-decision-pdf"),
     path("cases/records/<int:record_id>/pdf/", views.record_pdf, name="case-record-pdf"),
+    # Lists by status (the home pages link to them), the acts on a record, the decision's
+    # draft and submission, a measure done with its photos.
+    path("cases/records/", views.record_list, name="case-record-list"),
+    path("cases/decisions/", views.decision_list, name="case-decision-list"),
+    path("cases/records/<int:record_id>/sign/", views.record_sign, name="case-record-sign"),
+    path(
+        "cases/records/<int:record_id>/complex/",
+        views.record_complex,
+        name="case-record-complex",
+    ),
+    path("cases/records/<int:record_id>/extend/", views.record_extend, name="case-record-extend"),
+    path(
+        "cases/records/<int:record_id>/dismiss/",
+        views.record_dismiss,
+        name="case-record-dismiss",
+    ),
+    path(
+        "cases/records/<int:record_id>/decision/",
+        views.decision_edit,
+        name="case-decision-edit",
+    ),
+    path(
+        "cases/decisions/<int:decision_id>/submit/",
+        views.decision_submit,
+        name="case-decision-submit",
+    ),
+    path(
+        "cases/measures/<int:measure_id>/done/",
+        views.measure_done,
+        name="case-measure-done",
+    ),
+    path(
+        "cases/measures/<int:measure_id>/photos/<int:photo_id>/<str:variant>/",
+        views.measure_photo,
+        name="case-measure-photo",
+    ),
     path(
         "cases/alerts/<int:alert_id>/withdraw/",
         views.alert_withdraw,

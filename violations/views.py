@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
@@ -23,26 +24,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from inspections import findings
 from inspections import selectors as inspection_selectors
 from inspections.models import EvidencePhoto, Finding, Inspection, InspectionMember
 from registry import selectors as registry_selectors
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
+from registry.media import file_response
 from registry.models import EconomicOperator
 from violations import alerts, decisions, followup, selectors
+from violations import records as record_services
 from violations.api import pdf_response as _pdf
+from violations.clocks import ViolationClock
+from violations.deadlines import Deadline, case_clocks
+from violations.documents import vnd
 from violations.forms import (
     ActDayForm,
     ActFormSet,
     AlertForm,
+    DecisionForm,
     FinePaidForm,
     GoodsForm,
+    MeasureDoneForm,
+    MeasureFormSet,
     ReasonForm,
     RecordForm,
+    RecordSignForm,
     ReviewForm,
     TextForm,
 )
-from violations.models import FailedTestFollowUp, PenaltyDecision, ViolationRecord
+from violations.models import (
+    FailedTestFollowUp,
+    PenaltyDecision,
+    RemedialMeasure,
+    ViolationRecord,
+)
 from violations.records import APPROVE, RECORD_STAGES, record_create
 
 PAGE_SIZE = 20
@@ -142,17 +158,61 @@ def _case_page(request, inspection, *, bound=None, status=200):
             goods=f"{item.sample.product_name}, {item.sample.batch}".strip(", "),
         )
         item.resume_form = form(ReasonForm, f"resume-{item.pk}")
+    clocks = case_clocks(inspection)
+    for item in follow_ups:
+        item.clocks = [
+            clock
+            for clock in (
+                clocks.get((ViolationClock.FAILED_TEST_REPORT, item.pk)),
+                clocks.get((ViolationClock.SUSPENSION_NOTICE, item.pk)),
+            )
+            if clock is not None
+        ]
     records = list(selectors.record_list(user=user, inspection_id=inspection.pk))
+    may_change = _may_change(user, inspection)
     for record in records:
         for violation in record.violations.all():
             # The range the violator's kind (organisation or individual) is fined within.
             violation.fine = violation.provision.fine_range(
                 organisation=record.violator_is_organisation
             )
+        record.clock = clocks.get((ViolationClock.PENALTY_DECISION, record.pk))
+        if record.explanation_due and record.status == ViolationRecord.Status.SIGNED:
+            record.explanation = Deadline.of_day(
+                _("Hạn gửi văn bản giải trình (5 ngày làm việc)"), record.explanation_due
+            )
+        if record.status == ViolationRecord.Status.DRAFT and may_change:
+            record.sign_form = form(
+                RecordSignForm,
+                f"sign-{record.pk}",
+                representative_name=record.representative_name,
+                representative_position=record.representative_position,
+            )
+        if record.status == ViolationRecord.Status.SIGNED and user.has_perm(APPROVE):
+            record.complex_form = form(ReasonForm, f"complex-{record.pk}")
+            record.extend_form = form(ReasonForm, f"extend-{record.pk}")
+            record.dismiss_form = form(ReasonForm, f"dismiss-{record.pk}")
         decision = getattr(record, "decision", None)
         if decision is not None:
             decision.review_form = form(ReviewForm, f"review-{decision.pk}")
             decision.fine_form = form(FinePaidForm, f"fine-{decision.pk}")
+            decision.measure_list = list(decision.measures.prefetch_related("photos"))
+            # Closed once the fine is paid and every measure done: no button before.
+            decision.closable = not (
+                decision.total_fine_vnd and decision.fine_paid_on is None
+            ) and all(m.status == RemedialMeasure.Status.DONE for m in decision.measure_list)
+            for measure in decision.measure_list:
+                measure.clock = Deadline.of_day(
+                    _("Thời hạn thực hiện"), measure.deadline, done_on=measure.done_on
+                )
+                if (
+                    measure.status == RemedialMeasure.Status.PENDING
+                    and decision.status == PenaltyDecision.Status.APPROVED
+                    and may_change
+                ):
+                    measure.done_form = form(
+                        MeasureDoneForm, f"measure-{measure.pk}", done_on=timezone.localdate()
+                    )
     alert_form = None
     if user.has_perm(alerts.PUBLISH) and alerts.may_alert(inspection):
         alert_form = form(AlertForm, "alert", **alerts.alert_defaults(inspection))
@@ -169,7 +229,8 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "is_agency": user.has_perm(followup.AGENCY),
             "can_approve": user.has_perm(APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
-            "can_record": inspection.status in RECORD_STAGES and _may_change(user, inspection),
+            "can_record": inspection.status in RECORD_STAGES and may_change,
+            "may_change": may_change,
             # The goods' classes on the inspection's date (group 2 before 01/07/2026,
             # risk classes from then).
             "class_day": inspection_selectors.inspection_day(inspection),
@@ -192,20 +253,23 @@ def case_detail(request, inspection_id: int):
     return _case_page(request, inspection)
 
 
-def _act(request, inspection, key, form_class, call, success):
+def _act(request, inspection, key, form_class, call, success, *, anchor=""):
     """Run a service with the posted form; show the page again with the errors (and
-    what was typed) if the form or the service refuses."""
-    form = form_class(request.POST, auto_id=f"id_{key}_%s")
+    what was typed) if the form or the service refuses. `success` is the message, or a
+    function of what the service returned that makes it; `anchor` the part of the case
+    page to come back to."""
+    form = form_class(request.POST, request.FILES or None, auto_id=f"id_{key}_%s")
     status = 400
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            result = call(form.cleaned_data)
         except DomainError as error:
             add_domain_errors(form, error)
             status = error.status
         else:
-            messages.success(request, success)
-            return redirect("case-detail", inspection_id=inspection.pk)
+            messages.success(request, success(result) if callable(success) else success)
+            url = reverse("case-detail", kwargs={"inspection_id": inspection.pk})
+            return redirect(f"{url}#{anchor}" if anchor else url)
     return _case_page(request, inspection, bound=(key, form), status=status)
 
 
@@ -473,7 +537,8 @@ def decision_review(request, decision_id: int):
         lambda data: decisions.decision_decide(
             by=request.user, decision=decision, approve=data["approve"], note=data["note"]
         ),
-        _("Đã ghi ý kiến về quyết định xử phạt."),
+        _reviewed,
+        anchor=f"record-{decision.record_id}",
     )
 
 
@@ -494,6 +559,7 @@ def decision_fine(request, decision_id: int):
             receipt_number=data["receipt_number"],
         ),
         _("Đã ghi nhận nộp phạt."),
+        anchor=f"record-{decision.record_id}",
     )
 
 
@@ -509,6 +575,7 @@ def decision_close(request, decision_id: int):
         forms.Form,
         lambda data: decisions.decision_close(by=request.user, decision=decision),
         _("Đã kết thúc việc thi hành quyết định."),
+        anchor=f"record-{decision.record_id}",
     )
 
 
@@ -556,3 +623,323 @@ def decision_pdf(request, decision_id: int):
     if not decision.pdf:
         raise Http404
     return _pdf(decision.pdf, f"quyet-dinh-xu-phat-{decision.number.replace('/', '-')}.pdf")
+
+
+# --- Staff: the acts on a violation record -----------------------------------------------------
+
+
+def _record_anchor(record) -> str:
+    return f"record-{record.pk}"
+
+
+@login_required
+@require_POST
+def record_sign(request, record_id: int):
+    """The record is made (signed, or refused before a witness): numbered, locked, and
+    the decision's clock starts; the team lead is told to draft the decision."""
+    record = _get(selectors.record_get, user=request.user, record_id=record_id)
+
+    def signed(made):
+        return _("Đã lập biên bản vi phạm số %(number)s. Hạn ra quyết định xử phạt: %(due)s.") % {
+            "number": made.number,
+            "due": made.decision_deadline.strftime("%d/%m/%Y"),
+        }
+
+    return _act(
+        request,
+        record.inspection,
+        f"sign-{record.pk}",
+        RecordSignForm,
+        lambda data: record_services.record_sign(by=request.user, record=record, **data),
+        signed,
+        anchor=_record_anchor(record),
+    )
+
+
+@login_required
+@require_POST
+def record_complex(request, record_id: int):
+    record = _get(selectors.record_get, user=request.user, record_id=record_id)
+    return _act(
+        request,
+        record.inspection,
+        f"complex-{record.pk}",
+        ReasonForm,
+        lambda data: record_services.record_set_complex(
+            by=request.user, record=record, reason=data["reason"]
+        ),
+        lambda made: (
+            _(
+                "Đã xác định vụ việc phải giải trình hoặc xác minh: hạn ra quyết định xử phạt là "
+                "%(due)s."
+            )
+            % {"due": made.decision_deadline.strftime("%d/%m/%Y")}
+        ),
+        anchor=_record_anchor(record),
+    )
+
+
+@login_required
+@require_POST
+def record_extend(request, record_id: int):
+    record = _get(selectors.record_get, user=request.user, record_id=record_id)
+    return _act(
+        request,
+        record.inspection,
+        f"extend-{record.pk}",
+        ReasonForm,
+        lambda data: record_services.record_extend(
+            by=request.user, record=record, reason=data["reason"]
+        ),
+        lambda made: (
+            _("Đã gia hạn thời hạn ra quyết định xử phạt đến %(due)s.")
+            % {"due": made.decision_deadline.strftime("%d/%m/%Y")}
+        ),
+        anchor=_record_anchor(record),
+    )
+
+
+@login_required
+@require_POST
+def record_dismiss(request, record_id: int):
+    record = _get(selectors.record_get, user=request.user, record_id=record_id)
+    return _act(
+        request,
+        record.inspection,
+        f"dismiss-{record.pk}",
+        ReasonForm,
+        lambda data: record_services.record_dismiss(
+            by=request.user, record=record, reason=data["reason"]
+        ),
+        _("Đã quyết định không ra quyết định xử phạt đối với biên bản này."),
+        anchor=_record_anchor(record),
+    )
+
+
+# --- Staff: drafting the penalty decision ------------------------------------------------------
+# Its own page (the fines of every act, the additional penalties, the remedial measures);
+# POSTed to the same address and redirected to the case page.
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def decision_edit(request, record_id: int):
+    """Draft (or redraft, while it is a draft) the decision of a signed record: whoever
+    may change the inspection, as `violations.decisions.decision_draft` checks."""
+    user = request.user
+    record = _get(selectors.record_get, user=user, record_id=record_id)
+    inspection = record.inspection
+    if not _may_change(user, inspection):
+        raise DjangoPermissionDenied
+    case_url = reverse("case-detail", kwargs={"inspection_id": inspection.pk})
+    decision = PenaltyDecision.objects.filter(record=record).first()
+    if record.status != ViolationRecord.Status.SIGNED or (
+        decision is not None and decision.status != PenaltyDecision.Status.DRAFT
+    ):
+        messages.error(
+            request,
+            _("Chỉ soạn quyết định cho biên bản đã lập và chưa có quyết định trình duyệt."),
+        )
+        return redirect(f"{case_url}#{_record_anchor(record)}")
+    violations = list(record.violations.all())
+    initial, measures_initial = {}, []
+    if decision is not None:
+        for line in decision.lines.all():
+            initial[f"fine_{line.violation_id}"] = line.fine_vnd
+            initial[f"extra_{line.violation_id}"] = line.additional_penalties
+        measures_initial = [
+            {
+                "kind": m.kind,
+                "violation": m.violation_id,
+                "description": m.description,
+                "deadline": m.deadline,
+            }
+            for m in decision.measures.all()
+        ]
+    data = request.POST if request.method == "POST" else None
+    form = DecisionForm(data, record=record, violations=violations, initial=initial)
+    measures = MeasureFormSet(
+        data,
+        prefix="measures",
+        initial=measures_initial,
+        form_kwargs={"violations": violations},
+    )
+    status = 200
+    if data is not None:
+        status = 400
+        valid = [form.is_valid(), measures.is_valid()]  # both, so that every error shows
+        if all(valid):
+            chosen = measures.measures()
+            try:
+                saved = decisions.decision_draft(
+                    by=user, record=record, lines=form.lines(), measures=chosen
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Đã lưu dự thảo quyết định xử phạt: tổng tiền phạt %(total)s đ, "
+                        "%(measures)d biện pháp khắc phục hậu quả. Hãy đọc lại rồi trình "
+                        "lãnh đạo duyệt."
+                    )
+                    % {"total": vnd(saved.total_fine_vnd), "measures": len(chosen)},
+                )
+                return redirect(f"{case_url}#{_record_anchor(record)}")
+    clocks = case_clocks(inspection)
+    return render(
+        request,
+        "violations/cases/decision_edit.html",
+        {
+            "inspection": inspection,
+            "record": record,
+            "decision": decision,
+            "form": form,
+            "measures": measures,
+            "clock": clocks.get((ViolationClock.PENALTY_DECISION, record.pk)),
+            "page_errors": form.non_field_errors() + measures.non_form_errors(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def decision_submit(request, decision_id: int):
+    decision = _get(selectors.decision_get, user=request.user, decision_id=decision_id)
+    return _act(
+        request,
+        decision.record.inspection,
+        f"submit-{decision.pk}",
+        forms.Form,
+        lambda data: decisions.decision_submit(by=request.user, decision=decision),
+        _("Đã trình lãnh đạo duyệt quyết định xử phạt; lãnh đạo đơn vị đã được thông báo."),
+        anchor=_record_anchor(decision.record),
+    )
+
+
+def _reviewed(decision) -> str:
+    if decision.status == PenaltyDecision.Status.APPROVED:
+        return _(
+            "Đã duyệt và ban hành quyết định xử phạt số %(number)s; đoàn kiểm tra đã được "
+            "thông báo để thi hành."
+        ) % {"number": decision.number}
+    return _("Đã trả lại quyết định xử phạt để sửa; người soạn đã được thông báo lý do.")
+
+
+# --- Staff: a remedial measure done, with its evidence -----------------------------------------
+
+
+def _measure_field(name: str) -> str:
+    return {"photo": "photos", "photos": "photos"}.get(name, name)
+
+
+@login_required
+@require_POST
+def measure_done(request, measure_id: int):
+    """The photos of the measure done are stored first (the service requires them), then
+    the measure is recorded as done; photos already stored count."""
+    user = request.user
+    measure = _get(selectors.measure_get, user=user, measure_id=measure_id)
+    decision = measure.decision
+    inspection = decision.record.inspection
+    key = f"measure-{measure.pk}"
+    form = MeasureDoneForm(request.POST, request.FILES, auto_id=f"id_{key}_%s")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            for upload in data["photos"]:
+                findings.evidence_upload(
+                    by=user, measure=measure, data=upload.read(), filename=upload.name or ""
+                )
+            decisions.measure_done(
+                by=user, measure=measure, done_on=data["done_on"], note=data["note"]
+            )
+        except DomainError as error:
+            add_domain_errors(form, error, _measure_field)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("Đã ghi nhận hoàn thành biện pháp “%(measure)s” ngày %(day)s, %(photos)d ảnh.")
+                % {
+                    "measure": measure.get_kind_display(),
+                    "day": data["done_on"].strftime("%d/%m/%Y"),
+                    "photos": measure.photos.count(),
+                },
+            )
+            url = reverse("case-detail", kwargs={"inspection_id": inspection.pk})
+            return redirect(f"{url}#{_record_anchor(decision.record)}")
+    return _case_page(request, inspection, bound=(key, form), status=status)
+
+
+_PHOTO_VARIANTS = ("thumb", "display", "original")
+
+
+@login_required
+def measure_photo(request, measure_id: int, photo_id: int, variant: str):
+    """A photo of a measure done: the thumbnail or display copy, or the original as an
+    attachment, byte for byte."""
+    measure = _get(selectors.measure_get, user=request.user, measure_id=measure_id)
+    photo = measure.photos.filter(pk=photo_id).first()
+    if photo is None or variant not in _PHOTO_VARIANTS:
+        raise Http404
+    if variant == "original":
+        return file_response(
+            photo.original, filename=f"{photo.sha256}{photo.extension}", attachment=True
+        )
+    if photo.state != EvidencePhoto.State.READY:
+        raise Http404
+    field = photo.display if variant == "display" else photo.thumb
+    return file_response(field, filename=f"{photo.sha256}-{variant}.jpg", content_type="image/jpeg")
+
+
+# --- Staff: the lists of records and decisions by status ---------------------------------------
+
+
+def _status_list(request, *, statuses, fetch, template, url_name):
+    status = request.GET.get("status", "")
+    if status not in dict(statuses):
+        status = ""
+    items = fetch(user=request.user, status=status or None)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "status": status,
+            "statuses": statuses,
+            "list_url": reverse(url_name),
+            "query": urlencode({"status": status}) if status else "",
+        },
+    )
+
+
+@login_required
+def decision_list(request):
+    """The penalty decisions the user may see, by status: `?status=submitted` is what
+    waits for a supervisor's approval (the supervisor's home counts this list)."""
+    return _status_list(
+        request,
+        statuses=PenaltyDecision.Status.choices,
+        fetch=selectors.decisions_visible,
+        template="violations/cases/decision_list.html",
+        url_name="case-decision-list",
+    )
+
+
+@login_required
+def record_list(request):
+    """The violation records the user may see, by status: `?status=draft` waits for
+    signing, `?status=signed` for its penalty decision."""
+    return _status_list(
+        request,
+        statuses=ViolationRecord.Status.choices,
+        fetch=selectors.records_visible,
+        template="violations/cases/record_list.html",
+        url_name="case-record-list",
+    )
