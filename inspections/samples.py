@@ -1,7 +1,9 @@
 """Samples taken on site and the lab's results, with the retention clock."""
 
+import hashlib
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from inspections.minutes import require_open_minutes
 from inspections.models import Inspection, InspectionEvent, Sample, SampleResult
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput
+from registry.images import MAX_UPLOAD_BYTES
 from registry.permissions import require_object_perm
 from registry.text import fold
 
@@ -188,11 +191,19 @@ def lab_result_record(
     result_on: date,
     criteria: list[dict],
     received_on=None,
+    report_pdf: bytes | None = None,
 ) -> Sample:
     """Record the test report: each criterion against its limit, pass/fail computed;
     the sample fails if any criterion fails. The retained unit is kept 90 days after
-    the result (a period ending on a day off runs to the next working day)."""
+    the result (a period ending on a day off runs to the next working day).
+
+    `report_pdf`, the lab's report as received, is kept byte for byte under its
+    SHA-256; it must be a PDF by its content (`%PDF-`), whatever its name says. A
+    failed sample (not a re-test) is announced with `signals.sample_failed`, which
+    opens the follow-up (violation handling) in this transaction."""
     require_object_perm(by, "change", sample.inspection)
+    if report_pdf is not None:
+        check_report_pdf(report_pdf)
     sample = Sample.objects.select_for_update().get(pk=sample.pk)
     if sample.status == Sample.Status.TESTED:
         raise Conflict(_("Mẫu đã có kết quả thử nghiệm."), code="result_recorded")
@@ -238,17 +249,52 @@ def lab_result_record(
     # The retained unit is kept 90 days after the result (inspections/clocks.py).
     sample.retain_until = retention_start(sample).due_on
     sample.status = Sample.Status.TESTED
-    sample.save()
-    if not sample.conforming and sample.retest_of_id is None:
-        signals.sample_failed.send(sender=Sample, sample=sample)
-    audit_record(
-        actor=by,
-        action="sample.result",
-        target=sample.inspection,
-        changes={
-            "sample": sample.pk,
-            "report": sample.test_report_number,
-            "conforming": sample.conforming,
-        },
-    )
+    if report_pdf is not None:
+        sample.test_report_sha256 = hashlib.sha256(report_pdf).hexdigest()
+        sample.test_report_pdf.save(
+            f"phieu-ket-qua-{sample.pk}-{sample.test_report_sha256[:12]}.pdf",
+            ContentFile(report_pdf),
+            save=False,
+        )
+    try:
+        sample.save()
+        if not sample.conforming and sample.retest_of_id is None:
+            signals.sample_failed.send(sender=Sample, sample=sample, by=by)
+        audit_record(
+            actor=by,
+            action="sample.result",
+            target=sample.inspection,
+            changes={
+                "sample": sample.pk,
+                "report": sample.test_report_number,
+                "conforming": sample.conforming,
+                "report_pdf_sha256": sample.test_report_sha256,
+            },
+        )
+    except Exception:
+        # The transaction rolls back; the file written just before must not stay behind.
+        if sample.test_report_pdf:
+            sample.test_report_pdf.delete(save=False)
+        raise
     return sample
+
+
+def check_report_pdf(data: bytes) -> None:
+    """A test report is a PDF by its content, within the upload limit."""
+    if not data:
+        raise InvalidInput.field(
+            "test_report_pdf", "report_empty", _("Tệp phiếu kết quả thử nghiệm trống.")
+        )
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput.field(
+            "test_report_pdf",
+            "report_too_large",
+            _("Tệp phiếu kết quả quá lớn: tối đa %(max)s MB."),
+            {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        )
+    if not data.startswith(b"%PDF-"):
+        raise InvalidInput.field(
+            "test_report_pdf",
+            "report_not_pdf",
+            _("Tệp này không phải là PDF: hãy chọn bản PDF của phiếu kết quả thử nghiệm."),
+        )

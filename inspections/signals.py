@@ -6,7 +6,8 @@ or rolls back with the change; a domain error a receiver raises refuses the chan
 
 from django.dispatch import Signal
 
-# A test report says a sample (not a re-test) failed. Sent with `sample`.
+# A test report says a sample (not a re-test) failed. Sent with `sample` and `by`, who
+# recorded the report.
 sample_failed = Signal()
 
 # An inspection is about to be closed. Sent with `inspection`; a receiver raises a
