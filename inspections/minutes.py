@@ -182,7 +182,8 @@ def _delete_files_on_commit(names: list[str], storage) -> None:
 @transaction.atomic
 def minutes_draft(*, by, inspection: Inspection) -> Minutes:
     """Make (or remake) the current draft from the findings and samples. Signatures
-    drawn on an earlier draft were given to another text: remaking the draft voids them."""
+    drawn on an earlier draft whose text has changed since were given to another text:
+    the new draft voids them."""
     require_object_perm(by, "change", inspection)
     if inspection.status not in MINUTES_STAGES:
         raise Conflict(
@@ -196,13 +197,14 @@ def minutes_draft(*, by, inspection: Inspection) -> Minutes:
     )
     _refuse_signed(latest)
     minutes = latest or Minutes(inspection=inspection, number=0, created_by=by)
-    voided = list(minutes.signatures.all()) if minutes.pk else []
-    if voided:
-        _delete_files_on_commit([s.image.name for s in voided], voided[0].image.storage)
-        MinutesSignature.objects.filter(pk__in=[s.pk for s in voided]).delete()
     minutes.content = snapshot(inspection, number=minutes.number, reason=minutes.amendment_reason)
     _store_pdf(minutes)
     minutes.save()
+    # The same text gives the same bytes: only a changed draft voids the signatures.
+    voided = list(minutes.signatures.exclude(pdf_sha256=minutes.pdf_sha256))
+    if voided:
+        _delete_files_on_commit([s.image.name for s in voided], voided[0].image.storage)
+        MinutesSignature.objects.filter(pk__in=[s.pk for s in voided]).delete()
     audit_record(
         actor=by,
         action="minutes.draft",
