@@ -25,7 +25,13 @@ from complaints.tasks import duplicates_detect, photo_process
 from registry import clocks
 from registry.audit import audit_record
 from registry.background import enqueue_on_commit
-from registry.errors import Conflict, DomainError, InvalidInput, InvalidTransition
+from registry.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    PermissionDenied,
+)
 from registry.images import PhotoRejected, inspect_upload
 from registry.models import EconomicOperator, LegalClock, Product, Role, Unit, User
 from registry.permissions import require_object_perm
@@ -233,16 +239,30 @@ def complaint_submit(
     identity: dict | None = None,
     channel: str = Complaint.Channel.WEB,
     network_key: str = "",
+    by: User | None = None,
 ) -> Filed:
     """File a citizen's report. Returns the complaint and its receipt code, which is
     shown once to the reporter and never stored.
 
+    `by`: the complaint officer who files it on a caller's behalf (hotline, counter):
+    the audit names them, and the citizens' network throttle does not apply (the
+    officer is signed in and audited; their network is not the caller's).
+
     Every check runs before anything is written; a photo that is not a clean image
     stops the filing with a clear error and nothing is stored.
     """
-    throttle(
-        "complaint-submit", network_key, limit=settings.COMPLAINT_SUBMIT_LIMIT, window_seconds=3600
-    )
+    if by is None:
+        throttle(
+            "complaint-submit",
+            network_key,
+            limit=settings.COMPLAINT_SUBMIT_LIMIT,
+            window_seconds=3600,
+        )
+    elif not by.has_role(Role.COMPLAINT_OFFICER):
+        raise PermissionDenied(
+            _("Chỉ cán bộ tiếp nhận phản ánh mới nhập được phản ánh thay người dân."),
+            code="intake_not_allowed",
+        )
     errors = _Errors()
     if kind not in Complaint.Kind.values:
         errors.add("kind", "invalid_kind", _("Hãy chọn loại phản ánh."))
@@ -313,7 +333,7 @@ def complaint_submit(
         if identity_fields:
             identity_seal(complaint=complaint, fields=identity_fields)
         audit_record(
-            actor=None,
+            actor=by,
             action="complaint.submit",
             target=complaint,
             unit=complaint.unit,

@@ -11,6 +11,9 @@ urlpatterns = [
     path("xac-minh/", views.proof_verify, name="proof-verify"),
     # Officers
     path("complaints/", views.inbox, name="complaint-inbox"),
+    # A report taken on the phone or at the desk, and its receipt (shown once).
+    path("complaints/intake/", views.intake_new, name="complaint-intake"),
+    path("complaints/intake/da-nhan/", views.intake_filed, name="complaint-intake-filed"),
     path("complaints/bulk/", views.inbox_bulk, name="complaint-bulk"),
     path("complaints/retention/", views.retention_list, name="complaint-retention"),
     path("complaints/<int:complaint_id>/", views.complaint_detail, name="complaint-detail"),

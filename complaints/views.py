@@ -2,11 +2,13 @@
 
 import base64
 import json
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -20,15 +22,17 @@ from complaints import proofs, retention, retention_selectors, selectors, servic
 from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.duplicates import group_of
 from complaints.forms import (
+    IntakeForm,
     ProofForm,
     ReceiptForm,
     ReplyForm,
     ReportForm,
+    add_filing_errors,
 )
 from complaints.models import Complaint
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
-from registry.models import Unit, User
+from registry.models import Role, Unit, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
@@ -59,6 +63,85 @@ def _identity(data) -> dict:
 # The page after filing reads the receipt from this cookie once (see report_new).
 FILED_COOKIE = "phan-anh-da-gui"
 FILED_COOKIE_MAX_AGE = 15 * 60
+# The same for a report an officer took on the phone or at the desk (see intake_new).
+INTAKE_COOKIE = "tiep-nhan-da-nhan"
+
+
+def _filing(data) -> dict:
+    """The report's fields, as complaint_submit takes them, from a valid ReportForm."""
+    return {
+        name: data[name]
+        for name in (
+            "kind",
+            "product_name",
+            "product_brand",
+            "product_gtin",
+            "product_batch",
+            "product_category",
+            "seller_name",
+            "seller_address",
+            "seller_url",
+            "seller_tax_code",
+            "seller_province",
+            "purchase_date",
+            "description",
+        )
+    }
+
+
+def _form_page(request, template, context, *, status):
+    """A filing form shown again: with its errors, and a note by the photo field when
+    photos were chosen (a browser never sends them again: they must be chosen again)."""
+    context["photos_dropped"] = len(request.FILES.getlist("photos"))
+    response = render(request, template, context, status=status)
+    if getattr(context.get("error"), "retry_after", None):
+        response["Retry-After"] = str(context["error"].retry_after)
+    return response
+
+
+def _receipt_redirect(request, to: str, cookie: str, value: dict):
+    """Post/redirect/get: a reload of the next page never files twice. The receipt goes to
+    that page in a short-lived signed cookie, not in the URL and not stored on the server
+    (only its slow hash is), and that page shows it once."""
+    response = redirect(to)
+    response.set_signed_cookie(
+        cookie,
+        json.dumps(value),
+        salt=cookie,
+        max_age=FILED_COOKIE_MAX_AGE,
+        path=reverse(to),
+        secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+    )
+    response.status_code = 303
+    return response
+
+
+def _receipt_once(request, cookie: str) -> dict:
+    """The value of a receipt cookie, or {} (missing, forged, expired)."""
+    try:
+        value = json.loads(
+            request.get_signed_cookie(cookie, salt=cookie, max_age=FILED_COOKIE_MAX_AGE)
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _filed_complaint(value: dict) -> Complaint | None:
+    """The report a receipt cookie names, if it holds a receipt."""
+    complaint_id = value.get("complaint")
+    if not value.get("receipt") or not isinstance(complaint_id, int):
+        return None
+    return Complaint.objects.select_related("unit").filter(pk=complaint_id).first()
+
+
+def _receipt_shown(response, cookie: str, path: str):
+    """The receipt is on this page only: the cookie goes, and nothing caches the page."""
+    response.delete_cookie(cookie, path=path, samesite="Strict")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def report_new(request):
@@ -70,57 +153,36 @@ def report_new(request):
             if data["website"]:
                 raise services.InvalidInput(code="rejected")
             filed = services.complaint_submit(
-                kind=data["kind"],
-                product_name=data["product_name"],
-                product_brand=data["product_brand"],
-                product_gtin=data["product_gtin"],
-                product_batch=data["product_batch"],
-                product_category=data["product_category"],
-                seller_name=data["seller_name"],
-                seller_address=data["seller_address"],
-                seller_url=data["seller_url"],
-                seller_tax_code=data["seller_tax_code"],
-                seller_province=data["seller_province"],
-                purchase_date=data["purchase_date"],
-                description=data["description"],
+                **_filing(data),
                 photos=_photos(request),
                 identity=_identity(data),
                 channel=Complaint.Channel.WEB,
                 network_key=request.network_key,
             )
         except (DomainError, TooLarge) as exc:
-            add_domain_errors(form, exc)
-            return _error_page(request, "complaints/public/report_new.html", {"form": form}, exc)
-        # Post/redirect/get: a reload of the next page never files twice. The receipt
-        # goes to that page in a short-lived signed cookie, not in the URL and not stored
-        # on the server (only its slow hash is), and that page shows it once.
-        response = redirect("report-filed")
-        response.set_signed_cookie(
+            add_filing_errors(form, exc)
+            return _form_page(
+                request,
+                "complaints/public/report_new.html",
+                {"form": form, "error": exc},
+                status=exc.status,
+            )
+        return _receipt_redirect(
+            request,
+            "report-filed",
             FILED_COOKIE,
-            json.dumps({"complaint": filed.complaint.pk, "receipt": filed.receipt}),
-            salt=FILED_COOKIE,
-            max_age=FILED_COOKIE_MAX_AGE,
-            path=reverse("report-filed"),
-            secure=request.is_secure() or settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Strict",
+            {"complaint": filed.complaint.pk, "receipt": filed.receipt},
         )
-        response.status_code = 303
-        return response
     status = 400 if request.method == "POST" else 200
-    return render(request, "complaints/public/report_new.html", {"form": form}, status=status)
+    return _form_page(request, "complaints/public/report_new.html", {"form": form}, status=status)
 
 
 def report_filed(request):
     """The receipt, once: the cookie set by the filing is read and deleted; a reload (or
     a visit without it) says that the receipt was already shown."""
-    try:
-        value = json.loads(
-            request.get_signed_cookie(FILED_COOKIE, salt=FILED_COOKIE, max_age=FILED_COOKIE_MAX_AGE)
-        )
-        complaint = Complaint.objects.select_related("unit").get(pk=value["complaint"])
-        receipt = value["receipt"]
-    except (signing.BadSignature, KeyError, TypeError, ValueError, Complaint.DoesNotExist):
+    value = _receipt_once(request, FILED_COOKIE)
+    complaint = _filed_complaint(value)
+    if complaint is None:
         response = render(request, "complaints/public/filed_shown.html")
     else:
         proof_json = json.dumps(proofs.make_proof(complaint), ensure_ascii=False, indent=2)
@@ -129,16 +191,13 @@ def report_filed(request):
             "complaints/public/filed.html",
             {
                 "complaint": complaint,
-                "receipt": receipt,
+                "receipt": value["receipt"],
                 "proof_href": "data:application/json;base64,"
                 + base64.b64encode(proof_json.encode()).decode(),
                 "proof_name": f"{complaint.tracking_number}-bang-chung.json",
             },
         )
-    response.delete_cookie(FILED_COOKIE, path=reverse("report-filed"), samesite="Strict")
-    # The receipt is on this page only: never cache it anywhere.
-    response["Cache-Control"] = "no-store"
-    return response
+    return _receipt_shown(response, FILED_COOKIE, reverse("report-filed"))
 
 
 def report_lookup(request):
@@ -150,7 +209,7 @@ def report_lookup(request):
                 receipt=form.cleaned_data["receipt"], network_key=request.network_key
             )
         except DomainError as exc:
-            add_domain_errors(form, exc)
+            _receipt_error(form, exc)
             return _error_page(request, "complaints/public/lookup.html", {"form": form}, exc)
         return _status_page(request, complaint, form.cleaned_data["receipt"])
     return render(
@@ -159,6 +218,14 @@ def report_lookup(request):
         {"form": form},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _receipt_error(form, exc: DomainError) -> None:
+    """A wrong receipt is the receipt field's error (the summary links to the field)."""
+    if isinstance(exc, services.ReceiptNotFound):
+        form.add_error("receipt", exc.render())
+    else:
+        add_domain_errors(form, exc)
 
 
 def _status_page(request, complaint, receipt, reply_form=None, status=200, sent=False):
@@ -184,7 +251,7 @@ def report_reply(request):
             receipt=lookup.cleaned_data["receipt"], network_key=request.network_key
         )
     except DomainError as exc:
-        add_domain_errors(lookup, exc)
+        _receipt_error(lookup, exc)
         return _error_page(request, "complaints/public/lookup.html", {"form": lookup}, exc)
     if not form.is_valid():
         return _status_page(request, complaint, lookup.cleaned_data["receipt"], form, status=400)
@@ -198,7 +265,7 @@ def report_reply(request):
             network_key=request.network_key,
         )
     except (DomainError, TooLarge) as exc:
-        add_domain_errors(form, exc)
+        add_filing_errors(form, exc)
         return _status_page(
             request, complaint, lookup.cleaned_data["receipt"], form, status=exc.status
         )
@@ -223,6 +290,7 @@ def proof_verify(request):
             }
         except (ValueError, RecursionError):
             result = {"valid": False, "payload": None}
+        result["filed_at"] = _moment(result["payload"])
     return render(
         request,
         "complaints/public/verify.html",
@@ -232,10 +300,87 @@ def proof_verify(request):
             "key_pem": proofs.public_key_pem(),
             "key_id": proofs.key_id(),
         },
+        status=400 if form.errors else 200,
     )
 
 
+def _moment(payload) -> datetime | None:
+    """The filing time of a proof's payload (ISO 8601), to be shown as dd/mm/yyyy hh:mm."""
+    raw = payload.get("filed_at") if isinstance(payload, dict) else None
+    try:
+        moment = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
+    return moment if moment is None or timezone.is_aware(moment) else None
+
+
 # --- Officers ---------------------------------------------------------------------------------
+
+
+def _intake_officer(user) -> None:
+    """Reports taken on the phone or at the desk: the complaint officers' work."""
+    if not user.has_role(Role.COMPLAINT_OFFICER):
+        raise DjangoPermissionDenied
+
+
+@login_required
+def intake_new(request):
+    """An officer files a report on a caller's behalf (hotline or counter). The caller's
+    identity is sealed as on the public form: the officer cannot read it back without a
+    custodian's approval. The receipt is shown once on the next page, to be read out."""
+    _intake_officer(request.user)
+    unit = request.user.unit
+    initial = {"seller_province": unit.province_id} if unit and unit.province_id else {}
+    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check_request_size(request)
+            filed = services.complaint_submit(
+                **_filing(data),
+                photos=_photos(request),
+                identity=_identity(data),
+                channel=data["channel"],
+                # Not the citizens' network throttle: the officer is signed in and
+                # audited, and their network is not the caller's (nothing of it is kept).
+                by=request.user,
+            )
+        except (DomainError, TooLarge) as exc:
+            add_filing_errors(form, exc)
+            return _form_page(
+                request,
+                "complaints/staff/intake.html",
+                {"form": form, "error": exc},
+                status=exc.status,
+            )
+        return _receipt_redirect(
+            request,
+            "complaint-intake-filed",
+            INTAKE_COOKIE,
+            {"complaint": filed.complaint.pk, "receipt": filed.receipt, "by": request.user.pk},
+        )
+    status = 400 if request.method == "POST" else 200
+    return _form_page(request, "complaints/staff/intake.html", {"form": form}, status=status)
+
+
+@login_required
+def intake_filed(request):
+    """The receipt of the report just taken, once, for the officer to read out; a reload
+    says it was already shown (and files nothing)."""
+    _intake_officer(request.user)
+    value = _receipt_once(request, INTAKE_COOKIE)
+    # Only the officer who filed it (a shared desk computer: not the next one).
+    complaint = _filed_complaint(value) if value.get("by") == request.user.pk else None
+    if complaint is None:
+        response = render(request, "complaints/staff/intake_shown.html")
+    else:
+        visible = Complaint.objects.visible_to(request.user).filter(pk=complaint.pk).exists()
+        response = render(
+            request,
+            "complaints/staff/intake_filed.html",
+            {"complaint": complaint, "receipt": value["receipt"], "visible": visible},
+        )
+    return _receipt_shown(response, INTAKE_COOKIE, reverse("complaint-intake-filed"))
 
 
 def _visible(**kwargs):
@@ -275,6 +420,7 @@ def inbox(request):
         "choices": selectors.filter_choices(user=request.user),
         "officers": services.handlers_of(user=request.user, unit=shown),
         "may_inspect": request.user.has_perm("inspections.add_inspection"),
+        "may_intake": request.user.has_role(Role.COMPLAINT_OFFICER),
         "now": timezone.now(),
         "soon": selectors.due_soon_limit(),
     }

@@ -84,7 +84,8 @@ def _static(path):
 
 ROWS = [
     # Pages
-    Row("GET", "", _static("/"), ok=302, other=302, roles=EVERYONE),
+    # The citizens' home; a signed-in user goes on to their role's home.
+    Row("GET", "", _static("/"), ok=302, other=302, anon=200, roles=EVERYONE),
     Row("GET", "login/", _static("/login/"), ok=302, other=None, anon=200, roles=EVERYONE),
     # Health probes: public, without data.
     Row("GET", "healthz", _static("/healthz"), other=200, anon=200, roles=EVERYONE),
@@ -483,6 +484,24 @@ ROWS = [
         roles=AGENCY,
     ),
     Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200, roles=OWN_LIST),
+    # A report taken on the phone or at the desk, and its receipt (once): complaint
+    # officers only, of any unit.
+    Row(
+        "GET",
+        "complaints/intake/",
+        _static("/complaints/intake/"),
+        ok_user="olga",
+        other=200,  # charlie also handles reports (tests/access/world.py)
+        roles=allow("officer", "officer_plain", refused=403),
+    ),
+    Row(
+        "GET",
+        "complaints/intake/da-nhan/",
+        _static("/complaints/intake/da-nhan/"),
+        ok_user="olga",
+        other=200,  # charlie also handles reports (tests/access/world.py)
+        roles=allow("officer", "officer_plain", refused=403),
+    ),
     Row(
         "GET",
         "complaints/<int:complaint_id>/",

@@ -55,6 +55,8 @@ class Complaint(models.Model):
         WEB = "web", _("Trang web")
         API = "api", _("Ứng dụng (API)")
         HOTLINE = "hotline", _("Đường dây nóng")
+        # Given in person at the unit's reception desk (tiếp công dân), entered by an officer.
+        COUNTER = "counter", _("Trực tiếp tại cơ quan")
 
     tracking_number = models.CharField(_("số theo dõi"), max_length=20, unique=True)
     receipt_digest = models.CharField(max_length=64, unique=True)
