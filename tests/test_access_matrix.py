@@ -474,6 +474,84 @@ ROWS = [
         lambda w: f"/cases/records/{w.case.signed_record.pk}/pdf/",
         roles=TEAM,
     ),
+    # The lists by status, the acts on a record, the decision's draft and submission, a
+    # measure done with its photos (violations/records.py, violations/decisions.py).
+    Row(
+        "GET", "cases/records/", _static("/cases/records/?status=draft"), other=200, roles=OWN_LIST
+    ),
+    Row(
+        "GET",
+        "cases/decisions/",
+        _static("/cases/decisions/?status=submitted"),
+        other=200,
+        roles=OWN_LIST,
+    ),
+    Row(
+        "POST",
+        "cases/records/<int:record_id>/sign/",
+        lambda w: f"/cases/records/{w.case.draft_record.pk}/sign/",
+        ok=302,
+        body=lambda w: {"representative_name": "Bà Lan"},
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "cases/records/<int:record_id>/complex/",
+        lambda w: f"/cases/records/{w.case.signed_record.pk}/complex/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reason": "Cần xác minh"},
+        roles=AGENCY,
+    ),
+    Row(
+        "POST",
+        "cases/records/<int:record_id>/extend/",
+        lambda w: f"/cases/records/{w.case.complex_record.pk}/extend/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reason": "Chờ giám định"},
+        roles=AGENCY,
+    ),
+    Row(
+        "POST",
+        "cases/records/<int:record_id>/dismiss/",
+        lambda w: f"/cases/records/{w.case.signed_record.pk}/dismiss/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reason": "Giải trình được chấp nhận"},
+        roles=AGENCY,
+    ),
+    # Drafting the decision (GET; the POST checks the same rule): whoever may change the
+    # inspection, as violations.decisions.decision_draft checks.
+    Row(
+        "GET",
+        "cases/records/<int:record_id>/decision/",
+        lambda w: f"/cases/records/{w.case.signed_record.pk}/decision/",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "cases/decisions/<int:decision_id>/submit/",
+        lambda w: f"/cases/decisions/{w.case.draft_decision.pk}/submit/",
+        ok=302,
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "cases/measures/<int:measure_id>/done/",
+        lambda w: f"/cases/measures/{w.case.measure.pk}/done/",
+        ok=302,
+        body=lambda w: {"done_on": timezone.localdate().isoformat(), "note": "Đã thu hồi"},
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "cases/measures/<int:measure_id>/photos/<int:photo_id>/<str:variant>/",
+        lambda w: (
+            f"/cases/measures/{w.case.measure.pk}/photos/{w.case.measure.photos.get().pk}/original/"
+        ),
+        roles=TEAM,
+    ),
     Row(
         "POST",
         "cases/alerts/<int:alert_id>/withdraw/",
@@ -1573,6 +1651,12 @@ def discovered() -> set[tuple[str, str]]:
             "cases/decisions/<int:decision_id>/fine/": "POST",
             "cases/decisions/<int:decision_id>/close/": "POST",
             "cases/alerts/<int:alert_id>/withdraw/": "POST",
+            "cases/records/<int:record_id>/sign/": "POST",
+            "cases/records/<int:record_id>/complex/": "POST",
+            "cases/records/<int:record_id>/extend/": "POST",
+            "cases/records/<int:record_id>/dismiss/": "POST",
+            "cases/decisions/<int:decision_id>/submit/": "POST",
+            "cases/measures/<int:measure_id>/done/": "POST",
             "provisions/imports/<int:import_id>/apply/": "POST",
             "provisions/imports/<int:import_id>/discard/": "POST",
             "provisions/<int:provision_id>/verify/": "POST",

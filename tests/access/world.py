@@ -334,6 +334,7 @@ def _violation_world(alice, bob):
         )
         return made
 
+    c.draft_decision = decision(PenaltyDecision.Status.DRAFT)
     c.submitted = decision(PenaltyDecision.Status.SUBMITTED)
     approved = {"number": "1/QĐ-XPHC", "decided_on": today, "approved_by": bob}
     c.approved = decision(PenaltyDecision.Status.APPROVED, **approved)
