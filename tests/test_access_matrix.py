@@ -395,6 +395,28 @@ ROWS = [
     Row(
         "GET", "cases/<int:inspection_id>/", lambda w: f"/cases/{w.case.inspection.pk}/", roles=TEAM
     ),
+    # The lab at the desk (inspections/lab_views.py): the samples of the inspections one
+    # sees; sending and the result: whoever may change the inspection, as the services check.
+    Row("GET", "samples/", _static("/samples/"), other=200, roles=OWN_LIST),
+    Row("GET", "samples/<int:sample_id>/", lambda w: f"/samples/{w.sample.pk}/", roles=TEAM),
+    Row(
+        "GET",
+        "samples/<int:sample_id>/send/",
+        lambda w: f"/samples/{w.sample.pk}/send/",
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "samples/<int:sample_id>/result/",
+        lambda w: f"/samples/{w.sample.pk}/result/",
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "samples/<int:sample_id>/test-report.pdf",
+        lambda w: f"/samples/{w.case.open_follow_up.sample.pk}/test-report.pdf",
+        roles=TEAM,
+    ),
     # Drafting a violation record (step 1; step 2 and the POST check the same rule): whoever
     # may change the inspection, as violations.records.record_create checks.
     Row(

@@ -379,6 +379,8 @@ def _violation_world(alice, bob):
         )
 
     c.open_follow_up = follow_up(FailedTestFollowUp.Status.OPEN, 1)
+    # The lab's report of the failed sample, as /samples/<id>/test-report.pdf serves it.
+    c.open_follow_up.sample.test_report_pdf.save("kq-1.pdf", ContentFile(b"%PDF-1.4 kq"))
     c.reported_follow_up = follow_up(FailedTestFollowUp.Status.REPORTED, 2)
     c.seal = GoodsSeal.objects.create(
         follow_up=c.reported_follow_up,
