@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +37,7 @@ from inspections.desk_forms import (
 from inspections.models import Inspection, InspectionMember, InspectionPlan, Scope
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
+from registry.services import notification_send
 
 PAGE_SIZE = 25
 
@@ -517,6 +520,28 @@ def inspection_transition(request, inspection_id: int):
     return redirect("desk-inspection", inspection_id=inspection.pk)
 
 
+def _tell_team(inspection: Inspection, users, by) -> None:
+    """The team goes on site next: tell each member of the decision. Done by the desk
+    pages, where a supervisor issues decisions and sets teams (the services stay quiet,
+    as the API's callers and the tests expect)."""
+    for user in users:
+        if user.pk == by.pk:
+            continue
+        notification_send(
+            recipient=user,
+            subject=_("Bạn trong đoàn kiểm tra theo quyết định %(number)s: %(operator)s")
+            % {"number": inspection.decision_number, "operator": inspection.operator.name},
+            body=_("Ngày kiểm tra dự kiến: %(day)s. Địa điểm: %(place)s.")
+            % {
+                "day": inspection.scheduled_date.strftime("%d/%m/%Y")
+                if inspection.scheduled_date
+                else "—",
+                "place": inspection.place or "—",
+            },
+            link=reverse("field-inspection", args=[inspection.pk]),
+        )
+
+
 def _decide_page(request, inspection, form, *, status=200):
     return render(
         request,
@@ -537,12 +562,14 @@ def inspection_decide(request, inspection_id: int):
     if not form.is_valid():
         return _decide_page(request, inspection, form, status=400)
     try:
-        services.inspection_decide(
-            by=request.user,
-            inspection=inspection,
-            decision_number=form.cleaned_data["decision_number"],
-            decision_date=form.cleaned_data["decision_date"],
-        )
+        with transaction.atomic():
+            decided = services.inspection_decide(
+                by=request.user,
+                inspection=inspection,
+                decision_number=form.cleaned_data["decision_number"],
+                decision_date=form.cleaned_data["decision_date"],
+            )
+            _tell_team(decided, [m.user for m in decided.team.select_related("user")], request.user)
     except DomainError as exc:
         add_domain_errors(form, exc, field_for)
         return _decide_page(request, _inspection(request, inspection_id), form, status=exc.status)
@@ -583,13 +610,19 @@ def inspection_team(request, inspection_id: int):
         return _team_page(request, inspection, form)
     if not form.is_valid():
         return _team_page(request, inspection, form, status=400)
+    before = {m.user_id for m in team}
     try:
-        services.inspection_set_team(
-            by=request.user,
-            inspection=inspection,
-            lead=form.cleaned_data["lead"],
-            members=list(form.cleaned_data["members"]),
-        )
+        with transaction.atomic():
+            services.inspection_set_team(
+                by=request.user,
+                inspection=inspection,
+                lead=form.cleaned_data["lead"],
+                members=list(form.cleaned_data["members"]),
+            )
+            if inspection.decision_number:
+                # Joining after the decision was issued: its notice went to the old team.
+                joined = [form.cleaned_data["lead"], *form.cleaned_data["members"]]
+                _tell_team(inspection, [u for u in joined if u.pk not in before], request.user)
     except DomainError as exc:
         add_domain_errors(form, exc, field_for)
         return _team_page(request, _inspection(request, inspection_id), form, status=exc.status)

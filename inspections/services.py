@@ -364,10 +364,6 @@ def inspection_set_team(*, by, inspection: Inspection, lead, members=()) -> Insp
         )
         for perm in TEAM_PERMS:
             assign_perm(perm, user, inspection)
-        # Joining after the decision was issued: the decision's notice went to the old
-        # team only.
-        if user.pk not in current and user.pk != by.pk and inspection.decision_number:
-            _tell_member(inspection, user)
     audit_record(
         actor=by,
         action="inspection.team",
@@ -418,30 +414,7 @@ def inspection_decide(
     audit_record(
         actor=by, action="inspection.decide", target=inspection, changes={"number": number}
     )
-    # The team goes on site next: tell each member.
-    for membership in inspection.team.select_related("user").exclude(user=by):
-        _tell_member(inspection, membership.user)
     return inspection
-
-
-def _tell_member(inspection: Inspection, user) -> None:
-    notification_send(
-        recipient=user,
-        subject=str(
-            _("Bạn trong đoàn kiểm tra theo quyết định %(number)s: %(operator)s")
-            % {"number": inspection.decision_number, "operator": inspection.operator.name}
-        ),
-        body=str(
-            _("Ngày kiểm tra dự kiến: %(day)s. Địa điểm: %(place)s.")
-            % {
-                "day": inspection.scheduled_date.strftime("%d/%m/%Y")
-                if inspection.scheduled_date
-                else "—",
-                "place": inspection.place or "—",
-            }
-        ),
-        link=f"/field/inspections/{inspection.pk}/",
-    )
 
 
 @transaction.atomic
