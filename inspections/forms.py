@@ -292,7 +292,8 @@ class SignatureForm(forms.Form):
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
     kind = forms.CharField(widget=forms.HiddenInput)
-    pdf_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    # The draft the signer was shown (the service refuses another one).
+    pdf_sha256 = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
     image = forms.CharField(required=False, max_length=2_000_000, widget=forms.HiddenInput)
     signed_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     member = forms.TypedChoiceField(

@@ -42,9 +42,9 @@ urlpatterns = [
         name="field-sample-photo-sync",
     ),
     path(
-        "field/inspections/<int:inspection_id>/photos/<int:photo_id>/thumb/",
-        views.evidence_thumb,
-        name="field-photo-thumb",
+        "field/inspections/<int:inspection_id>/photos/<int:photo_id>/<slug:variant>/",
+        views.evidence_file,
+        name="field-photo",
     ),
     path(
         "field/inspections/<int:inspection_id>/next/",

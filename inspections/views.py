@@ -590,11 +590,16 @@ def sample_photo_sync(request, inspection_id: int, sample_id: int):
 
 
 @login_required
-def evidence_thumb(request, inspection_id: int, photo_id: int):
-    """The thumbnail of an evidence photo of the inspection (the seals of a sample)."""
+def evidence_file(request, inspection_id: int, photo_id: int, variant: str):
+    """An evidence photo of the inspection (the seals of a sample): the original as an
+    attachment, byte for byte, or its thumbnail once made."""
     inspection = _inspection(request.user, inspection_id)
     photo = EvidencePhoto.objects.filter(inspection=inspection, pk=photo_id).first()
-    if photo is None or photo.state != EvidencePhoto.State.READY:
+    if photo is not None and variant == "original":
+        return file_response(
+            photo.original, filename=f"{photo.sha256}{photo.extension}", attachment=True
+        )
+    if photo is None or variant != "thumb" or photo.state != EvidencePhoto.State.READY:
         raise Http404
     return file_response(
         photo.thumb, filename=f"{photo.sha256}-thumb.jpg", content_type="image/jpeg"

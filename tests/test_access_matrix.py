@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -59,6 +60,7 @@ from tests.access.roles import (
 from tests.access.world import World, build_world
 from tests.complaints.helpers import photo_file
 from tests.factories import unit
+from tests.inspections import field_helpers
 
 
 @dataclass
@@ -302,6 +304,121 @@ ROWS = [
         roles=EVERYONE,
     ),
     Row("GET", "field/offline/", _static("/field/offline/"), other=200, anon=200, roles=EVERYONE),
+    # The tablet's samples, minutes and signing (inspections/views.py): the team and the
+    # unit's supervisors, as the services check; the lead alone completes the signing and
+    # concludes. The queue's addresses answer JSON, 401 rather than a login redirect.
+    Row(
+        "GET",
+        "field/inspections/<int:inspection_id>/samples/new/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/samples/new/",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/samples/sync/",
+        lambda w: f"/field/inspections/{w.site_inspection.pk}/samples/sync/",
+        ok=201,
+        anon=401,
+        body=lambda w: field_helpers.access_sample_fields(),
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/samples/<int:sample_id>/photos/sync/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/samples/{w.sample.pk}/photos/sync/",
+        ok=201,
+        anon=401,
+        body=lambda w: {
+            "photo": SimpleUploadedFile("seal.jpg", field_helpers.jpeg(), "image/jpeg")
+        },
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "field/inspections/<int:inspection_id>/photos/<int:photo_id>/<slug:variant>/",
+        lambda w: f"/field/inspections/{w.inspection.pk}/photos/{w.evidence.pk}/original/",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/next/",
+        lambda w: f"/field/inspections/{w.signed_inspection.pk}/next/",
+        ok=302,
+        body=lambda w: {"to": "concluded"},
+        # Concluding is the lead's (or a supervisor's): a member is refused.
+        roles=TEAM.but(inspector=403),
+    ),
+    Row(
+        "GET",
+        "field/inspections/<int:inspection_id>/minutes/",
+        lambda w: f"/field/inspections/{w.site_inspection.pk}/minutes/",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/minutes/draft/",
+        lambda w: f"/field/inspections/{w.site_inspection.pk}/minutes/draft/",
+        ok=302,
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/inspections/<int:inspection_id>/minutes/amend/",
+        lambda w: f"/field/inspections/{w.signed_inspection.pk}/minutes/amend/",
+        ok=302,
+        body=lambda w: {"reason": "Bổ sung kết quả kiểm tra"},
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "field/minutes/<int:minutes_id>/pdf/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/pdf/",
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "field/minutes/<int:minutes_id>/sign/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/sign/?as=representative",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/minutes/<int:minutes_id>/sign/sync/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/sign/sync/",
+        ok=201,
+        anon=401,
+        body=field_helpers.access_signature_fields,
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "field/minutes/<int:minutes_id>/complete/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/complete/",
+        # The lead is told which signatures are missing; anyone else may not complete.
+        ok=400,
+        roles=LEAD_ONLY,
+    ),
+    Row(
+        "GET",
+        "field/minutes/<int:minutes_id>/paper/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/paper/",
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "field/minutes/<int:minutes_id>/signatures/<int:signature_id>.png",
+        lambda w: (
+            f"/field/minutes/{w.draft_minutes.pk}/signatures/"
+            f"{field_helpers.access_signature(w).pk}.png"
+        ),
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "field/minutes/<int:minutes_id>/scans/<int:scan_id>/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/scans/{field_helpers.access_scan(w).pk}/",
+        roles=TEAM,
+    ),
     # The desk pages of plans and inspections (inspections/desk_views.py): the lists are
     # the inspection roles' working lists (403 for the other roles); a plan or an
     # inspection is reached as through the API (PLAN_*, TEAM, AGENCY).
@@ -1665,6 +1782,13 @@ def discovered() -> set[tuple[str, str]]:
             "plans/<int:plan_id>/decide/": "POST",
             "inspections/<int:inspection_id>/transition/": "POST",
             "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/": "POST",
+            "field/inspections/<int:inspection_id>/samples/sync/": "POST",
+            "field/inspections/<int:inspection_id>/samples/<int:sample_id>/photos/sync/": "POST",
+            "field/inspections/<int:inspection_id>/next/": "POST",
+            "field/inspections/<int:inspection_id>/minutes/draft/": "POST",
+            "field/inspections/<int:inspection_id>/minutes/amend/": "POST",
+            "field/minutes/<int:minutes_id>/sign/sync/": "POST",
+            "field/minutes/<int:minutes_id>/complete/": "POST",
             "cases/<int:inspection_id>/alerts/": "POST",
             "cases/follow-ups/<int:follow_up_id>/report/": "POST",
             "cases/follow-ups/<int:follow_up_id>/suspend/": "POST",

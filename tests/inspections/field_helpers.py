@@ -66,3 +66,74 @@ def pdf_image_count(data: bytes, tmp_path) -> int:
         ["pdfimages", "-list", str(path)], capture_output=True, check=True, text=True
     ).stdout.splitlines()
     return len([line for line in listing[2:] if line.strip()])
+
+
+# --- Objects the access matrix's rows of the tablet's minutes pages need ------------------------
+# Made inside the row's request savepoint (tests/test_access_matrix.py rolls it back).
+
+
+def access_signature(w):
+    """A drawn signature on the world's draft minutes."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from inspections.models import MinutesSignature
+
+    signature = MinutesSignature(
+        client_uuid=uuid.uuid4(),
+        minutes=w.draft_minutes,
+        kind=MinutesSignature.Kind.REPRESENTATIVE,
+        name="Nguyễn Thị Lan",
+        image_sha256="0" * 64,
+        pdf_sha256=w.draft_minutes.pdf_sha256,
+        signed_at=timezone.now(),
+        recorded_by=w.alice,
+    )
+    signature.image.save("access.png", ContentFile(drawn_png()), save=True)
+    return signature
+
+
+def access_scan(w):
+    """A photographed page of the world's draft minutes signed on paper."""
+    from django.core.files.base import ContentFile
+
+    from inspections.models import MinutesScan
+
+    data = jpeg()
+    scan = MinutesScan(
+        minutes=w.draft_minutes,
+        page=1,
+        content_type="image/jpeg",
+        sha256="1" * 64,
+        byte_size=len(data),
+        pdf_sha256=w.draft_minutes.pdf_sha256,
+        uploaded_by=w.alice,
+    )
+    scan.file.save("access.jpg", ContentFile(data), save=True)
+    return scan
+
+
+def access_sample_fields() -> dict:
+    import uuid
+
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "product_name": "Nước mắm",
+        "test_unit_seal": "X1",
+        "retained_unit_seal": "X2",
+        "sampling_record_number": "9/BB-LM",
+    }
+
+
+def access_signature_fields(w) -> dict:
+    import uuid
+
+    return {
+        "client_uuid": str(uuid.uuid4()),
+        "kind": "representative",
+        "name": "Nguyễn Thị Lan",
+        "pdf_sha256": w.draft_minutes.pdf_sha256,
+        "image": data_url(drawn_png()),
+    }
