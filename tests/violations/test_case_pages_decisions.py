@@ -23,6 +23,7 @@ from tests.factories import OperatorFactory, provision_version
 from tests.inspections.helpers import decided_inspection
 from tests.violations.test_violations import draft_record, finding, photo, signed_record
 from violations import decisions, selectors
+from violations.home import decisions_to_approve, supervisor_queues
 from violations.models import PenaltyDecision, RemedialMeasure, ViolationRecord
 
 pytestmark = pytest.mark.django_db
@@ -452,6 +453,9 @@ def test_the_decision_and_record_lists_filter_by_status_and_count_as_the_selecto
     html = response.content.decode()
     count = selectors.decisions_visible(user=bob, status="submitted").count()
     assert count == 1
+    # The supervisor's home counts what this list shows.
+    assert decisions_to_approve(bob).count() == count
+    assert "/cases/decisions/?status=submitted" in str(supervisor_queues(bob)[0].url)
     assert html.count("<tr>") - 1 == count  # the header row
     assert "1 quyết định" in html
     assert 'aria-current="page">Chờ lãnh đạo duyệt' in html
