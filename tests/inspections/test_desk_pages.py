@@ -465,7 +465,9 @@ def test_the_inspection_page_gathers_the_case(alice, bob, ivan, django_capture_o
         note="Không có nhãn phụ tiếng Việt",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        photo, _created = findings.evidence_upload(by=alice, finding=finding, data=jpeg(), filename="a.jpg")
+        photo, _created = findings.evidence_upload(
+            by=alice, finding=finding, data=jpeg(), filename="a.jpg"
+        )
     sample, _created = samples.sample_create(
         by=alice,
         inspection=inspection,
@@ -549,3 +551,22 @@ def test_the_audit_trail_links_entries_for_auditors_only(alice, bob):
     both = UserFactory(username="both", unit=unit("01"), roles=["supervisor", "auditor"])
     html = logged_in(both).get(f"/inspections/{inspection.pk}/").content.decode()
     assert re.search(r'href="/audit/\d+/"', html)
+
+
+def test_the_desk_lists_take_a_fixed_number_of_queries(alice, bob, django_assert_max_num_queries):
+    for n in range(3):
+        a_plan(alice, InspectionPlan.Status.SUBMITTED, title=f"Kế hoạch {n}")
+        decided_inspection(supervisor=bob, lead=alice, number=f"{n}/QĐ")
+    supervisor = logged_in(bob)
+    supervisor.get("/plans/")
+    with django_assert_max_num_queries(12):
+        assert supervisor.get("/plans/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert supervisor.get("/inspections/").status_code == 200
+    for n in range(3, 9):
+        a_plan(alice, InspectionPlan.Status.SUBMITTED, title=f"Kế hoạch {n}")
+        decided_inspection(supervisor=bob, lead=alice, number=f"{n}/QĐ")
+    with django_assert_max_num_queries(12):
+        assert supervisor.get("/plans/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert supervisor.get("/inspections/").status_code == 200
