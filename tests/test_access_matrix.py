@@ -233,6 +233,15 @@ ROWS = [
         roles=AUDITORS,
     ),
     Row("GET", "notifications/", _static("/notifications/"), other=200, roles=OWN_LIST),
+    # The running legal clocks of the cases the user may see; a home queue's whole list.
+    Row("GET", "clocks/", _static("/clocks/?due=soon"), other=200, roles=OWN_LIST),
+    Row(
+        "GET",
+        "work/<slug:key>/",
+        _static("/work/minutes-to-sign/"),
+        other=200,
+        roles=OWN_LIST,
+    ),
     Row(
         "POST",
         "notifications/<int:notification_id>/read/",
