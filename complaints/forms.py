@@ -7,8 +7,8 @@ from registry.forms import MultipleFileField, MultipleFileInput
 from registry.models import ProductCategory, Province
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif"
-# A date typed by hand (browsers without a date picker) or sent by the picker.
-DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"]
+# A date as people write it, day first (and the ISO form that older pages sent).
+DATE_INPUTS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 def _say(required=None, invalid=None, max_length=None, invalid_choice=None) -> dict:
@@ -229,7 +229,9 @@ class ReportForm(forms.Form):
         label=_("Ngày mua"),
         required=False,
         input_formats=DATE_INPUTS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        # Typed as people write it (a date picker shows the browser's own order, often
+        # month first).
+        widget=forms.DateInput(format="%d/%m/%Y"),
         error_messages=_say(invalid=_("Nhập ngày mua theo ngày/tháng/năm, ví dụ 15/03/2025")),
     )
     description = forms.CharField(

@@ -52,6 +52,14 @@ def _photos(request):
     ]
 
 
+def _posted(request) -> tuple:
+    """A form's data and files: bound on a POST, even an empty one (which then shows
+    its errors), unbound on a GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _identity(data) -> dict:
     return {
         key: data.get(f"identity_{key}", "") for key in ("full_name", "phone", "email", "id_number")
@@ -145,7 +153,7 @@ def _receipt_shown(response, cookie: str, path: str):
 
 
 def report_new(request):
-    form = ReportForm(request.POST or None, request.FILES or None)
+    form = ReportForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -202,7 +210,7 @@ def report_filed(request):
 
 def report_lookup(request):
     """Enter a receipt: the status page answers the POST (the receipt never goes in a URL)."""
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(_posted(request)[0])
     if request.method == "POST" and form.is_valid():
         try:
             complaint = services.complaint_by_receipt(
@@ -273,7 +281,7 @@ def report_reply(request):
 
 
 def proof_verify(request):
-    form = ProofForm(request.POST or None, request.FILES or None)
+    form = ProofForm(*_posted(request))
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("proof_file")
@@ -331,7 +339,7 @@ def intake_new(request):
     _intake_officer(request.user)
     unit = request.user.unit
     initial = {"seller_province": unit.province_id} if unit and unit.province_id else {}
-    form = IntakeForm(request.POST or None, request.FILES or None, initial=initial)
+    form = IntakeForm(*_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
