@@ -3,6 +3,7 @@ sealed as on the public form, the receipt read out once after a redirect, a relo
 nothing, and the audit names the officer."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -10,6 +11,8 @@ from django.test import Client
 from complaints.models import Complaint
 from complaints.services import complaint_by_receipt
 from registry.models import AuditEntry, Province, Role
+from tests.browser.chromium import chromium_page
+from tests.browser.test_public_filing import ARTIFACTS, CHROMIUM
 from tests.complaints.helpers import photo_file
 from tests.factories import UserFactory, unit
 from whistleblower.models import SealedIdentity
@@ -142,3 +145,57 @@ def test_errors_say_what_to_do_in_page_order_and_nothing_is_filed(olga, client_f
     assert "Bạn đã chọn 1 ảnh nhưng ảnh chưa được gửi" in html
     assert "Người gọi cân lại túi gạo" in html
     assert not Complaint.objects.exists()
+
+
+# --- In Chromium, at the desk's widths ------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_call_taken_in_the_browser_is_filed_once(live_server, monkeypatch, olga, password):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with chromium_page(monkeypatch, viewport={"width": 800, "height": 900}) as desk:
+        desk.goto(f"{live_server.url}/login/")
+        desk.fill("input[name=username]", olga.username)
+        desk.fill("input[name=password]", password)
+        desk.click("main form button[type=submit]")
+        desk.wait_for_load_state()
+        desk.goto(f"{live_server.url}/complaints/")
+        desk.click("text=Nhập phản ánh qua điện thoại hoặc tại quầy")
+        desk.wait_for_load_state()
+        for width in (800, 1280, 1440):
+            desk.set_viewport_size({"width": width, "height": 900})
+            assert desk.evaluate("document.documentElement.scrollWidth") <= width
+        desk.screenshot(path=str(ARTIFACTS / "intake-form.png"), full_page=True)
+
+        desk.check("input[name=channel][value=hotline]")
+        desk.fill("input[name=product_name]", FORM["product_name"])
+        desk.fill("input[name=seller_name]", FORM["seller_name"])
+        desk.fill("input[name=seller_address]", FORM["seller_address"])
+        desk.check("input[name=kind][value=measurement]")
+        desk.fill("input[name=purchase_date]", "02/03/2025")
+        desk.fill("textarea[name=description]", FORM["description"])
+        desk.fill("input[name=identity_full_name]", FORM["identity_full_name"])
+        desk.click("main form.report-form button[type=submit]")
+        desk.wait_for_load_state()
+        assert desk.url.endswith("/complaints/intake/da-nhan/")
+        shown = "".join(desk.inner_text(".receipt__code").split())
+        assert re.fullmatch(r"([0-9A-Z]{4}-){4}[0-9A-Z]{4}", shown), shown
+        assert "Đọc mã này cho người gọi; mã không hiện lại." in desk.content()
+        for width in (800, 1280, 1440):
+            desk.set_viewport_size({"width": width, "height": 900})
+            assert desk.evaluate("document.documentElement.scrollWidth") <= width
+        desk.screenshot(path=str(ARTIFACTS / "intake-receipt.png"), full_page=True)
+
+        desk.reload()
+        desk.wait_for_load_state()
+        assert "Mã tra cứu chỉ hiện một lần" in desk.content()
+        assert desk.locator(".receipt__code").count() == 0
+        complaint = Complaint.objects.get()
+        assert complaint.purchase_date.isoformat() == "2025-03-02"
+        assert complaint_by_receipt(receipt=shown, network_key="t") == complaint
+
+        desk.go_back()
+        desk.wait_for_load_state()
+        assert Complaint.objects.count() == 1
