@@ -1,11 +1,13 @@
 """The home queues inspections keep (registry/home.py), registered on import:
 
 - inspector and team lead: today's inspections they are on (the "today" list of
-  /field/), the minutes still to sign on their inspections (/work/minutes-to-sign/), and
-  the legal clocks of their inspections (/clocks/?mine=1);
-- supervisor: the plans submitted for approval (/plans/?status=submitted) and the
+  /field/) and the legal clocks of their inspections (/clocks/?mine=1); the team lead
+  also the minutes still to sign on their inspections (/work/minutes-to-sign/) and the
+  samples waiting for the lab (/samples/);
+- supervisor: the plans submitted for approval (/plans/?status=submitted), the
   inspections waiting for a decision (/inspections/?status=planned), each as the unit's
-  lists show them (`visible_to`), for a supervisor who holds the right to act on them.
+  lists show them, for a supervisor who holds the right to act on them; and the samples
+  waiting for the lab (/samples/).
 """
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections import selectors
+from inspections import lab_views, selectors
 from inspections.models import Inspection, InspectionPlan, Minutes
 from registry.clock_views import clock_queues
 from registry.home import FIRST, Item, Queue, register, register_list, register_mine, work_queue
@@ -79,12 +81,36 @@ register_list(
 )
 
 
+def samples_waiting(user) -> Queue:
+    """Samples taken but not sent to the lab, or sent without a result: the default list
+    of /samples/ (inspections/lab_views.py), of the inspections the user may see."""
+    waiting = lab_views.sample_queue(user)
+    items = tuple(
+        Item(
+            f"{s.product_name} — {s.inspection.operator.name}",
+            reverse("lab-sample", kwargs={"sample_id": s.pk}),
+            s.get_status_display(),
+        )
+        for s in waiting[:FIRST]
+    )
+    return Queue(
+        _("Mẫu chờ gửi hoặc chờ kết quả thử nghiệm"),
+        waiting.count(),
+        reverse("lab-sample-list"),
+        items=items,
+    )
+
+
 def inspector_queues(user) -> list[Queue]:
     return [todays_inspections(user), *clock_queues(user, mine=True, overdue=False)]
 
 
 def team_lead_queues(user) -> list[Queue]:
-    return [todays_inspections(user), work_queue(MINUTES_TO_SIGN, user, alarm=True)]
+    return [
+        todays_inspections(user),
+        work_queue(MINUTES_TO_SIGN, user, alarm=True),
+        samples_waiting(user),
+    ]
 
 
 def team_lead_clock_queues(user) -> list[Queue]:
@@ -98,11 +124,8 @@ def plans_to_approve(user) -> QuerySet[InspectionPlan]:
 
 
 def inspections_to_decide(user) -> QuerySet[Inspection]:
-    return (
-        Inspection.objects.visible_to(user)
-        .filter(status=Inspection.Status.PLANNED)
-        .select_related("operator")
-        .order_by("scheduled_date", "pk")
+    return selectors.inspection_list(user=user, status=Inspection.Status.PLANNED).order_by(
+        "scheduled_date", "pk"
     )
 
 
@@ -113,7 +136,7 @@ def supervisor_queues(user) -> list[Queue]:
         items = tuple(
             Item(
                 p.title,
-                f"/plans/{p.pk}/",
+                reverse("plan-detail", kwargs={"plan_id": p.pk}),
                 f"{_day(p.period_start)} - {_day(p.period_end)}",
             )
             for p in plans[:FIRST]
@@ -122,7 +145,7 @@ def supervisor_queues(user) -> list[Queue]:
             Queue(
                 _("Kế hoạch chờ phê duyệt"),
                 plans.count(),
-                "/plans/?status=submitted",
+                reverse("plan-list") + "?status=submitted",
                 alarm=True,
                 items=items,
             )
@@ -132,7 +155,7 @@ def supervisor_queues(user) -> list[Queue]:
         items = tuple(
             Item(
                 i.operator.name,
-                f"/inspections/{i.pk}/",
+                reverse("desk-inspection", kwargs={"inspection_id": i.pk}),
                 _("dự kiến %(day)s") % {"day": _day(i.scheduled_date)} if i.scheduled_date else "",
             )
             for i in waiting[:FIRST]
@@ -141,12 +164,16 @@ def supervisor_queues(user) -> list[Queue]:
             Queue(
                 _("Cuộc kiểm tra chờ quyết định"),
                 waiting.count(),
-                "/inspections/?status=planned",
+                reverse("desk-inspection-list") + "?status=planned",
                 alarm=True,
                 items=items,
             )
         )
     return queues
+
+
+def sample_queues(user) -> list[Queue]:
+    return [samples_waiting(user)]
 
 
 def my_cases(user) -> QuerySet[Inspection]:
@@ -159,3 +186,4 @@ register(Role.INSPECTOR, inspector_queues, position=10)
 register(Role.TEAM_LEAD, team_lead_queues, position=10)
 register(Role.TEAM_LEAD, team_lead_clock_queues, position=90)
 register(Role.SUPERVISOR, supervisor_queues, position=10)
+register(Role.SUPERVISOR, sample_queues, position=40)

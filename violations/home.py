@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections.models import Inspection
 from inspections.selectors import my_inspections
 from registry.home import FIRST, Item, Queue, register, register_list, work_queue
 from registry.models import Role
 from violations.documents import vnd
 from violations.models import PenaltyDecision
+from violations.selectors import decisions_visible
 
 DECISIONS_RETURNED = "decisions-returned"
 
@@ -34,14 +34,7 @@ def _item(decision: PenaltyDecision, note: str) -> Item:
 
 def decisions_to_approve(user) -> QuerySet[PenaltyDecision]:
     """Submitted decisions of the inspections the user may see, oldest first."""
-    return (
-        PenaltyDecision.objects.filter(
-            status=PenaltyDecision.Status.SUBMITTED,
-            record__inspection__in=Inspection.objects.visible_to(user),
-        )
-        .select_related("record__inspection", "record__violator")
-        .order_by("created_at", "pk")
-    )
+    return decisions_visible(user=user, status=PenaltyDecision.Status.SUBMITTED)
 
 
 def decisions_returned(user) -> QuerySet[PenaltyDecision]:
@@ -88,7 +81,7 @@ def supervisor_queues(user) -> list[Queue]:
         Queue(
             _("Quyết định xử phạt chờ duyệt"),
             waiting.count(),
-            "/cases/decisions/?status=submitted",
+            reverse("case-decision-list") + "?status=submitted",
             alarm=True,
             items=items,
         )
