@@ -289,11 +289,7 @@ def test_the_auditors_counts_are_the_filtered_audit_log(audrey, olga, client_for
 
     shown = check_counts(audrey, Role.AUDITOR)
     today = timezone.localdate()
-    assert (
-        shown[f"/audit/?day={today:%Y-%m-%d}"]
-        == AuditEntry.objects.filter(at__date__gte=today).count() - 0
-        or True
-    )
+    assert shown[f"/audit/?day={today:%Y-%m-%d}"] >= 3  # the filing's entries and these
     views = [url for url in shown if "identity.view" in url]
     assert len(views) == 1 and shown[views[0]] == 1
     client = client_for(audrey)
