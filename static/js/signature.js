@@ -21,11 +21,12 @@
     pad.hidden = false;
 
     /* The canvas's pixels follow its size on screen (sharp on a high-density screen);
-       a resize clears it, so the signer is told to sign again. */
+       after a resize (the tablet turned) what was drawn is drawn again at the new size. */
     function fit() {
       var ratio = window.devicePixelRatio || 1;
       var width = canvas.clientWidth, height = canvas.clientHeight;
       if (!width || !height) { return; }
+      var kept = drawn ? image.value : "";
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -34,6 +35,17 @@
       ctx.strokeStyle = "#0b1f44";
       ctx.lineWidth = 2.6;
       clear();
+      if (kept) {
+        var picture = new Image();
+        picture.onload = function () {
+          if (drawn) { return; }  // a new signature was begun meanwhile
+          ctx.drawImage(picture, 0, 0, width, height);
+          drawn = true;
+          image.value = canvas.toDataURL("image/png");
+          if (status) { status.textContent = text.drawn || ""; }
+        };
+        picture.src = kept;
+      }
     }
 
     function clear() {
