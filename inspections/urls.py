@@ -67,11 +67,15 @@ urlpatterns = [
         name="field-minutes-amend",
     ),
     path("field/minutes/<int:minutes_id>/pdf/", views.minutes_pdf, name="field-minutes-pdf"),
-    path("field/minutes/<int:minutes_id>/sign/", views.minutes_sign, name="field-minutes-sign"),
     path(
         "field/minutes/<int:minutes_id>/sign/sync/",
         views.minutes_sign_sync,
         name="field-minutes-sign-sync",
+    ),
+    path(
+        "field/minutes/<int:minutes_id>/sign/<slug:kind>/",
+        views.minutes_sign,
+        name="field-minutes-sign",
     ),
     path(
         "field/minutes/<int:minutes_id>/complete/",

@@ -762,11 +762,10 @@ SIGN_KINDS = {
 
 
 @login_required
-def minutes_sign(request, minutes_id: int):
+def minutes_sign(request, minutes_id: int, kind: str):
     """One signer signs the draft on screen. The drawn signature needs JavaScript; the
     page says so and offers the paper route without it."""
     minutes = _minutes(request.user, minutes_id)
-    kind = request.POST.get("kind") or request.GET.get("as") or MinutesSignature.Kind.TEAM
     if kind not in SIGN_KINDS:
         raise Http404
     members = _unsigned_members(minutes)
@@ -782,6 +781,7 @@ def minutes_sign(request, minutes_id: int):
     if request.method == "POST":
         status = 400
         if form.is_valid():
+            form.cleaned_data["kind"] = kind  # the page's, whatever the hidden field says
             try:
                 signature, _created = _add_signature(request, form, minutes)
             except DomainError as exc:

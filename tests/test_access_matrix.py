@@ -386,8 +386,8 @@ ROWS = [
     ),
     Row(
         "GET",
-        "field/minutes/<int:minutes_id>/sign/",
-        lambda w: f"/field/minutes/{w.draft_minutes.pk}/sign/?as=representative",
+        "field/minutes/<int:minutes_id>/sign/<slug:kind>/",
+        lambda w: f"/field/minutes/{w.draft_minutes.pk}/sign/representative/",
         roles=TEAM,
     ),
     Row(

@@ -63,7 +63,7 @@ def draft(client, inspection) -> Minutes:
 
 
 def sign(client, minutes, kind, png=None, **fields):
-    url = f"/field/minutes/{minutes.pk}/sign/?as={kind}"
+    url = f"/field/minutes/{minutes.pk}/sign/{kind}/"
     page = client.get(url)
     assert page.status_code == 200
     assert form_value(page, "pdf_sha256") == minutes.pdf_sha256
@@ -215,9 +215,9 @@ def test_a_blank_or_missing_drawing_is_no_signature(alice, inspection):
     minutes = draft(client, inspection)
     blank = sign(client, minutes, "team", drawn_png(blank=True), member=alice.pk)
     assert blank.status_code == 400 and "Chưa có chữ ký" in blank.content.decode()
-    page = client.get(f"/field/minutes/{minutes.pk}/sign/?as=team")
+    page = client.get(f"/field/minutes/{minutes.pk}/sign/team/")
     none = client.post(
-        f"/field/minutes/{minutes.pk}/sign/?as=team",
+        f"/field/minutes/{minutes.pk}/sign/team/",
         {
             "client_uuid": form_value(page, "client_uuid"),
             "kind": "team",
@@ -306,10 +306,10 @@ def test_signed_minutes_refuse_changes_and_an_amendment_is_numbered_and_signed(
 
     redraft = client.post(f"/field/inspections/{inspection.pk}/minutes/draft/")
     assert redraft.status_code == 409 and "Biên bản đã ký" in redraft.content.decode()
-    signing = client.get(f"/field/minutes/{minutes.pk}/sign/?as=team")
+    signing = client.get(f"/field/minutes/{minutes.pk}/sign/team/")
     assert signing.status_code == 409 and "không sửa được" in signing.content.decode()
     again = sign_post = client.post(
-        f"/field/minutes/{minutes.pk}/sign/?as=team",
+        f"/field/minutes/{minutes.pk}/sign/team/",
         {
             "client_uuid": str(uuid.uuid4()),
             "kind": "team",
@@ -420,7 +420,7 @@ def test_outsiders_see_nothing(alice, charlie, inspection):
     for url in (
         f"/field/inspections/{inspection.pk}/minutes/",
         f"/field/minutes/{minutes.pk}/pdf/",
-        f"/field/minutes/{minutes.pk}/sign/",
+        f"/field/minutes/{minutes.pk}/sign/team/",
         f"/field/minutes/{minutes.pk}/paper/",
     ):
         assert client.get(url).status_code == 404, url
