@@ -1,5 +1,9 @@
 """Demo inspections for `make run`: today's inspections for the Hà Nội demo team, so the
-tablet pages (/field/) have work on them. Runs after `seed_demo`; development only."""
+tablet pages (/field/) have work on them, and plans at the desk: this year's plan,
+approved, with an inspection still waiting for its decision, and next year's plan
+submitted for approval. Runs after `seed_demo`; development only."""
+
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inspections import services
-from inspections.models import Inspection, Scope
+from inspections.models import Inspection, InspectionPlan, Scope
 from registry.models import EconomicOperator, User
 
 # (operator name, scopes, place)
@@ -63,3 +67,44 @@ class Command(BaseCommand):
             f"Demo inspections for {today:%d/%m/%Y}: {made} new; "
             "log in as kiemtra.hn or truongdoan.hn and open /field/."
         )
+        self._plans(supervisor=supervisor, lead=lead, today=today)
+
+    def _plans(self, *, supervisor, lead, today):
+        """This year's plan (approved, one inspection waiting for its decision) and next
+        year's (submitted: the supervisor's home counts it)."""
+        this_year = f"Kế hoạch kiểm tra chất lượng hàng hóa năm {today.year}"
+        if not InspectionPlan.objects.filter(title=this_year).exists():
+            with transaction.atomic():
+                plan = services.plan_create(
+                    by=lead,
+                    title=this_year,
+                    period_start=date(today.year, 1, 1),
+                    period_end=date(today.year, 12, 31),
+                    scopes=[Scope.GOODS_QUALITY, Scope.LABEL],
+                    operators=EconomicOperator.objects.filter(name=DEMO_INSPECTIONS[1][0]),
+                    note="Hàng điện, điện tử và thực phẩm bao gói sẵn tại Hà Nội.",
+                )
+                plan = services.plan_submit(by=lead, plan=plan)
+                plan = services.plan_decide(by=supervisor, plan=plan, approve=True)
+                services.inspection_create(
+                    by=supervisor,
+                    plan=plan,
+                    operator=EconomicOperator.objects.get(name=DEMO_INSPECTIONS[1][0]),
+                    legal_ground=Inspection.LegalGround.ANNUAL_PLAN,
+                    scopes=[Scope.GOODS_QUALITY],
+                    place=DEMO_INSPECTIONS[1][2],
+                    scheduled_date=today + timedelta(days=7),
+                )
+        next_year = f"Kế hoạch kiểm tra chất lượng hàng hóa năm {today.year + 1}"
+        if not InspectionPlan.objects.filter(title=next_year).exists():
+            with transaction.atomic():
+                plan = services.plan_create(
+                    by=lead,
+                    title=next_year,
+                    period_start=date(today.year + 1, 1, 1),
+                    period_end=date(today.year + 1, 12, 31),
+                    scopes=[Scope.GOODS_QUALITY, Scope.METROLOGY],
+                    note="Cân, đồng hồ điện và hàng đóng gói sẵn tại các chợ.",
+                )
+                services.plan_submit(by=lead, plan=plan)
+        self.stdout.write("Demo plans: log in as lanhdao.hn and open /plans/.")
