@@ -63,7 +63,7 @@ def minutes_items(user) -> list[Item]:
     return [
         Item(
             _inspection_label(i),
-            reverse("field-inspection", kwargs={"inspection_id": i.pk}),
+            reverse("field-minutes", kwargs={"inspection_id": i.pk}),
             _("biên bản dự thảo, chưa ký") if i.latest_minutes else _("chưa lập biên bản"),
         )
         for i in minutes_waiting(user)

@@ -416,7 +416,7 @@ def inspect_from_reports(request):
                 status = exc.status
             else:
                 messages.success(request, _("Đã tạo cuộc kiểm tra đột xuất theo phản ánh."))
-                return redirect("case-detail", inspection_id=inspection.pk)
+                return redirect("desk-inspection", inspection_id=inspection.pk)
     elif not request.user.has_perm("inspections.add_inspection"):
         status = 403
     return render(

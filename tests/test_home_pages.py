@@ -258,8 +258,9 @@ def test_the_team_leads_minutes_to_sign_and_returned_decisions(alice, bob, ivan,
     assert lead["/work/minutes-to-sign/"] == 1
     assert lead["/work/decisions-returned/"] == 1
     html = client_for(alice).get("/home/team_lead/").content.decode()
-    assert f'href="/field/inspections/{inspection.pk}/"' in html
-    assert f'href="/cases/{inspection.pk}/"' in html and "Thiếu căn cứ" in html
+    assert f'href="/field/inspections/{inspection.pk}/minutes/"' in html
+    record = decision.record
+    assert f'href="/cases/records/{record.pk}/decision/"' in html and "Thiếu căn cứ" in html
     assert dict(check_counts(ivan, Role.INSPECTOR))  # shown, and equal to its lists
 
     minutes = Minutes.objects.create(inspection=inspection, created_by=alice)

@@ -22,14 +22,22 @@ from violations.selectors import decisions_visible
 DECISIONS_RETURNED = "decisions-returned"
 
 
-def _item(decision: PenaltyDecision, note: str) -> Item:
+def _item(decision: PenaltyDecision, note: str, *, to_draft: bool = False) -> Item:
+    """A decision, linked where the next step is taken: its draft page for the team, the
+    record on the case page (with the approval form) for the supervisor."""
     record = decision.record
     inspection = record.inspection
     label = _("Quyết định xử phạt %(violator)s, cuộc kiểm tra %(number)s") % {
         "violator": record.violator.name,
         "number": inspection.decision_number or f"#{inspection.pk}",
     }
-    return Item(label, reverse("case-detail", kwargs={"inspection_id": inspection.pk}), note)
+    if to_draft:
+        url = reverse("case-decision-edit", kwargs={"record_id": record.pk})
+    else:
+        url = reverse("case-detail", kwargs={"inspection_id": inspection.pk}) + (
+            f"#record-{record.pk}"
+        )
+    return Item(label, url, note)
 
 
 def decisions_to_approve(user) -> QuerySet[PenaltyDecision]:
@@ -53,7 +61,7 @@ def decisions_returned(user) -> QuerySet[PenaltyDecision]:
 
 def returned_items(user) -> list[Item]:
     return [
-        _item(d, _("trả lại: %(note)s") % {"note": d.return_note[:120]})
+        _item(d, _("trả lại: %(note)s") % {"note": d.return_note[:120]}, to_draft=True)
         for d in decisions_returned(user)
     ]
 

@@ -185,7 +185,7 @@ def test_the_inspect_page_finds_the_operator_by_tax_code(olga, bob, client_for):
         {"ids": [complaint.pk], "tax_code": operator.tax_code, "scopes": ["label", "metrology"]},
     )
     inspection = Inspection.objects.get()
-    assert made.status_code == 302 and made["Location"] == f"/cases/{inspection.pk}/"
+    assert made.status_code == 302 and made["Location"] == f"/inspections/{inspection.pk}/"
     assert inspection.scopes == ["label", "metrology"]
     assert client_for(olga).get(f"/complaints/inspect/?ids={complaint.pk}").status_code == 403
 
