@@ -102,7 +102,7 @@ def plan_decide(request, plan_id: int, data: PlanDecisionIn):
 @paginate(PagePagination)
 def list_my_inspections(request, day: date | None = None):
     """The inspections the caller is on (their tablet's list); `day` for one date."""
-    return selectors.my_inspections(user=request.auth, day=day)
+    return selectors.my_inspections(user=request.auth, day=day).prefetch_related("categories")
 
 
 @router.get(
@@ -110,7 +110,9 @@ def list_my_inspections(request, day: date | None = None):
 )
 @paginate(PagePagination)
 def inspection_list(request, status: InspectionStatus | None = None):
-    return selectors.inspection_list(user=request.auth, status=status)
+    return selectors.inspection_list(user=request.auth, status=status).prefetch_related(
+        "categories"
+    )
 
 
 @router.post(
@@ -128,6 +130,8 @@ def inspection_create(request, data: InspectionIn):
         place=data.place,
         scheduled_date=data.scheduled_date,
         legal_ground_note=data.legal_ground_note,
+        categories=ProductCategory.objects.filter(pk__in=data.category_ids),
+        goods=data.goods,
     )
     return Status(201, selectors.inspection_get(user=user, inspection_id=inspection.pk))
 

@@ -192,6 +192,22 @@ class InspectionForm(forms.Form):
         error_messages={"required": _("Nhập mã số thuế của tổ chức, cá nhân được kiểm tra")},
         help_text=_("Tổ chức, cá nhân phải có trong danh mục đối tượng."),
     )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Nhóm sản phẩm, hàng hóa kiểm tra"),
+        queryset=ProductCategory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    goods = forms.CharField(
+        label=_("Hàng hóa thuộc phạm vi kiểm tra"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Như quyết định kiểm tra ghi: tên hàng hóa, nhãn hiệu, số lô hoặc gian hàng trực "
+            "tuyến. Mẫu lấy tại chỗ ghi rõ sản phẩm, số lô."
+        ),
+    )
     place = forms.CharField(label=_("Địa điểm kiểm tra"), max_length=400, required=False)
     scheduled_date = _date(_("Ngày kiểm tra dự kiến"), required=False)
     complaints = forms.ModelMultipleChoiceField(
@@ -209,6 +225,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
         self.fields["complaints"].queryset = complaints
+        self.fields["categories"].queryset = ProductCategory.objects.order_by("name")
         self.fields["complaints"].label_from_instance = lambda c: (
             f"{c.tracking_number} — {c.product_name}, {c.seller_name}"
         )

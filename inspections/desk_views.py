@@ -347,6 +347,7 @@ def _inspection_form(request):
                 "plan": plan,
                 "legal_ground": Inspection.LegalGround.ANNUAL_PLAN,
                 "scopes": plan.scopes,
+                "categories": list(plan.target_categories.all()),
             }
     return InspectionForm(
         request.POST or None,
@@ -369,6 +370,8 @@ def _create_inspection(user, data) -> Inspection:
             scopes=data["scopes"],
             place=data["place"],
             scheduled_date=data["scheduled_date"],
+            categories=data["categories"],
+            goods=data["goods"],
         )
     return services.inspection_create(
         by=user,
@@ -380,6 +383,8 @@ def _create_inspection(user, data) -> Inspection:
         place=data["place"],
         scheduled_date=data["scheduled_date"],
         legal_ground_note=data["legal_ground_note"],
+        categories=data["categories"],
+        goods=data["goods"],
     )
 
 

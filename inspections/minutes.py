@@ -80,6 +80,8 @@ def snapshot(inspection: Inspection, *, number: int, reason: str) -> dict:
         "place": inspection.place,
         "generated_on": timezone.localdate().strftime("%d/%m/%Y"),
         "scopes": [str(_scope_label(s)) for s in inspection.scopes],
+        "categories": [c.name for c in inspection.categories.order_by("name")],
+        "goods": inspection.goods,
         "operator": {
             "name": operator.name,
             "tax_code": operator.tax_code or "",

@@ -78,6 +78,8 @@ class InspectionIn(Schema):
     place: str = Field("", max_length=400)
     scheduled_date: date | None = None
     legal_ground_note: str = Field("", max_length=500)
+    category_ids: list[Id] = []
+    goods: str = Field("", max_length=2000)
 
 
 class InspectionOut(Schema):
@@ -94,10 +96,16 @@ class InspectionOut(Schema):
     decision_date: date | None
     status: InspectionStatus
     team: list[MemberOut]
+    category_ids: list[int]
+    goods: str
 
     @staticmethod
     def resolve_team(obj):
         return list(obj.team.all())
+
+    @staticmethod
+    def resolve_category_ids(obj):
+        return sorted(c.pk for c in obj.categories.all())
 
 
 class TeamIn(Schema):

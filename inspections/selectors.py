@@ -133,13 +133,18 @@ def inspection_day(inspection: Inspection) -> date:
 
 def inspection_category_classes(*, inspection: Inspection) -> list[tuple]:
     """(category, class in force on the inspection's day or None) for each product
-    category involved: those of its samples' products and of its plan, by name. Four
-    queries however many categories there are."""
+    category involved: those the decision names, of its samples' products and of its
+    plan, by name. Five queries however many categories there are."""
     from inspections.models import Sample
 
     ids = set(
         Sample.objects.filter(inspection=inspection, product__category__isnull=False).values_list(
             "product__category_id", flat=True
+        )
+    )
+    ids |= set(
+        Inspection.categories.through.objects.filter(inspection_id=inspection.pk).values_list(
+            "productcategory_id", flat=True
         )
     )
     if inspection.plan_id:

@@ -215,8 +215,11 @@ def inspection_create(
     place: str = "",
     scheduled_date: date | None = None,
     legal_ground_note: str = "",
+    categories=(),
+    goods: str = "",
 ) -> Inspection:
-    """An inspection of the supervisor's unit, before its decision is issued."""
+    """An inspection of the supervisor's unit, before its decision is issued; the goods
+    in its scope are product categories and, in words, the goods the decision names."""
     require_perm(by, "inspections.add_inspection")
     if by.unit_id is None:
         raise PermissionDenied()
@@ -259,9 +262,11 @@ def inspection_create(
         operator=operator,
         place=place[:400],
         scheduled_date=scheduled_date,
+        goods=(goods or "").strip()[:2000],
         created_by=by,
     )
     inspection.complaints.set(complaints)
+    inspection.categories.set(categories)
     InspectionEvent.objects.create(inspection=inspection, status_to=inspection.status, actor=by)
     audit_record(
         actor=by,
@@ -271,6 +276,7 @@ def inspection_create(
             "operator": operator.pk,
             "legal_ground": legal_ground,
             "complaints": [c.pk for c in complaints],
+            "categories": sorted(c.pk for c in categories),
         },
     )
     return inspection
@@ -285,6 +291,8 @@ def inspection_from_complaints(
     scopes,
     place: str = "",
     scheduled_date: date | None = None,
+    categories=(),
+    goods: str = "",
 ) -> Inspection:
     """An ad-hoc inspection on the ground of accepted reports. The inspection lists the
     reports and each report lists the inspection; the reporters are told that the goods
@@ -310,6 +318,8 @@ def inspection_from_complaints(
         place=place,
         scheduled_date=scheduled_date,
         legal_ground_note=", ".join(c.tracking_number for c in complaints),
+        categories=categories,
+        goods=goods,
     )
     for complaint in complaints:
         if complaint.status == Complaint.Status.TRIAGED:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from inspections.models.plan import InspectionPlan
-from registry.models import EconomicOperator, ScopedQuerySet, Unit
+from registry.models import EconomicOperator, ProductCategory, ScopedQuerySet, Unit
 from registry.text import fold_words
 
 
@@ -66,6 +66,12 @@ class Inspection(models.Model):
         related_name="+",
     )
     place = models.CharField(_("địa điểm kiểm tra"), max_length=400, blank=True)
+    # The goods the decision names: product categories and, in words, the goods
+    # themselves (brands, batches, listings) as the decision states them.
+    categories = models.ManyToManyField(
+        ProductCategory, verbose_name=_("nhóm sản phẩm kiểm tra"), blank=True, related_name="+"
+    )
+    goods = models.TextField(_("hàng hóa thuộc phạm vi kiểm tra"), blank=True)
     scheduled_date = models.DateField(_("ngày kiểm tra dự kiến"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=50, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)

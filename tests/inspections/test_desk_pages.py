@@ -16,9 +16,9 @@ from django.utils import timezone
 from PIL import Image
 
 from complaints.models import Complaint
-from inspections import findings, samples, services
+from inspections import findings, minutes, samples, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan, Scope
-from registry.models import Notification, User
+from registry.models import Notification, ProductCategory, User
 from tests.complaints.helpers import file_complaint
 from tests.factories import OperatorFactory, UserFactory, unit
 from tests.inspections.helpers import decided_inspection
@@ -284,6 +284,34 @@ def test_a_supervisor_creates_an_inspection_under_an_approved_plan(alice, bob):
     assert "Ban hành quyết định kiểm tra" in html and "Cử đoàn kiểm tra" in html
     # The plan's page lists it.
     assert f"/inspections/{inspection.pk}/" in supervisor.get(f"/plans/{plan.pk}/").content.decode()
+
+
+def test_the_decision_names_the_goods_in_scope_and_the_minutes_repeat_them(alice, bob):
+    """Goods in scope: product categories and, in words, the goods the decision names;
+    the inspection page shows them, and the minutes drafted from it state them."""
+    category = ProductCategory.objects.create(name="Đồ chơi trẻ em")
+    operator = OperatorFactory()
+    supervisor = logged_in(bob)
+    response = supervisor.post(
+        "/inspections/new/",
+        {
+            "legal_ground": "warning",
+            "legal_ground_note": "Cảnh báo số 12/CB",
+            "scopes": [Scope.GOODS_QUALITY],
+            "tax_code": operator.tax_code,
+            "categories": [category.pk],
+            "goods": "Xe đồ chơi nhãn hiệu Bé Vui, lô 2026-07",
+        },
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get()
+    assert list(inspection.categories.all()) == [category]
+    assert inspection.goods == "Xe đồ chơi nhãn hiệu Bé Vui, lô 2026-07"
+    html = supervisor.get(response["Location"]).content.decode()
+    assert "Đồ chơi trẻ em" in html and "Xe đồ chơi nhãn hiệu Bé Vui, lô 2026-07" in html
+    content = minutes.snapshot(inspection, number=0, reason="")
+    assert content["categories"] == ["Đồ chơi trẻ em"]
+    assert content["goods"] == "Xe đồ chơi nhãn hiệu Bé Vui, lô 2026-07"
 
 
 def test_inspection_form_errors_come_back_with_400(bob, alice):
