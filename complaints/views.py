@@ -579,7 +579,10 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
         "inspections": selectors.linked_inspections(user=request.user, complaint=complaint),
         "natures": Complaint.Nature.choices,
         "now": timezone.now(),
-        "duplicates": group_of(user=request.user, complaint=complaint),
+        "duplicates": (duplicates := group_of(user=request.user, complaint=complaint)),
+        # The merge button only while some listed report may still be merged here.
+        "may_merge": not complaint.is_closed
+        and any(not row["complaint"].is_closed for row in duplicates),
         "merged_here": complaint.merged.visible_to(request.user).order_by("received_at"),
         "error": error.render() if error else None,
         "error_fields": error.render_errors() if error else {},

@@ -3,6 +3,7 @@ acts next is notified: both sides of a disclosure request."""
 
 import pytest
 
+from complaints.duplicates import duplicates_detect
 from registry.models import Notification
 from tests.complaints.helpers import file_complaint
 from whistleblower.models import DisclosureRequest
@@ -46,3 +47,23 @@ def test_both_sides_of_a_disclosure_request_are_notified(olga, cora, client_for)
     assert "bị từ chối" in to_handler.subject
     assert to_handler.body == "Chưa đủ căn cứ"
     assert to_handler.link == f"/complaints/{complaint.pk}/"
+
+
+def test_after_a_merge_no_merge_button_is_left(olga, client_for):
+    """Two reports of one seller are a group; merging one into the other is confirmed,
+    and neither page offers to merge again: the merged one is closed, and the case it
+    joined has nothing left to merge."""
+    main = file_complaint(network_key="a", seller_name="Minh Tâm").complaint
+    other = file_complaint(network_key="b", seller_name="minh tam").complaint
+    duplicates_detect(other.pk)
+    main.refresh_from_db()
+    assert main.duplicate_group is not None
+    client = client_for(olga)
+    button = "Gộp các phản ánh đã chọn vào phản ánh này"
+    assert button in client.get(f"/complaints/{main.pk}/").content.decode()
+    done = client.post(
+        f"/complaints/{main.pk}/", {"action": "merge", "ids": [other.pk]}, follow=True
+    )
+    html = done.content.decode()
+    assert other.tracking_number in html and button not in html
+    assert button not in client.get(f"/complaints/{other.pk}/").content.decode()
