@@ -8,6 +8,7 @@ urlpatterns = [
     path("phan-anh/da-gui/", views.report_filed, name="report-filed"),
     path("tra-cuu/", views.report_lookup, name="report-lookup"),
     path("tra-cuu/tra-loi/", views.report_reply, name="report-reply"),
+    path("tra-cuu/da-tra-loi/", views.report_replied, name="report-replied"),
     path("xac-minh/", views.proof_verify, name="proof-verify"),
     # Officers
     path("complaints/", views.inbox, name="complaint-inbox"),

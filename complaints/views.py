@@ -73,6 +73,8 @@ FILED_COOKIE = "phan-anh-da-gui"
 FILED_COOKIE_MAX_AGE = 15 * 60
 # The same for a report an officer took on the phone or at the desk (see intake_new).
 INTAKE_COOKIE = "tiep-nhan-da-nhan"
+# And for the case page after a reporter's reply (see report_reply).
+REPLIED_COOKIE = "tra-cuu-da-tra-loi"
 
 
 def _filing(data) -> dict:
@@ -277,7 +279,26 @@ def report_reply(request):
         return _status_page(
             request, complaint, lookup.cleaned_data["receipt"], form, status=exc.status
         )
-    return _status_page(request, complaint, lookup.cleaned_data["receipt"], sent=True)
+    # Post/redirect/get: a reload of the next page never sends the reply twice.
+    return _receipt_redirect(
+        request,
+        "report-replied",
+        REPLIED_COOKIE,
+        {"complaint": complaint.pk, "receipt": lookup.cleaned_data["receipt"]},
+    )
+
+
+def report_replied(request):
+    """The case page once more after a reply, with "sent": from the cookie the reply set,
+    which is read and deleted; a reload says the reply was sent and asks for the receipt
+    to see the case again."""
+    value = _receipt_once(request, REPLIED_COOKIE)
+    complaint = _filed_complaint(value)
+    if complaint is None:
+        response = render(request, "complaints/public/reply_shown.html")
+    else:
+        response = _status_page(request, complaint, value["receipt"], sent=True)
+    return _receipt_shown(response, REPLIED_COOKIE, reverse("report-replied"))
 
 
 def proof_verify(request):

@@ -132,6 +132,26 @@ def test_the_lookup_and_reply_errors():
     assert '<a href="#id_body">Nhập nội dung trả lời, hoặc chọn ảnh để gửi</a>' in html
 
 
+def test_a_reply_redirects_and_a_reload_sends_nothing_twice():
+    """The reporter's reply is answered with a redirect to the case page (the receipt
+    travels in a short-lived cookie, never in the URL); a reload of that page shows that
+    the reply was sent and adds no second message."""
+    filed = file_complaint()
+    citizen = Client()
+    sent = citizen.post(
+        "/tra-cuu/tra-loi/", {"receipt": filed.receipt, "body": "Tôi còn giữ hóa đơn."}
+    )
+    assert sent.status_code == 303 and sent["Location"] == "/tra-cuu/da-tra-loi/"
+    assert filed.receipt not in sent["Location"]
+    page = citizen.get("/tra-cuu/da-tra-loi/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Đã gửi" in html and "Tôi còn giữ hóa đơn." in html
+    assert page["Cache-Control"] == "no-store"
+    again = citizen.get("/tra-cuu/da-tra-loi/").content.decode()
+    assert "Đã gửi trả lời" in again and "Tôi còn giữ hóa đơn." not in again
+    assert filed.complaint.messages.filter(body="Tôi còn giữ hóa đơn.").count() == 1
+
+
 def test_the_proof_check_shows_the_filing_time_as_people_write_it():
     complaint = file_complaint().complaint
     proof = json.dumps(proofs.make_proof(complaint))
