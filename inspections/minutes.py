@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
@@ -384,7 +385,31 @@ def signature_add(
     except Exception:
         signature.image.delete(save=False)
         raise
+    _notify_ready(by, minutes)
     return signature, True
+
+
+def _notify_ready(by, minutes: Minutes) -> None:
+    """Once the last signature the draft needs is in, the lead is told to complete the
+    signing (unless the lead recorded it: the page says so)."""
+    minutes.refresh_from_db(fields=["pdf_sha256"])
+    if signatures_missing(minutes):
+        return
+    inspection = minutes.inspection
+    subject = str(
+        _("Biên bản kiểm tra %(operator)s đã đủ chữ ký: hãy hoàn tất việc ký")
+        % {"operator": inspection.operator.name}
+    )
+    for member in inspection.team.filter(role=InspectionMember.Role.LEAD).select_related("user"):
+        if member.user_id == by.pk:
+            continue
+        notification_send(
+            recipient=member.user,
+            subject=subject,
+            body=subject,
+            link=reverse("field-minutes", kwargs={"inspection_id": inspection.pk}),
+            dedup_key=f"minutes-ready:{minutes.pk}:{minutes.pdf_sha256[:16]}",
+        )
 
 
 def _refuse_second_signer(minutes: Minutes, kind: str, user) -> None:
@@ -649,7 +674,7 @@ def _notify_signed(minutes: Minutes) -> None:
             recipient=person,
             subject=subject,
             body=subject,
-            link=f"/cases/{inspection.pk}/",
+            link=reverse("desk-inspection", kwargs={"inspection_id": inspection.pk}),
             dedup_key=f"minutes-signed:{minutes.pk}:{person.pk}",
         )
 

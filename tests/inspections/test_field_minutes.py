@@ -154,6 +154,21 @@ def test_draft_preview_sign_on_screen_and_complete(alice, ivan, bob, inspection,
     assert "Chờ kết quả thử nghiệm" in page and "Đã gửi mẫu: chờ kết quả thử nghiệm" not in page
 
 
+def test_the_lead_is_told_when_the_last_signature_is_in(alice, ivan, inspection):
+    """A member takes the signatures on the tablet; once the lead's and the
+    representative's are in, the lead is told to complete the signing, once."""
+    minutes = draft(logged_in(alice), inspection)
+    assert sign(logged_in(alice), minutes, "team", drawn_png(1), member=alice.pk).status_code == 302
+    member = logged_in(ivan)
+    assert sign(member, minutes, "team", drawn_png(2), member=ivan.pk).status_code == 302
+    told = Notification.objects.filter(recipient=alice, subject__contains="đã đủ chữ ký")
+    assert not told.exists()  # the representative has not signed yet
+    rep = sign(member, minutes, "representative", drawn_png(3), name="Lê Văn Bình")
+    assert rep.status_code == 302
+    assert told.count() == 1
+    assert told.get().link == f"/field/inspections/{inspection.pk}/minutes/"
+
+
 def test_a_member_sees_no_conclusion_button_and_steps_wait_for_the_signature(
     alice, ivan, inspection
 ):
