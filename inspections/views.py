@@ -881,12 +881,20 @@ def minutes_complete(request, minutes_id: int):
     messages.success(
         request,
         _(
-            "Biên bản số %(n)s đã ký và khóa; bản PDF có các chữ ký. Mọi thay đổi sau đây là "
+            "%(what)s đã ký và khóa; bản PDF có các chữ ký. Mọi thay đổi sau đây là "
             "biên bản sửa đổi, bổ sung."
         )
-        % {"n": signed.number},
+        % {"what": _minutes_name(signed)},
     )
     return redirect(reverse("field-inspection", args=[minutes.inspection_id]) + "#next")
+
+
+def _minutes_name(minutes) -> str:
+    """ "Biên bản kiểm tra" for the minutes, "Biên bản sửa đổi, bổ sung số N" for the Nth
+    amendment (number 0 is the minutes themselves)."""
+    if minutes.number == 0:
+        return str(_("Biên bản kiểm tra"))
+    return str(_("Biên bản sửa đổi, bổ sung số %(n)s") % {"n": minutes.number})
 
 
 @login_required
@@ -942,11 +950,8 @@ def minutes_paper(request, minutes_id: int):
             else:
                 messages.success(
                     request,
-                    _(
-                        "Biên bản số %(n)s đã ký trên giấy và khóa; ảnh chụp, bản quét được "
-                        "lưu kèm bản PDF."
-                    )
-                    % {"n": signed.number},
+                    _("%(what)s đã ký trên giấy và khóa; ảnh chụp, bản quét được lưu kèm bản PDF.")
+                    % {"what": _minutes_name(signed)},
                 )
                 return redirect(reverse("field-inspection", args=[inspection.pk]) + "#next")
     return render(

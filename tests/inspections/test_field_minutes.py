@@ -143,7 +143,7 @@ def test_draft_preview_sign_on_screen_and_complete(alice, ivan, bob, inspection,
     # The supervisor is told; the inspection page offers the next steps.
     assert Notification.objects.filter(recipient=bob, subject__contains="đã ký").exists()
     page = client.get(f"/field/inspections/{inspection.pk}/").content.decode()
-    assert "Biên bản số 0 đã ký và khóa" in page
+    assert "Biên bản kiểm tra đã ký và khóa" in page
     assert "Đã gửi mẫu: chờ kết quả thử nghiệm" in page and "Kết luận cuộc kiểm tra" in page
     assert "Lập biên bản sửa đổi, bổ sung" in page
     moved = client.post(f"/field/inspections/{inspection.pk}/next/", {"to": "awaiting_lab"})
