@@ -17,6 +17,9 @@ from django.test import Client
 from registry.models import Role
 from registry.roles import sync_role_groups
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
+from tests.serial_live_server import install as serial_live_server
+
+serial_live_server()
 
 
 def _uses_services(request) -> bool:
