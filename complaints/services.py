@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,7 @@ from registry.errors import (
 from registry.images import PhotoRejected, inspect_upload
 from registry.models import EconomicOperator, LegalClock, Product, Role, Unit, User
 from registry.permissions import require_object_perm
+from registry.services import notification_send
 from registry.throttle import is_over, too_many
 from registry.validators import normalize_gtin, normalize_tax_code
 from whistleblower.services import identity_clean, identity_seal
@@ -695,6 +697,52 @@ def complaint_message_send(
         target=complaint,
         changes={"message": message.pk, "sha256": hashlib.sha256(body.encode()).hexdigest()},
     )
+    return message
+
+
+@transaction.atomic
+def complaint_propose_inspection(*, by, complaint: Complaint, note: str) -> ComplaintMessage:
+    """An officer proposes that the goods of an accepted report be inspected: an internal
+    note says why, and the unit's supervisors (who issue inspection decisions) are told,
+    with the page that opens an inspection on this report."""
+    require_object_perm(by, "change", complaint)
+    if complaint.status != Complaint.Status.TRIAGED:
+        raise Conflict(
+            _("Chỉ đề xuất kiểm tra phản ánh đã thụ lý, chưa có cuộc kiểm tra."),
+            code="not_triaged",
+        )
+    note = (note or "").strip()
+    if len(note) < 5:
+        raise InvalidInput.field(
+            "note", "reason_required", _("Ghi lý do đề xuất kiểm tra, ví dụ hàng hóa, địa điểm")
+        )
+    message = ComplaintMessage.objects.create(
+        complaint=complaint,
+        author_kind=ComplaintMessage.Author.OFFICER,
+        author=by,
+        body=str(_("Đề xuất kiểm tra: %(note)s") % {"note": note}),
+        internal=True,
+    )
+    audit_record(
+        actor=by,
+        action="complaint.propose_inspection",
+        target=complaint,
+        changes={"message": message.pk},
+    )
+    subject = str(
+        _("Đề xuất kiểm tra theo phản ánh %(number)s") % {"number": complaint.tracking_number}
+    )
+    supervisors = User.objects.filter(
+        unit_id=complaint.unit_id, groups__name=Role.SUPERVISOR.value, is_active=True
+    ).distinct()
+    for person in supervisors:
+        notification_send(
+            recipient=person,
+            subject=subject,
+            body=note,
+            link=f"{reverse('complaint-inspect')}?ids={complaint.pk}",
+            dedup_key=f"propose-inspection:{message.pk}:{person.pk}",
+        )
     return message
 
 

@@ -553,6 +553,10 @@ def complaint_detail(request, complaint_id: int):
                     ),
                     into=complaint,
                 )
+            elif action == "propose":
+                services.complaint_propose_inspection(
+                    by=request.user, complaint=complaint, note=request.POST.get("note", "")
+                )
             elif action == "disclosure":
                 vault_services.disclosure_request(
                     by=request.user, complaint=complaint, reason=request.POST.get("reason", "")
@@ -579,6 +583,9 @@ def _confirmation(action: str, request) -> str:
         "nature": _("Đã ghi tính chất của phản ánh."),
         "extend": _("Đã gia hạn thời hạn giải quyết."),
         "merge": _("Đã gộp các phản ánh đã chọn vào phản ánh này."),
+        "propose": _(
+            "Đã gửi đề xuất kiểm tra; lãnh đạo đơn vị đã được thông báo để quyết định kiểm tra."
+        ),
         "disclosure": _(
             "Đã gửi đề nghị xem thông tin nhân thân; người quản lý thông tin nhân thân đã "
             "được thông báo để quyết định."
@@ -602,6 +609,10 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
         "now": timezone.now(),
         "duplicates": (duplicates := group_of(user=request.user, complaint=complaint)),
         # The merge button only while some listed report may still be merged here.
+        # Supervisors open an inspection on the report; officers propose one to them.
+        "may_inspect": request.user.has_perm("inspections.add_inspection"),
+        "may_propose": complaint.status == Complaint.Status.TRIAGED
+        and Complaint.objects.visible_to(request.user, "change").filter(pk=complaint.pk).exists(),
         "may_merge": not complaint.is_closed
         and any(not row["complaint"].is_closed for row in duplicates),
         "merged_here": complaint.merged.visible_to(request.user).order_by("received_at"),

@@ -67,3 +67,30 @@ def test_after_a_merge_no_merge_button_is_left(olga, client_for):
     html = done.content.decode()
     assert other.tracking_number in html and button not in html
     assert button not in client.get(f"/complaints/{other.pk}/").content.decode()
+
+
+def test_an_officer_proposes_an_inspection_and_the_supervisors_are_told(olga, bob, client_for):
+    """On an accepted report the officer (who may not open inspections) proposes one:
+    an internal note, a confirmation, and the unit's supervisors told with the page that
+    opens the inspection on this report; the supervisor's own page has that button."""
+    complaint = file_complaint().complaint
+    client = client_for(olga)
+    url = f"/complaints/{complaint.pk}/"
+    assert "Gửi đề xuất kiểm tra" not in client.get(url).content.decode()  # not accepted yet
+    for status in ("acknowledged", "triaged"):
+        client.post(url, {"action": "transition", "to": status, "public_note": "Đã thụ lý."})
+    assert "Gửi đề xuất kiểm tra" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "propose", "note": ""})
+    assert refused.status_code == 400
+    assert "Ghi lý do đề xuất kiểm tra" in refused.content.decode()
+    done = client.post(
+        url, {"action": "propose", "note": "Nhãn sai tại 3 cửa hàng cùng chuỗi."}, follow=True
+    )
+    assert "Đã gửi đề xuất kiểm tra" in done.content.decode()
+    note = complaint.messages.get(internal=True)
+    assert note.body == "Đề xuất kiểm tra: Nhãn sai tại 3 cửa hàng cùng chuỗi."
+    told = Notification.objects.get(recipient=bob, subject__contains="Đề xuất kiểm tra")
+    assert told.link == f"/complaints/inspect/?ids={complaint.pk}"
+    supervisor = client_for(bob).get(url).content.decode()
+    assert f'/complaints/inspect/?ids={complaint.pk}"' in supervisor
+    assert "Gửi đề xuất kiểm tra" not in supervisor
