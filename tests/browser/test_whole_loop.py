@@ -188,16 +188,15 @@ def officer_triages(loop, w):
     page.fill("#tr-note", "Phản ánh đã được thụ lý; cơ quan sẽ xem xét kiểm tra cơ sở.")
     page.click("button:has-text('Cập nhật trạng thái')")
     told(page, "Đã cập nhật trạng thái phản ánh")
-    # Opening an inspection is the supervisor's (the queue's action is theirs): the
-    # officer proposes it in the report's internal notes.
+    # Opening an inspection is the supervisor's: the officer proposes one, and the unit's
+    # supervisors are told.
     page.fill(
-        "#msg-body",
+        "#propose-note",
         "Đề nghị lãnh đạo ra quyết định kiểm tra đột xuất cơ sở: nước mắm nghi không đạt "
         "độ đạm ghi trên nhãn.",
     )
-    page.check("#msg-internal")
-    page.click("form:has(#msg-body) button[type=submit]")
-    told(page, "Đã lưu ghi chú nội bộ")
+    page.click("button:has-text('Gửi đề xuất kiểm tra')")
+    told(page, "Đã gửi đề xuất kiểm tra")
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.TRIAGED
     loop.shot(page, "officer-accepts-and-proposes")
@@ -235,9 +234,10 @@ def plan_approved(loop, w):
 
 def inspection_decided(loop, w):
     page, complaint = w.supervisor, w.complaint
-    loop.visit(page, "/complaints/?queue=open")
-    page.check(f"#sel-{complaint.pk}")
-    page.click("button[value=inspect]")
+    # The supervisor follows the officer's proposal from the notifications.
+    loop.visit(page, "/notifications/")
+    proposal = f"Đề xuất kiểm tra theo phản ánh {complaint.tracking_number}"
+    page.click(f"li:has(h2:has-text('{proposal}')) a:has-text('Mở trang liên quan')")
     page.wait_for_url("**/complaints/inspect/**")
     assert page.input_value("input[name=tax_code]") == w.operator.tax_code
     page.check("input[name=scopes][value=label]")
