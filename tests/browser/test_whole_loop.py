@@ -2,7 +2,7 @@
 
 a citizen files a report with a photo from a phone → the complaint officer acknowledges
 and accepts it and proposes an inspection → the team lead drafts a plan, the supervisor
-approves it, opens an inspection on the ground of the report (the queue's action), sends
+approves it, opens an inspection on the ground of the report (from the proposal), sends
 the team and issues the decision → the team lead, on a 10" tablet with touch, starts the
 inspection, records a finding with a photo, a sample with two seals and a seal photo,
 drafts the minutes and signs them on screen with the operator's representative (signed
