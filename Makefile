@@ -42,7 +42,20 @@ $(VENV)/.system-packages: | $(BIN)/python
 	fi
 	touch $@
 
-setup: $(VENV)/.installed $(VENV)/.system-packages
+# axe-core, the accessibility engine the browser tests run in Chromium
+# (tests/browser/test_accessibility_pages.py), from the npm registry with the machine's
+# Node.js; kept in the virtualenv's folder, out of the repository.
+AXE_CORE_VERSION := 4.14.1
+$(VENV)/.axe-core-$(AXE_CORE_VERSION): | $(BIN)/python
+	@command -v npm >/dev/null || { \
+		echo "Installing Debian packages: npm"; \
+		(apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm) \
+			|| { echo "Could not install npm (needs root)"; exit 1; }; \
+	}
+	npm install --prefix $(VENV) --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+setup: $(VENV)/.installed $(VENV)/.system-packages $(VENV)/.axe-core-$(AXE_CORE_VERSION)
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input

@@ -78,6 +78,14 @@
     form.querySelectorAll(".js-error-field").forEach(function (node) {
       node.classList.remove("field--error", "js-error-field");
     });
+    form.querySelectorAll(".js-error-input").forEach(function (input) {
+      var rest = (input.getAttribute("aria-describedby") || "").split(/\s+/)
+        .filter(function (id) { return id && !/_jserror$/.test(id); });
+      if (rest.length) { input.setAttribute("aria-describedby", rest.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+      input.removeAttribute("aria-invalid");
+      input.classList.remove("js-error-input");
+    });
   }
 
   /* The server's reasons next to the fields they name; the rest at the top. */
@@ -96,7 +104,13 @@
       var box = input.closest(".field") || input.closest(".result-choice") || input.parentNode;
       var p = document.createElement("p");
       p.className = "field__error js-error";
+      p.id = (input.id || name) + "_jserror";
       p.textContent = messages.join(" ");
+      // Read with the input, as the server's errors are (aria-describedby).
+      input.setAttribute("aria-describedby",
+        ((input.getAttribute("aria-describedby") || "") + " " + p.id).trim());
+      input.setAttribute("aria-invalid", "true");
+      input.classList.add("js-error-input");
       box.classList.add("field--error", "js-error-field");
       var legend = box.querySelector("legend");
       box.insertBefore(p, legend ? legend.nextSibling : box.firstChild);
