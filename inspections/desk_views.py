@@ -34,6 +34,7 @@ from inspections.desk_forms import (
     TransitionForm,
     field_for,
 )
+from inspections.minutes import require_signed_minutes
 from inspections.models import Inspection, InspectionMember, InspectionPlan, Scope
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
@@ -502,6 +503,10 @@ def inspection_transition(request, inspection_id: int):
     if not form.is_valid():
         return _inspection_page(request, inspection, transition_form=form, status=400)
     try:
+        if form.cleaned_data["to"] in _next_statuses(request.user, inspection):
+            # A move this user may make: refused while the minutes are unsigned (the
+            # service answers the others, 403 or 409, with their own reasons).
+            require_signed_minutes(inspection)
         moved = services.inspection_transition(
             by=request.user,
             inspection=inspection,

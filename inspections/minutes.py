@@ -58,6 +58,19 @@ def require_open_minutes(inspection: Inspection) -> None:
         )
 
 
+def require_signed_minutes(inspection: Inspection) -> None:
+    """An inspection on site (or sampled) moves on, to the lab or to its conclusion, only
+    once its latest minutes are signed: the tablet's and the desk's rule."""
+    if inspection.status not in (Inspection.Status.ON_SITE, Inspection.Status.SAMPLED):
+        return
+    latest = inspection.minutes.order_by("-number").first()
+    if latest is None or latest.status != Minutes.Status.SIGNED:
+        raise Conflict(
+            _("Hãy ký biên bản trước khi chuyển sang bước tiếp theo."),
+            code="minutes_not_signed",
+        )
+
+
 def snapshot(inspection: Inspection, *, number: int, reason: str) -> dict:
     labels = dict(Finding.Result.choices)
     findings = (

@@ -1002,11 +1002,7 @@ def inspection_move(request, inspection_id: int):
         )
     to = form.cleaned_data["to"]
     try:
-        if _lock_error(inspection) == "":
-            raise Conflict(
-                _("Hãy ký biên bản trước khi chuyển sang bước tiếp theo."),
-                code="minutes_not_signed",
-            )
+        minutes_services.require_signed_minutes(inspection)
         if to not in dict(_next_steps(request.user, inspection)):
             raise PermissionDenied()
         inspection = services.inspection_transition(by=request.user, inspection=inspection, to=to)

@@ -563,6 +563,13 @@ def test_transitions_from_the_desk_page(alice, bob, ivan):
     empty = member.post(f"/inspections/{inspection.pk}/transition/", {"to": ""})
     assert empty.status_code == 400 and "Chọn trạng thái mới" in empty.content.decode()
     lead = logged_in(alice)
+    # Not before the minutes are signed (the tablet's rule too).
+    early = lead.post(f"/inspections/{inspection.pk}/transition/", {"to": "concluded"})
+    assert early.status_code == 409 and "Hãy ký biên bản" in early.content.decode()
+    drafted = minutes.minutes_draft(by=alice, inspection=inspection)
+    minutes.minutes_sign(
+        by=alice, minutes=drafted, team_signers=[alice], representative_name="Lê Văn Bình"
+    )
     assert lead.post(
         f"/inspections/{inspection.pk}/transition/", {"to": "concluded", "note": "Xong"}
     ).status_code == (302)
