@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -851,13 +852,16 @@ def measure_done(request, measure_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            for upload in data["photos"]:
-                findings.evidence_upload(
-                    by=user, measure=measure, data=upload.read(), filename=upload.name or ""
+            # One step: photos of a measure that may not be recorded done (done already,
+            # the decision closed) are not kept.
+            with transaction.atomic():
+                for upload in data["photos"]:
+                    findings.evidence_upload(
+                        by=user, measure=measure, data=upload.read(), filename=upload.name or ""
+                    )
+                decisions.measure_done(
+                    by=user, measure=measure, done_on=data["done_on"], note=data["note"]
                 )
-            decisions.measure_done(
-                by=user, measure=measure, done_on=data["done_on"], note=data["note"]
-            )
         except DomainError as error:
             add_domain_errors(form, error, _measure_field)
             status = error.status

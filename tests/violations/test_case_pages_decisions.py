@@ -8,12 +8,14 @@ acts next told."""
 import re
 import uuid
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from inspections import findings as inspection_findings
 from inspections import services
@@ -391,6 +393,16 @@ def test_a_measure_is_done_with_photos_then_the_decision_closes(
     measure.refresh_from_db()
     assert measure.status == RemedialMeasure.Status.DONE and measure.done_by == alice
     stored = measure.photos.get()
+    # A stale form posted again: refused, and its photo is not kept.
+    other = BytesIO()
+    Image.new("RGB", (64, 48), (200, 40, 40)).save(other, "JPEG")  # not the same bytes
+    again = SimpleUploadedFile("lan-nua.jpg", other.getvalue(), content_type="image/jpeg")
+    stale = lead.post(
+        f"/cases/measures/{measure.pk}/done/",
+        {"done_on": today.isoformat(), "note": "Lần nữa", "photos": again},
+    )
+    assert stale.status_code == 409
+    assert measure.photos.count() == 1
     page = lead.get(case_url(on_site)).content.decode()
     assert f"/cases/measures/{measure.pk}/done/" not in page
     assert "Đã dán nhãn phụ cho 40 máy" in page
