@@ -706,10 +706,21 @@ def complaint_propose_inspection(*, by, complaint: Complaint, note: str) -> Comp
     note says why, and the unit's supervisors (who issue inspection decisions) are told,
     with the page that opens an inspection on this report."""
     require_object_perm(by, "change", complaint)
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status != Complaint.Status.TRIAGED:
         raise Conflict(
             _("Chỉ đề xuất kiểm tra phản ánh đã thụ lý, chưa có cuộc kiểm tra."),
             code="not_triaged",
+        )
+    if complaint.inspection_proposed_at is not None:
+        raise Conflict(
+            _("Đã đề xuất kiểm tra phản ánh này lúc %(at)s; lãnh đạo đơn vị đã được thông báo."),
+            code="already_proposed",
+            params={
+                "at": timezone.localtime(complaint.inspection_proposed_at).strftime(
+                    "%d/%m/%Y %H:%M"
+                )
+            },
         )
     note = (note or "").strip()
     if len(note) < 5:
@@ -723,6 +734,8 @@ def complaint_propose_inspection(*, by, complaint: Complaint, note: str) -> Comp
         body=str(_("Đề xuất kiểm tra: %(note)s") % {"note": note}),
         internal=True,
     )
+    complaint.inspection_proposed_at = timezone.now()
+    complaint.save(update_fields=["inspection_proposed_at"])
     audit_record(
         actor=by,
         action="complaint.propose_inspection",
@@ -740,7 +753,7 @@ def complaint_propose_inspection(*, by, complaint: Complaint, note: str) -> Comp
             recipient=person,
             subject=subject,
             body=note,
-            link=f"{reverse('complaint-inspect')}?ids={complaint.pk}",
+            link=reverse("complaint-detail", kwargs={"complaint_id": complaint.pk}),
             dedup_key=f"propose-inspection:{message.pk}:{person.pk}",
         )
     return message

@@ -612,6 +612,7 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
         # Supervisors open an inspection on the report; officers propose one to them.
         "may_inspect": request.user.has_perm("inspections.add_inspection"),
         "may_propose": complaint.status == Complaint.Status.TRIAGED
+        and complaint.inspection_proposed_at is None
         and Complaint.objects.visible_to(request.user, "change").filter(pk=complaint.pk).exists(),
         "may_merge": not complaint.is_closed
         and any(not row["complaint"].is_closed for row in duplicates),

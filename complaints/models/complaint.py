@@ -129,6 +129,10 @@ class Complaint(models.Model):
         blank=True,
         related_name="merged",
     )
+    # When an officer proposed an inspection of the goods to the supervisors (once).
+    inspection_proposed_at = models.DateTimeField(
+        _("đã đề xuất kiểm tra lúc"), null=True, blank=True
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cán bộ xử lý"),

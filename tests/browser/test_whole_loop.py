@@ -238,6 +238,8 @@ def inspection_decided(loop, w):
     loop.visit(page, "/notifications/")
     proposal = f"Đề xuất kiểm tra theo phản ánh {complaint.tracking_number}"
     page.click(f"li:has(h2:has-text('{proposal}')) a:has-text('Mở trang liên quan')")
+    page.wait_for_url(f"**/complaints/{complaint.pk}/")
+    page.click("a:has-text('Kiểm tra đột xuất theo phản ánh này')")
     page.wait_for_url("**/complaints/inspect/**")
     assert page.input_value("input[name=tax_code]") == w.operator.tax_code
     page.check("input[name=scopes][value=label]")

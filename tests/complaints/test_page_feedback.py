@@ -90,7 +90,14 @@ def test_an_officer_proposes_an_inspection_and_the_supervisors_are_told(olga, bo
     note = complaint.messages.get(internal=True)
     assert note.body == "Đề xuất kiểm tra: Nhãn sai tại 3 cửa hàng cùng chuỗi."
     told = Notification.objects.get(recipient=bob, subject__contains="Đề xuất kiểm tra")
-    assert told.link == f"/complaints/inspect/?ids={complaint.pk}"
+    assert told.link == url
+    # Once: the form gives way to when it was proposed, and a stale form is refused.
+    page = client.get(url).content.decode()
+    assert "Gửi đề xuất kiểm tra" not in page and "Đã đề xuất kiểm tra lúc" in page
+    again = client.post(url, {"action": "propose", "note": "Đề xuất lần nữa cho chắc."})
+    assert again.status_code == 409
+    assert complaint.messages.filter(internal=True).count() == 1
+    assert Notification.objects.filter(recipient=bob, subject__contains="Đề xuất").count() == 1
     supervisor = client_for(bob).get(url).content.decode()
     assert f'/complaints/inspect/?ids={complaint.pk}"' in supervisor
     assert "Gửi đề xuất kiểm tra" not in supervisor
