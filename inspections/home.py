@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections import lab_views, selectors
+from inspections.minutes import MINUTES_STAGES
 from inspections.models import Inspection, InspectionPlan, Minutes
 from registry.clock_views import clock_queues
 from registry.home import FIRST, Item, Queue, register, register_list, register_mine, work_queue
@@ -48,14 +49,19 @@ def todays_inspections(user) -> Queue:
 
 
 def minutes_waiting(user) -> QuerySet[Inspection]:
-    """The user's inspections on site or sampled whose latest minutes are a draft, or
-    that have no minutes yet: the team still has to draw them up and sign."""
+    """The user's inspections whose latest minutes are a draft (the minutes or a later
+    amendment), or, on site or sampled, that have no minutes yet: the team still has to
+    draw them up and sign."""
     latest = Minutes.objects.filter(inspection=OuterRef("pk")).order_by("-number").values("status")
+    on_site = [Inspection.Status.ON_SITE, Inspection.Status.SAMPLED]
     return (
         selectors.my_inspections(user=user)
-        .filter(status__in=[Inspection.Status.ON_SITE, Inspection.Status.SAMPLED])
+        .filter(status__in=MINUTES_STAGES)
         .annotate(latest_minutes=Subquery(latest[:1]))
-        .filter(Q(latest_minutes__isnull=True) | Q(latest_minutes=Minutes.Status.DRAFT))
+        .filter(
+            Q(latest_minutes=Minutes.Status.DRAFT)
+            | Q(latest_minutes__isnull=True, status__in=on_site)
+        )
     )
 
 

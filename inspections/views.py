@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints import selectors as complaint_selectors
@@ -755,9 +756,9 @@ def scan_file(request, minutes_id: int, scan_id: int):
 
 
 SIGN_KINDS = {
-    MinutesSignature.Kind.TEAM: _("Thành viên đoàn kiểm tra ký"),
-    MinutesSignature.Kind.REPRESENTATIVE: _("Người đại diện cơ sở ký"),
-    MinutesSignature.Kind.WITNESS: _("Người làm chứng ký (người đại diện từ chối ký)"),
+    MinutesSignature.Kind.TEAM: gettext_lazy("Thành viên đoàn kiểm tra ký"),
+    MinutesSignature.Kind.REPRESENTATIVE: gettext_lazy("Người đại diện cơ sở ký"),
+    MinutesSignature.Kind.WITNESS: gettext_lazy("Người làm chứng ký (người đại diện từ chối ký)"),
 }
 
 
@@ -794,7 +795,7 @@ def minutes_sign(request, minutes_id: int, kind: str):
                     % {
                         "name": signature.name,
                         "role": signature.get_kind_display(),
-                        "time": timezone.localtime(signature.signed_at).strftime("%H:%M %d/%m/%Y"),
+                        "time": timezone.localtime(signature.signed_at).strftime("%d/%m/%Y %H:%M"),
                     },
                 )
                 return redirect("field-minutes", inspection_id=minutes.inspection_id)
@@ -975,8 +976,8 @@ def minutes_paper(request, minutes_id: int):
 # --- What comes after the signed minutes ---------------------------------------------------------
 
 NEXT_STEP_LABELS = {
-    Inspection.Status.AWAITING_LAB: _("Đã gửi mẫu: chờ kết quả thử nghiệm"),
-    Inspection.Status.CONCLUDED: _("Kết luận cuộc kiểm tra"),
+    Inspection.Status.AWAITING_LAB: gettext_lazy("Đã gửi mẫu: chờ kết quả thử nghiệm"),
+    Inspection.Status.CONCLUDED: gettext_lazy("Kết luận cuộc kiểm tra"),
 }
 
 

@@ -127,6 +127,10 @@ def test_the_receipt_is_for_the_officer_who_filed_it(olga, roles, client_for):
     other.cookies["tiep-nhan-da-nhan"] = posted.cookies["tiep-nhan-da-nhan"].value
     page = other.get("/complaints/intake/da-nhan/")
     assert shown_receipt(page.content.decode()) == ""
+    # The same cookie does show the receipt to the officer who filed.
+    mine = client_for(olga)
+    mine.cookies["tiep-nhan-da-nhan"] = posted.cookies["tiep-nhan-da-nhan"].value
+    assert shown_receipt(mine.get("/complaints/intake/da-nhan/").content.decode()) != ""
 
 
 def test_errors_say_what_to_do_in_page_order_and_nothing_is_filed(olga, client_for):
