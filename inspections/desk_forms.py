@@ -121,7 +121,7 @@ class PlanForm(forms.Form):
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
-            self.add_error("period_end", _("Nhập ngày kết thúc sau ngày bắt đầu"))
+            self.add_error("period_end", _("Nhập ngày kết thúc không trước ngày bắt đầu"))
         return data
 
     @classmethod

@@ -71,6 +71,8 @@ AUDIT_ACTIONS = {
     "minutes.draft": gettext_lazy("Lập dự thảo biên bản kiểm tra"),
     "minutes.sign": gettext_lazy("Ký biên bản kiểm tra"),
     "minutes.amend": gettext_lazy("Sửa đổi, bổ sung biên bản kiểm tra"),
+    "minutes.signature": gettext_lazy("Ký trên máy tính bảng"),
+    "minutes.scan": gettext_lazy("Lưu ảnh chụp, bản quét biên bản giấy"),
     "follow_up.report": gettext_lazy("Báo cáo mẫu không đạt"),
     "follow_up.suspend": gettext_lazy("Tạm dừng lưu thông"),
     "follow_up.resume": gettext_lazy("Cho lưu thông trở lại"),

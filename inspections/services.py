@@ -55,7 +55,7 @@ def plan_create(
         raise InvalidInput.field("title", "required", _("Hãy đặt tên kế hoạch."))
     if period_start > period_end:
         raise InvalidInput.field(
-            "period_end", "period_order", _("Ngày kết thúc phải sau ngày bắt đầu.")
+            "period_end", "period_order", _("Ngày kết thúc không được trước ngày bắt đầu.")
         )
     plan = InspectionPlan.objects.create(
         unit=by.unit,
@@ -129,7 +129,7 @@ def plan_update(
         raise InvalidInput.field("title", "required", _("Hãy đặt tên kế hoạch."))
     if period_start > period_end:
         raise InvalidInput.field(
-            "period_end", "period_order", _("Ngày kết thúc phải sau ngày bắt đầu.")
+            "period_end", "period_order", _("Ngày kết thúc không được trước ngày bắt đầu.")
         )
     plan.title = title.strip()[:300]
     plan.period_start, plan.period_end = period_start, period_end

@@ -307,7 +307,7 @@ def case_link(clock: LegalClock) -> str:
 
 def due_text(clock: LegalClock) -> str:
     if declared(clock.kind).rule.unit == HOURS:
-        return timezone.localtime(clock.due_at).strftime("%H:%M %d/%m/%Y")
+        return timezone.localtime(clock.due_at).strftime("%d/%m/%Y %H:%M")
     return clock.due_on.strftime("%d/%m/%Y")
 
 

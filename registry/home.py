@@ -161,7 +161,7 @@ def auditor_queues(user) -> list[Queue]:
             Item(
                 f"#{e.pk} {e.action} — {e.target_repr or '—'}",
                 reverse("audit-detail", kwargs={"entry_id": e.pk}),
-                timezone.localtime(e.at).strftime("%H:%M %d/%m/%Y"),
+                timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M"),
             )
             for e in entries[:FIRST]
         )

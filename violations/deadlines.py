@@ -70,7 +70,7 @@ class Deadline:
     @property
     def due_text(self) -> str:
         if self.due_at is not None:
-            return timezone.localtime(self.due_at).strftime("%H:%M %d/%m/%Y")
+            return timezone.localtime(self.due_at).strftime("%d/%m/%Y %H:%M")
         return self.due_on.strftime("%d/%m/%Y")
 
 

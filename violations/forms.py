@@ -246,7 +246,7 @@ def _sample_label(sample) -> str:
 
 
 def _photo_label(photo) -> str:
-    taken = f"{timezone.localtime(photo.uploaded_at):%H:%M %d/%m/%Y}"
+    taken = f"{timezone.localtime(photo.uploaded_at):%d/%m/%Y %H:%M}"
     return f"{photo.finding.item.text} ({taken})" if photo.finding_id else taken
 
 

@@ -47,7 +47,7 @@ def tell_follow_up_opened(follow_up, *, by=None) -> None:
         "product": sample.product_name,
         "record": sample.sampling_record_number,
         "operator": inspection.operator.name,
-        "report_due": f"{timezone.localtime(follow_up.report_due):%H:%M %d/%m/%Y}",
+        "report_due": f"{timezone.localtime(follow_up.report_due):%d/%m/%Y %H:%M}",
         "suspension_due": f"{follow_up.suspension_due:%d/%m/%Y}",
     }
     link = reverse("case-detail", kwargs={"inspection_id": inspection.pk})

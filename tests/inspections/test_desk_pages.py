@@ -223,7 +223,7 @@ def test_plan_form_errors_come_back_on_their_fields_with_400(alice):
     assert "<title>Lỗi:" in html
     assert "Nhập tên kế hoạch" in html
     assert "Chọn ít nhất một phạm vi kiểm tra" in html
-    assert "Nhập ngày kết thúc sau ngày bắt đầu" in html
+    assert "Nhập ngày kết thúc không trước ngày bắt đầu" in html
     assert "123" in html  # the tax code that is wrong is named
     assert not InspectionPlan.objects.exists()
 

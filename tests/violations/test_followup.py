@@ -236,7 +236,7 @@ def test_a_late_report_and_a_due_suspension_are_reminded_then_escalated(alice, b
     assert reminder.recipient == alice
     assert reminder.subject == (
         "Sắp đến hạn báo cáo mẫu không đạt: mẫu Nước mắm cá cơm 40 độ đạm, "
-        "cuộc kiểm tra 01/QĐ-KT, hạn 16:00 04/02/2027"
+        "cuộc kiểm tra 01/QĐ-KT, hạn 04/02/2027 16:00"
     )
     assert reminder.link == f"/cases/{on_site.pk}/"
     assert sweep(2027, 2, 4, 16, 30) == 2  # late: the lead and the unit's supervisor
