@@ -471,7 +471,7 @@ def signatures_missing(minutes: Minutes) -> list[str]:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M")
 
 
 def _lock_for_signing(by, minutes: Minutes) -> Minutes:
