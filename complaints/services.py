@@ -745,10 +745,7 @@ def complaint_propose_inspection(*, by, complaint: Complaint, note: str) -> Comp
     subject = str(
         _("Đề xuất kiểm tra theo phản ánh %(number)s") % {"number": complaint.tracking_number}
     )
-    supervisors = User.objects.filter(
-        unit_id=complaint.unit_id, groups__name=Role.SUPERVISOR.value, is_active=True
-    ).distinct()
-    for person in supervisors:
+    for person in clocks.unit_supervisors(complaint.unit_id):
         notification_send(
             recipient=person,
             subject=subject,

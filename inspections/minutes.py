@@ -8,7 +8,6 @@ import base64
 import hashlib
 from io import BytesIO
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -31,8 +30,8 @@ from inspections.models import (
 from inspections.selectors import inspection_day
 from registry import images
 from registry.audit import audit_record
+from registry.clocks import unit_supervisors
 from registry.errors import Conflict, InvalidInput, PermissionDenied
-from registry.models import Role
 from registry.permissions import require_object_perm
 from registry.services import notification_send
 
@@ -675,14 +674,12 @@ def _notify_signed(minutes: Minutes) -> None:
     """The unit's supervisors learn that the minutes are signed (what follows is theirs
     and the lead's: the lab, the conclusion, a violation record)."""
     inspection = minutes.inspection
-    supervisors = get_user_model().objects.filter(
-        unit_id=inspection.unit_id, groups__name=Role.SUPERVISOR.value, is_active=True
-    )
+    supervisors = unit_supervisors(inspection.unit_id)
     subject = str(
         _("Biên bản kiểm tra %(operator)s đã ký (bản số %(number)s)")
         % {"operator": inspection.operator.name, "number": minutes.number}
     )
-    for person in supervisors.distinct():
+    for person in supervisors:
         notification_send(
             recipient=person,
             subject=subject,

@@ -18,8 +18,9 @@ from inspections.models import (
     Scope,
 )
 from registry.audit import audit_record
+from registry.clocks import unit_supervisors
 from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
-from registry.models import Role, User
+from registry.models import Role
 from registry.permissions import require_object_perm, require_perm
 from registry.services import notification_send
 
@@ -89,7 +90,7 @@ def plan_submit(*, by, plan: InspectionPlan) -> InspectionPlan:
     plan.save(update_fields=["status", "submitted_at"])
     audit_record(actor=by, action="plan.submit", target=plan)
     # The unit's supervisors decide: tell them.
-    for supervisor in _unit_supervisors(plan.unit_id).exclude(pk=by.pk):
+    for supervisor in unit_supervisors(plan.unit_id) - {by}:
         notification_send(
             recipient=supervisor,
             subject=str(_("Kế hoạch kiểm tra chờ phê duyệt: %(title)s") % {"title": plan.title}),
@@ -97,12 +98,6 @@ def plan_submit(*, by, plan: InspectionPlan) -> InspectionPlan:
             link=f"/plans/{plan.pk}/",
         )
     return plan
-
-
-def _unit_supervisors(unit_id):
-    return User.objects.filter(
-        is_active=True, unit_id=unit_id, groups__name=Role.SUPERVISOR
-    ).distinct()
 
 
 @transaction.atomic
