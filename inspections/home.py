@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inspections import lab_views, selectors
+from inspections import selectors
 from inspections.minutes import MINUTES_STAGES
 from inspections.models import Inspection, InspectionPlan, Minutes
 from registry.clock_views import clock_queues
@@ -89,8 +89,8 @@ register_list(
 
 def samples_waiting(user) -> Queue:
     """Samples taken but not sent to the lab, or sent without a result: the default list
-    of /samples/ (inspections/lab_views.py), of the inspections the user may see."""
-    waiting = lab_views.sample_queue(user)
+    of /samples/ (inspections/selectors.py sample_queue), of the inspections the user may see."""
+    waiting = selectors.sample_queue(user)
     items = tuple(
         Item(
             f"{s.product_name} — {s.inspection.operator.name}",

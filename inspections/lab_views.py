@@ -38,30 +38,6 @@ PAGE_SIZE = 20
 PREFIX = "criteria"
 Status = Sample.Status
 
-# The list's tabs: what waits at the desk (the default), then each status.
-WAITING = "waiting"
-WAITING_STATUSES = (Status.TAKEN, Status.SENT)
-
-
-def visible_samples(user):
-    """The samples of the inspections `user` may see (the inspections' own rule)."""
-    return Sample.objects.filter(inspection__in=Inspection.objects.visible_to(user))
-
-
-def sample_queue(user, status: str = WAITING):
-    """The list `/samples/?status=…` shows: `waiting` (taken but not sent, or sent
-    without a result), or one status. Oldest first: the retained unit's clock and the
-    lab's run from the sampling."""
-    qs = visible_samples(user)
-    qs = qs.filter(status__in=WAITING_STATUSES) if status == WAITING else qs.filter(status=status)
-    order = ("-result_on", "-pk") if status == Status.TESTED else ("sampled_at", "pk")
-    return qs.select_related("inspection__operator").order_by(*order)
-
-
-def samples_waiting_count(user) -> int:
-    """The count a home page shows beside its link to `/samples/` (the same list)."""
-    return sample_queue(user).count()
-
 
 def _sample(user, sample_id: int) -> Sample:
     try:
@@ -79,17 +55,24 @@ def _may_act(user, sample: Sample) -> bool:
 def sample_list(request):
     status = request.GET.get("status", "")
     if status not in Status.values:
-        status = WAITING
+        status = selectors.WAITING
     counts = dict(
-        visible_samples(request.user).values_list("status").order_by().annotate(n=Count("pk"))
+        selectors.visible_samples(request.user)
+        .values_list("status")
+        .order_by()
+        .annotate(n=Count("pk"))
     )
     tabs = [
-        (WAITING, _("Đang chờ"), sum(counts.get(s, 0) for s in WAITING_STATUSES)),
+        (
+            selectors.WAITING,
+            _("Đang chờ"),
+            sum(counts.get(s, 0) for s in selectors.WAITING_STATUSES),
+        ),
         (Status.TAKEN, _("Chờ gửi thử nghiệm"), counts.get(Status.TAKEN, 0)),
         (Status.SENT, _("Chờ kết quả"), counts.get(Status.SENT, 0)),
         (Status.TESTED, _("Đã có kết quả"), counts.get(Status.TESTED, 0)),
     ]
-    page = Paginator(sample_queue(request.user, status), PAGE_SIZE).get_page(
+    page = Paginator(selectors.sample_queue(request.user, status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -100,7 +83,7 @@ def sample_list(request):
             "status": status,
             "tabs": tabs,
             "count": dict((key, n) for key, _label, n in tabs)[status],
-            "query": "" if status == WAITING else f"status={status}",
+            "query": "" if status == selectors.WAITING else f"status={status}",
         },
     )
 

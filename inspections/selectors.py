@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 
 from complaints.models import Complaint
-from inspections.models import Inspection, InspectionMember, InspectionPlan
+from inspections.models import Inspection, InspectionMember, InspectionPlan, Sample
 from registry import risk
 from registry.errors import NotFound
 from registry.models import AuditEntry, ProductCategory, Role, User
@@ -205,3 +205,30 @@ def linkable_complaints(*, user) -> QuerySet[Complaint]:
         .filter(status__in=(Complaint.Status.TRIAGED, Complaint.Status.UNDER_INSPECTION))
         .order_by("-received_at", "-pk")
     )
+
+
+# --- The samples at the desk (inspections/lab_views.py, home pages) -------------------------
+
+# The list's tabs: what waits at the desk (the default), then each status.
+WAITING = "waiting"
+WAITING_STATUSES = (Sample.Status.TAKEN, Sample.Status.SENT)
+
+
+def visible_samples(user):
+    """The samples of the inspections `user` may see (the inspections' own rule)."""
+    return Sample.objects.filter(inspection__in=Inspection.objects.visible_to(user))
+
+
+def sample_queue(user, status: str = WAITING):
+    """The list `/samples/?status=…` shows: `waiting` (taken but not sent, or sent
+    without a result), or one status. Oldest first: the retained unit's clock and the
+    lab's run from the sampling."""
+    qs = visible_samples(user)
+    qs = qs.filter(status__in=WAITING_STATUSES) if status == WAITING else qs.filter(status=status)
+    order = ("-result_on", "-pk") if status == Sample.Status.TESTED else ("sampled_at", "pk")
+    return qs.select_related("inspection__operator").order_by(*order)
+
+
+def samples_waiting_count(user) -> int:
+    """The count a home page shows beside its link to `/samples/` (the same list)."""
+    return sample_queue(user).count()

@@ -16,8 +16,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from inspections import samples
-from inspections.lab_views import samples_waiting_count
 from inspections.models import EvidencePhoto, Sample, SampleResult
+from inspections.selectors import samples_waiting_count
 from registry.models import Notification
 from tests.factories import api_client
 
