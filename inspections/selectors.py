@@ -112,7 +112,6 @@ def sample_list(*, user, inspection_id: int):
 
 
 def sample_get(*, user, sample_id: int):
-    from inspections.models import Sample
 
     return through_inspection(Sample.objects.select_related("inspection"), user=user, pk=sample_id)
 
@@ -135,7 +134,6 @@ def inspection_category_classes(*, inspection: Inspection) -> list[tuple]:
     """(category, class in force on the inspection's day or None) for each product
     category involved: those the decision names, of its samples' products and of its
     plan, by name. Five queries however many categories there are."""
-    from inspections.models import Sample
 
     ids = set(
         Sample.objects.filter(inspection=inspection, product__category__isnull=False).values_list(
