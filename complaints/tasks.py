@@ -34,6 +34,7 @@ def photo_process(photo_id: int) -> str:
         running=ComplaintPhoto.State.PROCESSING,
         stale_after=PHOTO_CLAIM_STALE_AFTER,
     ):
+        _drop_leftover_original(photo_id)
         return "skipped"
     photo = ComplaintPhoto.objects.get(pk=photo_id)
     try:
@@ -64,14 +65,37 @@ def photo_process(photo_id: int) -> str:
         height=copies.height,
         dhash=copies.dhash,
         state=ComplaintPhoto.State.READY,
-        quarantine_name="",
-        quarantine_bytes=0,
         processed_at=timezone.now(),
     )
-    quarantine.delete(photo.quarantine_name)
+    # The original goes only after the row is ready, and the row forgets it only after it
+    # is gone: a worker killed in between leaves a ready row that still names it, and the
+    # task delivered again drops it (_drop_leftover_original).
+    _drop_original(photo_id, photo.quarantine_name)
     # Now that the photo can be compared, look again for reports of the same goods.
     duplicates_detect.delay(photo.complaint_id)
     return "ready"
+
+
+def _drop_original(photo_id: int, name: str) -> None:
+    quarantine.delete(name)
+    ComplaintPhoto.objects.filter(pk=photo_id, quarantine_name=name).update(
+        quarantine_name="", quarantine_bytes=0
+    )
+
+
+def _drop_leftover_original(photo_id: int) -> None:
+    """A photo already done whose original is still named: its worker died between the
+    two steps; the original goes now."""
+    done = (
+        ComplaintPhoto.objects.filter(
+            pk=photo_id, state__in=(ComplaintPhoto.State.READY, ComplaintPhoto.State.FAILED)
+        )
+        .exclude(quarantine_name="")
+        .values_list("quarantine_name", flat=True)
+        .first()
+    )
+    if done:
+        _drop_original(photo_id, done)
 
 
 def _fail(photo: ComplaintPhoto, code: str) -> str:
@@ -89,7 +113,18 @@ def _fail(photo: ComplaintPhoto, code: str) -> str:
 
 @shared_task
 def photos_sweep() -> int:
-    """Re-enqueue photos whose task was lost (broker down at commit, worker killed)."""
+    """Re-enqueue photos whose task was lost (broker down at commit, worker killed), and
+    drop the originals that a worker killed after finishing a photo left behind."""
+    leftovers = (
+        ComplaintPhoto.objects.filter(
+            state__in=(ComplaintPhoto.State.READY, ComplaintPhoto.State.FAILED),
+            processed_at__lt=timezone.now() - PHOTO_CLAIM_STALE_AFTER,
+        )
+        .exclude(quarantine_name="")
+        .values_list("pk", flat=True)
+    )
+    for photo_id in list(leftovers):
+        _drop_leftover_original(photo_id)
     return sweep(
         photo_process,
         ComplaintPhoto.objects,

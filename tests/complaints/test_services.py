@@ -331,6 +331,37 @@ def test_a_missing_original_fails_the_photo_instead_of_retrying_for_ever(db):
     )
 
 
+def test_an_original_left_by_a_worker_killed_after_the_photo_is_dropped_on_redelivery(db):
+    """A worker killed after the photo was ready but before its original was deleted:
+    the row still names the original; the task delivered again skips the photo and drops
+    the original, and the sweep does the same for a task that never comes back."""
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from complaints import quarantine
+    from complaints.tasks import photo_process, photos_sweep
+
+    first, second = file_complaint(photos=2).complaint.photos.order_by("pk")
+    left = {}
+    for photo in (first, second):
+        assert photo_process.run(photo.pk) == "ready"
+        # As the killed worker left it: ready, the original still there and named.
+        left[photo.pk] = quarantine.put(b"left behind")
+        ComplaintPhoto.objects.filter(pk=photo.pk).update(quarantine_name=left[photo.pk])
+    assert photo_process.run(first.pk) == "skipped"
+    first.refresh_from_db()
+    assert first.quarantine_name == "" and not default_storage.exists(left[first.pk])
+    # The other one's task never came back: the sweep drops it once it is stale.
+    assert default_storage.exists(left[second.pk])
+    photos_sweep.run()
+    assert default_storage.exists(left[second.pk])  # not stale yet
+    long_ago = timezone.now() - timedelta(days=1)
+    ComplaintPhoto.objects.filter(pk=second.pk).update(processed_at=long_ago)
+    photos_sweep.run()
+    assert not default_storage.exists(left[second.pk])
+    assert ComplaintPhoto.objects.get(pk=second.pk).quarantine_name == ""
+
+
 def test_reassigning_takes_the_rights_of_the_previous_officer(db, nadia, roles):
     from django.contrib.auth.models import Group
 
