@@ -341,6 +341,23 @@ def _create_finding(request, form: FindingForm, inspection: Inspection, item: Ch
     )
 
 
+def _store_each(form, field: str, uploads, store) -> tuple[int, int | None]:
+    """Store each uploaded file with `store(upload)`; a file refused puts its reasons on
+    the form's `field`, named by file, and the others are still stored. Returns (how many
+    were stored, the status of the last refusal or None)."""
+    stored, status = 0, None
+    for upload in uploads:
+        try:
+            store(upload)
+            stored += 1
+        except DomainError as exc:
+            status = exc.status
+            for errors in exc.render_errors().values() or [[{"message": exc.render()}]]:
+                for error in errors:
+                    form.add_error(field, f"{upload.name}: {error['message']}")
+    return stored, status
+
+
 def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistItem):
     """Store the finding, then its photos. Returns the finding, or None when it was
     refused (the errors are on the form). A photo refused after the finding was stored
@@ -351,17 +368,14 @@ def _save(request, form: FindingForm, inspection: Inspection, item: ChecklistIte
     except DomainError as exc:
         add_domain_errors(form, exc, form.field_for)
         return None
-    stored = 0
-    for upload in c["photos"]:
-        try:
-            findings.evidence_upload(
-                by=request.user, finding=finding, data=upload.read(), filename=upload.name or ""
-            )
-            stored += 1
-        except DomainError as exc:
-            for errors in exc.render_errors().values() or [[{"message": exc.render()}]]:
-                for error in errors:
-                    form.add_error("photos", f"{upload.name}: {error['message']}")
+    stored, _refused = _store_each(
+        form,
+        "photos",
+        c["photos"],
+        lambda upload: findings.evidence_upload(
+            by=request.user, finding=finding, data=upload.read(), filename=upload.name or ""
+        ),
+    )
     if not form.errors:
         messages.success(
             request,
@@ -504,17 +518,14 @@ def _save_sample(request, form: SampleForm, inspection: Inspection):
     except DomainError as exc:
         add_domain_errors(form, exc, form.field_for)
         return None, exc.status
-    stored = 0
-    for upload in form.cleaned_data["photos"]:
-        try:
-            findings.evidence_upload(
-                by=request.user, sample=sample, data=upload.read(), filename=upload.name or ""
-            )
-            stored += 1
-        except DomainError as exc:
-            for errors in exc.render_errors().values() or [[{"message": exc.render()}]]:
-                for error in errors:
-                    form.add_error("photos", f"{upload.name}: {error['message']}")
+    stored, _refused = _store_each(
+        form,
+        "photos",
+        form.cleaned_data["photos"],
+        lambda upload: findings.evidence_upload(
+            by=request.user, sample=sample, data=upload.read(), filename=upload.name or ""
+        ),
+    )
     if not form.errors:
         messages.success(
             request,
@@ -914,16 +925,15 @@ def minutes_paper(request, minutes_id: int):
         scan_form = ScanForm(request.POST, request.FILES)
         status = 400
         if scan_form.is_valid():
-            stored = 0
-            for upload in scan_form.cleaned_data["scans"]:
-                try:
-                    minutes_services.scan_add(by=request.user, minutes=minutes, data=upload.read())
-                    stored += 1
-                except DomainError as exc:
-                    status = exc.status
-                    for errors in exc.render_errors().values() or [[{"message": exc.render()}]]:
-                        for e in errors:
-                            scan_form.add_error("scans", f"{upload.name}: {e['message']}")
+            stored, refused = _store_each(
+                scan_form,
+                "scans",
+                scan_form.cleaned_data["scans"],
+                lambda upload: minutes_services.scan_add(
+                    by=request.user, minutes=minutes, data=upload.read()
+                ),
+            )
+            status = refused or status
             if not scan_form.errors:
                 messages.success(
                     request, _("Đã lưu %(n)s ảnh chụp, bản quét biên bản giấy.") % {"n": stored}
