@@ -107,6 +107,17 @@ if PRODUCTION and not PROOF_SIGNING_KEY:
         "APP_PROFILE=production needs PROOF_SIGNING_KEY (or PROOF_SIGNING_KEY_FILE)."
     )
 
+# Staff sign-in throttle (docs/login-throttle.md): failures in a row lock sign-in for
+# growing delays, as (failures, seconds locked) steps. Per account: from the 5th failure
+# 1 min, from the 10th 5 min, the 15th 15 min, the 20th 1 h, each further failure
+# locking again for its step's delay. Per network (its daily-keyed hash), for spraying
+# many accounts: from the 50th failure 15 min, the 100th 1 h. A failure is forgotten
+# after the MEMORY seconds without another one (a sign-in clears the account's).
+LOGIN_ACCOUNT_STEPS = ((5, 60), (10, 5 * 60), (15, 15 * 60), (20, 60 * 60))
+LOGIN_ACCOUNT_MEMORY = 24 * 3600
+LOGIN_NETWORK_STEPS = ((50, 15 * 60), (100, 60 * 60))
+LOGIN_NETWORK_MEMORY = 3600
+
 # Citizens' intake limits (per network per hour / per 15 minutes; total bytes waiting).
 COMPLAINT_SUBMIT_LIMIT = env_int("COMPLAINT_SUBMIT_LIMIT", 10)
 RECEIPT_GUESS_LIMIT = env_int("RECEIPT_GUESS_LIMIT", 20)
@@ -127,6 +138,21 @@ if PRODUCTION and not VAULT_RECOVERY_PUBLIC_KEY:
 # How long an approved disclosure lets the handler see the identity (hours).
 DISCLOSURE_HOURS = env_int("DISCLOSURE_HOURS", 72)
 DISCLOSURE_MAX_HOURS = 720
+
+# A second factor for staff (docs/second-factor.md). Outside production, members of
+# SECOND_FACTOR_ROLES must have one; in production every role must, except the roles
+# named in SECOND_FACTOR_OPTOUT_ROLES. Unknown role names stop the app from starting
+# (registry/second_factor.py). Whoever enrolled a factor uses it whatever their role.
+SECOND_FACTOR_ROLES = env_list(
+    "SECOND_FACTOR_ROLES", ["identity_custodian", "supervisor", "admin", "auditor"]
+)
+SECOND_FACTOR_OPTOUT_ROLES = env_list("SECOND_FACTOR_OPTOUT_ROLES", [])
+# Wrong codes are throttled with wrong passwords (registry/login_throttle.py), one rule
+# with one message, rather than by django-otp's own per-device delays as well.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Quản lý thị trường")
 
 # How many reverse proxies we run in front of the app (for X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -150,6 +176,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "guardian",
+    # A second factor for staff (registry/second_factor.py): TOTP and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The product's apps, lowest floor first (docs/layout.md).
     "registry",
     "whistleblower",
@@ -174,6 +204,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -10,6 +10,13 @@ from ninja.responses import Status
 from registry import selectors, services, workdays
 from registry.api_base import ERRORS, Id, PagePagination
 from registry.errors import NotAuthenticated, TooManyRequests
+from registry.login_throttle import (
+    LOCKED_MESSAGE,
+    LoginLocked,
+    login_check,
+    login_failed,
+    login_succeeded,
+)
 from registry.models import LegalProvision
 from registry.schemas import (
     AuditEntryOut,
@@ -31,7 +38,6 @@ from registry.schemas import (
     TokenOut,
     UnitOut,
 )
-from registry.throttle import reset, too_many
 from registry.views import home_url_for
 
 router = Router()
@@ -62,12 +68,17 @@ def me(request):
 )
 def token_create(request, payload: TokenIn):
     """Sign a tablet in: username and password in, a bearer token out (shown once)."""
-    if too_many("token-login", payload.username.lower(), limit=10, window_seconds=900):
-        raise TooManyRequests()
+    try:
+        login_check(payload.username, request.network_key)
+    except LoginLocked as locked:
+        error = TooManyRequests(LOCKED_MESSAGE, params={"minutes": locked.minutes})
+        error.retry_after = locked.retry_after
+        raise error from None
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
+        login_failed(payload.username, request.network_key)
         raise NotAuthenticated(_("Sai tên đăng nhập hoặc mật khẩu."), code="invalid_credentials")
-    reset("token-login", payload.username.lower())
+    login_succeeded(payload.username, request.network_key)
     record, token = services.api_token_create(
         user=user, name=payload.device_name, lifetime_days=payload.lifetime_days
     )
