@@ -153,6 +153,13 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # The name the authenticator app shows beside the account.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Quản lý thị trường")
+# Passkeys (registry/passkeys.py). The domain keys are bound to and the origins the
+# browser may report; empty: the host each request came to (checked by ALLOWED_HOSTS).
+# Set them when one site answers on several hosts, so a key works on all of them.
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGINS = env_list("WEBAUTHN_ORIGINS", [])
+# The site's name the browser shows when adding or using a key.
+WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
 
 # How many reverse proxies we run in front of the app (for X-Forwarded-For).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
