@@ -2,6 +2,8 @@
 
 from ninja.security import APIKeyCookie, HttpBearer
 
+from registry.errors import NotAuthenticated
+from registry.second_factor import SECOND_FACTOR_REQUIRED, pending_step
 from registry.services import api_token_authenticate
 
 
@@ -30,7 +32,12 @@ class StaffSessionAuth(APIKeyCookie):
 
     def authenticate(self, request, key):
         user = request.user
-        return user if user.is_authenticated and user.is_active else None
+        if not (user.is_authenticated and user.is_active):
+            return None
+        if pending_step(user) is not None:
+            # Signed in with the password only: nothing until the second factor.
+            raise NotAuthenticated(SECOND_FACTOR_REQUIRED, code="second_factor_required")
+        return user
 
 
 staff_auth = [TokenAuth(), StaffSessionAuth()]

@@ -38,6 +38,7 @@ from registry.schemas import (
     TokenOut,
     UnitOut,
 )
+from registry.second_factor import token_second_factor
 from registry.views import home_url_for
 
 router = Router()
@@ -67,7 +68,9 @@ def me(request):
     operation_id="create_token",
 )
 def token_create(request, payload: TokenIn):
-    """Sign a tablet in: username and password in, a bearer token out (shown once)."""
+    """Sign a tablet in: username and password in, a bearer token out (shown once). A user
+    who needs the second factor also sends `otp_code` (from the authenticator app, or a
+    recovery code), unless the call comes from their session that passed it."""
     try:
         login_check(payload.username, request.network_key)
     except LoginLocked as locked:
@@ -78,6 +81,7 @@ def token_create(request, payload: TokenIn):
     if user is None or not user.is_active:
         login_failed(payload.username, request.network_key)
         raise NotAuthenticated(_("Sai tên đăng nhập hoặc mật khẩu."), code="invalid_credentials")
+    token_second_factor(request, user, payload.otp_code)
     login_succeeded(payload.username, request.network_key)
     record, token = services.api_token_create(
         user=user, name=payload.device_name, lifetime_days=payload.lifetime_days

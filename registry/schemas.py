@@ -232,6 +232,9 @@ class TokenIn(Schema):
     password: str = Field(..., max_length=200)
     device_name: str = Field(..., min_length=1, max_length=100)
     lifetime_days: int | None = Field(None, ge=1)
+    # For a user who needs the second factor: a code from the authenticator app or a
+    # one-time recovery code (docs/second-factor.md).
+    otp_code: str | None = Field(None, max_length=20)
 
 
 class TokenOut(Schema):

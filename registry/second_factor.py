@@ -14,21 +14,24 @@ throttled with the passwords.
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user, match_token
+from django.utils.translation import gettext_lazy
+from django_otp import device_classes
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.audit import audit_record
+from registry.errors import NotAuthenticated
 from registry.login_throttle import login_failed, login_succeeded
 from registry.models import Role
 from registry.services import notification_send
+from registry.signals import second_factor_passed
 
-# Sent inside complete_login with request=, user=, device= (the vault unlocks the key).
-second_factor_passed = Signal()
-
+SECOND_STEP_PATH = "/login/second-factor/"
+SECOND_FACTOR_REQUIRED = gettext_lazy(
+    "Cần xác thực bước hai: nhập mã từ ứng dụng xác thực, mã khôi phục hoặc dùng khóa truy cập."
+)
 SECURITY_PATH = "/account/security/"
 CHANGE_ACTIONS = ("enrolled", "replaced", "removed", "reset")
 
@@ -68,8 +71,9 @@ def enrolled_devices(user) -> list:
     a fallback, not a factor of their own."""
     return [
         device
-        for device in devices_for_user(user, confirmed=True)
-        if not isinstance(device, StaticDevice)
+        for model in device_classes()
+        if model is not StaticDevice
+        for device in model.objects.devices_for_user(user, confirmed=True)
     ]
 
 
@@ -77,11 +81,27 @@ def needs_second_step(user) -> bool:
     return user.is_authenticated and (factor_required(user) or bool(enrolled_devices(user)))
 
 
+def session_verified(user) -> bool:
+    """Whether this session passed the second factor (django-otp's OTPMiddleware)."""
+    verified = getattr(user, "is_verified", None)
+    return verified is not None and verified()
+
+
 def is_verified(request) -> bool:
     """Whether this request's user passed the second factor, or needs none."""
-    user = request.user
-    verified = getattr(user, "is_verified", None)
-    return (verified is not None and verified()) or not needs_second_step(user)
+    return session_verified(request.user) or not needs_second_step(request.user)
+
+
+def pending_step(user) -> str | None:
+    """Where a signed-in user who has not passed the second factor must go: the second
+    step if they have a factor, enrolment if their role requires one; None if neither."""
+    if not user.is_authenticated or session_verified(user):
+        return None
+    if enrolled_devices(user):
+        return SECOND_STEP_PATH
+    if factor_required(user):
+        return SECURITY_PATH
+    return None
 
 
 def totp_device(user) -> TOTPDevice | None:
@@ -98,13 +118,47 @@ def recovery_codes_left(user) -> int:
 
 
 def check_code(user, code: str, network_key: str):
-    """The device that accepts `code` (a TOTP code or a recovery code, used up), or None;
-    a wrong code counts as a failed sign-in."""
-    code = "".join(code.split()).lower()
-    device = match_token(user, code) if code else None
+    """The device that accepts `code`, a code from the authenticator app or a recovery
+    code (each accepted once), or None; a wrong code counts as a failed sign-in. The
+    caller checks the throttle first (login_check)."""
+    code = "".join(code.split()).replace("-", "").lower()
+    device = _verify(user, code) if code else None
     if device is None:
         login_failed(user.get_username(), network_key)
     return device
+
+
+@transaction.atomic
+def _verify(user, code: str):
+    # Rows locked, so that two requests cannot both spend the same code.
+    for model in (TOTPDevice, StaticDevice):
+        for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(code):
+                return device
+    return None
+
+
+def token_second_factor(request, user, code: str | None) -> None:
+    """API tokens are issued only past the second factor: for a user who needs it, a code
+    in the request (counted by the throttle when wrong), or a verified session of the
+    same user. Raises NotAuthenticated with a stable code otherwise."""
+    if not needs_second_step(user):
+        return
+    session_user = request.user
+    if session_user.pk == user.pk and session_verified(session_user):
+        return
+    if not enrolled_devices(user):
+        raise NotAuthenticated(
+            _("Hãy đăng nhập trên trang web và thêm yếu tố xác thực thứ hai trước."),
+            code="second_factor_enrolment_required",
+        )
+    if not code:
+        raise NotAuthenticated(SECOND_FACTOR_REQUIRED, code="second_factor_required")
+    if check_code(user, code, request.network_key) is None:
+        raise NotAuthenticated(
+            _("Mã xác thực bước hai không đúng, đã hết hạn hoặc đã được dùng."),
+            code="invalid_second_factor",
+        )
 
 
 def device_kind(device) -> str:
@@ -162,9 +216,7 @@ def factor_changed(*, user, by, action: str, kind: str) -> None:
             target=user,
             changes={"kind": kind},
         )
-        notification_send(
-            recipient=user, subject=subjects[action], body=body, link=SECURITY_PATH
-        )
+        notification_send(recipient=user, subject=subjects[action], body=body, link=SECURITY_PATH)
 
 
 validate_policy()

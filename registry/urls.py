@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from registry import catalogue_views, clock_views, health, home_views, provision_views, views
+from registry import (
+    catalogue_views,
+    clock_views,
+    health,
+    home_views,
+    provision_views,
+    security_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +18,17 @@ urlpatterns = [
     path("readyz", health.readiness, name="health-ready"),
     # login/ is whistleblower's: signing in also unlocks the user's vault key.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The second factor (docs/second-factor.md): the second step of signing in and the
+    # account's own factors.
+    path("login/second-factor/", security_views.second_step, name="second-factor"),
+    path("account/security/", security_views.security, name="account-security"),
+    path("account/security/totp/", security_views.totp, name="account-totp"),
+    path("account/security/totp/remove/", security_views.totp_remove, name="account-totp-remove"),
+    path(
+        "account/security/recovery-codes/",
+        security_views.recovery_codes,
+        name="account-recovery-codes",
+    ),
     path("home/none/", views.no_role, name="no-role"),
     path("home/<slug:role>/", views.role_home, name="role-home"),
     path("units/", views.unit_list, name="unit-list"),

@@ -17,9 +17,14 @@ from django.test import Client
 from registry.models import Role
 from registry.roles import sync_role_groups
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
+from tests.second_factor import UnverifiedClient
+from tests.second_factor import install as second_factor_sessions
 from tests.serial_live_server import install as serial_live_server
 
 serial_live_server()
+# The test client's sign-ins pass the second factor too (tests/second_factor.py); the
+# tests of the second factor itself use `unverified_client`.
+second_factor_sessions()
 
 
 def _uses_services(request) -> bool:
@@ -141,6 +146,12 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def unverified_client():
+    """A client whose sign-in stops after the password (no second factor passed)."""
+    return UnverifiedClient()
 
 
 @pytest.fixture

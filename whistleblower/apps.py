@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from registry.signals import demo_users_seeded
+from registry.signals import demo_users_seeded, second_factor_passed
 
 
 class WhistleblowerConfig(AppConfig):
@@ -11,6 +11,12 @@ class WhistleblowerConfig(AppConfig):
     verbose_name = _("Bảo vệ người phản ánh")
 
     def ready(self):
-        from whistleblower.demo import demo_vault_keys  # imports models: only once apps are ready
+        # These import models: only once apps are ready.
+        from whistleblower.demo import demo_vault_keys
+        from whistleblower.vault import unlock_after_second_factor
 
         demo_users_seeded.connect(demo_vault_keys, dispatch_uid="whistleblower.demo_vault_keys")
+        # The vault key a password unlocked is usable once the second factor is passed.
+        second_factor_passed.connect(
+            unlock_after_second_factor, dispatch_uid="whistleblower.vault_unlock"
+        )

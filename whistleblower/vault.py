@@ -13,6 +13,7 @@ from guardian.shortcuts import remove_perm
 
 from registry.audit import audit_record
 from registry.models import Role
+from registry.second_factor import is_verified, needs_second_step
 from whistleblower import crypto
 from whistleblower.models import StaffKey, WrappedKey
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 COOKIE = "msq_vault"
 SESSION_KEY = "vault_blob"
+PENDING_SESSION_KEY = "vault_blob_pending"
 # Roles that may hold or be granted reporters' identities.
 KEY_HOLDER_ROLES = (Role.IDENTITY_CUSTODIAN, Role.COMPLAINT_OFFICER, Role.SUPERVISOR)
 
@@ -86,7 +88,13 @@ def on_login(request, user, password: str, response) -> None:
         )
         private = pair.private
     cookie_key, server_blob = crypto.session_split(private)
-    request.session[SESSION_KEY] = base64.b64encode(server_blob).decode()
+    # Until the second factor is passed the key waits under another name, which
+    # session_private_key never reads (unlock_after_second_factor moves it).
+    pending = needs_second_step(user)
+    request.session.pop(PENDING_SESSION_KEY if not pending else SESSION_KEY, None)
+    request.session[PENDING_SESSION_KEY if pending else SESSION_KEY] = base64.b64encode(
+        server_blob
+    ).decode()
     response.set_cookie(
         COOKIE,
         base64.urlsafe_b64encode(cookie_key).decode(),
@@ -117,8 +125,19 @@ def staff_key_retire(*, user) -> tuple[str | None, int]:
     return key.fingerprint, deleted
 
 
+def unlock_after_second_factor(sender, request, **kwargs) -> None:
+    """registry.second_factor.second_factor_passed: the key the password unlocked is
+    usable from now on."""
+    blob = request.session.pop(PENDING_SESSION_KEY, None)
+    if blob:
+        request.session[SESSION_KEY] = blob
+
+
 def session_private_key(request) -> bytes | None:
-    """The logged-in user's private key, if their login unlocked it and the session lives."""
+    """The logged-in user's private key, if their login unlocked it, the session lives
+    and has passed the second factor (for a user who needs one)."""
+    if not is_verified(request):
+        return None
     blob = request.session.get(SESSION_KEY)
     cookie = request.COOKIES.get(COOKIE)
     if not blob or not cookie:

@@ -1,5 +1,9 @@
-from django.contrib.auth import views as auth_views
+from urllib.parse import urlencode
 
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+
+from registry.second_factor import pending_step
 from whistleblower import vault
 
 
@@ -11,6 +15,12 @@ class VaultLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        """Signed in; a user who needs the second factor goes to the second step (or to
+        enrolment), keeping where they were going, and their vault key waits for it."""
+        user = form.get_user()
         response = super().form_valid(form)
-        vault.on_login(self.request, form.get_user(), form.cleaned_data["password"], response)
+        step = pending_step(user)
+        if step is not None:
+            response = redirect(f"{step}?{urlencode({'next': self.get_success_url()})}")
+        vault.on_login(self.request, user, form.cleaned_data["password"], response)
         return response

@@ -13,7 +13,6 @@ from io import StringIO
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 
 from complaints.models import Complaint
@@ -319,8 +318,7 @@ def test_a_custodian_key_is_retired_and_replaced(clients, recovery, cora, roles)
     # A new password, a login (a new key pair), a re-wrap: cora decides again.
     cora.set_password(NEW_PASSWORD)
     cora.save()
-    cora_client = Client()
-    cora_client.post("/login/", {"username": "cora", "password": NEW_PASSWORD})
+    cora_client = login(cora, NEW_PASSWORD)
     assert "Sealed 1 " in run("vault_rewrap", recovery_key=recovery)
     assert opened_with(sealed, retired) is None
     assert custodian_discloses(cora_client, clients["olga"], complaint)["given"] is True

@@ -14,6 +14,7 @@ from registry.audit import audit_verify
 from registry.models import AuditEntry, Role
 from tests.complaints.helpers import file_complaint
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
+from tests.second_factor import sign_in
 from whistleblower.models import DisclosureRequest, SealedIdentity, StaffKey, WrappedKey
 from whistleblower.services import disclosures_expire
 
@@ -25,9 +26,10 @@ IDENTITY = {
 }
 
 
-def login(user) -> Client:
+def login(user, password: str = DEFAULT_PASSWORD) -> Client:
+    """Through the login page, and the second step for a user who needs it (cora)."""
     client = Client()
-    response = client.post("/login/", {"username": user.username, "password": DEFAULT_PASSWORD})
+    response = sign_in(client, user, password)
     assert response.status_code == 302, response.content[:300]
     return client
 
@@ -187,8 +189,7 @@ def test_a_password_reset_replaces_the_key(cora):
     first = StaffKey.objects.get(user=cora).fingerprint
     cora.set_password("Mat-khau-moi-2026")
     cora.save()
-    client = Client()
-    client.post("/login/", {"username": "cora", "password": "Mat-khau-moi-2026"})
+    login(cora, "Mat-khau-moi-2026")
     assert StaffKey.objects.get(user=cora).fingerprint != first
     assert AuditEntry.objects.filter(action="vault.key_replaced").count() == 1
 
@@ -241,8 +242,7 @@ def test_after_a_password_reset_old_wraps_go_and_rewrap_restores_access(clients,
     complaint = file_complaint(identity=IDENTITY).complaint
     cora.set_password("Mat-khau-moi-2026")
     cora.save()
-    cora_client = Client()
-    cora_client.post("/login/", {"username": "cora", "password": "Mat-khau-moi-2026"})
+    cora_client = login(cora, "Mat-khau-moi-2026")
     assert not WrappedKey.objects.filter(recipient=cora).exists()
     request = request_disclosure(clients["olga"], complaint.pk)
     refused = cora_client.post(
