@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 from webauthn import (
     base64url_to_bytes,
     generate_authentication_options,
@@ -187,20 +188,23 @@ def passkey_rename(*, user, device: PasskeyDevice, name: str) -> PasskeyDevice:
 
 
 def passkey_remove(*, user, device: PasskeyDevice) -> None:
-    """Remove one of the user's keys. A user who must have a second factor keeps at least
-    one: they add another before removing the last."""
+    """Remove one of the user's keys. Refused (409) when the role policy requires a
+    factor and it is the last one; the recovery codes go with the last factor, as they
+    do when the authenticator app is removed (registry/factors.py)."""
     with transaction.atomic():
         device = PasskeyDevice.objects.select_for_update().get(pk=device.pk, user=user)
-        others = [d for d in second_factor.enrolled_devices(user) if d != device]
-        if second_factor.factor_required(user) and not others:
+        remaining = [other for other in second_factor.enrolled_devices(user) if other != device]
+        if not remaining and second_factor.factor_required(user):
             raise Conflict(
                 _(
-                    "Đây là yếu tố xác thực duy nhất của bạn mà vai trò của bạn bắt buộc phải "
-                    "có: hãy thêm một khóa khác hoặc ứng dụng xác thực trước khi gỡ khóa này."
+                    "Vai trò của bạn bắt buộc có yếu tố xác thực thứ hai: hãy thêm một yếu "
+                    "tố khác trước khi gỡ yếu tố cuối cùng."
                 ),
                 code="last_factor",
             )
         device.delete()
+        if not remaining:
+            StaticDevice.objects.filter(user=user).delete()
         second_factor.factor_changed(user=user, by=user, action="removed", kind="passkey")
 
 
