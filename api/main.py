@@ -59,6 +59,7 @@ errors.install(api)
 
 api.add_router("", "registry.api.router")
 api.add_router("", "complaints.api.public")
+api.add_router("", "complaints.reward_api.public")
 # Before complaints' staff routes: its /complaints/inspections (an inspection on the
 # ground of reports) would otherwise be taken for /complaints/{complaint_id}.
 api.add_router("", "inspections.api.router")

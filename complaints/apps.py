@@ -12,4 +12,4 @@ class ComplaintsConfig(AppConfig):
     def ready(self):
         # The system checks, the reports' legal clocks (declared on import) and the home
         # pages' queues this app keeps (registered on import).
-        from complaints import checks, clocks, home  # noqa: F401
+        from complaints import checks, clocks, home, reward_home  # noqa: F401

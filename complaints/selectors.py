@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
+from complaints.reward_selectors import reward_public
 from registry import workdays
 from registry.clocks import end_of_day
 from registry.errors import InvalidInput, NotFound
@@ -240,6 +241,7 @@ def public_view(complaint: Complaint) -> dict:
         "outcome": complaint.outcome,
         "merged_into": (merged := _merged_into(complaint)),
         "may_reply": not complaint.is_closed or bool(merged and not merged["closed"]),
+        "reward": reward_public(complaint),
         "history": [
             {
                 "at": e.at,

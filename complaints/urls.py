@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from complaints import views
 
@@ -35,4 +35,6 @@ urlpatterns = [
     ),
     path("disclosures/", views.disclosure_list, name="disclosure-list"),
     path("disclosures/<int:request_id>/decide/", views.disclosure_decide, name="disclosure-decide"),
+    # Rewards for reports (docs/rewards.md).
+    path("", include("complaints.reward_urls")),
 ]

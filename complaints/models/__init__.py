@@ -8,6 +8,7 @@ from complaints.models.complaint import (
 )
 from complaints.models.duplicates import DuplicateLink
 from complaints.models.retention import RetentionNotice
+from complaints.models.rewards import Reward, RewardPayee, RewardPayeeKey
 
 __all__ = [
     "Complaint",
@@ -18,4 +19,7 @@ __all__ = [
     "ComplaintUserObjectPermission",
     "DuplicateLink",
     "RetentionNotice",
+    "Reward",
+    "RewardPayee",
+    "RewardPayeeKey",
 ]
