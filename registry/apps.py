@@ -22,13 +22,15 @@ class RegistryConfig(AppConfig):
         post_delete.connect(forget_calendar, sender=CalendarDay, dispatch_uid="calendar-deleted")
 
         # What registry's own home queues count (registry/home.py): the legal officer's
-        # catalogue work, the supervisor's legal clocks, the auditor's log, the admin's.
-        from registry import clock_views, home
+        # catalogue work, the supervisor's legal clocks, the auditor's log, the admin's
+        # (with the lost-factor resets waiting for a second administrator).
+        from registry import clock_views, factor_reset, home
         from registry.models import Role
 
         home.register(Role.LEGAL_OFFICER, home.legal_officer_queues)
         home.register(Role.SUPERVISOR, clock_views.supervisor_clock_queues, position=90)
         home.register(Role.AUDITOR, home.auditor_queues)
+        home.register(Role.ADMIN, factor_reset.admin_queues, position=40)
         home.register(Role.ADMIN, home.admin_queues)
 
         # Role groups need the Permission rows, which Django creates after migrating.

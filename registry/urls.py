@@ -4,8 +4,10 @@ from django.urls import path
 from registry import (
     catalogue_views,
     clock_views,
+    factor_reset_views,
     health,
     home_views,
+    passkey_views,
     provision_views,
     security_views,
     views,
@@ -28,6 +30,50 @@ urlpatterns = [
         "account/security/recovery-codes/",
         security_views.recovery_codes,
         name="account-recovery-codes",
+    ),
+    # Passkeys (registry/passkey_views.py): adding, renaming and removing a key, and the
+    # JSON steps the page's script runs to add one or to sign in with one.
+    path("account/security/passkeys/new/", passkey_views.passkey_new, name="passkey-new"),
+    path(
+        "account/security/passkeys/new/options/",
+        passkey_views.passkey_new_options,
+        name="passkey-new-options",
+    ),
+    path(
+        "account/security/passkeys/new/verify/",
+        passkey_views.passkey_new_verify,
+        name="passkey-new-verify",
+    ),
+    path(
+        "account/security/passkeys/<int:device_id>/rename/",
+        passkey_views.passkey_rename,
+        name="passkey-rename",
+    ),
+    path(
+        "account/security/passkeys/<int:device_id>/remove/",
+        passkey_views.passkey_remove,
+        name="passkey-remove",
+    ),
+    path(
+        "login/passkey/options/", passkey_views.passkey_login_options, name="passkey-login-options"
+    ),
+    path("login/passkey/verify/", passkey_views.passkey_login_verify, name="passkey-login-verify"),
+    # A lost factor: one administrator asks, a second one decides (registry/factor_reset.py).
+    path("staff/factor-resets/", factor_reset_views.reset_list, name="factor-reset-list"),
+    path(
+        "staff/factor-resets/<int:reset_id>/",
+        factor_reset_views.reset_detail,
+        name="factor-reset-detail",
+    ),
+    path(
+        "staff/factor-resets/<int:reset_id>/approve/",
+        factor_reset_views.reset_approve,
+        name="factor-reset-approve",
+    ),
+    path(
+        "staff/factor-resets/<int:reset_id>/refuse/",
+        factor_reset_views.reset_refuse,
+        name="factor-reset-refuse",
     ),
     path("home/none/", views.no_role, name="no-role"),
     path("home/<slug:role>/", views.role_home, name="role-home"),

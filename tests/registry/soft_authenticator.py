@@ -17,6 +17,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from webauthn.helpers import bytes_to_base64url, encode_cbor
 
+from registry import passkeys
+
+# The test client's site (Django's test client sends Host: testserver over http).
+RP = passkeys.RelyingParty(id="testserver", name="Thử", origins=("http://testserver",))
 USER_PRESENT = 0x01
 USER_VERIFIED = 0x04
 ATTESTED_CREDENTIAL = 0x40
@@ -107,3 +111,17 @@ class SoftAuthenticator:
             },
             "clientExtensionResults": {},
         }
+
+
+def passkey_for(user, authenticator=None, name="Khóa USB") -> SoftAuthenticator:
+    """A key added for `user` through the services (the registration checked for real)."""
+    authenticator = authenticator or SoftAuthenticator()
+    options, challenge = passkeys.passkey_registration_options(user=user, rp=RP)
+    passkeys.passkey_register(
+        user=user,
+        rp=RP,
+        challenge=challenge,
+        credential=authenticator.register(options),
+        name=name,
+    )
+    return authenticator

@@ -14,10 +14,9 @@ from registry.errors import Conflict, InvalidInput
 from registry.login_throttle import LoginLocked
 from registry.models import AuditEntry, Notification, PasskeyDevice, Role
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
-from tests.registry.soft_authenticator import SoftAuthenticator
+from tests.registry.soft_authenticator import RP, SoftAuthenticator, passkey_for
 from tests.second_factor import UnverifiedClient, totp_device
 
-RP = passkeys.RelyingParty(id="testserver", name="Thử", origins=("http://testserver",))
 NETWORK = "test-network"
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +33,6 @@ def enrol(client, authenticator, name="Máy tính cơ quan"):
     return _post(
         client, "/account/security/passkeys/new/verify/", {"name": name, "credential": credential}
     )
-
-
-def passkey_for(user, authenticator=None, name="Khóa USB") -> SoftAuthenticator:
-    """A key added through the services (registration checked for real)."""
-    authenticator = authenticator or SoftAuthenticator()
-    options, challenge = passkeys.passkey_registration_options(user=user, rp=RP)
-    passkeys.passkey_register(
-        user=user,
-        rp=RP,
-        challenge=challenge,
-        credential=authenticator.register(options),
-        name=name,
-    )
-    return authenticator
 
 
 def sign_in_with_passkey(client, authenticator, next_path="", **sign):
