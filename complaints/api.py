@@ -9,6 +9,7 @@ from ninja.responses import Status
 from complaints import proofs, selectors, services
 from complaints.duplicates import group_of
 from complaints.models import Complaint
+from complaints.protection_schemas import ProtectionIn
 from complaints.schemas import (
     AssignIn,
     BulkAssignIn,
@@ -41,6 +42,7 @@ from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
 from registry.models import ProductCategory, Province, User
+from whistleblower import protection
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.vault import session_private_key
@@ -162,6 +164,29 @@ def post_reporter_message(request, data: Form[ReplyIn], photos: File[list[Upload
         complaint=complaint,
         body=data.body,
         photos=read_photos(photos),
+        identity=identity_from(data),
+        network_key=request.network_key,
+    )
+    return Status(201, selectors.public_view(complaint))
+
+
+@public.post(
+    "/public/reports/protection",
+    auth=None,
+    operation_id="request_protection",
+    response={201: StatusOut, **PUBLIC_ERRORS},
+)
+def request_protection(request, data: ProtectionIn):
+    """The reporter asks to be protected (confidentiality, job, life, health, property,
+    honour) and says what they fear; only the unit's identity custodians and supervisors
+    see it, never the report's handler. The decision is read in `protection` of the
+    report's status (docs/protection.md)."""
+    complaint = services.complaint_by_receipt(receipt=data.receipt, network_key=request.network_key)
+    protection.protection_request_file(
+        complaint=complaint,
+        kinds=[str(kind) for kind in data.kinds],
+        fear=data.fear,
+        identity_choice=data.identity,
         identity=identity_from(data),
         network_key=request.network_key,
     )

@@ -6,6 +6,7 @@ from pydantic import field_validator
 from typing_extensions import TypeAliasType
 
 from complaints.models import Complaint
+from complaints.protection_schemas import ProtectionPublicOut
 from complaints.reward_schemas import RewardPublicOut
 from registry.api_base import Id
 from registry.schemas import ClockOut  # noqa: F401 (the complaints API answers with it)
@@ -107,6 +108,7 @@ class StatusOut(Schema):
     outcome: str
     merged_into: MergedIntoOut | None = None
     may_reply: bool = True
+    protection: list[ProtectionPublicOut] = []
     reward: RewardPublicOut | None = None
     history: list[HistoryOut]
     messages: list[PublicMessageOut]

@@ -14,6 +14,7 @@ from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
 from registry.search import text_matches
 from whistleblower.models import DisclosureRequest
+from whistleblower.selectors import protection_public
 
 CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED, Complaint.Status.MERGED)
 # The triage queues: what waits for a first look, what falls due within two working
@@ -241,6 +242,8 @@ def public_view(complaint: Complaint) -> dict:
         "outcome": complaint.outcome,
         "merged_into": (merged := _merged_into(complaint)),
         "may_reply": not complaint.is_closed or bool(merged and not merged["closed"]),
+        # The reporter's protection requests, newest first (docs/protection.md).
+        "protection": protection_public(complaint),
         "reward": reward_public(complaint),
         "history": [
             {

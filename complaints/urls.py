@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from complaints import views
+from complaints import protection_views, views
 
 urlpatterns = [
     # Citizens: Vietnamese paths, no login.
@@ -9,6 +9,9 @@ urlpatterns = [
     path("tra-cuu/", views.report_lookup, name="report-lookup"),
     path("tra-cuu/tra-loi/", views.report_reply, name="report-reply"),
     path("tra-cuu/da-tra-loi/", views.report_replied, name="report-replied"),
+    # The reporter asks to be protected (docs/protection.md).
+    path("tra-cuu/bao-ve/", protection_views.protection_request, name="report-protection"),
+    path("tra-cuu/bao-ve/da-gui/", protection_views.protection_sent, name="report-protection-sent"),
     path("xac-minh/", views.proof_verify, name="proof-verify"),
     # Officers
     path("complaints/", views.inbox, name="complaint-inbox"),

@@ -30,11 +30,13 @@ from complaints.forms import (
     add_filing_errors,
 )
 from complaints.models import Complaint
+from complaints.protection_forms import ProtectionForm
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import Role, Unit, User
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
+from whistleblower.selectors import protection_flagged
 from whistleblower.vault import session_private_key
 
 
@@ -238,12 +240,20 @@ def _receipt_error(form, exc: DomainError) -> None:
         add_domain_errors(form, exc)
 
 
-def _status_page(request, complaint, receipt, reply_form=None, status=200, sent=False):
+def _status_page(
+    request, complaint, receipt, reply_form=None, status=200, sent=False, protection_form=None
+):
     reply_form = reply_form or ReplyForm(initial={"receipt": receipt})
     response = render(
         request,
         "complaints/public/status.html",
-        {"view": selectors.public_view(complaint), "reply_form": reply_form, "sent": sent},
+        {
+            "view": selectors.public_view(complaint),
+            "reply_form": reply_form,
+            "sent": sent,
+            # The reporter's protection request (complaints/protection_views.py).
+            "protection_form": protection_form or ProtectionForm(initial={"receipt": receipt}),
+        },
         status=status,
     )
     response["Cache-Control"] = "no-store"
@@ -624,6 +634,8 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
         .first(),
         "retention_notices": retention_selectors.notices_for_complaint(complaint=complaint),
         "may_hold": request.user.has_perm("complaints.hold_complaint"),
+        # Only whether a supervisor let the handler know of a protection matter.
+        "protection_flag": protection_flagged(complaint=complaint),
     }
     return render(
         request, "complaints/staff/detail.html", context, status=error.status if error else 200

@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/<int:inspection_id>/alerts/", views.alert_publish, name="case-alert-publish"),
     path("cases/<int:inspection_id>/records/new/", views.record_new, name="case-record-new"),
     path(
+        "cases/<int:inspection_id>/rewards/",
+        views.case_reward_propose,
+        name="case-reward-propose",
+    ),
+    path(
         "cases/follow-ups/<int:follow_up_id>/report/",
         views.follow_up_report,
         name="case-follow-up-report",

@@ -7,6 +7,7 @@ comes back to the case page with a message, or shows the form again with its err
 """
 
 from datetime import date
+from functools import partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -33,7 +34,7 @@ from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.media import file_response
 from registry.models import EconomicOperator
-from violations import alerts, decisions, followup, selectors
+from violations import alerts, decisions, followup, rewards, selectors
 from violations import records as record_services
 from violations.api import pdf_response as _pdf
 from violations.clocks import ViolationClock
@@ -61,6 +62,7 @@ from violations.models import (
     ViolationRecord,
 )
 from violations.records import APPROVE, RECORD_STAGES, record_create
+from violations.reward_forms import RewardProposalForm
 
 PAGE_SIZE = 20
 
@@ -214,6 +216,9 @@ def _case_page(request, inspection, *, bound=None, status=200):
                     measure.done_form = form(
                         MeasureDoneForm, f"measure-{measure.pk}", done_on=timezone.localdate()
                     )
+    reward_section = _reward_section(
+        inspection, may_change=may_change, failed=failed if key == "reward" else None
+    )
     alert_form = None
     if user.has_perm(alerts.PUBLISH) and alerts.may_alert(inspection):
         alert_form = form(AlertForm, "alert", **alerts.alert_defaults(inspection))
@@ -227,6 +232,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "alerts": inspection.alerts.all(),
             "alert_form": alert_form,
             "withdraw_form": form(ReasonForm, "withdraw"),
+            "rewards": reward_section,
             "is_agency": user.has_perm(followup.AGENCY),
             "can_approve": user.has_perm(APPROVE),
             "is_lead": inspection.team.filter(user=user, role=InspectionMember.Role.LEAD).exists(),
@@ -244,6 +250,27 @@ def _case_page(request, inspection, *, bound=None, status=200):
         },
         status=status,
     )
+
+
+def _reward_form(inspection):
+    """The reward proposal form of this case, its choices the reports without a reward
+    and the grounds the case gives (docs/rewards.md)."""
+    return partial(
+        RewardProposalForm,
+        reports=rewards.reports_to_reward(inspection),
+        grounds=rewards.reward_grounds(inspection),
+    )
+
+
+def _reward_section(inspection, *, may_change: bool, failed) -> dict:
+    """The rewards proposed for the case's reports, and the form proposing one for who
+    may change the case, while it gives a ground and a report waits for one."""
+    form = None
+    if may_change and rewards.reward_grounds(inspection):
+        form = failed or _reward_form(inspection)(auto_id="id_reward_%s")
+        if not form.fields["complaint"].widget.choices[1:]:
+            form = None
+    return {"list": list(rewards.case_rewards(inspection)), "form": form}
 
 
 @login_required
@@ -593,6 +620,31 @@ def alert_publish(request, inspection_id: int):
         AlertForm,
         lambda data: alerts.alert_publish(by=request.user, inspection=inspection, **data),
         _("Đã công bố cảnh báo sản phẩm."),
+    )
+
+
+@login_required
+@require_POST
+def case_reward_propose(request, inspection_id: int):
+    inspection = _get(
+        inspection_selectors.inspection_get, user=request.user, inspection_id=inspection_id
+    )
+    return _act(
+        request,
+        inspection,
+        "reward",
+        _reward_form(inspection),
+        lambda data: rewards.case_reward_propose(
+            by=request.user,
+            inspection=inspection,
+            complaint_id=data["complaint"],
+            ground_key=data["ground"],
+            kind=data["kind"],
+            amount_vnd=data["amount_vnd"],
+            basis=data["basis"],
+        ),
+        _("Đã đề xuất khen thưởng; lãnh đạo đơn vị được thông báo để duyệt."),
+        anchor="rewards",
     )
 
 

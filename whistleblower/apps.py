@@ -11,7 +11,9 @@ class WhistleblowerConfig(AppConfig):
     verbose_name = _("Bảo vệ người phản ánh")
 
     def ready(self):
-        # These import models: only once apps are ready.
+        # These import models: only once apps are ready. The protection requests' legal
+        # clock is declared, and their home queues registered, on import.
+        from whistleblower import clocks, home  # noqa: F401
         from whistleblower.demo import demo_vault_keys
         from whistleblower.vault import unlock_after_second_factor
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,3 +149,127 @@ class DisclosureRequest(models.Model):
             and self.expires_at is not None
             and self.expires_at > timezone.now()
         )
+
+
+# --- Protection of reporters (docs/protection.md) -------------------------------------------
+
+
+class ProtectionQuerySet(ScopedQuerySet):
+    def visible_to(self, user, action: str = "view") -> "ProtectionQuerySet":
+        """The unit's custodians and supervisors (national ones: every unit), but never
+        the report's handler, even one who also holds one of those roles: the handler
+        learns only what a supervisor decides to tell (`handler_informed`)."""
+        rows = super().visible_to(user, action)
+        if user is None or not user.is_authenticated:
+            return rows
+        return rows.exclude(complaint__assigned_to=user)
+
+
+class ProtectionRequest(models.Model):
+    """A reporter asks, through their receipt, to be protected (Luật Tố cáo 2018, the
+    chapter on protecting denouncers). It holds what they fear, never who they are: a
+    reporter who chooses to disclose does it through the sealed identity."""
+
+    class Kind(models.TextChoices):
+        CONFIDENTIALITY = "confidentiality", _("Bí mật thông tin cá nhân")
+        JOB = "job", _("Vị trí công tác, việc làm")
+        LIFE = "life", _("Tính mạng")
+        HEALTH = "health", _("Sức khỏe")
+        PROPERTY = "property", _("Tài sản")
+        HONOUR = "honour", _("Danh dự, nhân phẩm")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        GRANTED = "granted", _("Đã quyết định áp dụng biện pháp bảo vệ")
+        REFUSED = "refused", _("Đã từ chối")
+        CLOSED = "closed", _("Đã kết thúc bảo vệ")
+
+    class Identity(models.TextChoices):
+        ANONYMOUS = "anonymous", _("Tôi không cung cấp danh tính")
+        GIVEN = "given", _("Tôi đã cung cấp danh tính (được bảo mật) khi gửi phản ánh hoặc trả lời")
+        NOW = "now", _("Tôi cung cấp danh tính bây giờ (được mã hóa, bảo mật)")
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint", on_delete=models.CASCADE, related_name="+"
+    )
+    kinds = models.JSONField(_("cần bảo vệ"), default=list)
+    fear = models.TextField(_("điều người phản ánh lo ngại"))
+    # Whether the reporter agrees that the custodian may use their sealed identity for
+    # the protection; the identity itself stays in SealedIdentity.
+    identity = models.CharField(
+        _("danh tính"), max_length=10, choices=Identity.choices, default=Identity.ANONYMOUS
+    )
+    created_at = models.DateTimeField(_("ngày đề nghị"), auto_now_add=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("ngày quyết định"), null=True, blank=True)
+    measures = models.TextField(_("biện pháp bảo vệ"), blank=True)
+    authority = models.CharField(_("cơ quan thực hiện"), max_length=300, blank=True)
+    refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+    # A supervisor decides whether the report's handler sees that a protection matter
+    # exists (and nothing more).
+    handler_informed = models.BooleanField(_("cho cán bộ xử lý biết"), default=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("ngày kết thúc"), null=True, blank=True)
+    closing_note = models.TextField(_("lý do kết thúc"), blank=True)
+    clocks = GenericRelation(
+        "registry.LegalClock",
+        content_type_field="case_type",
+        object_id_field="case_id",
+        related_query_name="protection_request",
+    )
+
+    scope_unit_field = "complaint__unit"
+    objects = ProtectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("đề nghị bảo vệ người tố cáo")
+        verbose_name_plural = _("đề nghị bảo vệ người tố cáo")
+        default_permissions = ("view", "change")
+        permissions = [
+            (
+                "inform_handler_protectionrequest",
+                _("Quyết định cho cán bộ xử lý biết có vấn đề bảo vệ người phản ánh"),
+            )
+        ]
+
+    def __str__(self):
+        # Never what they fear.
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(self.Kind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.kinds]
+
+
+class ProtectionFollowUp(models.Model):
+    """What was checked of the measures, on a day; told to the reporter if so chosen."""
+
+    request = models.ForeignKey(
+        ProtectionRequest, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    on = models.DateField(_("ngày"))
+    text = models.TextField(_("nội dung theo dõi"))
+    tell_reporter = models.BooleanField(_("báo cho người phản ánh"), default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_unit_field = "request__complaint__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        verbose_name = _("theo dõi biện pháp bảo vệ")
+        verbose_name_plural = _("theo dõi biện pháp bảo vệ")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.request_id}: {self.on:%d/%m/%Y}"

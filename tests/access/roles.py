@@ -151,6 +151,13 @@ SUPERVISORS_OF_REPORTS = allow("supervisor", "national").but(officer=403, office
 # supervisor.
 GRANTED_HANDLER = allow("officer")
 CUSTODIANS = allow("custodian")
+# Protection requests (docs/protection.md): the unit's identity custodians and supervisors,
+# and national supervisors; never the report's handler (whistleblower.ProtectionQuerySet),
+# and an officer holds no right on them: 404.
+PROTECTORS = allow("custodian", "supervisor", "national")
+# Whether the report's handler learns that one exists: a supervisor decides (the custodian
+# sees the request, 403).
+PROTECTION_INFORMERS = PROTECTORS.but(custodian=403)
 # Case review (dashboard, exports, clocks): officers, supervisors and auditors hold
 # `registry.view_dashboard` (review/roles.py): the auditor's is read-only oversight, and the
 # case export lists only reports the user sees (none for an auditor).

@@ -54,6 +54,10 @@ class World:
     lan: object = None  # a legal officer of the national body (the catalogue import)
     pending_provision: object = None  # entered by another legal officer, not yet verified
     staged_import: object = None  # lan's catalogue file, previewed, not applied
+    # Protection requests (docs/protection.md): one waiting on w.triaged, one granted on
+    # w.other_complaint (w.complaint has none: its receipt asks for one).
+    protection: object = None
+    granted_protection: object = None
     tokens: dict = field(default_factory=dict)
     # The role personas of tests/access/roles.py: (unit, case) -> user.
     personas: dict = field(default_factory=dict)
@@ -115,6 +119,7 @@ def build_world() -> World:
     w.pending_request = DisclosureRequest.objects.create(
         complaint=w.complaint, requested_by=w.olga, reason="Đề nghị thứ hai để quyết định"
     )
+    _protection_world(w)
     # Inspections: bob supervises Hà Nội; alice leads its teams.
     from inspections import findings as inspection_findings
     from inspections import samples as inspection_samples
@@ -226,6 +231,21 @@ def build_world() -> World:
         w.sessions[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     _catalogue_world(w)
     return w
+
+
+def _protection_world(w: World) -> None:
+    from whistleblower import protection
+
+    fear = "Tôi lo bị chủ cửa hàng trù dập vì đã phản ánh."
+    w.protection = protection.protection_request_file(
+        complaint=w.triaged, kinds=["job"], fear=fear, network_key="world"
+    )
+    granted = protection.protection_request_file(
+        complaint=w.other_complaint, kinds=["life"], fear=fear, network_key="world"
+    )
+    w.granted_protection = protection.protection_decide(
+        by=w.cora, request_id=granted.pk, grant=True, measures="Giữ bí mật", authority="Công an"
+    )
 
 
 def _catalogue_world(w: World) -> None:
