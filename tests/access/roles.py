@@ -163,6 +163,10 @@ PROTECTION_INFORMERS = PROTECTORS.but(custodian=403)
 # case export lists only reports the user sees (none for an auditor).
 REVIEWERS = allow("officer", "officer_plain", "supervisor", "national", "auditor", refused=403)
 AUDITORS = allow("auditor", "admin")
+# Resetting a lost second factor: administrators (registry.change_user), for their
+# unit's staff; every other role 403. Another unit's administrator sees an empty list
+# and no request of this unit (404).
+FACTOR_RESETTERS = allow("admin", refused=403).but_other(admin=404)
 ADMIN_SITE = allow("admin", refused=302).but_other(admin=200)  # the admin site is not per unit
 # A role's home page is the user's own: any user holding the role has one.
 ROLE_HOME = allow("team_lead").but_other(team_lead=200)

@@ -58,6 +58,11 @@ class World:
     # w.other_complaint (w.complaint has none: its receipt asks for one).
     protection: object = None
     granted_protection: object = None
+    # pia has a passkey (and the app); quang, a second Hà Nội administrator, asked for
+    # a reset of pia's factors, which the admin persona may decide.
+    pia: object = None
+    passkey: object = None
+    factor_reset: object = None
     tokens: dict = field(default_factory=dict)
     # The role personas of tests/access/roles.py: (unit, case) -> user.
     personas: dict = field(default_factory=dict)
@@ -230,6 +235,7 @@ def build_world() -> World:
         client.force_login(user)
         w.sessions[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     _catalogue_world(w)
+    _factor_world(w)
     return w
 
 
@@ -245,6 +251,29 @@ def _protection_world(w: World) -> None:
     )
     w.granted_protection = protection.protection_decide(
         by=w.cora, request_id=granted.pk, grant=True, measures="Giữ bí mật", authority="Công an"
+    )
+
+
+def _factor_world(w: World) -> None:
+    """pia, with a passkey (her session passed the second factor), and a reset of her
+    factors that quang asked for: a second administrator (the admin persona) decides."""
+    from django.conf import settings
+    from django.test import Client
+
+    from registry.factor_reset import factor_reset_request
+    from registry.models import PasskeyDevice
+
+    w.pia = UserFactory(username="pia", unit=unit("01"), roles=[Role.INSPECTOR])
+    # Not a usable key (no sign-in here checks it): what the pages list and change.
+    w.passkey = PasskeyDevice.objects.create(
+        user=w.pia, name="Khóa USB", credential_id="a2hvYS11c2I", public_key=b"\xa1"
+    )
+    client = Client()
+    client.force_login(w.pia)  # verified, with an app made for her (tests/second_factor.py)
+    w.sessions[w.pia.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    quang = UserFactory(username="quang", unit=unit("01"), roles=[Role.ADMIN], is_staff=True)
+    w.factor_reset = factor_reset_request(
+        by=quang, username=w.pia.username, reason="Mất điện thoại và mã khôi phục"
     )
 
 
