@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from complaints import reward_selectors, rewards, selectors, services
-from complaints.forms import ReceiptForm, ReplyForm
+from complaints import reward_selectors, rewards, services
+from complaints.forms import ReceiptForm
 from complaints.models import Reward
 from complaints.reward_forms import CounterForm, RewardChoiceForm, RewardDecisionForm, VoucherForm
 from complaints.views import (
@@ -28,6 +28,7 @@ from complaints.views import (
     _receipt_once,
     _receipt_redirect,
     _receipt_shown,
+    _status_page,
 )
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
@@ -39,22 +40,6 @@ PAGE_SIZE = 25
 
 
 # --- The reporter -------------------------------------------------------------------------
-
-
-def _status_page(request, complaint, receipt: str, reward_form, *, status: int):
-    """The receipt's status page again, with the reward form's errors."""
-    response = render(
-        request,
-        "complaints/public/status.html",
-        {
-            "view": selectors.public_view(complaint),
-            "reply_form": ReplyForm(initial={"receipt": receipt}),
-            "reward_form": reward_form,
-        },
-        status=status,
-    )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @sensitive_post_parameters()
@@ -71,7 +56,7 @@ def reward_choose(request):
         return _error_page(request, "complaints/public/lookup.html", {"form": lookup}, exc)
     form = RewardChoiceForm(request.POST, auto_id="id_reward_%s")
     if not form.is_valid():
-        return _status_page(request, complaint, receipt, form, status=400)
+        return _status_page(request, complaint, receipt, status=400, reward_form=form)
     try:
         reward = rewards.reward_choose(
             complaint=complaint,
@@ -81,7 +66,7 @@ def reward_choose(request):
         )
     except DomainError as exc:
         add_domain_errors(form, exc)
-        response = _status_page(request, complaint, receipt, form, status=exc.status)
+        response = _status_page(request, complaint, receipt, status=exc.status, reward_form=form)
         if getattr(exc, "retry_after", None):
             response["Retry-After"] = str(exc.retry_after)
         return response

@@ -241,7 +241,14 @@ def _receipt_error(form, exc: DomainError) -> None:
 
 
 def _status_page(
-    request, complaint, receipt, reply_form=None, status=200, sent=False, protection_form=None
+    request,
+    complaint,
+    receipt,
+    reply_form=None,
+    status=200,
+    sent=False,
+    protection_form=None,
+    reward_form=None,
 ):
     reply_form = reply_form or ReplyForm(initial={"receipt": receipt})
     response = render(
@@ -253,6 +260,8 @@ def _status_page(
             "sent": sent,
             # The reporter's protection request (complaints/protection_views.py).
             "protection_form": protection_form or ProtectionForm(initial={"receipt": receipt}),
+            # The reward form shown again with its errors (complaints/reward_views.py).
+            "reward_form": reward_form,
         },
         status=status,
     )
