@@ -91,6 +91,7 @@ def test_a_custodian_adds_a_passkey_and_signs_in_with_it(live_server, monkeypatc
         button.click()
         page.wait_for_url(f"{base}/home/identity_custodian/")
         assert "Đã xác thực bước hai" in page.inner_text(".messages")
+        assert vault.SESSION_KEY in _session(page)
         page.screenshot(path=str(ARTIFACTS / "passkey-3-home.png"), full_page=True)
 
     device.refresh_from_db()
