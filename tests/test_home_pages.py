@@ -265,3 +265,38 @@ def test_the_auditors_counts_are_the_filtered_audit_log(audrey, olga, client_for
     filtered = client.get("/audit/?action=identity.view").content.decode()
     assert "Đang lọc" in filtered and "identity.view" in filtered
     assert client.get("/audit/?day=not-a-date").status_code == 200
+
+
+def test_the_protection_requests_waiting_are_counted_for_custodians_and_supervisors(
+    bob, cora, olga, client_for
+):
+    """The custodian's and the supervisor's "Đề nghị bảo vệ chờ quyết định" is the list
+    /protection/?status=pending; a supervisor who handles the report counts none of its."""
+    from complaints.services import complaint_assign
+    from tests.factories import UserFactory
+    from whistleblower import protection
+
+    reports = [file_complaint().complaint for _ in range(3)]
+    for report in reports:
+        protection.protection_request_file(
+            complaint=report, kinds=["job"], fear="Tôi lo bị trù dập.", network_key="n"
+        )
+    decided = protection.protection_request_file(
+        complaint=file_complaint().complaint, kinds=["life"], fear="Bị đe dọa.", network_key="n"
+    )
+    protection.protection_decide(by=cora, request_id=decided.pk, grant=False, reason="Chưa rõ")
+    sam = UserFactory(username="sam", roles=[Role.SUPERVISOR])
+    complaint_assign(by=bob, complaint=reports[0], officer=sam)
+    url = "/protection/?status=pending"
+    for user, role, expected in (
+        (cora, Role.IDENTITY_CUSTODIAN, 3),
+        (bob, Role.SUPERVISOR, 3),
+        (sam, Role.SUPERVISOR, 2),
+    ):
+        shown = check_counts(user, role)
+        assert shown[url] == expected, (user.username, shown)
+    html = client_for(cora).get("/home/identity_custodian/").content.decode()
+    assert "Đề nghị bảo vệ chờ quyết định" in html
+    assert f"Đề nghị bảo vệ số {decided.pk}, phản ánh" not in html  # decided: not waiting
+    assert f"Đề nghị bảo vệ số {decided.pk - 1}, phản ánh {reports[2].tracking_number}" in html
+    assert url not in dict(check_counts(olga, Role.COMPLAINT_OFFICER))
