@@ -64,6 +64,7 @@ from tests.access.world import World, build_world
 from tests.complaints.helpers import photo_file
 from tests.factories import unit
 from tests.inspections import field_helpers
+from whistleblower import vault
 
 
 @dataclass
@@ -759,6 +760,20 @@ ROWS = [
         body=lambda w: {"product_name": "Nước mắm", "operator_name": "A", "defect": "Histamin"},
         roles=AGENCY,
     ),
+    # A reward for a report the case led to: whoever may change the case proposes it.
+    Row(
+        "POST",
+        "cases/<int:inspection_id>/rewards/",
+        lambda w: f"/cases/{w.case.inspection.pk}/rewards/",
+        ok=302,
+        body=lambda w: {
+            "complaint": w.reward_report.pk,
+            "ground": f"penalty_decision:{w.case.approved.pk}",
+            "kind": "thanks",
+            "basis": "Phản ánh dẫn đến quyết định xử phạt.",
+        },
+        roles=TEAM,
+    ),
     Row(
         "POST",
         "cases/follow-ups/<int:follow_up_id>/report/",
@@ -1059,6 +1074,69 @@ ROWS = [
         body=lambda w: {"decision": "deny", "reason": "Chưa đủ căn cứ"},
         roles=CUSTODIANS,
     ),
+    # Rewards (docs/rewards.md): the reporter's choice with the receipt, and its page once.
+    Row(
+        "POST",
+        "tra-cuu/khen-thuong/chon/",
+        _static("/tra-cuu/khen-thuong/chon/"),
+        ok=303,
+        other=None,
+        anon=303,
+        body=lambda w: {"receipt": w.approved_receipt, "choice": "counter"},
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "tra-cuu/khen-thuong/da-chon/",
+        _static("/tra-cuu/khen-thuong/da-chon/"),
+        other=None,
+        anon=200,
+        roles=EVERYONE,
+    ),
+    # Staff: the unit's rewards for who handles reports and the custodians (charlie gets his
+    # own unit's, none); the supervisor approves (an officer sees but may not: 403), the
+    # custodian alone opens the payee details sealed to her and records their payment.
+    Row("GET", "rewards/", _static("/rewards/"), ok_user="bob", other=200, roles=OWN_LIST),
+    Row(
+        "GET",
+        "rewards/counter/",
+        _static("/rewards/counter/"),
+        ok_user="olga",
+        other=200,  # charlie also handles reports (tests/access/world.py)
+        roles=allow("officer", "officer_plain", "supervisor", "national", refused=403),
+    ),
+    Row(
+        "GET",
+        "rewards/<int:reward_id>/",
+        lambda w: f"/rewards/{w.proposed_reward.pk}/",
+        ok_user="bob",
+        roles=allow("officer", "officer_plain", "supervisor", "national", "custodian"),
+    ),
+    Row(
+        "POST",
+        "rewards/<int:reward_id>/decide/",
+        lambda w: f"/rewards/{w.proposed_reward.pk}/decide/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"approve": "1"},
+        roles=allow("supervisor", "national").but(officer=403, officer_plain=403, custodian=403),
+    ),
+    Row(
+        "GET",
+        "rewards/<int:reward_id>/payee/",
+        lambda w: f"/rewards/{w.disclosed_reward.pk}/payee/",
+        ok_user="cora",
+        roles=CUSTODIANS.but(officer=403, officer_plain=403, supervisor=403, national=403),
+    ),
+    Row(
+        "POST",
+        "rewards/<int:reward_id>/pay/",
+        lambda w: f"/rewards/{w.disclosed_reward.pk}/pay/",
+        ok_user="cora",
+        ok=302,
+        body=lambda w: {"voucher_number": "UNC-1"},
+        roles=CUSTODIANS.but(officer=403, officer_plain=403, supervisor=403, national=403),
+    ),
     Row(
         "POST",
         "i18n/setlang/",
@@ -1288,6 +1366,16 @@ ROWS = [
         other=None,
         anon=201,
         body=lambda w: {"receipt": w.receipt, "kinds": ["job"], "fear": "Tôi lo bị trù dập."},
+        roles=EVERYONE,
+    ),
+    # The reporter chooses how to receive an approved reward, with the receipt.
+    Row(
+        "POST",
+        "/api/v1/public/reports/reward",
+        _static("/api/v1/public/reports/reward"),
+        other=None,
+        anon=200,
+        body=lambda w: {"receipt": w.approved_receipt, "choice": "decline"},
         roles=EVERYONE,
     ),
     Row(
@@ -2043,6 +2131,10 @@ def discovered() -> set[tuple[str, str]]:
             "i18n/setlang/": "POST",
             "notifications/<int:notification_id>/read/": "POST",
             "tra-cuu/tra-loi/": "POST",
+            "tra-cuu/khen-thuong/chon/": "POST",
+            "rewards/<int:reward_id>/decide/": "POST",
+            "rewards/<int:reward_id>/pay/": "POST",
+            "cases/<int:inspection_id>/rewards/": "POST",
             "complaints/bulk/": "POST",
             "complaints/<int:complaint_id>/retention-hold/": "POST",
             "disclosures/<int:request_id>/decide/": "POST",
@@ -2169,6 +2261,8 @@ def _request(row: Row, w: World, user=None, then: Callable | None = None):
             token = w.tokens[user.username]
         else:
             client.cookies[settings.SESSION_COOKIE_NAME] = w.sessions[user.username]
+            if user.username in w.vault_cookies:  # cora's vault key, unlocked
+                client.cookies[vault.COOKIE] = w.vault_cookies[user.username]
     with transaction.atomic():
         try:
             response = _call(client, row, w, token)

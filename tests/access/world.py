@@ -63,6 +63,17 @@ class World:
     pia: object = None
     passkey: object = None
     factor_reset: object = None
+    # Rewards (docs/rewards.md), on reports w.case's inspection was opened on: one without
+    # a reward, one proposed, one approved (its receipt), one waiting at the counter (its
+    # receipt and proof of filing), one whose payee details are sealed to cora; her vault
+    # is unlocked in her session (the cookie half in vault_cookies).
+    reward_report: object = None
+    proposed_reward: object = None
+    approved_receipt: str = ""
+    counter_receipt: str = ""
+    counter_proof: str = ""
+    disclosed_reward: object = None
+    vault_cookies: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
     # The role personas of tests/access/roles.py: (unit, case) -> user.
     personas: dict = field(default_factory=dict)
@@ -215,6 +226,7 @@ def build_world() -> World:
         by=alice, finding=w.finding, sha256="ab" * 32, size=10
     )
     w.case = _violation_world(alice, bob)
+    cora_private = _reward_world(w)
     _role_personas(w)
     w.tokens = {
         "alice": alice_token,
@@ -234,6 +246,7 @@ def build_world() -> World:
         client = Client()
         client.force_login(user)
         w.sessions[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    _unlock_vault(w, w.cora, cora_private)
     _catalogue_world(w)
     _factor_world(w)
     return w
@@ -252,6 +265,77 @@ def _protection_world(w: World) -> None:
     w.granted_protection = protection.protection_decide(
         by=w.cora, request_id=granted.pk, grant=True, measures="Giữ bí mật", authority="Công an"
     )
+
+
+def _reward_world(w: World) -> bytes:
+    """The rewards of the world (see World), and cora's key pair, made first so that the
+    payee details are sealed to it; returns her private key for _unlock_vault."""
+    import json
+
+    from complaints import proofs
+    from complaints.rewards import reward_choose, reward_decide, reward_propose
+    from tests.factories import DEFAULT_PASSWORD
+    from whistleblower import crypto
+    from whistleblower.models import StaffKey
+
+    pair = crypto.generate_keypair()
+    StaffKey.objects.filter(user=w.cora).delete()
+    StaffKey.objects.create(
+        user=w.cora,
+        public_key=pair.public,
+        locked_private_key=crypto.lock_private_key(pair.private, DEFAULT_PASSWORD),
+        fingerprint=crypto.fingerprint(pair.public),
+    )
+    decision = w.case.approved
+
+    def report():
+        filed = file_complaint(network_key="world-rewards")
+        w.case.inspection.complaints.add(filed.complaint)
+        return filed
+
+    def proposed(filed, approve=False):
+        reward = reward_propose(
+            by=w.alice,
+            complaint=filed.complaint,
+            kind="money",
+            amount_vnd=1_500_000,
+            basis="Phản ánh dẫn đến quyết định xử phạt.",
+            ground_kind="penalty_decision",
+            ground_ref=decision.pk,
+            ground_number=decision.number,
+        )
+        return reward_decide(by=w.bob, reward=reward, approve=True) if approve else reward
+
+    w.reward_report = report().complaint
+    w.proposed_reward = proposed(report())
+    approved, counter, disclosed = report(), report(), report()
+    for filed in (approved, counter, disclosed):
+        proposed(filed, approve=True)
+    w.approved_receipt = approved.receipt
+    reward_choose(complaint=counter.complaint, choice="counter", network_key="world")
+    w.counter_receipt = counter.receipt
+    w.counter_proof = json.dumps(proofs.make_proof(counter.complaint))
+    payee = {"full_name": "Người Nhận", "id_number": "001190012345", "address": "Hà Nội"}
+    w.disclosed_reward = reward_choose(
+        complaint=disclosed.complaint, choice="disclose", payee=payee, network_key="world"
+    )
+    return pair.private
+
+
+def _unlock_vault(w: World, user, private: bytes) -> None:
+    """The user's session holds their vault key unlocked, as a login leaves it
+    (whistleblower/vault.py): the server half in the session, the cookie half here."""
+    import base64
+
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from whistleblower import crypto, vault
+
+    cookie_key, blob = crypto.session_split(private)
+    session = SessionStore(session_key=w.sessions[user.username])
+    session[vault.SESSION_KEY] = base64.b64encode(blob).decode()
+    session.save()
+    w.vault_cookies[user.username] = base64.urlsafe_b64encode(cookie_key).decode()
 
 
 def _factor_world(w: World) -> None:
