@@ -288,3 +288,14 @@ def test_no_address_or_username_is_kept(alice, clock):
         assert "203.0.113" not in json.dumps(
             [entry.changes, entry.target_repr, entry.actor_username]
         )
+
+
+def test_a_password_alone_does_not_clear_the_count_when_a_second_step_is_due(bob, password, clock):
+    client = Client(REMOTE_ADDR=ADDRESS)
+    for n in range(4):
+        page_login(client, "bob", f"sai-{n}")
+    response = page_login(client, "bob", password)  # a supervisor: a second factor is due
+    assert response.status_code == 302
+    assert response["Location"].startswith(("/login/second-factor/", "/account/security/"))
+    page_login(Client(REMOTE_ADDR=ADDRESS), "bob", "sai-5")
+    assert retry_after("bob", "any network") == 60
