@@ -92,6 +92,9 @@ def get_dashboard(
             {"key": citation, "label": act, "count": n}
             for citation, act, n in board.violations_by_provision
         ],
+        "rewards": [
+            {**vars(row), "unit_id": row.unit.pk, "unit": row.unit.name} for row in board.rewards
+        ],
     }
 
 

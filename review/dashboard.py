@@ -18,6 +18,7 @@ from complaints.models import Complaint
 from inspections.models import Inspection, Scope
 from registry.clock_rules import kind_choices
 from registry.models import LegalClock, LegalProvision, Unit
+from review.rewards import RewardRow, reward_rows
 from violations.models import PenaltyDecision, Violation
 
 ANSWERED = (Complaint.Status.REJECTED, Complaint.Status.MERGED)
@@ -95,6 +96,7 @@ class Dashboard:
     decisions: int = 0
     fines_vnd: int = 0
     fines_paid_vnd: int = 0
+    rewards: list[RewardRow] = field(default_factory=list)  # review/rewards.py
 
     def total(self, name: str) -> int:
         return sum(getattr(row, name) for row in self.by_unit)
@@ -234,6 +236,7 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
     board.by_unit = list(rows.values())
     board.decisions = board.total("decisions")
     board.fines_vnd = board.total("fines_vnd")
+    board.rewards = reward_rows(units=units, period=period)
     return board
 
 

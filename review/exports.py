@@ -165,6 +165,21 @@ def dashboard_sheets(board) -> list[tuple[str, list, Iterable]]:
             [_("Điều khoản"), _("Hành vi"), _("Số hành vi")],
             [list(item) for item in board.violations_by_provision],
         ),
+        (
+            _("Khen thưởng"),
+            [
+                _("Năm"),
+                _("Đơn vị"),
+                _("Đề xuất"),
+                _("Đã duyệt"),
+                _("Đã chi trả"),
+                _("Tiền thưởng đã chi (đồng)"),
+            ],
+            [
+                [row.year, row.unit.name, row.proposed, row.approved, row.paid, row.paid_vnd]
+                for row in board.rewards
+            ],
+        ),
     ]
 
 

@@ -57,6 +57,18 @@ class CountOut(Schema):
     count: int
 
 
+class RewardFiguresOut(Schema):
+    """Rewards of one year and unit (review/rewards.py): counts and đồng paid."""
+
+    year: int
+    unit_id: int
+    unit: str
+    proposed: int
+    approved: int
+    paid: int
+    paid_vnd: int
+
+
 class DashboardOut(Schema):
     date_from: date
     date_to: date
@@ -72,6 +84,7 @@ class DashboardOut(Schema):
     clocks: list[ClockFiguresOut]
     inspections_by_scope: list[CountOut]
     violations_by_provision: list[CountOut]
+    rewards: list[RewardFiguresOut] = []
 
 
 class SearchComplaintOut(Schema):

@@ -3,6 +3,7 @@ reporter's choice through the receipt (page and API), payment at the counter aga
 receipt and the signed proof of filing, and payee details sealed for the custodian."""
 
 import base64
+import io
 import json
 import re
 
@@ -389,3 +390,67 @@ def test_the_lists_and_the_homes_count_the_same(alice, bob, cora, olga):
     )
     assert found and int(found.group(1)) == 2
     assert logged_in(olga).get("/rewards/").context["page"].paginator.count == 3
+
+
+# --- Reports and exports --------------------------------------------------------------------
+
+
+def test_the_dashboard_and_its_exports_count_rewards_without_naming_anyone(
+    alice, bob, olga, cora, nadia, roles
+):
+    from openpyxl import load_workbook
+
+    from tests.factories import UserFactory, api_client, unit
+
+    filed, reward, proof = at_counter(alice, bob)  # paid below: 2.000.000 đồng
+    logged_in(olga).post(
+        "/rewards/counter/",
+        {"receipt": filed.receipt, "proof_text": proof, "step": "pay", "voucher_number": "PC-1"},
+    )
+    approved(alice, bob)  # approved, not paid
+    propose(file_complaint().complaint, alice)  # only proposed
+    disclosed, _ = approved(alice, bob)
+    Client().post(
+        "/tra-cuu/khen-thuong/chon/", {"receipt": disclosed.receipt, "choice": "disclose", **PAYEE}
+    )
+    hcm_lead = UserFactory(username="hcm-lead", unit=unit("79"), roles=["team_lead"])
+    hcm_boss = UserFactory(username="hcm-boss", unit=unit("79"), roles=["supervisor"])
+    other = file_complaint(province_code="79").complaint
+    reward_decide(by=hcm_boss, reward=propose(other, hcm_lead, amount_vnd=700_000), approve=True)
+
+    page = logged_in(bob).get("/review/")
+    rows = page.context["board"].rewards
+    assert [(r.unit, r.proposed, r.approved, r.paid, r.paid_vnd) for r in rows] == [
+        (reward.unit, 4, 3, 1, 2_000_000)
+    ]
+    html = page.content.decode()
+    assert 'id="rewards-h"' in html and "2.000.000" in html
+    national = logged_in(nadia).get("/review/").context["board"].rewards
+    assert sorted((r.unit.code, r.proposed, r.approved) for r in national) == [
+        ("01", 4, 3),
+        ("79", 1, 1),
+    ]
+
+    export = logged_in(bob).get("/review/export/?format=xlsx")
+    sheet = list(
+        load_workbook(io.BytesIO(export.content), read_only=True)["Khen thưởng"].iter_rows(
+            values_only=True
+        )
+    )
+    assert sheet[0][0] == "Năm" and sheet[1][1:] == (reward.unit.name, 4, 3, 1, 2_000_000)
+    everything = json.dumps(sheet, default=str)
+    for secret in (PAYEE["payee_full_name"], PAYEE["payee_id_number"], filed.receipt, "PC-1"):
+        assert secret not in everything
+    assert filed.complaint.tracking_number not in everything
+    api = api_client(bob).get("/api/v1/dashboard").json()
+    assert api["rewards"] == [
+        {
+            "year": rows[0].year,
+            "unit_id": reward.unit.pk,
+            "unit": reward.unit.name,
+            "proposed": 4,
+            "approved": 3,
+            "paid": 1,
+            "paid_vnd": 2_000_000,
+        }
+    ]
