@@ -178,7 +178,7 @@ def test_a_refusal_keeps_the_factors_and_tells_the_requester(quan, quynh, lost):
     assert factor_rows(lost) == 3
 
 
-def test_the_admin_home_counts_the_requests_waiting_for_them(quan, quynh, lost):
+def test_the_admin_home_counts_the_requests_waiting_for_them(client_for, quan, quynh, lost):
     ask(quan, lost)
     mine = {q.label: q.count for q in queues_for(Role.ADMIN, quan)}
     theirs = {q.label: q for q in queues_for(Role.ADMIN, quynh)}
@@ -186,6 +186,10 @@ def test_the_admin_home_counts_the_requests_waiting_for_them(quan, quynh, lost):
     assert mine[label] == 0
     assert theirs[label].count == 1
     assert theirs[label].url == "/staff/factor-resets/?waiting=1"
+    # The count is the length of the list it opens.
+    listed = client_for(quynh).get(theirs[label].url).context["page"].paginator.count
+    assert listed == 1
+    assert client_for(quan).get(theirs[label].url).context["page"].paginator.count == 0
 
 
 # The pages
@@ -221,7 +225,8 @@ def test_the_pages_ask_approve_and_show_the_new_state(client_for, quan, quynh, l
     response = deciding.post(f"/staff/factor-resets/{reset.pk}/approve/", {"confirm": "on"})
     assert response.status_code == 302
     shown = deciding.get(response["Location"]).content.decode()
-    assert "Đã đặt lại" in shown and "Đã đặt lại" in shown
+    assert "Đã đặt lại: mọi yếu tố xác thực" in shown  # the confirmation
+    assert "Mọi yếu tố xác thực của tài khoản đã bị gỡ" in shown  # the new state
     assert factor_rows(lost) == 0
     again = deciding.post(f"/staff/factor-resets/{reset.pk}/approve/", {"confirm": "on"})
     assert again.status_code == 409
