@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -69,7 +70,7 @@ def relying_party(request) -> RelyingParty:
     """From settings (WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS), else the host the request came
     to, which Django has checked against ALLOWED_HOSTS."""
     host = request.get_host()
-    rp_id = settings.WEBAUTHN_RP_ID or host.rsplit(":", 1)[0].strip("[]")
+    rp_id = settings.WEBAUTHN_RP_ID or split_domain_port(host)[0]
     origins = tuple(settings.WEBAUTHN_ORIGINS) or (f"{request.scheme}://{host}",)
     return RelyingParty(id=rp_id, name=settings.WEBAUTHN_RP_NAME, origins=origins)
 
