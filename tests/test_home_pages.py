@@ -300,3 +300,27 @@ def test_the_protection_requests_waiting_are_counted_for_custodians_and_supervis
     assert f"Đề nghị bảo vệ số {decided.pk}, phản ánh" not in html  # decided: not waiting
     assert f"Đề nghị bảo vệ số {decided.pk - 1}, phản ánh {reports[2].tracking_number}" in html
     assert url not in dict(check_counts(olga, Role.COMPLAINT_OFFICER))
+
+
+def test_the_rewards_waiting_are_counted_as_their_lists(alice, bob, olga, cora):
+    """Proposals for the supervisor to approve, rewards for the officer to pay at the
+    counter, payee details given to the custodian: each counted as the /rewards/ list it
+    links to, and gone from it once done."""
+    from complaints.rewards import reward_choose, reward_decide
+    from tests.complaints.test_rewards import PAYEE, propose
+
+    proposals = [propose(file_complaint().complaint, alice) for _ in range(4)]
+    for reward in proposals[1:]:
+        reward_decide(by=bob, reward=reward, approve=True)
+    reward_choose(complaint=proposals[1].complaint, choice="counter")
+    payee = {key.removeprefix("payee_"): value for key, value in PAYEE.items()}
+    reward_choose(complaint=proposals[2].complaint, choice="disclose", payee=payee)
+    assert check_counts(bob, Role.SUPERVISOR)["/rewards/?status=proposed"] == 1
+    assert check_counts(olga, Role.COMPLAINT_OFFICER)["/rewards/?status=counter"] == 1
+    assert check_counts(cora, Role.IDENTITY_CUSTODIAN)["/rewards/?status=disclosed"] == 1
+    html = Client()
+    html.force_login(bob)
+    page = html.get("/home/supervisor/").content.decode()
+    assert "Khen thưởng chờ duyệt" in page and f'href="/rewards/{proposals[0].pk}/"' in page
+    reward_decide(by=bob, reward=proposals[0], approve=False, reason="Chưa đủ căn cứ")
+    assert check_counts(bob, Role.SUPERVISOR)["/rewards/?status=proposed"] == 0
