@@ -95,10 +95,14 @@ def test_a_second_administrator_approves_and_every_factor_goes(quan, quynh, tung
     assert Notification.objects.filter(recipient=lost, subject__contains="đã được đặt lại").exists()
 
 
-def test_a_required_user_enrols_again_after_the_reset(quan, quynh, bob):
-    totp_device(bob)
+def test_a_required_user_enrols_again_after_the_reset(client_for, quan, quynh, bob):
+    open_session = client_for(bob)  # verified with bob's app
+    assert open_session.get("/units/").status_code == 200
     reset = ask(quan, bob)
     factor_reset.factor_reset_approve(by=quynh, reset=reset)
+    # The session verified with a removed device is verified no more.
+    response = open_session.get("/units/")
+    assert response.status_code == 302 and response["Location"].startswith(SECURITY_PATH)
     client = UnverifiedClient()
     client.force_login(bob)
     assert pending_step(bob) == SECURITY_PATH
