@@ -22,6 +22,7 @@ from complaints.models import (
     ComplaintMessage,
     ComplaintPhoto,
     RetentionNotice,
+    RewardPayee,
 )
 from whistleblower.models import DisclosureRequest, SealedIdentity
 
@@ -60,6 +61,8 @@ def purge_identity(complaint: Complaint, now: datetime) -> tuple[dict, list[str]
     # for each other instead of deadlocking.
     list(requests.select_for_update().order_by("pk").values_list("pk", flat=True))
     SealedIdentity.objects.filter(complaint=complaint).delete()
+    # A reward's payee details are the reporter's identity too (docs/rewards.md).
+    RewardPayee.objects.filter(reward__complaint=complaint).delete()
     ended = requests.filter(status=DisclosureRequest.Status.APPROVED, expires_at__gt=now).update(
         expires_at=now
     )

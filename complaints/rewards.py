@@ -290,9 +290,7 @@ def reward_choose(
     reward.choice, reward.chosen_at = choice, timezone.now()
     reward.save(update_fields=["status", "choice", "chosen_at"])
     # The entry says what was chosen, never what was given.
-    audit_record(
-        actor=None, action="reward.choose", target=reward, changes={"choice": choice}
-    )
+    audit_record(actor=None, action="reward.choose", target=reward, changes={"choice": choice})
     if fields is not None:
         custodians = _seal_payee(reward, fields)
         _tell(
@@ -431,9 +429,15 @@ def reward_payee_reveal(*, by, reward: Reward, private: bytes | None) -> dict:
     reward = Reward.objects.visible_to(by, "settle").filter(pk=reward.pk).first()
     if reward is None:
         raise NotFound()
-    if reward.status != Reward.Status.DISCLOSED:
+    if (
+        reward.status != Reward.Status.DISCLOSED
+        or not RewardPayee.objects.filter(reward=reward).exists()
+    ):
         raise Conflict(
-            _("Không còn thông tin người nhận: khen thưởng đã chi trả hoặc không nhận."),
+            _(
+                "Không còn thông tin người nhận: khen thưởng đã chi trả, hoặc thông tin đã "
+                "bị xóa khi hết thời hạn lưu trữ."
+            ),
             code="no_payee",
         )
     key = _custodian_key(by, reward)

@@ -454,3 +454,20 @@ def test_the_dashboard_and_its_exports_count_rewards_without_naming_anyone(
             "paid_vnd": 2_000_000,
         }
     ]
+
+
+def test_the_identitys_retention_takes_the_payee_details_with_it(alice, bob, cora):
+    from django.utils import timezone
+
+    from complaints.retention_removals import purge_identity
+
+    cora_client = unlocked(cora)
+    filed, reward = approved(alice, bob)
+    Client().post(
+        "/tra-cuu/khen-thuong/chon/", {"receipt": filed.receipt, "choice": "disclose", **PAYEE}
+    )
+    with transaction.atomic():
+        purge_identity(filed.complaint, timezone.now())
+    assert not RewardPayee.objects.exists() and not RewardPayeeKey.objects.exists()
+    gone = cora_client.get(f"/rewards/{reward.pk}/payee/")
+    assert gone.status_code == 409 and "hết thời hạn lưu trữ" in gone.content.decode()
