@@ -40,7 +40,7 @@ def propose(complaint, by, *, kind="money", amount_vnd=2_000_000, **extra) -> Re
         complaint=complaint,
         kind=kind,
         amount_vnd=amount_vnd,
-        basis="Điều 7 Nghị định 31/2019: phản ánh dẫn đến quyết định xử phạt 12/QĐ-XPHC.",
+        basis="Khen thưởng người tố cáo: phản ánh dẫn đến quyết định xử phạt 12/QĐ-XPHC.",
         ground_kind=Reward.Ground.PENALTY_DECISION,
         ground_ref=12,
         ground_number="12/QĐ-XPHC",

@@ -20,7 +20,7 @@ from violations import rewards
 from violations.models import PenaltyDecision, ProductAlert, ViolationRecord
 
 pytestmark = pytest.mark.django_db
-BASIS = "Điều 7 Nghị định 31/2019/NĐ-CP: phản ánh chính xác, dẫn đến xử phạt."
+BASIS = "Khen thưởng người tố cáo: phản ánh chính xác, dẫn đến xử phạt."
 
 
 def concluded_case(alice, bob, number="01/QĐ-KT"):
