@@ -6,10 +6,13 @@ pass the second step themselves, unlike the rest of the suite (tests/second_fact
 """
 
 import json
+import re
+from io import StringIO
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -364,3 +367,31 @@ def test_the_security_page_lists_the_factors(bob, client_for):
     assert "Thay ứng dụng xác thực" in page
     assert "Còn 10 mã chưa dùng." in page
     assert 'href="/account/security/"' in client.get("/clocks/").content.decode()
+
+
+# --- Demo data ---------------------------------------------------------------------------
+
+
+def test_the_demo_users_who_need_a_factor_get_an_app_and_a_code_command(db, settings):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue().split("Second factor")[1]
+    secrets_by_user = dict(re.findall(r"^\s+(\S+)\s+((?:[A-Z2-7]{4} ?)+)$", printed, re.M))
+    assert set(secrets_by_user) == {
+        "lanhdao.hn",
+        "nhanthan.hn",
+        "kiemtoan.hn",
+        "quantri.hn",
+        "lanhdao.tw",
+    }
+    device = TOTPDevice.objects.get(user__username="lanhdao.hn")
+    assert secrets_by_user["lanhdao.hn"].strip() == factors.totp_secret(device)
+    assert not TOTPDevice.objects.filter(user__username="kiemtra.hn").exists()
+
+    code = StringIO()
+    call_command("demo_otp_code", "lanhdao.hn", stdout=code, stderr=StringIO())
+    assert device.verify_token(code.getvalue().strip())
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("demo_otp_code", "lanhdao.hn")

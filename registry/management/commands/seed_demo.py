@@ -1,7 +1,8 @@
 """Demo data for `make run`: one user per role (new passwords printed on each run), a few
 operators and products; the apps above add what their demo users need on the
-`demo_users_seeded` signal (whistleblower/demo.py: vault keys). Refuses to run in the
-production profile."""
+`demo_users_seeded` signal (whistleblower/demo.py: vault keys). The users whose role
+requires a second factor get an authenticator-app secret, printed too. Refuses to run
+in the production profile."""
 
 import secrets
 
@@ -9,12 +10,15 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum import ean
 from stdnum.vn import mst
 
 from registry.audit import audit_record
+from registry.factors import TOTP_NAME, totp_secret
 from registry.models import EconomicOperator, Product, ProductCategory, Province, Role, Unit, User
 from registry.roles import sync_role_groups
+from registry.second_factor import factor_required
 from registry.signals import demo_users_seeded
 
 # (username, full name, unit code, roles)
@@ -65,6 +69,7 @@ class Command(BaseCommand):
         sync_role_groups()
         with transaction.atomic():
             passwords = self._users()
+            second_factors = self._second_factors()
             self._operators_and_products()
             # The apps above add what the demo users need (whistleblower: vault keys).
             demo_users_seeded.send(sender=self.__class__, passwords=passwords, stdout=self.stdout)
@@ -75,6 +80,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {username:<{width}}  {passwords[username]}  {unit_code:>3}  {role_text}"
             )
+        self.stdout.write(
+            "\nSecond factor (docs/second-factor.md): add the secret to an authenticator app,"
+            "\nor print the current code with `manage.py demo_otp_code USERNAME`:"
+        )
+        for username, secret in second_factors.items():
+            self.stdout.write(f"  {username:<{width}}  {secret}")
 
     def _users(self) -> dict[str, str]:
         passwords = {}
@@ -90,6 +101,19 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
             passwords[username] = password
         return passwords
+
+    def _second_factors(self) -> dict[str, str]:
+        """A new authenticator-app secret, on every run, for each demo user whose role
+        requires a second factor."""
+        secrets_by_user = {}
+        for username, *_ in DEMO_USERS:
+            user = User.objects.get(username=username)
+            if not factor_required(user):
+                continue
+            TOTPDevice.objects.filter(user=user).delete()
+            device = TOTPDevice.objects.create(user=user, name=TOTP_NAME, confirmed=True)
+            secrets_by_user[username] = totp_secret(device)
+        return secrets_by_user
 
     def _operators_and_products(self) -> None:
         admin = User.objects.get(username="quantri.hn")
