@@ -242,9 +242,10 @@ def reward_counter(request):
     again when the payment is recorded."""
     if not request.user.has_perm("complaints.pay_reward"):
         raise DjangoPermissionDenied
-    form = CounterForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CounterForm(request.POST, request.FILES) if posted else CounterForm()
     context, status = {"form": form}, 200
-    if request.method == "POST":
+    if posted:
         status = 400
         if form.is_valid():
             status = _counter_step(request, form, context)

@@ -287,6 +287,9 @@ def test_an_anonymous_reward_is_paid_at_the_counter_against_receipt_and_proof(al
 def test_a_wrong_receipt_or_proof_is_a_form_error(alice, bob, olga):
     filed, reward, proof = at_counter(alice, bob)
     client = logged_in(olga)
+    empty = client.post("/rewards/counter/", {})
+    assert empty.status_code == 400 and "Nhập mã tra cứu" in empty.content.decode()
+    assert "Chọn tệp bằng chứng" in empty.content.decode()
     wrong = client.post(
         "/rewards/counter/",
         {"receipt": "AAAA-BBBB-CCCC-DDDD-EEEE", "proof_text": proof, "step": "pay"},
