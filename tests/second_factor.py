@@ -11,6 +11,7 @@ with the code an authenticator app would show.
 """
 
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth import SESSION_KEY as USER_SESSION_KEY
 from django.contrib.auth import get_user_model
@@ -23,6 +24,7 @@ from registry.second_factor import needs_second_step
 from tests.factories import DEFAULT_PASSWORD
 
 SECOND_STEP = "/login/second-factor/"
+SECURITY = "/account/security/"
 
 
 def totp_device(user) -> TOTPDevice:
@@ -107,9 +109,15 @@ def browser_sign_in(page, base_url: str, user, password: str, next_path: str = "
 
 
 def browser_second_step(page, user) -> None:
-    """After the password: type the code if the second step asks for one."""
-    page.wait_for_load_state()
-    if SECOND_STEP in page.url:
+    """After the password: type the code if the second step asks for one. A user whose
+    role requires a factor and who has none is sent to enrolment: the test gives them
+    an app and goes on to the second step, as if they had enrolled."""
+    page.wait_for_url(lambda url: urlsplit(url).path != "/login/")
+    address = urlsplit(page.url)
+    if address.path == SECURITY:
+        totp_device(user)
+        page.goto(urlunsplit(address._replace(path=SECOND_STEP)))
+    if urlsplit(page.url).path == SECOND_STEP:
         page.fill("input[name=code]", current_code(totp_device(user)))
         page.click("form:has(input[name=code]) button[type=submit]")
-        page.wait_for_url(lambda url: "/login/" not in url)
+        page.wait_for_url(lambda url: urlsplit(url).path != SECOND_STEP)

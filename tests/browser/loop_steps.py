@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tests.browser.test_field_finding import TABLET
 from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM
+from tests.second_factor import browser_second_step
 
 LOOP = ARTIFACTS / "whole-loop"
 LOGIN_BUTTON = "form:has(input[name=password]) button[type=submit]"
@@ -94,6 +95,7 @@ def sign_in(loop: Loop, page, user, password: str, next_path: str) -> None:
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", password)
     page.click(LOGIN_BUTTON)
+    browser_second_step(page, user)
     page.wait_for_url(lambda url: "/login/" not in url)
 
 

@@ -19,6 +19,7 @@ from inspections import minutes, samples, services
 from inspections.models import Inspection
 from tests.browser.test_public_filing import ARGS, CHROMIUM, pytestmark  # noqa: F401
 from tests.inspections.helpers import decided_inspection
+from tests.second_factor import browser_second_step
 from tests.violations.test_violations import draft_record, signed_record
 from violations import decisions
 
@@ -94,7 +95,7 @@ def page_for(browser, live_server, user=None):
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("form:has(input[name=password]) button[type=submit]")
-        page.wait_for_load_state()
+        browser_second_step(page, user)
         assert "/login/" not in page.url
     return page
 

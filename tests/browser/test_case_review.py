@@ -12,6 +12,7 @@ from complaints.duplicates import duplicates_detect
 from complaints.models import Complaint
 from tests.browser.test_public_filing import ARGS, ARTIFACTS, CHROMIUM, pytestmark  # noqa: F401
 from tests.complaints.helpers import file_complaint
+from tests.second_factor import browser_second_step
 
 PASSWORD = "Xem-xét-vụ-việc-2026"
 
@@ -56,6 +57,7 @@ def test_a_supervisor_triages_merges_and_reads_the_figures(desk, live_server, bo
     desk.fill("input[name=username]", bob.username)
     desk.fill("input[name=password]", PASSWORD)
     desk.click("main form button[type=submit]")
+    browser_second_step(desk, bob)
     desk.wait_for_selector(f"text={late.tracking_number}")
     assert desk.locator(f"text={twin.tracking_number}").count() == 0  # not overdue
     assert desk.locator(".queue--current").inner_text().startswith("Quá hạn")

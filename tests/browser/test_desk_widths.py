@@ -14,6 +14,7 @@ from inspections.models import ChecklistItem, Inspection, Scope
 from tests.browser.chromium import chromium_page
 from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.inspections.helpers import decided_inspection
+from tests.second_factor import browser_second_step
 
 PASSWORD = "Bàn-làm-việc-2026"
 WIDTHS = (800, 1280, 1440)
@@ -82,7 +83,7 @@ def test_the_desk_pages_are_no_wider_than_the_screen(live_server, monkeypatch, a
         page.fill("input[name=username]", bob.username)
         page.fill("input[name=password]", PASSWORD)
         page.click("main form button[type=submit]")
-        page.wait_for_load_state()
+        browser_second_step(page, bob)
         for path, name in (
             ("/plans/", "plans"),
             (f"/plans/{plan.pk}/", "plan"),

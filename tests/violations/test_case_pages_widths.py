@@ -13,6 +13,7 @@ from inspections.models import Inspection
 from tests.browser.chromium import chromium_page
 from tests.browser.test_public_filing import ARTIFACTS, pytestmark  # noqa: F401
 from tests.inspections.helpers import decided_inspection
+from tests.second_factor import browser_second_step
 from tests.violations.test_violations import draft_record, signed_record
 from violations import decisions
 
@@ -60,7 +61,7 @@ def test_the_desk_pages_fit_the_screen(live_server, monkeypatch, alice, bob):
             page.fill("input[name=username]", bob.username)
             page.fill("input[name=password]", PASSWORD)
             page.click("main form button[type=submit]")
-            page.wait_for_load_state()
+            browser_second_step(page, bob)
             for name, path in pages.items():
                 page.goto(f"{live_server.url}{path}")
                 for summary in page.query_selector_all("details > summary"):
