@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet, model_to_dict
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.admin import GuardedModelAdmin
 
 from registry.audit import audit_record
@@ -260,3 +262,11 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("recipient", "subject", "created_at", "email_state", "read_at")
     list_filter = ("email_state",)
+
+
+# A staff member's second factors change only on their own security pages, or by a reset
+# two administrators agree on (docs/second-factor.md); not in the admin site, where one
+# superuser alone could read a secret or delete a factor.
+for otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(otp_model):
+        admin.site.unregister(otp_model)

@@ -10,6 +10,7 @@ import re
 from io import StringIO
 
 import pytest
+from django.contrib import admin
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
@@ -395,3 +396,8 @@ def test_the_demo_users_who_need_a_factor_get_an_app_and_a_code_command(db, sett
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("demo_otp_code", "lanhdao.hn")
+
+
+def test_the_admin_site_cannot_read_or_delete_a_factor():
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
