@@ -201,6 +201,7 @@ def _kind_label(kind: str) -> str:
         "totp": _("ứng dụng xác thực (mã TOTP)"),
         "recovery_code": _("mã khôi phục"),
         "passkey": _("khóa truy cập (passkey)"),
+        "all": _("mọi yếu tố xác thực (ứng dụng, khóa truy cập, mã khôi phục)"),
     }
     return labels.get(kind, kind)
 

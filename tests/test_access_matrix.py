@@ -100,22 +100,14 @@ ROWS = [
     # The second factor (docs/second-factor.md). Every persona's session has passed it
     # (tests/second_factor.py), so the second step sends them on. The personas whose
     # role requires a factor have an authenticator app; the others have none, so there
-    # is nothing to remove (back to the security page) and no recovery codes to make.
+    # is nothing to remove (back to the security page). Each page's form is posted in
+    # tests/registry/test_second_factor.py.
     Row(
         "GET",
         "login/second-factor/",
         _static("/login/second-factor/"),
         ok=302,
         other=302,
-        roles=EVERYONE,
-    ),
-    Row(
-        "POST",
-        "login/second-factor/",
-        _static("/login/second-factor/"),
-        ok=302,
-        other=302,
-        body=lambda w: {"code": "000000"},
         roles=EVERYONE,
     ),
     Row("GET", "account/security/", _static("/account/security/"), other=200, roles=EVERYONE),
@@ -124,16 +116,6 @@ ROWS = [
         "account/security/totp/",
         _static("/account/security/totp/"),
         other=200,
-        roles=EVERYONE,
-    ),
-    # A wrong code: the form again, 400.
-    Row(
-        "POST",
-        "account/security/totp/",
-        _static("/account/security/totp/"),
-        ok=400,
-        other=400,
-        body=lambda w: {"code": "000000"},
         roles=EVERYONE,
     ),
     Row(
@@ -146,31 +128,11 @@ ROWS = [
             supervisor=200, national=200, custodian=200, auditor=200, admin=200
         ).but_other(supervisor=200, custodian=200, auditor=200, admin=200),
     ),
-    # A wrong password: the form again, 400, for those who have an app to remove.
-    Row(
-        "POST",
-        "account/security/totp/remove/",
-        _static("/account/security/totp/remove/"),
-        ok=302,
-        other=302,
-        body=lambda w: {"secret": "khong-dung"},
-        roles=EVERYONE.but(
-            supervisor=400, national=400, custodian=400, auditor=400, admin=400
-        ).but_other(supervisor=400, custodian=400, auditor=400, admin=400),
-    ),
     Row(
         "GET",
         "account/security/recovery-codes/",
         _static("/account/security/recovery-codes/"),
         other=200,
-        roles=EVERYONE,
-    ),
-    Row(
-        "POST",
-        "account/security/recovery-codes/",
-        _static("/account/security/recovery-codes/"),
-        ok=302,
-        other=302,
         roles=EVERYONE,
     ),
     # Passkeys (registry/passkey_views.py). Adding one: the page and its JSON steps, for
