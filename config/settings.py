@@ -152,7 +152,7 @@ SECOND_FACTOR_OPTOUT_ROLES = env_list("SECOND_FACTOR_OPTOUT_ROLES", [])
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 # The name the authenticator app shows beside the account.
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Quản lý thị trường")
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Giám sát chất lượng hàng hóa")
 # Passkeys (registry/passkeys.py). The domain keys are bound to and the origins the
 # browser may report; empty: the host each request came to (checked by ALLOWED_HOSTS).
 # Set them when one site answers on several hosts, so a key works on all of them.
