@@ -1110,6 +1110,16 @@ ROWS = [
         roles=EVERYONE,
     ),
     Row("GET", "admin/", _static("/admin/"), ok_user="admin", other=302, roles=ADMIN_SITE),
+    # The admin site's login form: sent on to /login/ (throttled, with the second step).
+    Row(
+        "GET",
+        "admin/login/",
+        _static("/admin/login/?next=/admin/"),
+        ok=302,
+        other=None,
+        anon=302,
+        roles=EVERYONE,
+    ),
     # API
     Row(
         "GET",

@@ -41,6 +41,14 @@ def page_login(client, username, password):
     return client.post("/login/", {"username": username, "password": password})
 
 
+def admin_login(client, username, password):
+    """The admin site's login, which sends the browser on to /login/ with its ?next=."""
+    sent_on = client.get("/admin/login/?next=/admin/")
+    assert sent_on.status_code == 302
+    assert sent_on["Location"] == "/login/?next=/admin/"
+    return client.post(sent_on["Location"], {"username": username, "password": password})
+
+
 def token_login(client, username, password):
     return client.post(
         "/api/v1/auth/tokens",
@@ -60,6 +68,7 @@ def signed_in_by_token(client, response) -> bool:
 WAYS_IN = [
     pytest.param(page_login, signed_in_on_page, id="login page"),
     pytest.param(token_login, signed_in_by_token, id="token endpoint"),
+    pytest.param(admin_login, signed_in_on_page, id="admin site login"),
 ]
 
 
@@ -87,6 +96,14 @@ def test_thirty_guesses_are_refused_by_the_tenth_and_the_right_password_waits(
 
     clock.advance(1)
     assert signed_in(client, attempt(client, "alice", password))
+
+
+def test_the_admin_login_form_is_never_served(alice, password):
+    client = Client(REMOTE_ADDR=ADDRESS)
+    response = client.post("/admin/login/", {"username": "alice", "password": password})
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_page_says_how_long_to_wait(alice, clock):
