@@ -35,13 +35,14 @@ def soon_limit(now=None):
     return clocks.end_of_day(workdays.add_working_days(timezone.localdate(now), 2))
 
 
-def clock_list(*, user, due: str | None = None, mine: bool = False) -> QuerySet[LegalClock]:
-    """The running clocks whose case `user` may see (with `mine`, only the cases the
-    user works on), nearest deadline first; `due`: "soon" or "overdue"."""
-    now = timezone.now()
-    running = LegalClock.objects.filter(state=LegalClock.State.RUNNING)
+def clocks_of_visible_cases(
+    user, clocks: QuerySet[LegalClock], *, mine: bool = False
+) -> QuerySet[LegalClock]:
+    """The clocks of `clocks` (running or stopped) whose case `user` may see, as the
+    case's own pages answer it (`visible_to`); with `mine`, only the cases the user works
+    on. A clock whose case's model has no `visible_to` is left out."""
     visible = Q(pk__in=[])
-    case_types = running.order_by().values_list("case_type", flat=True).distinct()
+    case_types = clocks.order_by().values_list("case_type", flat=True).distinct()
     for type_id in sorted(set(case_types)):
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None or not hasattr(model.objects, "visible_to"):
@@ -53,7 +54,15 @@ def clock_list(*, user, due: str | None = None, mine: bool = False) -> QuerySet[
                 continue
             cases = cases.filter(pk__in=own(user).values("pk"))
         visible |= Q(case_type_id=type_id, case_id__in=cases.values("pk"))
-    qs = running.filter(visible)
+    return clocks.filter(visible)
+
+
+def clock_list(*, user, due: str | None = None, mine: bool = False) -> QuerySet[LegalClock]:
+    """The running clocks whose case `user` may see (with `mine`, only the cases the
+    user works on), nearest deadline first; `due`: "soon" or "overdue"."""
+    now = timezone.now()
+    running = LegalClock.objects.filter(state=LegalClock.State.RUNNING)
+    qs = clocks_of_visible_cases(user, running, mine=mine)
     if due == "soon":
         qs = qs.filter(due_at__gt=now, due_at__lte=soon_limit(now))
     elif due == "overdue":

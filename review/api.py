@@ -6,6 +6,7 @@ from ninja import Query, Router
 from ninja.pagination import paginate
 
 from registry.api_base import ERRORS, Id, PagePagination
+from registry.clock_views import clocks_of_visible_cases
 from registry.errors import InvalidInput, PermissionDenied
 from registry.models import LegalClock
 from registry.routers import replica_reads
@@ -20,9 +21,12 @@ router = Router(tags=["review"])
 @router.get("/clocks", response={200: list[ClockOut], **ERRORS}, operation_id="list_clocks")
 @paginate(PagePagination)
 def list_clocks(request, filters: Query[ClockFilterIn]):
-    """The legal clocks of the caller's unit (every unit for national staff), the nearest
+    """The legal clocks (running or stopped) whose case the caller may see, as /clocks/
+    lists them: a unit's supervisor sees the unit's, an inspector those of their
+    inspections, and a report's handler never a protection request's. The nearest
     deadline first."""
-    qs = LegalClock.objects.visible_to(request.auth).prefetch_related("extension_log")
+    qs = clocks_of_visible_cases(request.auth, LegalClock.objects.all())
+    qs = qs.prefetch_related("extension_log")
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.state:

@@ -5,6 +5,10 @@ answered (refused with a reason, or merged into another report whose answer they
 share) and in progress; the three add up to the received. Clocks are counted by the
 period they started in; a clock is on time when it was met, and not when it ended late
 or is running past its deadline. Aggregates only: no row, name or identity.
+
+The protection requests' clock (`protection_decision`) is not counted: a unit's figures
+reach staff who may not know that a reporter asked to be protected, the report's
+handler among them (docs/protection.md).
 """
 
 from collections import Counter
@@ -20,8 +24,11 @@ from registry.clock_rules import kind_choices
 from registry.models import LegalClock, LegalProvision, Unit
 from review.rewards import RewardRow, reward_rows
 from violations.models import PenaltyDecision, Violation
+from whistleblower.clocks import ProtectionClock
 
 ANSWERED = (Complaint.Status.REJECTED, Complaint.Status.MERGED)
+# Clocks whose very existence is not for every reader of the figures.
+UNCOUNTED_CLOCKS = frozenset({ProtectionClock.DECISION.value})
 CLOSED = (Complaint.Status.RESOLVED, *ANSWERED)
 
 
@@ -210,6 +217,7 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
         LegalClock.objects.filter(
             unit__in=ids, started_at__gte=period.start, started_at__lt=period.end
         )
+        .exclude(kind__in=UNCOUNTED_CLOCKS)
         .values("kind")
         .annotate(
             started=Count("pk"),
@@ -222,6 +230,8 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
     )
     counted = {item["kind"]: item for item in clocks}
     for kind, label in kind_choices():
+        if kind in UNCOUNTED_CLOCKS:
+            continue
         item = counted.get(kind, {})
         board.clocks.append(
             ClockRow(

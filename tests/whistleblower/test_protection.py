@@ -14,7 +14,7 @@ from registry import clocks, workdays
 from registry.clock_views import clock_list
 from registry.models import AuditEntry, LegalClock, Notification, Role
 from tests.complaints.helpers import file_complaint
-from tests.factories import UserFactory, unit
+from tests.factories import UserFactory, api_client, unit
 from whistleblower import protection
 from whistleblower.models import ProtectionRequest, SealedIdentity
 
@@ -173,6 +173,39 @@ def test_a_handler_who_is_also_a_custodian_never_sees_nor_decides_it(filed, hand
     assert clock_list(user=cora).filter(kind="protection_decision").exists()
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+def api_clock_kinds(user) -> list[tuple[str, str]]:
+    response = api_client(user).get("/api/v1/clocks?page_size=100")
+    assert response.status_code == 200
+    return [(item["kind"], item["state"]) for item in response.json()["items"]]
+
+
+def test_the_clocks_api_and_the_dashboard_do_not_tell_the_handler(filed, handler, bob, cora):
+    handler = with_role(handler, Role.SUPERVISOR)  # may read the unit's clocks and figures
+    request = protection.protection_request_file(
+        complaint=filed.complaint, kinds=["job"], fear=FEAR, network_key="n"
+    )
+    mine = api_clock_kinds(handler)
+    assert mine and all(kind != "protection_decision" for kind, _state in mine)
+    for person in (cora, bob):
+        assert ("protection_decision", "running") in api_clock_kinds(person)
+    # Stopped, it is still listed to them, and still not to the handler.
+    protection.protection_decide(
+        by=cora, request_id=request.pk, grant=False, reason="Chưa có căn cứ"
+    )
+    assert ("protection_decision", "met") in api_clock_kinds(bob)
+    assert all(kind != "protection_decision" for kind, _state in api_clock_kinds(handler))
+
+    # The figures count no protection clock, for anyone.
+    board = api_client(handler).get("/api/v1/dashboard").json()
+    assert board["clocks"] and "protection_decision" not in {row["kind"] for row in board["clocks"]}
+    client = Client()
+    client.force_login(handler)
+    page = client.get("/review/")
+    assert page.status_code == 200
+    assert "protection_decision" not in {row.kind for row in page.context["board"].clocks}
+    assert "Quyết định về đề nghị bảo vệ" not in page.content.decode()
 
 
 def test_the_custodian_decides_and_the_reporter_reads_it_with_the_receipt(filed, cora, bob):
