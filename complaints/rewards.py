@@ -12,6 +12,7 @@ import re
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -339,7 +340,30 @@ def reward_at_counter(*, by, receipt: str, proof, network_key: str) -> Reward:
             _("Không có khen thưởng nào chờ chi trả tại quầy của đơn vị cho mã tra cứu này."),
             code="no_reward_at_counter",
         )
+    if _works_on_report(by, complaint, reward):
+        raise PermissionDenied(
+            _(
+                "Bạn xử lý, kiểm tra vụ việc của phản ánh này hoặc đã đề xuất khen thưởng: để "
+                "giữ bí mật người phản ánh, một cán bộ khác của đơn vị chi trả."
+            ),
+            code="handles_report",
+        )
     return reward
+
+
+def _works_on_report(user, complaint: Complaint, reward: Reward) -> bool:
+    """Whether `user` knows the case behind the reward: the report's handler (or the
+    handler of the report it was merged into), a member of an inspection opened on
+    either, or the reward's proposer. The counter shows which report the person before
+    the officer filed, so none of them pays it."""
+    if user.pk == reward.proposed_by_id:
+        return True
+    reports = [pk for pk in (complaint.pk, complaint.merged_into_id) if pk is not None]
+    return (
+        Complaint.objects.filter(pk__in=reports)
+        .filter(Q(assigned_to=user) | Q(inspections__members=user))
+        .exists()
+    )
 
 
 def _voucher(voucher_number: str) -> str:

@@ -16,9 +16,9 @@ from complaints import proofs
 from complaints.models import Reward, RewardPayee, RewardPayeeKey
 from complaints.rewards import reward_decide, reward_propose
 from registry.errors import Conflict, InvalidInput, PermissionDenied
-from registry.models import AuditEntry, Notification
+from registry.models import AuditEntry, Notification, Role
 from tests.complaints.helpers import file_complaint
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 from whistleblower import crypto, vault
 from whistleblower.models import StaffKey
 
@@ -334,6 +334,48 @@ def test_only_a_reward_waiting_at_this_units_counter_is_paid(alice, bob, olga, o
         "/rewards/counter/", {"receipt": filed2.receipt, "proof_text": proof2}
     )
     assert early.status_code == 409
+
+
+def test_whoever_works_on_the_report_does_not_pay_it_at_the_counter(alice, bob, olga):
+    from complaints.rewards import reward_at_counter
+    from complaints.services import complaint_assign
+    from inspections.models import InspectionMember
+    from tests.inspections.helpers import decided_inspection
+
+    filed, reward, proof = at_counter(alice, bob)
+    complaint_assign(by=bob, complaint=filed.complaint, officer=olga)
+    data = {"receipt": filed.receipt, "proof_text": proof}
+    refused = logged_in(olga).post("/rewards/counter/", {**data, "step": "check"})
+    assert refused.status_code == 403
+    assert "một cán bộ khác của đơn vị chi trả" in refused.content.decode()
+    assert "2.000.000" not in refused.content.decode()
+    paying = logged_in(olga).post(
+        "/rewards/counter/", {**data, "step": "pay", "voucher_number": "PC-1"}
+    )
+    assert paying.status_code == 403
+    # A member of an inspection opened on the report, and the proposer, neither.
+    otto = UserFactory(username="otto", unit=olga.unit, roles=[Role.COMPLAINT_OFFICER])
+    inspection = decided_inspection(supervisor=bob, lead=alice)
+    inspection.complaints.add(filed.complaint)
+    InspectionMember.objects.create(
+        inspection=inspection, user=otto, role=InspectionMember.Role.MEMBER
+    )
+    sam = UserFactory(username="sam", unit=olga.unit, roles=[Role.SUPERVISOR])
+    Reward.objects.filter(pk=reward.pk).update(proposed_by=sam)
+    for person in (otto, sam):
+        with pytest.raises(PermissionDenied) as error:
+            reward_at_counter(
+                by=person, receipt=filed.receipt, proof=json.loads(proof), network_key="n"
+            )
+        assert error.value.code == "handles_report"
+    reward.refresh_from_db()
+    assert reward.status == Reward.Status.COUNTER
+    # Another officer of the unit pays it.
+    olive = UserFactory(username="olive", unit=olga.unit, roles=[Role.COMPLAINT_OFFICER])
+    assert (
+        reward_at_counter(by=olive, receipt=filed.receipt, proof=json.loads(proof), network_key="n")
+        == reward
+    )
 
 
 # --- The custodian --------------------------------------------------------------------------
