@@ -5,8 +5,9 @@ whether the report's handler learns that a protection matter exists.
 
 Who the reporter is never enters a request: a reporter who chooses to disclose it for
 their protection gives it sealed, as the report's identity (`services.identity_seal`).
-Audit entries and notifications carry ids, kinds and statuses, never what the reporter
-fears nor who they are.
+Audit entries carry the request (their target), its status and dates; notifications its
+number and deadline: never the report (a unit's administrators read the unit's audit
+log), what the reporter fears, nor who they are.
 """
 
 from datetime import date
@@ -155,8 +156,6 @@ def protection_request_file(
             target=request,
             unit=complaint.unit,
             changes={
-                "complaint": complaint.pk,
-                "kinds": kinds,
                 "status": request.status,
                 "due_on": clock.due_on,
             },
@@ -245,11 +244,7 @@ def protection_decide(
         action="protection.grant" if grant else "protection.refuse",
         target=request,
         unit=request.complaint.unit,
-        changes={
-            "complaint": request.complaint_id,
-            "status": request.status,
-            "clock": clock.state if clock else None,
-        },
+        changes={"status": request.status, "clock": clock.state if clock else None},
     )
     _tell_staff(
         request,
@@ -305,7 +300,7 @@ def protection_inform_handler(*, by, request_id: int, informed: bool) -> Protect
         action="protection.inform_handler",
         target=request,
         unit=request.complaint.unit,
-        changes={"complaint": request.complaint_id, "handler_informed": informed},
+        changes={"handler_informed": informed},
     )
     handler = request.complaint.assigned_to
     if informed and handler is not None and handler.is_active:
@@ -348,6 +343,6 @@ def protection_close(*, by, request_id: int, note: str) -> ProtectionRequest:
         action="protection.close",
         target=request,
         unit=request.complaint.unit,
-        changes={"complaint": request.complaint_id, "status": request.status},
+        changes={"status": request.status},
     )
     return request
