@@ -89,11 +89,35 @@ def reports_to_reward(inspection: Inspection) -> QuerySet[Complaint]:
     return rewardable_reports(inspection).exclude(pk__in=live)
 
 
-def case_rewards(inspection: Inspection) -> QuerySet[Reward]:
+# Once approved, the case's team reads "approved" until it is paid: how the reporter
+# chose to receive it (at the counter, through the custodian, or not at all) is not theirs.
+SHOWN_APPROVED = (
+    Reward.Status.APPROVED,
+    Reward.Status.COUNTER,
+    Reward.Status.DISCLOSED,
+    Reward.Status.DECLINED,
+)
+
+
+@dataclass(frozen=True)
+class CaseReward:
+    """A reward as the case page shows it: its status told without the reporter's choice."""
+
+    reward: Reward
+    status: str
+    status_label: str
+
+
+def case_reward(reward: Reward) -> CaseReward:
+    if reward.status in SHOWN_APPROVED:
+        return CaseReward(reward, Reward.Status.APPROVED, _("Đã duyệt"))
+    return CaseReward(reward, reward.status, reward.get_status_display())
+
+
+def case_rewards(inspection: Inspection) -> list[CaseReward]:
     """The rewards proposed for the case's reports, for its page (whoever sees the case)."""
-    return rewards_of(complaint_ids=rewardable_reports(inspection).values("pk")).order_by(
-        "-proposed_at", "-pk"
-    )
+    found = rewards_of(complaint_ids=rewardable_reports(inspection).values("pk"))
+    return [case_reward(reward) for reward in found.order_by("-proposed_at", "-pk")]
 
 
 NO_GROUND = gettext_lazy(

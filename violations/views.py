@@ -270,7 +270,7 @@ def _reward_section(inspection, *, may_change: bool, failed) -> dict:
         form = failed or _reward_form(inspection)(auto_id="id_reward_%s")
         if not form.fields["complaint"].widget.choices[1:]:
             form = None
-    return {"list": list(rewards.case_rewards(inspection)), "form": form}
+    return {"list": rewards.case_rewards(inspection), "form": form}
 
 
 @login_required

@@ -130,6 +130,29 @@ def test_an_issued_decision_is_a_ground_and_the_supervisors_are_told(alice, bob,
     assert post(logged_in(ivan), inspection, complaint=report.pk).status_code == 404
 
 
+def test_the_case_page_does_not_tell_how_the_reporter_chose_to_receive_it(alice, bob):
+    inspection, report = concluded_case(alice, bob)
+    issued = decision(inspection, alice)
+    post(logged_in(alice), inspection, complaint=report.pk, ground=f"penalty_decision:{issued.pk}")
+    reward = reward_decide(by=bob, reward=Reward.objects.get(complaint=report), approve=True)
+    choices = {
+        Reward.Status.APPROVED: None,
+        Reward.Status.COUNTER: Reward.Choice.COUNTER,
+        Reward.Status.DISCLOSED: Reward.Choice.DISCLOSE,
+        Reward.Status.DECLINED: Reward.Choice.DECLINE,
+    }
+    told = [str(label) for value, label in Reward.Status.choices if value != "proposed"]
+    told += [str(label) for _value, label in Reward.Choice.choices]
+    for status, choice in choices.items():
+        Reward.objects.filter(pk=reward.pk).update(status=status, choice=choice or "")
+        page = logged_in(alice).get(f"/cases/{inspection.pk}/").content.decode()
+        assert "Đã duyệt" in page, status
+        assert not [label for label in told if label in page], status
+    Reward.objects.filter(pk=reward.pk).update(status=Reward.Status.PAID)
+    page = logged_in(alice).get(f"/cases/{inspection.pk}/").content.decode()
+    assert "Đã chi trả" in page
+
+
 def test_a_published_alert_is_a_ground_for_a_letter_of_thanks(alice, bob):
     inspection, report = concluded_case(alice, bob)
     published = alert(inspection, bob)
