@@ -8,6 +8,7 @@ from registry.login_throttle import (
     LoginLocked,
     login_check,
     login_failed,
+    login_released,
     login_succeeded,
 )
 from registry.second_factor import needs_second_step
@@ -42,6 +43,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         # With a second step still to pass, its success clears the failures
         # (second_factor.complete_login): a password alone must not, or each right
         # password would buy another round of code guesses.
-        if not needs_second_step(self.get_user()):
+        if needs_second_step(self.get_user()):
+            login_released(username, network_key)
+        else:
             login_succeeded(username, network_key)
         return cleaned_data

@@ -9,6 +9,12 @@ password too, until its end time; the end time itself is stored, so that Retry-A
 is exact. Cache keys are HMACs (registry/throttle.py): nothing here holds an address
 or a username in the clear.
 
+Parallel guesses: `login_check` reserves the attempt, counting it as in flight for the
+account (an atomic `cache.incr`), and refuses it when the attempts already in flight,
+were they all to fail, would reach a step. So parallel requests get no more guesses
+than the same requests one after another. Every reservation ends, in the same request,
+with exactly one of `login_failed`, `login_succeeded` or `login_released`.
+
 When an account's count reaches a step (the first lock, and each longer one), the
 audit log records it and the account holder is told; a name that is no account gets
 the same lock and an audit entry without a target, so no answer differs between them.
@@ -33,6 +39,10 @@ LOCKED_MESSAGE = _(
     "Đăng nhập tạm thời bị khóa vì có quá nhiều lần đăng nhập sai. "
     "Vui lòng thử lại sau %(minutes)s phút."
 )
+
+
+# How long an attempt counts as in flight if its request never ends it (it crashed).
+IN_FLIGHT_SECONDS = 60
 
 
 class LoginLocked(Exception):
@@ -65,6 +75,10 @@ class _Counter:
     def lock_scope(self) -> str:
         return f"{self.scope}-lock"
 
+    @property
+    def in_flight_scope(self) -> str:
+        return f"{self.scope}-in-flight"
+
 
 def _account(username: str) -> _Counter:
     return _Counter(
@@ -91,16 +105,51 @@ def _seconds_left(counter: _Counter, now: datetime) -> int:
     return max(0, math.ceil(locked_until - now.timestamp()))
 
 
-def login_check(username: str, network_key: str) -> None:
-    """Raise LoginLocked while the account or the network is locked; counts nothing."""
+def login_wait(username: str, network_key: str) -> None:
+    """Raise LoginLocked while the account or the network is locked; reserves nothing
+    (for a step that checks no secret, such as asking for a passkey's challenge)."""
     now = timezone.now()
     wait = max(_seconds_left(c, now) for c in (_account(username), _network(network_key)))
     if wait:
         raise LoginLocked(wait)
 
 
+def login_check(username: str, network_key: str) -> None:
+    """Reserve one attempt at a password or code for the account, or raise LoginLocked:
+    while the account or the network is locked, and while the attempts already in
+    flight for the account would, were they all to fail, reach a step. The caller ends
+    the reservation with login_failed, login_succeeded or login_released."""
+    login_wait(username, network_key)
+    account = _account(username)
+    in_flight = count(account.in_flight_scope, account.subject, window_seconds=IN_FLIGHT_SECONDS)
+    cache.touch(cache_key(account.in_flight_scope, account.subject), IN_FLIGHT_SECONDS)
+    failures = cache.get(cache_key(account.scope, account.subject)) or 0
+    # The first attempt in flight may always go (the lock, if any, is over); each
+    # other one only while the failures of those before it would lock nothing.
+    wait = account.delay(failures + in_flight - 1) if in_flight > 1 else 0
+    if wait:
+        _release(account)
+        raise LoginLocked(wait)
+
+
+def login_released(username: str, network_key: str) -> None:
+    """End a reservation without counting anything: the password was right, but the
+    sign-in is not over (a second step is due), or it confirmed an action."""
+    _release(_account(username))
+
+
+def _release(counter: _Counter) -> None:
+    key = cache_key(counter.in_flight_scope, counter.subject)
+    try:
+        if cache.decr(key) < 0:
+            cache.delete(key)
+    except ValueError:  # forgotten already (IN_FLIGHT_SECONDS)
+        pass
+
+
 def login_failed(username: str, network_key: str) -> None:
-    """Count one failure for the account and for the network; lock either at a step."""
+    """Count one failure for the account and for the network; lock either at a step.
+    Ends the attempt's reservation (once counted, so that no check misses it)."""
     now = timezone.now()
     account = _account(username)
     failures, locked_until = _count_and_lock(account, now)
@@ -110,14 +159,16 @@ def login_failed(username: str, network_key: str) -> None:
     failures, locked_until = _count_and_lock(network, now)
     if network.is_step(failures):
         _network_locked(_lock_changes(failures, locked_until, now))
+    _release(account)
 
 
 def login_succeeded(username: str, network_key: str) -> None:
-    """Clear the account's failures. The network's stay: one account signing in must
-    not wipe out a spray over the others."""
+    """Clear the account's failures and attempts in flight. The network's failures stay:
+    one account signing in must not wipe out a spray over the others."""
     account = _account(username)
     reset(account.scope, account.subject)
     reset(account.lock_scope, account.subject)
+    reset(account.in_flight_scope, account.subject)
 
 
 def _count_and_lock(counter: _Counter, now: datetime) -> tuple[int, datetime | None]:

@@ -26,7 +26,7 @@ from webauthn.helpers import bytes_to_base64url
 from registry import factors, passkeys, second_factor
 from registry.errors import DomainError, InvalidInput, NotFound, TooManyRequests, error_body
 from registry.forms import add_domain_errors
-from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_check
+from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_check, login_released
 from registry.passkey_forms import PasskeyNameForm, PasskeyRemoveForm
 from registry.security_views import NEW_CODES_SESSION_KEY
 
@@ -237,6 +237,7 @@ def _remove(request, device, form) -> int:
     ):
         form.add_error("secret", _("Mật khẩu hoặc mã không đúng."))
         return 400
+    login_released(user.get_username(), request.network_key)
     try:
         passkeys.passkey_remove(user=user, device=device)
     except DomainError as error:

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.audit import audit_record
 from registry.errors import NotAuthenticated
-from registry.login_throttle import login_failed, login_succeeded
+from registry.login_throttle import login_failed, login_released, login_succeeded
 from registry.models import Role
 from registry.services import notification_send
 from registry.signals import second_factor_passed
@@ -131,7 +131,8 @@ def recovery_codes_left(user) -> int:
 def check_code(user, code: str, network_key: str):
     """The device that accepts `code`, a code from the authenticator app or a recovery
     code (each accepted once), or None; a wrong code counts as a failed sign-in. The
-    caller checks the throttle first (login_check)."""
+    caller reserved the attempt first (login_check); a wrong code ends the reservation,
+    a right one leaves it to the caller."""
     code = "".join(code.split()).replace("-", "").lower()
     device = _verify(user, code) if code else None
     if device is None:
@@ -152,24 +153,34 @@ def _verify(user, code: str):
 def token_second_factor(request, user, code: str | None) -> None:
     """API tokens are issued only past the second factor: for a user who needs it, a code
     in the request (counted by the throttle when wrong), or a verified session of the
-    same user. Raises NotAuthenticated with a stable code otherwise."""
+    same user. Raises NotAuthenticated with a stable code otherwise. The caller holds
+    the password's reservation (login_check): a refusal here ends it."""
     if not needs_second_step(user):
         return
     session_user = request.user
     if session_user.pk == user.pk and session_verified(session_user):
         return
-    if not enrolled_devices(user):
-        raise NotAuthenticated(
-            _("Hãy đăng nhập trên trang web và thêm yếu tố xác thực thứ hai trước."),
-            code="second_factor_enrolment_required",
-        )
-    if not code:
-        raise NotAuthenticated(SECOND_FACTOR_REQUIRED, code="second_factor_required")
+    missing = _missing_for_token(user, code)
+    if missing is not None:
+        login_released(user.get_username(), request.network_key)
+        raise missing
     if check_code(user, code, request.network_key) is None:
         raise NotAuthenticated(
             _("Mã xác thực bước hai không đúng, đã hết hạn hoặc đã được dùng."),
             code="invalid_second_factor",
         )
+
+
+def _missing_for_token(user, code: str | None) -> NotAuthenticated | None:
+    """What the token request lacks before a code can be checked: a factor, or a code."""
+    if not enrolled_devices(user):
+        return NotAuthenticated(
+            _("Hãy đăng nhập trên trang web và thêm yếu tố xác thực thứ hai trước."),
+            code="second_factor_enrolment_required",
+        )
+    if not code:
+        return NotAuthenticated(SECOND_FACTOR_REQUIRED, code="second_factor_required")
+    return None
 
 
 def device_kind(device) -> str:

@@ -15,7 +15,7 @@ from django_otp import login as otp_login
 
 from registry import factors
 from registry.errors import Conflict
-from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_check
+from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_check, login_released
 from registry.second_factor import (
     SECURITY_PATH,
     check_code,
@@ -46,7 +46,8 @@ def _next_url(request) -> str:
 
 
 def _locked(request):
-    """The throttle's lock on this account or network, if any."""
+    """The throttle's lock on this account or network, if any; otherwise the attempt is
+    reserved (login_check), to be ended by check_code, complete_login or login_released."""
     try:
         login_check(request.user.get_username(), request.network_key)
     except LoginLocked as locked:
@@ -220,10 +221,11 @@ def _confirms_identity(request, secret: str) -> bool:
     """The password, or a code from one of the user's factors (used up if it is a
     recovery code). A wrong answer counts as a failed sign-in."""
     user = request.user
-    if user.check_password(secret):
-        return True
     # check_code counts the failure itself.
-    return check_code(user, secret, request.network_key) is not None
+    if user.check_password(secret) or check_code(user, secret, request.network_key):
+        login_released(user.get_username(), request.network_key)
+        return True
+    return False
 
 
 @login_required

@@ -10,7 +10,14 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from registry.login_throttle import LoginLocked, login_check, login_failed, login_succeeded
+from registry.login_throttle import (
+    LoginLocked,
+    login_check,
+    login_failed,
+    login_released,
+    login_succeeded,
+    login_wait,
+)
 from registry.models import AuditEntry, Notification
 
 ADDRESS = "203.0.113.45"
@@ -143,7 +150,7 @@ def test_the_page_and_the_api_count_together(alice, password, clock):
 
 def retry_after(username: str = "alice", network_key: str = NETWORK_KEY) -> int:
     try:
-        login_check(username, network_key)
+        login_wait(username, network_key)
     except LoginLocked as locked:
         return locked.retry_after
     return 0
@@ -200,6 +207,49 @@ def test_failures_are_forgotten_after_the_memory_without_another(db, clock, sett
     time.sleep(1.1)  # the count's memory runs on the cache's own clock
     login_failed("alice", NETWORK_KEY)
     assert retry_after() == 0
+
+
+# --- Parallel guesses -------------------------------------------------------------------
+
+
+def test_parallel_guesses_get_no_more_than_the_step(db, clock):
+    """Ten requests that all pass the check before any failure is counted: only five
+    go on, as five in a row would, and the sixth attempt waits for the lock."""
+    admitted = []
+    for _ in range(10):
+        try:
+            login_check("alice", NETWORK_KEY)
+        except LoginLocked as locked:
+            assert locked.retry_after == 60
+        else:
+            admitted.append(True)
+    assert len(admitted) == 5
+    for _ in admitted:
+        login_failed("alice", NETWORK_KEY)
+    assert retry_after() == 60
+    with pytest.raises(LoginLocked):
+        login_check("alice", NETWORK_KEY)
+
+
+def test_after_a_lock_parallel_guesses_get_one_at_a_time(db, clock):
+    for _ in range(5):
+        login_failed("alice", NETWORK_KEY)
+    clock.advance(60)
+    login_check("alice", NETWORK_KEY)  # the 6th guess, once the lock is over
+    with pytest.raises(LoginLocked):
+        login_check("alice", NETWORK_KEY)  # a 7th, while the 6th is in flight
+    login_failed("alice", NETWORK_KEY)
+    assert retry_after() == 60
+
+
+def test_an_ended_reservation_frees_its_place(db, clock):
+    for _ in range(4):
+        login_failed("alice", NETWORK_KEY)
+    login_check("alice", NETWORK_KEY)
+    with pytest.raises(LoginLocked):
+        login_check("alice", NETWORK_KEY)
+    login_released("alice", NETWORK_KEY)  # the right password, a second step due
+    login_check("alice", NETWORK_KEY)
 
 
 # --- Per network ------------------------------------------------------------------------
