@@ -283,6 +283,12 @@ if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+elif PRODUCTION:
+    # A per-process cache would give each worker its own sign-in throttle.
+    raise ImproperlyConfigured(
+        "APP_PROFILE=production needs CACHE_URL (Redis): the login throttle's counts and "
+        "locks must be shared by every process."
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -56,6 +56,7 @@ def production_env(**extra) -> dict:
         "RECEIPT_KEY": secrets.token_urlsafe(32),
         "QUARANTINE_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "giamsat.example.vn",
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
         **extra,
     }
 
@@ -81,6 +82,14 @@ def test_production_refuses_to_start_without_a_secret(tmp_path):
     result = manage("check", env_vars=env_vars, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path):
+    env_vars = production_env()
+    del env_vars["CACHE_URL"]
+    result = manage("check", env_vars=env_vars, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "CACHE_URL" in result.stderr
 
 
 def test_secrets_are_read_from_files(tmp_path):
