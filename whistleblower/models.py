@@ -233,6 +233,14 @@ class ProtectionRequest(models.Model):
         verbose_name = _("đề nghị bảo vệ người tố cáo")
         verbose_name_plural = _("đề nghị bảo vệ người tố cáo")
         default_permissions = ("view", "change")
+        constraints = [
+            # One request of a report waits for a decision at a time.
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=models.Q(status="pending"),
+                name="one_pending_protection_request",
+            )
+        ]
         permissions = [
             (
                 "inform_handler_protectionrequest",

@@ -12,7 +12,7 @@ log), what the reporter fears, nor who they are.
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -140,15 +140,17 @@ def protection_request_file(
     to_seal = _identity_to_seal(found, complaint, identity_choice, identity)
     found.raise_if_any()
     with transaction.atomic():
-        if ProtectionRequest.objects.filter(complaint=complaint, status=Status.PENDING).exists():
-            raise Conflict(
-                _("Đề nghị bảo vệ trước của bạn đang chờ quyết định."), code="protection_pending"
-            )
+        if _pending_exists(complaint):
+            raise _pending()
         if to_seal is not None:
             identity_seal(complaint=complaint, fields=to_seal)
-        request = ProtectionRequest.objects.create(
-            complaint=complaint, kinds=kinds, fear=fear, identity=identity_choice
-        )
+        try:
+            with transaction.atomic():
+                request = ProtectionRequest.objects.create(
+                    complaint=complaint, kinds=kinds, fear=fear, identity=identity_choice
+                )
+        except IntegrityError as exc:  # another request was filed meanwhile
+            raise _pending() from exc
         clock = decision_clock_start(request)
         audit_record(
             actor=None,
@@ -171,6 +173,17 @@ def protection_request_file(
             params={"due": clock.due_on.strftime("%d/%m/%Y")},
         )
     return request
+
+
+def _pending_exists(complaint) -> bool:
+    return ProtectionRequest.objects.filter(complaint=complaint, status=Status.PENDING).exists()
+
+
+def _pending() -> Conflict:
+    """One request of a report waits for a decision at a time (a constraint too)."""
+    return Conflict(
+        _("Đề nghị bảo vệ trước của bạn đang chờ quyết định."), code="protection_pending"
+    )
 
 
 def _tell_staff(request: ProtectionRequest, *, subject, body, params=None, but=None) -> None:

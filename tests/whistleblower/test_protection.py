@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -357,6 +358,29 @@ def test_bad_input_on_the_page_shows_each_error_on_its_field(filed):
     )
     assert wrong.status_code == 404
     assert not ProtectionRequest.objects.exists()
+
+
+def test_the_database_keeps_one_waiting_request_per_report(filed, monkeypatch):
+    first = protection.protection_request_file(
+        complaint=filed.complaint, kinds=["job"], fear=FEAR, network_key="n"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProtectionRequest.objects.create(complaint=filed.complaint, kinds=["life"], fear=FEAR)
+    # Two requests at once: the second passes the check, and the constraint answers 409.
+    monkeypatch.setattr(protection, "_pending_exists", lambda complaint: False)
+    with pytest.raises(protection.Conflict) as error:
+        protection.protection_request_file(
+            complaint=filed.complaint, kinds=["life"], fear=FEAR, network_key="n"
+        )
+    assert error.value.code == "protection_pending"
+    assert list(ProtectionRequest.objects.all()) == [first]
+    assert LegalClock.objects.filter(kind="protection_decision").count() == 1
+    # Once decided, another may wait.
+    ProtectionRequest.objects.filter(pk=first.pk).update(status="refused")
+    protection.protection_request_file(
+        complaint=filed.complaint, kinds=["life"], fear=FEAR, network_key="n"
+    )
+    assert ProtectionRequest.objects.count() == 2
 
 
 def test_the_api_files_it_and_refuses_bad_input_with_stable_codes(filed, cora, handler):
