@@ -24,7 +24,12 @@ from complaints.models import (
     RetentionNotice,
     RewardPayee,
 )
-from whistleblower.models import DisclosureRequest, SealedIdentity
+from whistleblower.models import (
+    DisclosureRequest,
+    ProtectionFollowUp,
+    ProtectionRequest,
+    SealedIdentity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,21 @@ REPORT_CLEARED = {
     "product_batch": lambda: "",
     "receipt_digest": _unusable_digest,
 }
+
+
+# What anonymising a report clears of its protection requests: what the reporter feared,
+# and what they were told of the measures, which can name their situation or where they
+# live (docs/protection.md). Kept: the kinds, the statuses and their dates.
+PROTECTION_CLEARED = ("fear", "measures", "authority", "refusal_reason", "closing_note")
+
+
+def _clear_protection(complaint: Complaint) -> None:
+    """Not counted in the audit entry: the unit's administrators read it, and a count
+    would tell them that the reporter asked to be protected."""
+    ProtectionRequest.objects.filter(complaint=complaint).update(
+        **dict.fromkeys(PROTECTION_CLEARED, "")
+    )
+    ProtectionFollowUp.objects.filter(request__complaint=complaint).update(text="")
 
 
 def purge_identity(complaint: Complaint, now: datetime) -> tuple[dict, list[str]]:
@@ -95,6 +115,7 @@ def anonymise_report(complaint: Complaint, now: datetime) -> tuple[dict, list[st
         .exclude(public_note="")
         .update(public_note="")
     )
+    _clear_protection(complaint)
     for field, blank in REPORT_CLEARED.items():
         setattr(complaint, field, blank())
     complaint.anonymised_at = now

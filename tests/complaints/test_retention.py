@@ -21,7 +21,14 @@ from registry.errors import InvalidInput, PermissionDenied
 from registry.models import AuditEntry, Notification
 from tests.complaints.helpers import file_complaint
 from tests.test_settings import manage
-from whistleblower.models import DisclosureRequest, SealedIdentity, WrappedKey
+from whistleblower import protection
+from whistleblower.models import (
+    DisclosureRequest,
+    ProtectionFollowUp,
+    ProtectionRequest,
+    SealedIdentity,
+    WrappedKey,
+)
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -218,6 +225,39 @@ def test_the_report_is_anonymised_and_its_figures_kept(periods, closed, olga, cl
         html = page(client_for, olga, report)
     assert "đã được xóa theo thời hạn lưu trữ" in html
     assert DESCRIPTION not in html
+
+
+def test_the_protection_requests_lose_their_texts_with_the_report(periods, closed, cora):
+    fear = "Chủ sạp số 4 biết tôi là người phản ánh và dọa đánh."
+    told = ("Công an phường Hàng Bạc", "Tuần tra quanh nhà người phản ánh.", "Đã ổn định.")
+    asked = CLOSED_AT + timedelta(days=1)
+    with on(asked):
+        granted = protection.protection_request_file(
+            complaint=closed, kinds=["life"], fear=fear, network_key="n"
+        )
+        protection.protection_decide(
+            by=cora, request_id=granted.pk, grant=True, measures=told[1], authority=told[0]
+        )
+        protection.protection_follow_up(
+            by=cora, request_id=granted.pk, on=asked.date(), text=told[2], tell_reporter=True
+        )
+        protection.protection_close(by=cora, request_id=granted.pk, note=told[2])
+        refused = protection.protection_request_file(
+            complaint=closed, kinds=["job"], fear=fear, network_key="n"
+        )
+        protection.protection_decide(by=cora, request_id=refused.pk, grant=False, reason=told[1])
+
+    sweep(expiry(90) - W + MINUTE)
+    assert ProtectionRequest.objects.filter(fear=fear).count() == 2
+    sweep(expiry(90) + MINUTE)
+    for request in ProtectionRequest.objects.filter(complaint=closed):
+        texts = (request.fear, request.measures, request.authority, request.refusal_reason)
+        assert texts == ("", "", "", "") and request.closing_note == ""
+        assert request.kinds and request.status in ("closed", "refused")  # kept
+    assert list(ProtectionFollowUp.objects.values_list("text", flat=True)) == [""]
+    entry = audit(closed, "retention.anonymise_report").get()
+    assert "protection" not in str(entry.changes)
+    assert audit_verify().ok
 
 
 def test_running_the_sweep_twice_does_nothing_more(periods, closed, olga):
