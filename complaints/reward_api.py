@@ -22,12 +22,10 @@ def choose_reward(request, data: RewardChoiceIn):
     the identity custodian with payee details sealed for them (`disclose`, with the
     `payee_*` fields), or not at all (`decline`). Answers with the report's status."""
     complaint = services.complaint_by_receipt(receipt=data.receipt, network_key=request.network_key)
-    payee = {
-        name.removeprefix("payee_"): value
-        for name, value in data.dict().items()
-        if name.startswith("payee_")
-    }
     rewards.reward_choose(
-        complaint=complaint, choice=data.choice, payee=payee, network_key=request.network_key
+        complaint=complaint,
+        choice=data.choice,
+        payee=rewards.payee_posted(data.dict()),
+        network_key=request.network_key,
     )
     return selectors.public_view(complaint)

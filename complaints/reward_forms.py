@@ -47,13 +47,6 @@ class RewardChoiceForm(forms.Form):
         label=_("Hoặc địa chỉ nhận (khi không có tài khoản)"), max_length=300, required=False
     )
 
-    def payee(self) -> dict:
-        return {
-            name.removeprefix("payee_"): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("payee_")
-        }
-
 
 class RewardDecisionForm(forms.Form):
     approve = forms.TypedChoiceField(

@@ -61,7 +61,7 @@ def reward_choose(request):
         reward = rewards.reward_choose(
             complaint=complaint,
             choice=form.cleaned_data["choice"],
-            payee=form.payee(),
+            payee=rewards.payee_posted(form.cleaned_data),
             network_key=request.network_key,
         )
     except DomainError as exc:

@@ -25,6 +25,7 @@ from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.models import Role, User
 from registry.permissions import require_perm
 from registry.services import notification_send
+from registry.templatetags.money import vnd
 from whistleblower.models import WrappedKey
 from whistleblower.sealing import open_sealed, seal_for_custodians, staff_fingerprint
 
@@ -79,7 +80,7 @@ def _amount(kind: str, amount_vnd: int | None) -> int | None:
             "amount_vnd",
             "amount_invalid",
             _("Nhập số tiền thưởng bằng đồng, từ 1 đến %(max)s đồng."),
-            {"max": f"{MAX_AMOUNT_VND:,}".replace(",", ".")},
+            {"max": vnd(MAX_AMOUNT_VND)},
         )
     return amount_vnd
 
@@ -200,6 +201,12 @@ def reward_decide(*, by, reward: Reward, approve: bool, reason: str = "") -> Rew
 
 
 # --- The reporter's choice -----------------------------------------------------------------
+
+
+def payee_posted(posted: dict) -> dict:
+    """The payee details among the fields posted on the page or in the API, where they
+    are named `payee_<field>`, under the names `payee_clean` takes."""
+    return {name: posted.get(f"payee_{name}", "") for name in PAYEE_FIELDS}
 
 
 def payee_clean(data: dict | None) -> dict:

@@ -1,16 +1,11 @@
-"""Template helpers of the reward pages and of the receipt page's reward section."""
+"""Template helpers of the reward pages and of the receipt page's reward section (amounts:
+`{% load money %}`, registry/templatetags/money.py)."""
 
 from django import template
 
 from complaints.reward_forms import RewardChoiceForm
 
 register = template.Library()
-
-
-@register.filter
-def dong(amount) -> str:
-    """2000000 -> "2.000.000" (amounts in đồng, the Vietnamese thousands separator)."""
-    return f"{int(amount or 0):,}".replace(",", ".")
 
 
 @register.simple_tag(takes_context=True)
