@@ -22,7 +22,7 @@ from registry import second_factor
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from registry.home import FIRST, Item, Queue
-from registry.models import FactorReset, Role, Unit, User
+from registry.models import ApiToken, FactorReset, Role, Unit, User
 from registry.permissions import require_perm
 from registry.services import notification_send
 
@@ -65,8 +65,11 @@ def may_decide(user, reset: FactorReset) -> bool:
 
 
 def factor_count(user) -> int:
-    """How many factors (recovery codes included) the account holds."""
-    return sum(model.objects.filter(user=user).count() for model in device_classes())
+    """How many confirmed factors (recovery codes included) the account holds: an
+    authenticator app whose enrolment was never confirmed is not one."""
+    return sum(
+        model.objects.filter(user=user, confirmed=True).count() for model in device_classes()
+    )
 
 
 def _clean_reason(reason: str, field: str = "reason") -> str:
@@ -197,6 +200,9 @@ def _locked_for_decision(*, by, reset: FactorReset, decision: str) -> FactorRese
             gettext_lazy("Không thể quyết định đề nghị đặt lại tài khoản của chính mình."),
             code="own_account",
         )
+    if not administered_staff(user=by).filter(pk=reset.target_id).exists():
+        # Not the decider's staff: as if the request did not exist.
+        raise NotFound()
     return reset
 
 
@@ -210,6 +216,11 @@ def factor_reset_approve(*, by, reset: FactorReset) -> FactorReset:
         count, _by_model = model.objects.filter(user=target).delete()
         if count:
             removed[model._meta.label_lower] = count
+    # Tokens were issued after a second factor the holder no longer has: the tablet
+    # signs in again, with the new factor.
+    revoked = ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     reset.status = FactorReset.Status.APPROVED
     reset.decided_by = by
     reset.decided_at = timezone.now()
@@ -218,7 +229,11 @@ def factor_reset_approve(*, by, reset: FactorReset) -> FactorReset:
         actor=by,
         action="factor_reset.approved",
         target=reset,
-        changes={"target": target.get_username(), "removed": removed},
+        changes={
+            "target": target.get_username(),
+            "removed": removed,
+            "tokens_revoked": revoked,
+        },
     )
     # Audits the change on the account and tells its holder.
     second_factor.factor_changed(user=target, by=by, action="reset", kind="all")

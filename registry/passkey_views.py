@@ -26,7 +26,13 @@ from webauthn.helpers import bytes_to_base64url
 from registry import factors, passkeys, second_factor
 from registry.errors import DomainError, InvalidInput, NotFound, TooManyRequests, error_body
 from registry.forms import add_domain_errors
-from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_check, login_released
+from registry.login_throttle import (
+    LOCKED_MESSAGE,
+    LoginLocked,
+    login_check,
+    login_released,
+    login_wait,
+)
 from registry.passkey_forms import PasskeyNameForm, PasskeyRemoveForm
 from registry.security_views import NEW_CODES_SESSION_KEY
 
@@ -262,7 +268,12 @@ def _next_url(request, candidate: str) -> str:
 def passkey_login_options(request):
     rp = passkeys.relying_party(request)
     try:
+        # A locked account is not even given a challenge (nothing is reserved: no
+        # secret is checked here).
+        login_wait(request.user.get_username(), request.network_key)
         options, challenge = passkeys.passkey_login_options(user=request.user, rp=rp)
+    except LoginLocked as locked:
+        return _json_error(_locked_error(locked))
     except DomainError as error:
         return _json_error(error)
     _remember(request, LOGIN_KEY, challenge)

@@ -5,15 +5,25 @@ Personas: quan and quynh administer Hà Nội (unit 01), tung the national body;
 administers Hồ Chí Minh City (79). alice (Hà Nội) lost her phone.
 """
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import factor_reset, factors
-from registry.errors import Conflict, InvalidInput, InvalidTransition, PermissionDenied
+from registry.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
 from registry.home import queues_for
 from registry.models import AuditEntry, FactorReset, Notification, PasskeyDevice, Role
 from registry.second_factor import SECURITY_PATH, pending_step
+from registry.services import api_token_create
 from tests.factories import UserFactory, unit
 from tests.registry.soft_authenticator import passkey_for
 from tests.second_factor import UnverifiedClient, totp_device
@@ -148,6 +158,33 @@ def test_another_units_administrator_neither_asks_nor_decides(quan, hoa, lost):
     assert factor_reset.factor_reset_list(user=quan).get() == reset
 
 
+def test_another_units_administrator_cannot_approve_through_the_service(quan, hoa, lost):
+    # The service checks the scope itself, not only the page that finds the request.
+    reset = ask(quan, lost)
+    with pytest.raises(NotFound):
+        factor_reset.factor_reset_approve(by=hoa, reset=reset)
+    assert factor_rows(lost) == 3
+
+
+def test_approval_revokes_the_holders_api_tokens(quan, quynh, lost, bob):
+    record, _token = api_token_create(user=lost, name="Máy tính bảng")
+    other, _ = api_token_create(user=bob, name="Máy tính bảng")
+    factor_reset.factor_reset_approve(by=quynh, reset=ask(quan, lost))
+    record.refresh_from_db()
+    other.refresh_from_db()
+    assert record.revoked_at is not None
+    assert other.revoked_at is None
+    entry = AuditEntry.objects.get(action="factor_reset.approved")
+    assert entry.changes["tokens_revoked"] == 1
+
+
+def test_an_unconfirmed_app_is_not_a_factor_to_reset(quan, ivan):
+    TOTPDevice.objects.create(user=ivan, name="Điện thoại", confirmed=False)
+    with pytest.raises(Conflict) as refused:
+        ask(quan, ivan)
+    assert refused.value.code == "no_factor"
+
+
 def test_only_administrators_ask(alice, bob, lost):
     with pytest.raises(PermissionDenied):
         ask(bob, lost)
@@ -266,3 +303,16 @@ def test_other_staff_and_other_units_are_kept_out(client_for, quan, hoa, bob, lo
         == 404
     )
     assert factor_rows(lost) == 3
+
+
+def test_the_migration_revokes_tokens_issued_on_a_password_alone(alice, bob, quan):
+    # registry 0010: the roles that need a second factor sign their tablets in again.
+    migration = import_module("registry.migrations.0010_revoke_password_only_tokens")
+    kept, _ = api_token_create(user=alice, name="Máy tính bảng")  # inspector, team lead
+    supervisors, _ = api_token_create(user=bob, name="Máy tính bảng")
+    admins, _ = api_token_create(user=quan, name="Máy tính bảng")
+    migration.revoke(apps, None)
+    for record in (kept, supervisors, admins):
+        record.refresh_from_db()
+    assert kept.revoked_at is None
+    assert supervisors.revoked_at is not None and admins.revoked_at is not None
