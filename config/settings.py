@@ -147,6 +147,7 @@ SECOND_FACTOR_ROLES = env_list(
     "SECOND_FACTOR_ROLES", ["identity_custodian", "supervisor", "admin", "auditor"]
 )
 SECOND_FACTOR_OPTOUT_ROLES = env_list("SECOND_FACTOR_OPTOUT_ROLES", [])
+SECOND_FACTOR_RECENT_SECONDS = env_int("SECOND_FACTOR_RECENT_SECONDS", 600)
 # Wrong codes are throttled with wrong passwords (registry/login_throttle.py), one rule
 # with one message, rather than by django-otp's own per-device delays as well.
 OTP_TOTP_THROTTLE_FACTOR = 0

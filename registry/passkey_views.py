@@ -24,21 +24,26 @@ from webauthn import base64url_to_bytes
 from webauthn.helpers import bytes_to_base64url
 
 from registry import factors, passkeys, second_factor
-from registry.errors import DomainError, InvalidInput, NotFound, TooManyRequests, error_body
-from registry.forms import add_domain_errors
-from registry.login_throttle import (
-    LOCKED_MESSAGE,
-    LoginLocked,
-    login_check,
-    login_released,
-    login_wait,
+from registry.errors import (
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TooManyRequests,
+    error_body,
 )
+from registry.forms import add_domain_errors
+from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_wait
 from registry.passkey_forms import PasskeyNameForm, PasskeyRemoveForm
-from registry.security_views import NEW_CODES_SESSION_KEY
+from registry.security_views import NEW_CODES_SESSION_KEY, confirm_identity, recent_step_page
 
 REGISTRATION_KEY = "passkey_registration"
 LOGIN_KEY = "passkey_login"
 EXPIRED = gettext_lazy("Đã quá thời gian chờ khóa. Hãy bấm nút để thử lại.")
+RECENT_STEP_REQUIRED = gettext_lazy(
+    "Lần xác thực bước hai gần nhất đã quá lâu. Hãy tải lại trang và nhập lại mật khẩu "
+    "hoặc một mã xác thực hiện tại trước khi thêm khóa."
+)
 
 
 def _json_error(error: DomainError) -> JsonResponse:
@@ -93,6 +98,9 @@ def _device(request, device_id: int):
 def passkey_new(request):
     """The page that adds a key. Its script does the work; a form that reaches the
     server by itself came from a browser without it, and is told so."""
+    confirmation = recent_step_page(request)
+    if confirmation is not None:
+        return confirmation
     count = passkeys.passkey_list(user=request.user).count()
     form = PasskeyNameForm(
         request.POST or None, initial={"name": _("Khóa %(n)s") % {"n": count + 1}}
@@ -118,6 +126,8 @@ def passkey_new(request):
 @login_required
 @require_POST
 def passkey_new_options(request):
+    if second_factor.recent_step_required(request):
+        return _json_error(_recent_step_error())
     rp = passkeys.relying_party(request)
     options, challenge = passkeys.passkey_registration_options(user=request.user, rp=rp)
     _remember(request, REGISTRATION_KEY, challenge)
@@ -128,6 +138,8 @@ def passkey_new_options(request):
 @require_POST
 def passkey_new_verify(request):
     user = request.user
+    if second_factor.recent_step_required(request):
+        return _json_error(_recent_step_error())
     try:
         body = _body(request)
         device = passkeys.passkey_register(
@@ -151,6 +163,12 @@ def passkey_new_verify(request):
         % {"name": device.name},
     )
     return JsonResponse({"redirect": _after_enrolment(request)})
+
+
+def _recent_step_error() -> PermissionDenied:
+    """An account that has a factor adds a key only within minutes of a second step
+    (the page asks for the confirmation first: passkey_new)."""
+    return PermissionDenied(RECENT_STEP_REQUIRED, code="recent_second_factor_required")
 
 
 def _after_enrolment(request) -> str:
@@ -227,25 +245,11 @@ def passkey_remove(request, device_id: int):
 
 
 def _remove(request, device, form) -> int:
-    if not form.is_valid():
-        return 400
-    user = request.user
+    status = confirm_identity(request, form)
+    if status != 200:
+        return status
     try:
-        login_check(user.get_username(), request.network_key)
-    except LoginLocked as locked:
-        form.locked = locked
-        form.add_error(None, LOCKED_MESSAGE % {"minutes": locked.minutes})
-        return 429
-    answer = form.cleaned_data["secret"]
-    # check_code counts a wrong answer as a failed sign-in.
-    if not user.check_password(answer) and not second_factor.check_code(
-        user, answer, request.network_key
-    ):
-        form.add_error("secret", _("Mật khẩu hoặc mã không đúng."))
-        return 400
-    login_released(user.get_username(), request.network_key)
-    try:
-        passkeys.passkey_remove(user=user, device=device)
+        passkeys.passkey_remove(user=request.user, device=device)
     except DomainError as error:
         form.add_error(None, error.render())
         return error.status

@@ -5,11 +5,15 @@ signs in with it too (`needs_second_step`). The devices are django-otp's: TOTP, 
 recovery codes (a StaticDevice, never a way in on its own list) and passkeys
 (registry.models.PasskeyDevice). A session has passed the second factor once
 `complete_login` ran: django-otp then marks it verified (`request.user.is_verified()`),
-and `second_factor_passed` lets the vault unlock the user's key.
+and `second_factor_passed` lets the vault unlock the user's key. The session also keeps when
+its last second step (or confirmation with the password or a code) was: changing an
+existing factor asks for a new one once that is older than SECOND_FACTOR_RECENT_SECONDS.
 
 Wrong codes count as failed sign-ins (registry/login_throttle.py), so guessing codes is
 throttled with the passwords.
 """
+
+import time
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +38,8 @@ SECOND_FACTOR_REQUIRED = gettext_lazy(
 )
 SECURITY_PATH = "/account/security/"
 CHANGE_ACTIONS = ("enrolled", "replaced", "removed", "reset")
+# When this session last passed a second step or confirmed the password or a code.
+RECENT_STEP_SESSION_KEY = "second_factor_step_at"
 
 
 def required_roles() -> set[str]:
@@ -103,6 +109,21 @@ def is_verified(request) -> bool:
     return session_verified(request.user) or not needs_second_step(request.user)
 
 
+def mark_recent_step(request) -> None:
+    """Remember that this session passed a second step, or confirmed it is the user, now."""
+    request.session[RECENT_STEP_SESSION_KEY] = time.time()
+
+
+def recent_step_required(request) -> bool:
+    """Whether changing the user's factors must first be confirmed: the user has a factor
+    (a first enrolment needs none) and the session's last step is older than
+    SECOND_FACTOR_RECENT_SECONDS, or unknown."""
+    if not has_enrolled_device(request.user):
+        return False
+    at = request.session.get(RECENT_STEP_SESSION_KEY)
+    return at is None or time.time() - at > settings.SECOND_FACTOR_RECENT_SECONDS
+
+
 def pending_step(user) -> str | None:
     """Where a signed-in user who has not passed the second factor must go: the second
     step if they have a factor, enrolment if their role requires one; None if neither."""
@@ -166,7 +187,7 @@ def token_second_factor(request, user, code: str | None) -> None:
         raise missing
     if check_code(user, code, request.network_key) is None:
         raise NotAuthenticated(
-            _("Mã xác thực bước hai không đúng, đã hết hạn hoặc đã được dùng."),
+            gettext_lazy("Mã xác thực bước hai không đúng, đã hết hạn hoặc đã được dùng."),
             code="invalid_second_factor",
         )
 
@@ -175,7 +196,7 @@ def _missing_for_token(user, code: str | None) -> NotAuthenticated | None:
     """What the token request lacks before a code can be checked: a factor, or a code."""
     if not enrolled_devices(user):
         return NotAuthenticated(
-            _("Hãy đăng nhập trên trang web và thêm yếu tố xác thực thứ hai trước."),
+            gettext_lazy("Hãy đăng nhập trên trang web và thêm yếu tố xác thực thứ hai trước."),
             code="second_factor_enrolment_required",
         )
     if not code:
@@ -196,6 +217,7 @@ def complete_login(request, device) -> None:
     user = request.user
     request.session.cycle_key()
     otp_login(request, device)
+    mark_recent_step(request)
     with transaction.atomic():
         audit_record(
             actor=user,

@@ -29,3 +29,14 @@ class ConfirmRemovalForm(forms.Form):
         max_length=200,
         help_text=_("Để chắc chắn là chính bạn gỡ yếu tố này."),
     )
+
+
+class ConfirmChangeForm(ConfirmRemovalForm):
+    """The same confirmation, asked before changing a factor when the session's last
+    second step is not recent (registry/security_views.py, recent_step_page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secret"].help_text = _(
+            "Để chắc chắn là chính bạn thay đổi yếu tố xác thực của tài khoản."
+        )

@@ -5,6 +5,7 @@ they enrol a first factor (registry/second_factor_middleware.py); every other vi
 them comes from a verified session.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -23,12 +24,19 @@ from registry.second_factor import (
     device_kind,
     enrolled_devices,
     factor_required,
+    mark_recent_step,
     pending_step,
+    recent_step_required,
     recovery_codes_left,
     session_verified,
     totp_device,
 )
-from registry.security_forms import ConfirmRemovalForm, SecondStepForm, TotpConfirmForm
+from registry.security_forms import (
+    ConfirmChangeForm,
+    ConfirmRemovalForm,
+    SecondStepForm,
+    TotpConfirmForm,
+)
 
 # Where the freshly made recovery codes wait for the one page view that shows them.
 NEW_CODES_SESSION_KEY = "second_factor_new_codes"
@@ -133,6 +141,9 @@ def security(request):
 @require_http_methods(["GET", "POST"])
 def totp(request):
     """Enrol or replace the authenticator app: scan, then prove it with a code."""
+    confirmation = recent_step_page(request)
+    if confirmation is not None:
+        return confirmation
     user = request.user
     form = TotpConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -200,6 +211,21 @@ def totp_remove(request):
 
 
 def _remove_totp(request, form) -> int:
+    status = confirm_identity(request, form)
+    if status != 200:
+        return status
+    try:
+        factors.totp_remove(user=request.user)
+    except Conflict as exc:
+        form.add_error(None, exc.render())
+        return 409
+    return 302
+
+
+def confirm_identity(request, form) -> int:
+    """Check a confirmation form (the password or a current code, throttled): 200 when it
+    confirms, and the session's second step is then recent; otherwise the error status,
+    with the error on the form (and `form.locked` when 429)."""
     if not form.is_valid():
         return 400
     form.locked = _locked(request)
@@ -209,12 +235,28 @@ def _remove_totp(request, form) -> int:
     if not _confirms_identity(request, form.cleaned_data["secret"]):
         form.add_error("secret", _("Mật khẩu hoặc mã không đúng."))
         return 400
-    try:
-        factors.totp_remove(user=request.user)
-    except Conflict as exc:
-        form.add_error(None, exc.render())
-        return 409
-    return 302
+    mark_recent_step(request)
+    return 200
+
+
+def recent_step_page(request):
+    """None when the user may change their factors now; otherwise the page that asks for
+    the password or a current code first (docs/second-factor.md). A change posted
+    without it is refused (403); the confirmation, once right, leads back to the page."""
+    if not recent_step_required(request):
+        return None
+    form = ConfirmChangeForm(request.POST if "secret" in request.POST else None)
+    status = 200 if request.method == "GET" else 403
+    if form.is_bound:
+        status = confirm_identity(request, form)
+        if status == 200:
+            messages.success(request, _("Đã xác nhận. Bạn có thể tiếp tục thay đổi."))
+            return redirect(request.path)
+    context = {"form": form, "minutes": settings.SECOND_FACTOR_RECENT_SECONDS // 60}
+    response = render(request, "registry/security/confirm.html", context, status=status)
+    if status == 429:
+        response["Retry-After"] = str(form.locked.retry_after)
+    return response
 
 
 def _confirms_identity(request, secret: str) -> bool:
@@ -232,6 +274,9 @@ def _confirms_identity(request, secret: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request):
     """Make a new set of recovery codes (the old set stops working); shown once."""
+    confirmation = recent_step_page(request)
+    if confirmation is not None:
+        return confirmation
     user = request.user
     if request.method == "POST":
         if not enrolled_devices(user):

@@ -20,7 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.second_factor import needs_second_step
+from registry.second_factor import RECENT_STEP_SESSION_KEY, needs_second_step
 from tests.factories import DEFAULT_PASSWORD
 
 SECOND_STEP = "/login/second-factor/"
@@ -51,6 +51,7 @@ def verify_session(client: Client, user) -> None:
         return
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session[RECENT_STEP_SESSION_KEY] = time.time()  # as complete_login does
     session.save()
 
 

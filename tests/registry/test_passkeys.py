@@ -3,6 +3,7 @@ from the security page and used at the second step of signing in, checked for re
 py_webauthn against a software authenticator (tests/registry/soft_authenticator.py)."""
 
 import json
+import time
 
 import pytest
 from django.test import Client
@@ -13,9 +14,10 @@ from registry import factors, passkeys
 from registry.errors import Conflict, InvalidInput
 from registry.login_throttle import LoginLocked
 from registry.models import AuditEntry, Notification, PasskeyDevice, Role
+from registry.second_factor import RECENT_STEP_SESSION_KEY
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
 from tests.registry.soft_authenticator import RP, SoftAuthenticator, passkey_for
-from tests.second_factor import UnverifiedClient, totp_device
+from tests.second_factor import UnverifiedClient, current_code, totp_device
 
 NETWORK = "test-network"
 
@@ -260,6 +262,29 @@ def test_a_verified_user_adds_a_second_factor_and_stays_verified(client_for, bob
     device = PasskeyDevice.objects.get(user=bob)
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.get("/units/").status_code == 200
+
+
+def test_an_old_second_step_must_be_confirmed_before_adding_a_key(client_for, bob):
+    client = client_for(bob)
+    device = totp_device(bob)
+    session = client.session
+    session[RECENT_STEP_SESSION_KEY] = time.time() - 11 * 60
+    session.save()
+
+    page = client.get("/account/security/passkeys/new/").content.decode()
+    assert "đã quá 10 phút" in page and "data-passkey-register" not in page
+    for step in ("options", "verify"):
+        refused = _post(client, f"/account/security/passkeys/new/{step}/")
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "recent_second_factor_required"
+        assert "mật khẩu" in refused.json()["message"]
+    assert not PasskeyDevice.objects.filter(user=bob).exists()
+
+    confirmed = client.post("/account/security/passkeys/new/", {"secret": current_code(device)})
+    assert confirmed["Location"] == "/account/security/passkeys/new/"
+    assert b"data-passkey-register" in client.get("/account/security/passkeys/new/").content
+    assert enrol(client, SoftAuthenticator()).status_code == 200
+    assert PasskeyDevice.objects.filter(user=bob).count() == 1
 
 
 def test_a_wrong_registration_answer_gets_a_json_error_and_keeps_nothing(client_for, alice):

@@ -7,6 +7,7 @@ pass the second step themselves, unlike the rest of the suite (tests/second_fact
 
 import json
 import re
+import time
 from io import StringIO
 
 import pytest
@@ -21,7 +22,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry import factors
 from registry.models import AuditEntry, Notification, Role
-from registry.second_factor import factor_required, needs_second_step, validate_policy
+from registry.second_factor import (
+    RECENT_STEP_SESSION_KEY,
+    factor_required,
+    needs_second_step,
+    validate_policy,
+)
 from tests.complaints.helpers import file_complaint
 from tests.factories import DEFAULT_PASSWORD, UserFactory, unit
 from tests.second_factor import UnverifiedClient, current_code, totp_device
@@ -359,6 +365,88 @@ def test_a_new_set_of_recovery_codes_replaces_the_old(bob, client_for):
     new = set(StaticDevice.objects.get(user=bob).token_set.values_list("token", flat=True))
     assert len(new) == 10 and not new & set(old)
     assert _changes(bob)[-1] == ("second_factor.replaced", {"kind": "recovery_code"})
+
+
+def age_last_step(client, seconds: int) -> None:
+    """Make the client's last second step `seconds` old."""
+    session = client.session
+    session[RECENT_STEP_SESSION_KEY] = time.time() - seconds
+    session.save()
+
+
+def _recovery_codes(user) -> set[str]:
+    return set(StaticDevice.objects.get(user=user).token_set.values_list("token", flat=True))
+
+
+def test_an_old_second_step_must_be_confirmed_before_changing_a_factor(bob, client_for):
+    client = client_for(bob)
+    old = totp_device(bob)
+    codes = set(factors.recovery_codes_generate(user=bob))
+    age_last_step(client, 11 * 60)
+
+    page = client.get("/account/security/totp/").content.decode()
+    assert "đã quá 10 phút" in page and 'name="secret"' in page
+    assert 'class="qr"' not in page  # no new secret shown yet
+    assert not TOTPDevice.objects.filter(user=bob, confirmed=False).exists()
+    refused = client.post("/account/security/totp/", {"code": current_code(old)})
+    assert refused.status_code == 403
+    assert "đã quá 10 phút" in refused.content.decode()
+    assert client.post("/account/security/recovery-codes/").status_code == 403
+    assert _recovery_codes(bob) == codes
+    assert list(TOTPDevice.objects.filter(user=bob).values_list("pk", flat=True)) == [old.pk]
+
+    wrong = client.post("/account/security/recovery-codes/", {"secret": "khong-dung"})
+    assert wrong.status_code == 400
+    assert "Mật khẩu hoặc mã không đúng." in wrong.content.decode()
+    assert _recovery_codes(bob) == codes
+
+    confirmed = client.post("/account/security/recovery-codes/", {"secret": current_code(old)})
+    assert confirmed["Location"] == "/account/security/recovery-codes/"
+    assert client.post("/account/security/recovery-codes/").status_code == 302
+    assert not _recovery_codes(bob) & codes
+    # The confirmation counts for the next minutes: the app can be replaced too.
+    assert 'class="qr"' in client.get("/account/security/totp/").content.decode()
+    new = TOTPDevice.objects.get(user=bob, confirmed=False)
+    replaced = client.post("/account/security/totp/", {"code": current_code(new)})
+    assert replaced["Location"] == SECURITY
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+
+
+def test_a_second_step_within_ten_minutes_needs_no_confirmation(bob, client_for):
+    client = client_for(bob)
+    totp_device(bob)
+    codes = set(factors.recovery_codes_generate(user=bob))
+    age_last_step(client, 9 * 60)
+    assert 'class="qr"' in client.get("/account/security/totp/").content.decode()
+    assert client.post("/account/security/recovery-codes/").status_code == 302
+    assert not _recovery_codes(bob) & codes
+
+
+def test_the_second_step_itself_makes_the_session_recent(cora):
+    device = totp_device(cora)
+    client = password_only(cora)
+    second_step(client, current_code(device))
+    assert time.time() - client.session[RECENT_STEP_SESSION_KEY] < 60
+    assert 'class="qr"' in client.get("/account/security/totp/").content.decode()
+
+
+def test_the_confirmation_is_throttled_with_the_sign_in(bob, client_for):
+    client = client_for(bob)
+    totp_device(bob)
+    age_last_step(client, 3600)
+    for _ in range(5):
+        assert client.post("/account/security/totp/", {"secret": "khong-dung"}).status_code == 400
+    locked = client.post("/account/security/totp/", {"secret": DEFAULT_PASSWORD})
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+    assert "Đăng nhập tạm thời bị khóa" in locked.content.decode()
+    assert 'class="qr"' not in client.get("/account/security/totp/").content.decode()
+
+
+def test_a_first_enrolment_needs_no_confirmation(alice, client_for):
+    client = client_for(alice)
+    age_last_step(client, 3600)
+    assert 'class="qr"' in client.get("/account/security/totp/").content.decode()
 
 
 def test_the_security_page_lists_the_factors(bob, client_for):
