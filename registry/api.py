@@ -9,10 +9,10 @@ from ninja.responses import Status
 
 from registry import selectors, services, workdays
 from registry.api_base import ERRORS, Id, PagePagination
-from registry.errors import NotAuthenticated, TooManyRequests
+from registry.errors import NotAuthenticated
 from registry.login_throttle import (
-    LOCKED_MESSAGE,
     LoginLocked,
+    locked_error,
     login_check,
     login_failed,
     login_succeeded,
@@ -74,9 +74,7 @@ def token_create(request, payload: TokenIn):
     try:
         login_check(payload.username, request.network_key)
     except LoginLocked as locked:
-        error = TooManyRequests(LOCKED_MESSAGE, params={"minutes": locked.minutes})
-        error.retry_after = locked.retry_after
-        raise error from None
+        raise locked_error(locked) from None
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
         login_failed(payload.username, request.network_key)

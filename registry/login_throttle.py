@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.audit import audit_record
+from registry.errors import TooManyRequests
 from registry.models import User
 from registry.services import notification_send
 from registry.throttle import cache_key, count, reset
@@ -103,6 +104,13 @@ def _seconds_left(counter: _Counter, now: datetime) -> int:
     if locked_until is None:
         return 0
     return max(0, math.ceil(locked_until - now.timestamp()))
+
+
+def locked_error(locked: LoginLocked) -> TooManyRequests:
+    """The lock as the API and the JSON steps refuse it: 429 with its Retry-After."""
+    error = TooManyRequests(LOCKED_MESSAGE, params={"minutes": locked.minutes})
+    error.retry_after = locked.retry_after
+    return error
 
 
 def login_wait(username: str, network_key: str) -> None:

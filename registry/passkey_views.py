@@ -15,7 +15,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,13 +28,17 @@ from registry.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    TooManyRequests,
     error_body,
 )
 from registry.forms import add_domain_errors
-from registry.login_throttle import LOCKED_MESSAGE, LoginLocked, login_wait
+from registry.login_throttle import LoginLocked, locked_error, login_wait
 from registry.passkey_forms import PasskeyNameForm, PasskeyRemoveForm
-from registry.security_views import NEW_CODES_SESSION_KEY, confirm_identity, recent_step_page
+from registry.security_views import (
+    NEW_CODES_SESSION_KEY,
+    confirm_identity,
+    recent_step_page,
+    safe_next_url,
+)
 
 REGISTRATION_KEY = "passkey_registration"
 LOGIN_KEY = "passkey_login"
@@ -75,12 +78,6 @@ def _body(request) -> dict:
     if not isinstance(body, dict):
         raise InvalidInput(code="invalid_json")
     return body
-
-
-def _locked_error(locked: LoginLocked) -> TooManyRequests:
-    error = TooManyRequests(LOCKED_MESSAGE, params={"minutes": locked.minutes})
-    error.retry_after = locked.retry_after
-    return error
 
 
 def _device(request, device_id: int):
@@ -259,14 +256,6 @@ def _remove(request, device, form) -> int:
 # The second step of signing in
 
 
-def _next_url(request, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("home")
-
-
 @login_required
 @require_POST
 def passkey_login_options(request):
@@ -277,7 +266,7 @@ def passkey_login_options(request):
         login_wait(request.user.get_username(), request.network_key)
         options, challenge = passkeys.passkey_login_options(user=request.user, rp=rp)
     except LoginLocked as locked:
-        return _json_error(_locked_error(locked))
+        return _json_error(locked_error(locked))
     except DomainError as error:
         return _json_error(error)
     _remember(request, LOGIN_KEY, challenge)
@@ -297,9 +286,10 @@ def passkey_login_verify(request):
             network_key=request.network_key,
         )
     except LoginLocked as locked:
-        return _json_error(_locked_error(locked))
+        return _json_error(locked_error(locked))
     except DomainError as error:
         return _json_error(error)
     second_factor.complete_login(request, device)
     messages.success(request, _("Đã xác thực bước hai. Chào mừng bạn trở lại."))
-    return JsonResponse({"redirect": _next_url(request, str(body.get("next") or ""))})
+    next_url = safe_next_url(request, str(body.get("next") or ""))
+    return JsonResponse({"redirect": next_url or reverse("home")})

@@ -44,8 +44,12 @@ FEW_CODES_LEFT = 3
 
 
 def _next_url(request) -> str:
-    """The page the user was going to, if it is a path of this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    """The page the user was going to (the form's or the address's `next`)."""
+    return safe_next_url(request, request.POST.get("next") or request.GET.get("next") or "")
+
+
+def safe_next_url(request, candidate: str) -> str:
+    """`candidate` if it is a page of this site, otherwise ""."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
