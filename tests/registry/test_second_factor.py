@@ -258,6 +258,8 @@ def test_a_token_needs_the_second_factor(bob, alice, client):
     assert missing.json()["code"] == "second_factor_required"
     wrong = token_request(client, bob, otp_code="000000")
     assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_second_factor"
+    # Both languages, as every API error (the message is translated when sent).
+    assert wrong.json()["messages"]["en"].startswith("The second-step code is wrong")
     assert token_request(client, bob, otp_code=current_code(device)).status_code == 201
     recovery = factors.recovery_codes_generate(user=bob)[0]
     assert token_request(client, bob, otp_code=recovery).status_code == 201
