@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.errors import Conflict
-from registry.second_factor import enrolled_devices, factor_changed, factor_required
+from registry.second_factor import device_remove, factor_changed
 
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "Ứng dụng xác thực"
@@ -92,16 +91,4 @@ def totp_remove(*, user) -> None:
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     if device is None:
         return
-    remaining = [other for other in enrolled_devices(user) if other != device]
-    if not remaining and factor_required(user):
-        raise Conflict(
-            _(
-                "Vai trò của bạn bắt buộc có yếu tố xác thực thứ hai: hãy thêm một yếu tố "
-                "khác trước khi gỡ yếu tố cuối cùng."
-            ),
-            code="last_factor",
-        )
-    device.delete()
-    if not remaining:
-        StaticDevice.objects.filter(user=user).delete()
-    factor_changed(user=user, by=user, action="removed", kind="totp")
+    device_remove(user=user, device=device, kind="totp")

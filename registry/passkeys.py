@@ -19,7 +19,6 @@ from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
-from django_otp.plugins.otp_static.models import StaticDevice
 from webauthn import (
     base64url_to_bytes,
     generate_authentication_options,
@@ -194,19 +193,7 @@ def passkey_remove(*, user, device: PasskeyDevice) -> None:
     do when the authenticator app is removed (registry/factors.py)."""
     with transaction.atomic():
         device = PasskeyDevice.objects.select_for_update().get(pk=device.pk, user=user)
-        remaining = [other for other in second_factor.enrolled_devices(user) if other != device]
-        if not remaining and second_factor.factor_required(user):
-            raise Conflict(
-                _(
-                    "Vai trò của bạn bắt buộc có yếu tố xác thực thứ hai: hãy thêm một yếu "
-                    "tố khác trước khi gỡ yếu tố cuối cùng."
-                ),
-                code="last_factor",
-            )
-        device.delete()
-        if not remaining:
-            StaticDevice.objects.filter(user=user).delete()
-        second_factor.factor_changed(user=user, by=user, action="removed", kind="passkey")
+        second_factor.device_remove(user=user, device=device, kind="passkey")
 
 
 def passkey_login_options(*, user, rp: RelyingParty) -> tuple[dict, bytes]:

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.audit import audit_record
-from registry.errors import NotAuthenticated
+from registry.errors import Conflict, NotAuthenticated
 from registry.login_throttle import login_failed, login_released, login_succeeded
 from registry.models import Role
 from registry.services import notification_send
@@ -262,6 +262,25 @@ def factor_changed(*, user, by, action: str, kind: str) -> None:
             changes={"kind": kind},
         )
         notification_send(recipient=user, subject=subjects[action], body=body, link=SECURITY_PATH)
+
+
+def device_remove(*, user, device, kind: str) -> None:
+    """Remove one of the user's factors, locked by the caller (select_for_update, in a
+    transaction). Refused (409) when the role policy requires a factor and it is the last
+    one; the recovery codes go with the last factor."""
+    remaining = [other for other in enrolled_devices(user) if other != device]
+    if not remaining and factor_required(user):
+        raise Conflict(
+            gettext_lazy(
+                "Vai trò của bạn bắt buộc có yếu tố xác thực thứ hai: hãy thêm một yếu tố "
+                "khác trước khi gỡ yếu tố cuối cùng."
+            ),
+            code="last_factor",
+        )
+    device.delete()
+    if not remaining:
+        StaticDevice.objects.filter(user=user).delete()
+    factor_changed(user=user, by=user, action="removed", kind=kind)
 
 
 validate_policy()
