@@ -1,5 +1,17 @@
 """The benchmarks' own deployment on one machine: a fresh PostgreSQL database, a flushed
-Redis database, gunicorn and a Celery worker on both queues, as the Procfile runs them."""
+Redis database, gunicorn and a Celery worker on both queues, as the Procfile runs them.
+
+Every benchmark follows the same conventions (docs/benchmarks.md):
+
+- BENCH_DATABASE_URL: the PostgreSQL database it may drop and rebuild (each benchmark has
+  its own default name, so two never share one);
+- BENCH_REDIS_URL: the Redis database it may flush, for the broker; the cache takes the
+  next database number (`redis_urls`);
+- BENCH_SMOKE=1: a tiny scale that runs in seconds, for `make bench-smoke` and CI;
+  explicit scale variables (BENCH_REPORTS, ...) still win;
+- every figure it prints for the record is on a line starting with "RESULT ", next to
+  the reference measured in the same run; `make bench-smoke` checks that they appear.
+"""
 
 import contextlib
 import os
@@ -14,12 +26,74 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+
+
+def scale(name: str, full: int, smoke: int) -> int:
+    """A scale variable: the environment's value, else the smoke or the full default."""
+    return int(os.environ.get(name) or (smoke if SMOKE else full))
+
+
+def database_url(default_name: str) -> str:
+    return os.environ.get(
+        "BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{default_name}"
+    )
+
+
+def redis_urls(default_db: int) -> tuple[str, str]:
+    """The broker's Redis URL (BENCH_REDIS_URL, else database `default_db`) and the
+    cache's: the next database number on the same server."""
+    broker = os.environ.get("BENCH_REDIS_URL", f"redis://127.0.0.1:6379/{default_db}")
+    base, number = broker.rsplit("/", 1)
+    return broker, f"{base}/{(int(number) + 1) % 16}"
+
+
+def result(line: str) -> None:
+    """A figure for the record (see the module's docstring)."""
+    print(f"RESULT {line}", flush=True)
+
+
+# What a 1M-report deployment should set (README "PostgreSQL for a national
+# deployment"); every benchmark on PostgreSQL prints what it actually ran with.
+PG_SETTINGS = (
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "maintenance_work_mem",
+    "random_page_cost",
+    "max_parallel_workers_per_gather",
+    "autovacuum_vacuum_scale_factor",
+    "autovacuum_analyze_scale_factor",
+)
+
+
+def print_pg_settings(database: str) -> None:
+    """Print the server version and the settings that matter at national scale."""
+    names = ",".join(f"'{name}'" for name in PG_SETTINGS)
+    query = (
+        "SELECT name || '=' || current_setting(name) FROM pg_settings "
+        f"WHERE name IN ({names}) ORDER BY name"
+    )
+    version = subprocess.run(
+        ["psql", database, "-Atc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
+    settings = subprocess.run(
+        ["psql", database, "-Atc", query], capture_output=True, text=True
+    ).stdout.split()
+    print(f"PostgreSQL {version}: " + ", ".join(settings), flush=True)
+
+
+def load_average() -> str:
+    with open("/proc/loadavg") as loadavg:
+        return " ".join(loadavg.read().split()[:3])
+
+
 def environment(database: str, broker: str, **extra: str) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": database,
         "CELERY_BROKER_URL": broker,
-        "CACHE_URL": broker.rsplit("/", 1)[0] + "/12",
+        "CACHE_URL": broker.rsplit("/", 1)[0] + f"/{(int(broker.rsplit('/', 1)[1]) + 1) % 16}",
         "VAR_DIR": str(ROOT / "var" / "bench"),
         "DEBUG": "False",
         "ALLOWED_HOSTS": "127.0.0.1",
