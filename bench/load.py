@@ -13,6 +13,17 @@ tracking number; anything else, or no answer, is an error.
 Afterwards the database is compared with what was acknowledged, by tracking number, and
 the script waits for the worker to make every photo's clean copies.
 
+The reference, measured in the same run just before, on the same server: the same number
+of citizens with the same think time asking the bare endpoint (GET
+/api/v1/public/proof-key) for BENCH_BARE_SECONDS; it shows the rate these citizens ask at
+when a request costs nothing. The script exits 1 on any error or when the reports stored
+differ from those acknowledged.
+
+Environment (bench/stack.py): BENCH_DATABASE_URL (default database
+market_surveillance_bench_load), BENCH_REDIS_URL (default redis db 10; the cache uses
+db 11), BENCH_PORT (8093), BENCH_USERS (200; 5 with BENCH_SMOKE=1), BENCH_SECONDS (60; 5),
+BENCH_BARE_SECONDS (15; 3), BENCH_DRAIN_SECONDS (900; 120).
+
 Run:  make bench-load   (or: .venv/bin/python bench/load.py)
 """
 
@@ -20,21 +31,26 @@ import contextlib
 import io
 import os
 import random
+import sys
 import time
 import uuid
 
 from locust import FastHttpUser, between, task
 from locust.env import Environment
 
+# isort: split
+# After locust, which patches the standard library for gevent: stack brings in urllib,
+# and with it ssl, which gevent wants to patch before anyone imports it.
+import stack
+
 PORT = int(os.environ.get("BENCH_PORT", "8093"))
-USERS = int(os.environ.get("BENCH_USERS", "200"))
+USERS = stack.scale("BENCH_USERS", 200, 5)
 SPAWN_RATE = 50
-SECONDS = int(os.environ.get("BENCH_SECONDS", "60"))
-DRAIN_SECONDS = int(os.environ.get("BENCH_DRAIN_SECONDS", "900"))
-DATABASE = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/market_surveillance_load"
-)
-BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
+SECONDS = stack.scale("BENCH_SECONDS", 60, 5)
+BARE_SECONDS = stack.scale("BENCH_BARE_SECONDS", 15, 3)
+DRAIN_SECONDS = stack.scale("BENCH_DRAIN_SECONDS", 900, 120)
+DATABASE = stack.database_url("market_surveillance_bench_load")
+BROKER = stack.redis_urls(10)[0]  # the cache takes db 11 (stack.environment)
 COMMAND = ".venv/bin/python bench/load.py"
 PRODUCTS = ["Sữa bột trẻ em", "Nước mắm", "Mũ bảo hiểm", "Bột giặt", "Dầu ăn", "Bánh trung thu"]
 
@@ -72,6 +88,31 @@ def multipart(fields: dict, photo: bytes) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+class Bare(FastHttpUser):
+    """The reference: a citizen asking for the proof key, the cheapest public request."""
+
+    wait_time = between(0.5, 1.5)
+    network_timeout = 120.0
+    connection_timeout = 120.0
+
+    @task
+    def proof_key(self):
+        self.client.get("/api/v1/public/proof-key", name="GET /api/v1/public/proof-key")
+
+
+def run_users(user_class, base: str, seconds: int):
+    """Run USERS of `user_class` for `seconds`; each finishes the request it is making.
+    Returns the locust environment and the elapsed time."""
+    locust_env = Environment(user_classes=[user_class], host=base, stop_timeout=120)
+    runner = locust_env.create_local_runner()
+    started = time.perf_counter()
+    runner.start(USERS, spawn_rate=SPAWN_RATE)
+    time.sleep(seconds)  # gevent's sleep, once locust is imported
+    runner.quit()  # lets each citizen finish the request it is making
+    runner.greenlet.join()
+    return locust_env, time.perf_counter() - started
+
+
 class Citizen(FastHttpUser):
     wait_time = between(0.5, 1.5)
     network_timeout = 120.0
@@ -105,16 +146,14 @@ class Citizen(FastHttpUser):
 
 
 def main() -> None:
-    # Imported once locust has patched the standard library for gevent (stack brings in
-    # urllib, and with it ssl, which gevent wants to patch before anyone imports it).
     import urllib.request
 
     import psycopg
-    import stack
 
-    load_before = os.getloadavg()
+    print(f"Load average at start: {stack.load_average()}", flush=True)
     env = stack.environment(DATABASE, BROKER, COMPLAINT_SUBMIT_LIMIT="1000000")
     stack.fresh_database(env)
+    stack.print_pg_settings(DATABASE)
     for number in range(USERS):
         fields = {
             "kind": "quality",
@@ -128,15 +167,10 @@ def main() -> None:
     with stack.serving(env, PORT) as base:
         for _ in range(30):  # every gunicorn worker past its first, slower, requests
             urllib.request.urlopen(f"{base}/api/v1/public/proof-key", timeout=10).read()
-        locust_env = Environment(user_classes=[Citizen], host=base, stop_timeout=120)
-        runner = locust_env.create_local_runner()
-        started = time.perf_counter()
-        runner.start(USERS, spawn_rate=SPAWN_RATE)
-        time.sleep(SECONDS)  # gevent's sleep, once locust is imported
-        runner.quit()  # lets each citizen finish the request it is making
-        runner.greenlet.join()
-        elapsed = time.perf_counter() - started
-        load_during = os.getloadavg()
+        bare_env, bare_elapsed = run_users(Bare, base, BARE_SECONDS)
+        bare = bare_env.stats.total
+        locust_env, elapsed = run_users(Citizen, base, SECONDS)
+        load_during = stack.load_average()
         total = locust_env.stats.total
 
         with psycopg.connect(DATABASE, autocommit=True) as db:
@@ -157,30 +191,33 @@ def main() -> None:
 
     percentile = total.get_response_time_percentile
     print(
-        f"{USERS} citizens filing for {SECONDS} s (locust {runner.__class__.__name__}, think 0.5-1.5 s, "
+        f"{USERS} citizens filing for {SECONDS} s (locust, think 0.5-1.5 s, "
         f"{photo_kb:.0f} KB request each), PostgreSQL + Redis, gunicorn -w 3, Celery worker -c 2, "
         f"{os.cpu_count()} CPUs, loopback"
     )
-    print(
-        f"  requests : {total.num_requests} in {elapsed:.1f} s, {total.num_requests / elapsed:.1f} req/s, "
-        f"p50 {percentile(0.5):.0f} ms, p95 {percentile(0.95):.0f} ms, p99 {percentile(0.99):.0f} ms, "
-        f"max {total.max_response_time:.0f} ms"
+    stack.result(
+        f"load filing {total.num_requests} requests in {elapsed:.1f} s, "
+        f"{total.num_requests / elapsed:.1f} req/s, p50 {percentile(0.5):.0f} ms, "
+        f"p95 {percentile(0.95):.0f} ms, p99 {percentile(0.99):.0f} ms, "
+        f"max {total.max_response_time:.0f} ms; reference, the same {USERS} citizens on the "
+        f"bare endpoint: {bare.num_requests / bare_elapsed:.1f} req/s, "
+        f"p95 {bare.get_response_time_percentile(0.95):.0f} ms, {bare.num_failures} errors"
     )
-    print(f"  errors   : {total.num_failures} {errors or ''}")
-    print(
-        f"  stored   : {len(stored)} reports in the database, {len(acknowledged)} acknowledged; "
+    stack.result(f"load errors {total.num_failures} {errors or ''}")
+    stack.result(
+        f"load stored {len(stored)} reports in the database, {len(acknowledged)} acknowledged; "
         f"acknowledged but not stored {len(acknowledged - stored)}, "
         f"stored but not acknowledged {len(stored - acknowledged)}"
     )
-    print(
-        f"  photos   : {ready} ready, {failed} failed, {waiting} still waiting, "
+    stack.result(
+        f"load photos {ready} ready, {failed} failed, {waiting} still waiting, "
         f"{drained:.0f} s after the load stopped"
     )
-    print(
-        f"Machine: load average {load_before[0]:.2f} before, {load_during[0]:.2f} at the end of the "
-        f"load, {os.getloadavg()[0]:.2f} after the drain (1 min)"
-    )
+    print(f"Load average at the end of the load: {load_during}")
+    print(f"Load average at end: {stack.load_average()}")
     print(f"Command: {COMMAND}")
+    if total.num_failures or bare.num_failures or stored != acknowledged:
+        sys.exit("load: errors, or the reports stored differ from those acknowledged")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ Every benchmark follows the same conventions (docs/benchmarks.md):
 - BENCH_SMOKE=1: a tiny scale that runs in seconds, for `make bench-smoke` and CI;
   explicit scale variables (BENCH_REPORTS, ...) still win;
 - every figure it prints for the record is on a line starting with "RESULT ", next to
-  the reference measured in the same run; `make bench-smoke` checks that they appear.
+  the reference measured in the same run; `make bench-smoke` checks that they appear;
+- BENCH_PORT: the port its gunicorn listens on, if it starts one;
+- BENCH_TEMPLATE_DATABASE: when set (by `make bench-smoke`), `new_database` copies that
+  migrated database instead of creating an empty one.
 """
 
 import contextlib
@@ -101,11 +104,20 @@ def environment(database: str, broker: str, **extra: str) -> dict:
     }
 
 
+def new_database(url: str) -> None:
+    """Drop the database `url` names and create it empty; with BENCH_TEMPLATE_DATABASE
+    set (`make bench-smoke` migrates one), create it as a copy of that database, so the
+    migrations that follow have nothing left to apply."""
+    name = url.rsplit("/", 1)[1]
+    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
+    template = os.environ.get("BENCH_TEMPLATE_DATABASE")
+    copy = ("-T", template) if template else ()
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", *copy, name], check=True)
+
+
 def fresh_database(env: dict) -> None:
     """Drop and recreate the benchmark database, migrate it, and empty the broker."""
-    name = env["DATABASE_URL"].rsplit("/", 1)[1]
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    new_database(env["DATABASE_URL"])
     subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run(
         ["redis-cli", "-u", env["CELERY_BROKER_URL"], "flushdb"], check=True, capture_output=True
@@ -144,7 +156,22 @@ def serving(env: dict, port: int, *, web_workers: int = 3, worker_concurrency: i
                 time.sleep(0.2)
         yield base
     finally:
-        for process in (web, worker):
-            os.killpg(process.pid, signal.SIGTERM)
-        for process in (web, worker):
-            process.wait(timeout=30)
+        stop(web, worker)
+
+
+def stop(*processes: subprocess.Popen, grace: float = 60) -> None:
+    """Stop processes started with start_new_session=True, gently: SIGTERM to each main
+    process only, so gunicorn's workers finish their requests and Celery's its tasks
+    (killing the whole group instead makes the pool print WorkerLostError tracebacks,
+    which `make bench-smoke` counts as a failure); whatever is left after `grace`
+    seconds, and anything left in their groups, is killed."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
