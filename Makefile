@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync bench-photos bench-load clean
+.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync bench-photos bench-load bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,29 +99,42 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A config beat -l INFO --schedule var/celerybeat-schedule
 
-# Needs PostgreSQL and Redis on 127.0.0.1 (see bench/filing.py).
+# The benchmarks (docs/benchmarks.md). Each takes its database, Redis database and scale
+# from the environment (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SMOKE=1, BENCH_REPORTS,
+# ...), which make passes through unchanged; BENCH_ARGS adds arguments, for example
+# `make bench-case-list BENCH_ARGS=--reuse` to measure an already built 1M database.
+# They need PostgreSQL and Redis on 127.0.0.1 (bench-photos neither, bench-duplicates no
+# Redis).
+
+# Citizen filing with one 5 MB photo, 4 concurrent, and the photo worker on its own.
 bench-filing: setup
-	$(BIN)/python bench/filing.py
+	$(BIN)/python bench/filing.py $(BENCH_ARGS)
 
-# Needs PostgreSQL on 127.0.0.1 (see bench/case_list.py): 1M reports, 200k inspections.
+# The case list and search at 1M reports, 200k inspections.
 bench-case-list: setup
-	$(BIN)/python bench/case_list.py
+	$(BIN)/python bench/case_list.py $(BENCH_ARGS)
 
+# Duplicate detection's precision and recall on labelled synthetic reports.
 bench-duplicates: setup
-	$(BIN)/python bench/duplicates.py
+	$(BIN)/python bench/duplicates.py $(BENCH_ARGS)
 
-# Needs PostgreSQL and Redis on 127.0.0.1 (see bench/offline_sync.py).
+# A tablet's offline queue: the first sync and its replay.
 bench-offline-sync: setup
-	$(BIN)/python bench/offline_sync.py
+	$(BIN)/python bench/offline_sync.py $(BENCH_ARGS)
 
 # Clean copies per second, ours against pyvips' thumbnail on the same photos, and the
-# worker's peak memory on a 50-megapixel photo (see bench/photos.py).
+# worker's peak memory on a 50-megapixel photo.
 bench-photos: setup
-	$(BIN)/python bench/photos.py
+	$(BIN)/python bench/photos.py $(BENCH_ARGS)
 
-# Needs PostgreSQL and Redis on 127.0.0.1: 200 concurrent citizens filing for 60 s.
+# 200 concurrent citizens filing for 60 s (locust).
 bench-load: setup
-	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Every benchmark above at a tiny scale, each checked to finish and print its figures
+# (bench/smoke.py); CI runs it. `make bench-smoke BENCH_ARGS="load filing"` runs some.
+bench-smoke: setup
+	$(BIN)/python bench/smoke.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var
