@@ -38,7 +38,7 @@ from complaints.schemas import (
     TransitionIn,
     VerifyOut,
 )
-from registry.api_base import ERRORS, ErrorOut, PagePagination
+from registry.api_base import ERRORS, CappedPagePagination, ErrorOut, PagePagination
 from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
 from registry.models import ProductCategory, Province, User
@@ -218,11 +218,12 @@ def verify_proof(request, proof: ProofOut):
 @staff.get(
     "/complaints", response={200: list[ComplaintListOut], **ERRORS}, operation_id="list_complaints"
 )
-@paginate(PagePagination)
+@paginate(CappedPagePagination)
 def complaint_list(request, filters: Query[ComplaintFilterIn]):
     """The triage queues, permission-scoped: a page costs the same few queries whatever
-    its size."""
-    return selectors.complaint_list(
+    its size and number. `count` is exact up to 1000; beyond, it is 1001 and
+    `count_capped` is true (docs/case-list.md); `has_next` tells if a next page exists."""
+    return selectors.complaint_rows(
         user=request.auth, filters=selectors.ComplaintFilters(**filters.dict())
     )
 

@@ -1,18 +1,19 @@
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from complaints.reward_selectors import reward_public
 from registry import workdays
+from registry.api_base import CappedCount, capped_count, capped_counts, page_rows
 from registry.clocks import end_of_day
 from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
-from registry.search import text_matches
+from registry.search import search_rank, text_matches
 from whistleblower.models import DisclosureRequest
 from whistleblower.selectors import protection_public
 
@@ -20,6 +21,8 @@ CLOSED = (Complaint.Status.RESOLVED, Complaint.Status.REJECTED, Complaint.Status
 # The triage queues: what waits for a first look, what falls due within two working
 # days, what is past a deadline, and the open or closed reports.
 QUEUES = ("open", "new", "due_soon", "overdue", "closed", "all")
+# The queues counted on the queue's tabs and the home page.
+HOME_QUEUES = ("open", "new", "due_soon", "overdue")
 NO_HANDLER = "none"
 
 
@@ -88,25 +91,14 @@ def _queue(qs: QuerySet, queue: str, now) -> QuerySet:
     return qs.exclude(status__in=CLOSED)
 
 
-def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -> QuerySet:
-    """The reports `user` may see, filtered for a triage queue. The nearest deadline
-    first in the deadline queues, the newest first otherwise. A page of it costs one
-    query whatever its size (the photo count is a subquery, not a join)."""
-    filters = filters or ComplaintFilters(**kwargs)
-    now = timezone.now()
-    photos = (
-        ComplaintPhoto.objects.filter(complaint=OuterRef("pk"))
-        .order_by()
-        .values("complaint")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _filtered(*, user, filters: ComplaintFilters, now) -> QuerySet:
+    """The reports `user` may see that the filters keep, in the queue's order (a search
+    ranks by relevance first), with no column or join chosen yet."""
+    qs = _queue(
+        Complaint.objects.visible_to(user),
+        filters.queue if filters.queue in QUEUES else "open",
+        now,
     )
-    qs = (
-        Complaint.objects.visible_to(user)
-        .select_related("unit", "assigned_to", "seller_province", "product_category")
-        .annotate(photo_count=Coalesce(Subquery(photos, output_field=IntegerField()), 0))
-    )
-    qs = _queue(qs, filters.queue if filters.queue in QUEUES else "open", now)
     exact = {
         "status": filters.status,
         "unit_id": filters.unit_id,
@@ -124,22 +116,146 @@ def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -
         qs = qs.filter(assigned_to=user)
     if filters.grouped:
         qs = qs.filter(duplicate_group__isnull=False)
+    order = (
+        ["due_at", "pk"] if filters.queue in ("due_soon", "overdue") else ["-received_at", "-pk"]
+    )
     if filters.q:
         qs = text_matches(qs, filters.q)
-    if filters.queue in ("due_soon", "overdue"):
-        return qs.order_by("due_at", "pk")
-    return qs.order_by("-received_at", "-pk")
+        rank = search_rank(filters.q)
+        if rank is not None:
+            qs = qs.alias(search_rank=rank)
+            order = ["-search_rank", *order]
+    return qs.order_by(*order)
 
 
-def queue_counts(*, user) -> dict[str, int]:
-    """How many reports wait in each triage queue (one query)."""
-    now = timezone.now()
-    return Complaint.objects.visible_to(user).aggregate(
-        open=Count("pk", filter=~Q(status__in=CLOSED)),
-        new=Count("pk", filter=Q(status=Complaint.Status.RECEIVED)),
-        due_soon=Count("pk", filter=Q(due_at__gt=now, due_at__lte=due_soon_limit(now))),
-        overdue=Count("pk", filter=Q(due_at__lte=now)),
+def _photo_count():
+    photos = (
+        ComplaintPhoto.objects.filter(complaint=OuterRef("pk"))
+        .order_by()
+        .values("complaint")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return Coalesce(Subquery(photos, output_field=IntegerField()), 0)
+
+
+def complaint_list(*, user, filters: ComplaintFilters | None = None, **kwargs) -> QuerySet:
+    """The reports `user` may see, filtered for a triage queue. The nearest deadline
+    first in the deadline queues, the newest first otherwise; a search puts the most
+    relevant first (registry.search.search_rank). Every column and the related rows
+    (exports); the list pages fetch a page of it with `complaint_page`."""
+    filters = filters or ComplaintFilters(**kwargs)
+    return (
+        _filtered(user=user, filters=filters, now=timezone.now())
+        .select_related("unit", "assigned_to", "seller_province", "product_category")
+        .annotate(photo_count=_photo_count())
+    )
+
+
+# The columns a row of the queue (page and API) shows: nothing else is read.
+LIST_COLUMNS = (
+    "tracking_number",
+    "status",
+    "nature",
+    "kind",
+    "product_name",
+    "seller_name",
+    "seller_province__name",
+    "product_category_id",
+    "unit_id",
+    "assigned_to__username",
+    "assigned_to__full_name",
+    "received_at",
+    "due_at",
+    "duplicate_group",
+)
+
+
+@dataclass
+class ListPage:
+    """A page of the queue: its rows, the capped count of the whole list, and whether a
+    next page exists (known from one row more than the page). It answers what the
+    templates ask of Django's Page and Paginator; `num_pages` is None when the count is
+    capped (the last page is not known then)."""
+
+    object_list: list
+    count: CappedCount
+    number: int
+    page_size: int
+    has_next: bool
+
+    @property
+    def paginator(self) -> "ListPage":
+        return self
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.count.capped else max(1, -(-self.count // self.page_size))
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.number > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
+MAX_PAGE = 10_000_000
+
+
+def page_number(value) -> int:
+    """The page asked for in a link: a number from 1, else the first page."""
+    value = str(value or "")
+    return min(int(value), MAX_PAGE) if value.isdecimal() and 0 < len(value) < 9 else 1
+
+
+def complaint_rows(*, user, filters: ComplaintFilters) -> QuerySet:
+    """The queue's rows as the API lists them: the filtered reports with only the
+    listed columns (its pagination counts and pages them)."""
+    return listed(_filtered(user=user, filters=filters, now=timezone.now()))
+
+
+def complaint_page(
+    *, user, filters: ComplaintFilters, page: int = 1, page_size: int = 25
+) -> ListPage:
+    """A page of the queue in two queries whatever its number and size: the capped
+    count of the list, and the page's rows by a deferred join (one row more, to tell if
+    a next page exists). A page past the end of a list counted exactly is its last."""
+    qs = _filtered(user=user, filters=filters, now=timezone.now())
+    count = capped_count(qs)
+    page = max(page, 1)
+    if not count.capped and (page - 1) * page_size >= count:
+        page = max(1, -(-count // page_size))
+    rows = page_rows(listed(qs), offset=(page - 1) * page_size, limit=page_size + 1)
+    return ListPage(rows[:page_size], count, page, page_size, len(rows) > page_size)
+
+
+def listed(qs: QuerySet) -> QuerySet:
+    """The rows of `qs` with only the listed columns, the handler's and province's names
+    and the photo count: what a row of the queue (page or API) shows."""
+    return (
+        qs.select_related("assigned_to", "seller_province")
+        .only(*LIST_COLUMNS)
+        .annotate(photo_count=_photo_count())
+    )
+
+
+def queue_counts(*, user) -> dict[str, CappedCount]:
+    """How many reports wait in each triage queue, capped (one query)."""
+    now = timezone.now()
+    visible = Complaint.objects.visible_to(user)
+    return capped_counts({queue: _queue(visible, queue, now) for queue in HOME_QUEUES})
 
 
 def filter_choices(*, user) -> dict:
@@ -171,10 +287,15 @@ def complaints_by_ids(*, user, ids) -> list[Complaint]:
     looks missing); empty or more than MAX_SELECTED is refused."""
     wanted = {int(i) for i in ids if 0 < int(i) < 2**63}
     if not wanted:
-        raise InvalidInput.field("ids", "nothing_selected", _("Hãy chọn ít nhất một phản ánh."))
+        raise InvalidInput.field(
+            "ids", "nothing_selected", gettext_lazy("Hãy chọn ít nhất một phản ánh.")
+        )
     if len(wanted) > MAX_SELECTED:
         raise InvalidInput.field(
-            "ids", "too_many_selected", _("Tối đa %(max)d phản ánh mỗi lần."), {"max": MAX_SELECTED}
+            "ids",
+            "too_many_selected",
+            gettext_lazy("Tối đa %(max)d phản ánh mỗi lần."),
+            {"max": MAX_SELECTED},
         )
     found = list(Complaint.objects.visible_to(user).filter(pk__in=wanted).order_by("pk"))
     if len(found) != len(wanted):

@@ -455,8 +455,9 @@ def _queue_tabs(counts: dict) -> list[tuple]:
 @login_required
 def inbox(request):
     filters = selectors.filters_from_query(request.GET)
-    complaints = selectors.complaint_list(user=request.user, filters=filters)
-    page = Paginator(complaints, 25).get_page(request.GET.get("page"))
+    page = selectors.complaint_page(
+        user=request.user, filters=filters, page=selectors.page_number(request.GET.get("page"))
+    )
     # Officers of the unit shown (the user's own unless a unit is chosen) to give work to.
     shown = (
         Unit.objects.filter(pk=filters.unit_id).first() if filters.unit_id else request.user.unit

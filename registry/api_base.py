@@ -1,5 +1,6 @@
 """What every app's API is built on: the error body's schema, database ids, the
-responses every operation declares, and page-number pagination.
+responses every operation declares, page-number pagination, and the big lists' capped
+counts and deferred-join pages (docs/case-list.md).
 
 Here, in the foundation, so that each app's router can use them without importing
 `api/`, which sits on top and mounts those routers.
@@ -8,6 +9,10 @@ Here, in the foundation, so that each app's router can use them without importin
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PaginationBase
 
@@ -64,4 +69,86 @@ class PagePagination(PaginationBase):
             "count": self._items_count(queryset),
             "page": pagination.page,
             "page_size": pagination.page_size,
+        }
+
+
+# Counts shown to users are exact up to COUNT_CAP; above it they are "more than
+# COUNT_CAP" (docs/case-list.md): counting 400,000 rows exactly on every page view costs
+# more than the page itself, and nobody works through a queue by its exact length.
+COUNT_CAP = 1000
+
+
+class CappedCount(int):
+    """A count that stops at COUNT_CAP + 1: an int to compare and compute with (two
+    capped counts of the same list are equal), shown "hơn 1.000" / "more than 1,000"
+    once capped, in a template as in a string."""
+
+    @property
+    def capped(self) -> bool:
+        return self > COUNT_CAP
+
+    def __str__(self) -> str:
+        if not self.capped:
+            return int.__str__(self)
+        return _("hơn %(count)s") % {"count": number_format(COUNT_CAP, force_grouping=True)}
+
+
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
+    """How many rows `qs` holds, up to cap + 1: a count over `LIMIT cap + 1`, so the
+    database stops at the cap whatever the table's size."""
+    return CappedCount(qs.order_by().values("pk")[: cap + 1].count())
+
+
+def _capped_sql(qs: QuerySet, cap: int) -> tuple[str, tuple]:
+    inner = qs.order_by().values("pk")[: cap + 1]
+    sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    # The ORM's own SQL for the queryset, its values passed as parameters.
+    return f"(SELECT COUNT(*) FROM ({sql}) AS capped)", tuple(params)  # noqa: S608
+
+
+def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict:
+    """`capped_count` of each queryset, all in one query."""
+    if not querysets:
+        return {}
+    parts = [_capped_sql(qs, cap) for qs in querysets.values()]
+    sql = "SELECT " + ", ".join(part for part, _params in parts)
+    params = tuple(p for _part, part_params in parts for p in part_params)
+    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return {key: CappedCount(value) for key, value in zip(querysets, row, strict=True)}
+
+
+def page_rows(qs: QuerySet, *, offset: int, limit: int) -> list:
+    """Rows `offset` to `offset + limit` of the ordered `qs`, in one query: a deferred
+    join. The inner query picks the page's ids in the list's order over an index alone
+    (OFFSET then skips index entries, not rows read with their joins); the outer one
+    reads those few rows with the columns, joins and annotations `qs` asks for."""
+    ids = qs.values("pk")[offset : offset + limit]
+    return list(qs.filter(pk__in=ids))
+
+
+class CappedPagePagination(PagePagination):
+    """PagePagination for the big lists: `count` is exact up to COUNT_CAP and COUNT_CAP
+    + 1 beyond (then `count_capped` is true: there are more than COUNT_CAP); `has_next`
+    says whether a next page exists; the page is read by a deferred join (`page_rows`),
+    so page 400 costs about what page 1 does."""
+
+    class Output(PagePagination.Output):
+        count_capped: bool = Field(
+            False, description="count là giới hạn dưới / count is a lower bound (> 1000)"
+        )
+        has_next: bool = False
+
+    def paginate_queryset(self, queryset, pagination: PagePagination.Input, **params):
+        offset = (pagination.page - 1) * pagination.page_size
+        rows = page_rows(queryset, offset=offset, limit=pagination.page_size + 1)
+        count = capped_count(queryset)
+        return {
+            "items": rows[: pagination.page_size],
+            "count": count,
+            "count_capped": count.capped,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "has_next": len(rows) > pagination.page_size,
         }

@@ -10,7 +10,7 @@ index answers every search (the indexes: review/migrations/0002_search.py).
 """
 
 from django.db import connection
-from django.db.models import BooleanField, F, Func, QuerySet, Value
+from django.db.models import BooleanField, F, FloatField, Func, QuerySet, Value
 
 from registry.text import fold_words
 
@@ -26,6 +26,19 @@ class FullTextMatch(Func):
     output_field = BooleanField()
 
 
+class FullTextRank(Func):
+    """`ts_rank(to_tsvector('simple', <column>), to_tsquery('simple', <query>), 1)`: how
+    often the words occur, divided by 1 + the log of the text's length."""
+
+    template = "ts_rank(to_tsvector('simple'::regconfig, %(expressions)s), 1)"
+    arg_joiner = "), to_tsquery('simple'::regconfig, "
+    output_field = FloatField()
+
+
+def _tsquery(found: list[str]) -> str:
+    return " & ".join(f"{word}:*" for word in found)
+
+
 def words(q: str) -> list[str]:
     """The words of a query, folded; punctuation is a separator (and never reaches
     to_tsquery's syntax)."""
@@ -39,8 +52,16 @@ def text_matches(qs: QuerySet, q: str) -> QuerySet:
     if not found:
         return qs.none()
     if connection.vendor == "postgresql":
-        query = " & ".join(f"{word}:*" for word in found)
-        return qs.filter(FullTextMatch(F("search_text"), Value(query)))
+        return qs.filter(FullTextMatch(F("search_text"), Value(_tsquery(found))))
     for word in found:
         qs = qs.filter(search_text__contains=word)
     return qs
+
+
+def search_rank(q: str):
+    """How relevant a row is to `q`, to order by (highest first) before recency; None on
+    SQLite, where the rows matching a search are simply ordered by recency."""
+    found = words(q)
+    if not found or connection.vendor != "postgresql":
+        return None
+    return FullTextRank(F("search_text"), Value(_tsquery(found)))

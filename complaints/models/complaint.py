@@ -189,7 +189,25 @@ class Complaint(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status", "received_at"]),
-            models.Index(fields=["unit", "due_at"], name="complaint_unit_due_idx"),
+            # The triage queues' pages (complaints.selectors): each queue's order over an
+            # index holding the id too, so that the page's ids are read from the index
+            # alone however deep the page (docs/case-list.md).
+            models.Index(fields=["unit", "due_at", "id"], name="complaint_unit_due_id_idx"),
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(due_at__isnull=False),
+                name="complaint_due_idx",
+            ),
+            models.Index(
+                fields=["unit", "-received_at", "-id"],
+                condition=~models.Q(status__in=["resolved", "rejected", "merged"]),
+                name="complaint_unit_open_idx",
+            ),
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=~models.Q(status__in=["resolved", "rejected", "merged"]),
+                name="complaint_open_idx",
+            ),
             # The retention sweep's look for closed reports past a period.
             models.Index(
                 fields=["closed_at"],
