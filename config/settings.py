@@ -297,7 +297,8 @@ else:
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, its role permissions cached between requests (docs/access-cache.md).
+    "registry.access_cache.CachedModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No anonymous user row: anonymous citizens never get object permissions.

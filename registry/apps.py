@@ -33,5 +33,11 @@ class RegistryConfig(AppConfig):
         home.register(Role.ADMIN, factor_reset.admin_queues, position=40)
         home.register(Role.ADMIN, home.admin_queues)
 
+        # What a request learns about its user's access is cached; these signals forget it
+        # when it changes (registry/access_cache.py, docs/access-cache.md).
+        from registry import access_cache
+
+        access_cache.connect()
+
         # Role groups need the Permission rows, which Django creates after migrating.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")

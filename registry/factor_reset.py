@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import device_classes
 
-from registry import second_factor
+from registry import access_cache, second_factor
 from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from registry.home import FIRST, Item, Queue
@@ -221,6 +221,8 @@ def factor_reset_approve(*, by, reset: FactorReset) -> FactorReset:
     revoked = ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    # An update sends no signal: the cached tokens are forgotten here.
+    access_cache.user_changed(target.pk)
     reset.status = FactorReset.Status.APPROVED
     reset.decided_by = by
     reset.decided_at = timezone.now()

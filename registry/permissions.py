@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
+from registry import access_cache
 from registry.errors import NotFound, PermissionDenied
 
 _MISSING = object()
@@ -49,8 +50,7 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         # Grants on rows of the user's own unit add nothing to what the role opens (an
         # officer holds one on every report given to them): leave them out, so that
         # most lists are the unit's index alone.
-        outside = {f"content_object__{unit_field}": user.unit_id} if by_unit else None
-        by_object = _granted(model, user, codename, outside)
+        by_object = _granted(model, user, codename, outside_unit=user.unit_id if by_unit else None)
         if by_object is None:
             return queryset.filter(by_unit) if by_unit else queryset.none()
         return queryset.filter(by_unit | by_object if by_unit else by_object)
@@ -63,30 +63,42 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
 MAX_LISTED_GRANTS = 5000
 
 
-def _granted(model, user, codename: str, outside: dict | None = None) -> Q | None:
+def _granted(model, user, codename: str, outside_unit: int | None = None) -> Q | None:
     """The `model` rows `user` holds `codename` on through django-guardian's direct
-    object-permission models, for the user or one of their groups, but those matching
-    `outside` (a lookup on the row); None when there are none.
+    object-permission models, for the user or one of their groups, but those of the unit
+    `outside_unit`; None when there are none.
 
     The same rule as guardian's get_objects_for_user(..., accept_global_perms=False),
     written against the direct models: get_objects_for_user filters the model's whole
     table by both permission tables, which at a million reports became a subquery
-    evaluated per row (bench/case_list.py)."""
+    evaluated per row (bench/case_list.py).
+
+    The listed ids are cached per user (registry/access_cache.py): finding them probes
+    each granted row for its unit, tens of milliseconds for an officer holding thousands
+    of grants. They are computed with the unit filter applied, so the cached list changes
+    when a granted row changes unit too (access_cache's "moves"), not only when a grant
+    does."""
     from django.contrib.contenttypes.models import ContentType
 
     content_type = ContentType.objects.get_for_model(model)
     perm = {"permission__codename": codename, "permission__content_type": content_type}
     by_user = get_user_obj_perms_model(model).objects.filter(user=user, **perm)
     by_group = get_group_obj_perms_model(model).objects.filter(group__user=user, **perm)
-    if outside:
+    if outside_unit is not None:
+        outside = {f"content_object__{model.scope_unit_field}": outside_unit}
         by_user, by_group = by_user.exclude(**outside), by_group.exclude(**outside)
     by_user, by_group = by_user.values("content_object_id"), by_group.values("content_object_id")
-    listed = [row["content_object_id"] for row in by_user.union(by_group)[: MAX_LISTED_GRANTS + 1]]
-    if not listed:
-        return None
-    if len(listed) <= MAX_LISTED_GRANTS:
-        return Q(pk__in=listed)
-    return Q(pk__in=by_user) | Q(pk__in=by_group)
+
+    def listed() -> list | None:
+        """The ids, or None beyond MAX_LISTED_GRANTS."""
+        ids = [row["content_object_id"] for row in by_user.union(by_group)[: MAX_LISTED_GRANTS + 1]]
+        return ids if len(ids) <= MAX_LISTED_GRANTS else None
+
+    but = "-" if outside_unit is None else outside_unit
+    ids = access_cache.remembered(user.pk, f"grants:{content_type.pk}:{codename}:{but}", listed)
+    if ids is None:
+        return Q(pk__in=by_user) | Q(pk__in=by_group)
+    return Q(pk__in=ids) if ids else None
 
 
 def get_visible(queryset: QuerySet, user, action: str = "view", **lookup):
