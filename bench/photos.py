@@ -1,23 +1,40 @@
-"""Photo derivatives per second against pyvips' `thumbnail`, and the worker's peak memory
-on a 50-megapixel photo (targets: at least as fast as pyvips; under 300 MB).
+"""Clean photo copies against pyvips' `thumbnail`, photo by photo, and the worker's peak
+memory on a 50-megapixel photo (issue 21, target 4: at least as fast as pyvips on every
+photo, not only in total, with copies visually equal to the Lanczos ones; under 300 MB).
 
 What is timed, per photo: the product's `make_clean_copies` (registry/images.py; the
-citizens' photo task and the inspectors' evidence task both call it):
-decode, orientation, sRGB, the display copy (longest side 2048, JPEG q85) and the
-thumbnail (320, q80) with nothing but pixels, and the difference hash. Against it, the
-same two derivatives made by pyvips from the same bytes: `thumbnail_buffer` once per
-size (it applies the orientation itself, and imports an embedded profile to sRGB), then
-`jpegsave_buffer` with the same quality, optimised Huffman tables like ours, and
-`keep=NONE`. pyvips is shown with its own thread pool (what a user of it gets) and with
-one thread, since our worker processes are single-threaded. Inputs: every photo in
-BENCH_PHOTOS_DIR that both can read (the others are listed as skipped), and a generated
+citizens' photo task and the inspectors' evidence task both call it): decode,
+orientation, sRGB, the display copy (longest side 2048, JPEG q85) and the thumbnail
+(320, q80) with nothing but pixels, and the difference hash. Against it, the same two
+derivatives made by pyvips from the same bytes: `thumbnail_buffer` once per size (it
+applies the orientation itself, and imports an embedded profile to sRGB), then
+`jpegsave_buffer` with the same settings as ours: the same quality, optimised Huffman
+tables (our optimize=True), baseline, and `keep=NONE`. libvips' operation cache is off,
+or a repeat would be answered from it.
+
+The fair comparison, and the one the target is judged against, is pyvips on ONE thread
+(`pyvips.concurrency_set(1)`, what VIPS_CONCURRENCY=1 sets): the worker runs one
+single-threaded process per core (Celery prefork), so with every core busy a thread pool
+adds no photos per second, and per-core throughput is what a deployment gets. pyvips
+with its own thread pool (one thread per core) is printed beside it, with its ratio,
+since that is what one photo costs on an idle machine.
+
+Visual equality: SSIM (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5, on the luma,
+computed here with numpy) of our display copy and thumbnail against the copies made the
+way make_clean_copies made them before, with Pillow's LANCZOS resize, both decoded from
+their JPEGs; pyvips' display copy is scored the same way, for scale. Allowed: >= 0.98.
+
+Inputs: every photo in BENCH_PHOTOS_DIR (default: shared/fixtures/photos beside the
+repository) that both can read (the others are listed as skipped), and a generated
 50-megapixel JPEG (8660x5773, phone-like noise, EXIF orientation 6, about 12 MB). Each
-photo is processed BENCH_REPEAT times by each contender in turn, in one process, and
-the median is kept; "total" is the set processed once, from the medians.
+photo is processed BENCH_REPEAT (9) times by each contender in turn, alternating who
+goes first, in one process, and the median is kept; "total" is the set processed once,
+from the medians. BENCH_SMOKE=1: two small photos and a generated 3.8 MP photo (which
+still needs a resize), once each, in seconds.
 
 Memory: VmHWM (the peak resident set of the process image; ru_maxrss would survive exec)
-of fresh child processes on the 50 MP photo: the Celery task `photo_process` itself on
-a throwaway SQLite database (quarantine decryption, copies, storage, rows), the bare
+of fresh child processes on the generated photo: the Celery task `photo_process` itself
+on a throwaway SQLite database (quarantine decryption, copies, storage, rows), the bare
 `make_clean_copies`, and pyvips doing its two derivatives.
 
 Run:  make bench-photos   (or: .venv/bin/python bench/photos.py)
@@ -31,23 +48,32 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
+import stack
+
+ROOT = stack.ROOT
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+import numpy as np  # noqa: E402
 import pyvips  # noqa: E402
-from PIL import Image, features  # noqa: E402
+from PIL import Image, ImageOps, features  # noqa: E402
 
 from registry import images  # noqa: E402
 
-PHOTOS_DIR = Path(os.environ.get("BENCH_PHOTOS_DIR", "/work/shared/fixtures/photos"))
-REPEAT = int(os.environ.get("BENCH_REPEAT", "9"))
-COMMAND = ".venv/bin/python bench/photos.py"
+PHOTOS_DIR = Path(
+    os.environ.get("BENCH_PHOTOS_DIR") or ROOT.parent / "shared" / "fixtures" / "photos"
+)
+REPEAT = stack.scale("BENCH_REPEAT", 9, 1)
+SMOKE_PHOTOS = ("gps_DSCN0010.jpg", "orientation_portrait_6.jpg")
+GENERATED_SIZE = (2400, 1600) if stack.SMOKE else (8660, 5773)
+COMMAND = ("BENCH_SMOKE=1 " if stack.SMOKE else "") + ".venv/bin/python bench/photos.py"
 DERIVATIVES = (
     (images.DISPLAY_MAX_SIDE, images.DISPLAY_QUALITY),
     (images.THUMB_MAX_SIDE, images.THUMB_QUALITY),
 )
+SSIM_ALLOWED = 0.98
 
 PEAK = """
 def peak_mb():
@@ -122,11 +148,10 @@ print("ready", width, height, f"{before:.0f}", f"{peak_mb():.0f}", f"{seconds:.2
 )
 
 
-def fifty_megapixel_jpeg() -> bytes:
-    """A phone-sized 50 MP JPEG: a real photo enlarged, with sensor-like noise so that it
-    decodes like a photo rather than like a gradient, and an orientation to apply."""
+def generated_jpeg(size: tuple[int, int]) -> bytes:
+    """A phone-like JPEG of `size`: a real photo enlarged, with sensor-like noise so that
+    it decodes like a photo rather than like a gradient, and an orientation to apply."""
     base = Image.open(PHOTOS_DIR / "mobile_jolla.jpg")
-    size = (8660, 5773)
     big = Image.blend(
         base.resize(size, Image.Resampling.BICUBIC),
         Image.effect_noise(size, 24).convert("RGB"),
@@ -140,22 +165,93 @@ def fifty_megapixel_jpeg() -> bytes:
     return out.getvalue()
 
 
-def ours(data: bytes) -> tuple[int, int]:
-    copies = images.make_clean_copies(data)
-    return copies.width, copies.height
+def ours(data: bytes) -> images.CleanCopies:
+    return images.make_clean_copies(data)
 
 
-def vips(data: bytes) -> tuple[int, int]:
+def vips(data: bytes) -> list[bytes]:
+    """pyvips' display copy and thumbnail, as JPEG bytes."""
+    outputs = []
     for side, quality in DERIVATIVES:
         image = pyvips.Image.thumbnail_buffer(data, side, height=side, size="down")
-        out = image.jpegsave_buffer(
-            Q=quality, optimize_coding=True, keep=pyvips.enums.ForeignKeep.NONE
+        outputs.append(
+            image.jpegsave_buffer(
+                Q=quality, optimize_coding=True, keep=pyvips.enums.ForeignKeep.NONE
+            )
         )
-        if side == images.DISPLAY_MAX_SIDE:
-            size = image.width, image.height
-            with Image.open(io.BytesIO(out)) as check:  # pyvips must strip as we do
-                assert not {"exif", "icc_profile", "xmp", "comment"} & check.info.keys(), check.info
-    return size
+    return outputs
+
+
+def encoded_pixels(function, data: bytes) -> list[Image.Image]:
+    """The images `function` hands to images._encode (display, then thumbnail): the
+    pixels of the copies before JPEG compression."""
+    captured = []
+    encode = images._encode
+
+    def capture(im: Image.Image, quality: int) -> bytes:
+        captured.append(im.copy())
+        return encode(im, quality)
+
+    with mock.patch.object(images, "_encode", capture):
+        function(data)
+    return captured
+
+
+def lanczos_copies(data: bytes) -> tuple[bytes, bytes]:
+    """The display copy and thumbnail as make_clean_copies made them with Pillow's LANCZOS
+    resize (reducing_gap 2), the reference the faster resize is scored against."""
+    with Image.open(io.BytesIO(data)) as im:
+        icc_profile = im.info.get("icc_profile")
+        if im.format in ("JPEG", "MPO"):
+            im.draft("RGB", images._fit(im.size, images.DISPLAY_MAX_SIDE))
+        im.load()
+        pixels = images._normalise_mode(im)
+        if max(pixels.size) > images.DISPLAY_MAX_SIDE:
+            size = images._fit(pixels.size, images.DISPLAY_MAX_SIDE)
+            pixels = pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+        pixels = ImageOps.exif_transpose(pixels)
+        pixels = images._to_srgb(pixels, icc_profile)
+        display = Image.new("RGB", pixels.size)
+        display.paste(pixels)
+    thumb = display.copy()
+    thumb.thumbnail((images.THUMB_MAX_SIDE, images.THUMB_MAX_SIDE), Image.Resampling.LANCZOS)
+    return (
+        images._encode(display, images.DISPLAY_QUALITY),
+        images._encode(thumb, images.THUMB_QUALITY),
+    )
+
+
+def _gaussian_blur(plane: np.ndarray, window: np.ndarray) -> np.ndarray:
+    """Separable 'valid' convolution: the output shrinks by len(window) - 1 each way."""
+    n = len(window)
+    rows = sum(w * plane[i : plane.shape[0] - n + 1 + i] for i, w in enumerate(window))
+    return sum(w * rows[:, i : rows.shape[1] - n + 1 + i] for i, w in enumerate(window))
+
+
+def decoded(jpeg: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(jpeg)) as im:
+        return im.convert("RGB")
+
+
+def ssim(first: Image.Image, second: Image.Image) -> float | None:
+    """Mean SSIM of the luma of two images (Wang et al. 2004: Gaussian window of 11,
+    sigma 1.5, K1 0.01, K2 0.03, L 255, valid region); None if their sizes differ."""
+    if first.size != second.size:
+        return None
+    x = np.asarray(first.convert("L"), dtype=np.float64)
+    y = np.asarray(second.convert("L"), dtype=np.float64)
+    side = min(11, *x.shape)
+    window = np.exp(-(((np.arange(side) - (side - 1) / 2) / 1.5) ** 2) / 2)
+    window /= window.sum()
+    mu_x, mu_y = _gaussian_blur(x, window), _gaussian_blur(y, window)
+    var_x = _gaussian_blur(x * x, window) - mu_x**2
+    var_y = _gaussian_blur(y * y, window) - mu_y**2
+    covariance = _gaussian_blur(x * y, window) - mu_x * mu_y
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    index = ((2 * mu_x * mu_y + c1) * (2 * covariance + c2)) / (
+        (mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2)
+    )
+    return float(index.mean())
 
 
 def timed(function, data: bytes, samples: list[float]) -> None:
@@ -204,16 +300,19 @@ def memory(photo: Path) -> list[tuple[str, list[str]]]:
 
 
 def main() -> None:
-    load_before = os.getloadavg()
+    print(f"Load average at start: {stack.load_average()}", flush=True)
     pyvips.cache_set_max(0)  # otherwise a repeat is answered from libvips' operation cache
     threads = pyvips.concurrency_get()
     workdir = Path(tempfile.mkdtemp(prefix="bench-photos-"))
-    big = workdir / "generated_50mp.jpg"
-    big.write_bytes(fifty_megapixel_jpeg())
+    big = workdir / f"generated_{GENERATED_SIZE[0] * GENERATED_SIZE[1] / 1e6:.0f}mp.jpg"
+    big.write_bytes(generated_jpeg(GENERATED_SIZE))
     images.inspect_upload(big.read_bytes())  # a photo a citizen could send
 
+    paths = sorted(p for p in PHOTOS_DIR.iterdir() if p.suffix.lower() != ".md")
+    if stack.SMOKE:
+        paths = [p for p in paths if p.name in SMOKE_PHOTOS]
     inputs, skipped = [], []
-    for path in [*sorted(p for p in PHOTOS_DIR.iterdir() if p.suffix.lower() != ".md"), big]:
+    for path in [*paths, big]:
         data = path.read_bytes()
         try:
             ours(data)
@@ -238,60 +337,103 @@ def main() -> None:
                 pyvips.concurrency_set(1 if name == "vips1" else threads)
                 timed(ours if name == "ours" else vips, data, samples[name])
         pyvips.concurrency_set(threads)
+        copies = ours(data)
+        vips_display, _vips_thumb = vips(data)
+        for output in (copies.display, vips_display):  # pyvips must strip as we do
+            with Image.open(io.BytesIO(output)) as check:
+                assert not {"exif", "icc_profile", "xmp", "comment"} & check.info.keys()
+        our_display, our_thumb = encoded_pixels(ours, data)
+        lanczos_display, lanczos_thumb = encoded_pixels(lanczos_copies, data)
+        lanczos_jpeg = decoded(lanczos_copies(data)[0])
         with Image.open(io.BytesIO(data)) as im:
             size = f"{im.width}x{im.height}"
+        vips_size = decoded(vips_display).size
         rows.append(
-            (
-                path.name,
-                size,
-                ours(data),
-                vips(data),
-                {k: statistics.median(v) for k, v in samples.items()},
-            )
+            {
+                "name": path.name,
+                "size": size,
+                "ms": {k: statistics.median(v) * 1000 for k, v in samples.items()},
+                "ssim_display": ssim(our_display, lanczos_display),
+                "ssim_thumb": ssim(our_thumb, lanczos_thumb),
+                "ssim_jpeg": ssim(decoded(copies.display), lanczos_jpeg),
+                "ssim_vips": ssim(decoded(vips_display), lanczos_jpeg),
+                "size_note": ""
+                if (copies.width, copies.height) == vips_size
+                else f"  (display {copies.width}x{copies.height}, pyvips {vips_size[0]}x{vips_size[1]})",
+            }
         )
 
     print(
-        f"Photo derivatives (display {images.DISPLAY_MAX_SIDE} px q{images.DISPLAY_QUALITY} + thumb "
+        f"Clean copies (display {images.DISPLAY_MAX_SIDE} px q{images.DISPLAY_QUALITY} + thumbnail "
         f"{images.THUMB_MAX_SIDE} px q{images.THUMB_QUALITY}), median of {REPEAT}, one process; "
-        f"Pillow {Image.__version__} (libjpeg-turbo {features.version('jpg')}), pyvips "
+        f"Pillow {Image.__version__} (libjpeg-turbo {features.version('libjpeg_turbo')}), pyvips "
         f"{pyvips.__version__} / libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
     )
-    print(f"  derivatives/s: ours | pyvips ({threads} threads) | pyvips (1 thread); ours/pyvips")
-    for name, size, our_size, vips_size, m in rows:
-        note = "" if our_size == vips_size else f"  (display {our_size} vs pyvips {vips_size})"
-        print(
-            f"  {name:28s} {size:>10s} {2 / m['ours']:7.1f} | {2 / m['vips']:7.1f} | "
-            f"{2 / m['vips1']:7.1f};  {m['vips'] / m['ours']:4.2f}x{note}"
-        )
-    totals = {k: sum(r[4][k] for r in rows) for k in ("ours", "vips", "vips1")}
-    count = 2 * len(rows)
     print(
-        f"  {'total (' + str(len(rows)) + ' photos)':28s} {'':>10s} {count / totals['ours']:7.1f} | "
-        f"{count / totals['vips']:7.1f} | {count / totals['vips1']:7.1f};  "
-        f"{totals['vips'] / totals['ours']:4.2f}x"
+        f"  ms per photo: ours | pyvips ({threads} threads) | pyvips (1 thread); ratio = pyvips "
+        "time / ours (above 1: we are faster); SSIM against the Lanczos copy, of the pixels "
+        "(display, thumbnail) and of the decoded display JPEGs (ours, pyvips')"
     )
-    without_big = {k: v - rows[-1][4][k] for k, v in totals.items()}
+
+    def fmt(value: float | None) -> str:
+        return "  n/a " if value is None else f"{value:.4f}"
+
+    for row in rows:
+        ms = row["ms"]
+        print(
+            f"  {row['name']:28s} {row['size']:>10s} {ms['ours']:7.1f} | {ms['vips']:7.1f} | "
+            f"{ms['vips1']:7.1f};  {ms['vips'] / ms['ours']:5.2f}x {ms['vips1'] / ms['ours']:5.2f}x;  "
+            f"SSIM {fmt(row['ssim_display'])} {fmt(row['ssim_thumb'])}; JPEG "
+            f"{fmt(row['ssim_jpeg'])} {fmt(row['ssim_vips'])}"
+            f"{row['size_note']}"
+        )
+    totals = {k: sum(r["ms"][k] for r in rows) for k in ("ours", "vips", "vips1")}
     print(
-        f"  {'total without the 50 MP':28s} {'':>10s} {count - 2:.0f} derivatives: "
-        f"{(count - 2) / without_big['ours']:7.1f} | {(count - 2) / without_big['vips']:7.1f} | "
-        f"{(count - 2) / without_big['vips1']:7.1f};  {without_big['vips'] / without_big['ours']:4.2f}x"
+        f"  {'total (' + str(len(rows)) + ' photos)':28s} {'':>10s} {totals['ours']:7.1f} | "
+        f"{totals['vips']:7.1f} | {totals['vips1']:7.1f};  {totals['vips'] / totals['ours']:5.2f}x "
+        f"{totals['vips1'] / totals['ours']:5.2f}x"
     )
     for line in skipped:
         print(f"  skipped: {line}")
 
-    print(
-        f"Peak memory on the generated 50 MP photo ({big.stat().st_size / 1e6:.1f} MB JPEG), fresh processes:"
+    worst1 = min(rows, key=lambda r: r["ms"]["vips1"] / r["ms"]["ours"])
+    worst = min(rows, key=lambda r: r["ms"]["vips"] / r["ms"]["ours"])
+    ssims = [r[k] for r in rows for k in ("ssim_display", "ssim_thumb") if r[k] is not None]
+    stack.result(
+        f"photos per-photo minimum ratio against pyvips on 1 thread (the fair one, judged; "
+        f"target >= 1.0): {worst1['ms']['vips1'] / worst1['ms']['ours']:.2f}x ({worst1['name']}); "
+        f"against pyvips on {threads} threads: {worst['ms']['vips'] / worst['ms']['ours']:.2f}x "
+        f"({worst['name']}); {len(rows)} photos, median of {REPEAT}"
     )
+    stack.result(
+        f"photos total ratio over {len(rows)} photos: {totals['vips1'] / totals['ours']:.2f}x against "
+        f"pyvips on 1 thread, {totals['vips'] / totals['ours']:.2f}x on {threads} threads "
+        f"(ours {totals['ours']:.0f} ms, pyvips {totals['vips1']:.0f} / {totals['vips']:.0f} ms)"
+    )
+    stack.result(
+        f"photos minimum SSIM against the Lanczos copy, pixels of the display copy and thumbnail "
+        f"(judged, allowed >= {SSIM_ALLOWED}): {min(ssims):.4f}; decoded display JPEGs: ours "
+        f"{min(r['ssim_jpeg'] for r in rows):.4f}, pyvips' "
+        f"{min((r['ssim_vips'] for r in rows if r['ssim_vips'] is not None), default=0):.4f}"
+    )
+
+    print(
+        f"Peak memory on the generated {big.name} ({big.stat().st_size / 1e6:.1f} MB JPEG), "
+        "fresh processes:"
+    )
+    peaks = {}
     for label, (outcome, width, height, before, peak, seconds) in memory(big):
+        peaks[label] = int(peak)
         print(
             f"  {label:28s} VmHWM {int(peak):4d} MB (at start {int(before):3d} MB), {seconds} s, "
             f"{outcome}, display {width}x{height}"
         )
-    load_after = os.getloadavg()
-    print(
-        f"Machine: {os.cpu_count()} CPUs; load average {load_before[0]:.2f} before, "
-        f"{load_after[0]:.2f} after (1 min)"
+    stack.result(
+        f"photos worker peak memory, photo_process on the generated {big.name} (target < 300 MB): "
+        f"{peaks['worker task photo_process']} MB; make_clean_copies alone "
+        f"{peaks['make_clean_copies alone']} MB; pyvips {peaks['pyvips, 1 thread']} MB on 1 thread"
     )
+    print(f"Load average at end: {stack.load_average()}; {os.cpu_count()} CPUs")
     print(f"Command: {COMMAND}")
     big.unlink()
     workdir.rmdir()
