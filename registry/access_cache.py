@@ -123,8 +123,9 @@ def everyone_changed() -> None:
 
 class CachedModelBackend(ModelBackend):
     """Django's ModelBackend whose answer to "which permissions does this user have" (their
-    own and their groups', all of them for a superuser) comes from the cache. Object
-    permissions stay with guardian's backend, which reads the database every time."""
+    own and their groups', all of them for a superuser) comes from the cache, and so do a
+    session user's role names. Object permissions asked of one object stay with guardian's
+    backend, which reads the database every time."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -137,6 +138,14 @@ class CachedModelBackend(ModelBackend):
                 lambda: set(parent.get_all_permissions(user_obj)),
             )
         return user_obj._perm_cache
+
+    def get_user(self, user_id):
+        """The signed-in user of a session, with their role names (User.role_names) from
+        the cache: every page asks for them."""
+        user = super().get_user(user_id)
+        if user is not None:
+            user._role_names = remembered(user.pk, "roles", lambda: user.role_names)
+        return user
 
 
 # --- Signals -----------------------------------------------------------------------------
