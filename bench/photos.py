@@ -8,16 +8,19 @@ orientation, sRGB, the display copy (longest side 2048, JPEG q85) and the thumbn
 (320, q80) with nothing but pixels, and the difference hash. Against it, the same two
 derivatives made by pyvips from the same bytes: `thumbnail_buffer` once per size (it
 applies the orientation itself, and imports an embedded profile to sRGB), then
-`jpegsave_buffer` with the same settings as ours: the same quality, optimised Huffman
-tables (our optimize=True), baseline, and `keep=NONE`. libvips' operation cache is off,
-or a repeat would be answered from it.
+`jpegsave_buffer` with the same settings as ours: the same quality, standard Huffman
+tables (optimize_coding=False, as our optimize=False), baseline, and `keep=NONE`.
+libvips' operation cache is off, or a repeat would be answered from it.
 
 The fair comparison, and the one the target is judged against, is pyvips on ONE thread
-(`pyvips.concurrency_set(1)`, what VIPS_CONCURRENCY=1 sets): the worker runs one
-single-threaded process per core (Celery prefork), so with every core busy a thread pool
-adds no photos per second, and per-core throughput is what a deployment gets. pyvips
-with its own thread pool (one thread per core) is printed beside it, with its ratio,
-since that is what one photo costs on an idle machine.
+(`pyvips.concurrency_set(1)`, what VIPS_CONCURRENCY=1 sets), in CPU time: the worker
+runs one single-threaded process per core (Celery prefork), so with every core busy a
+thread pool adds no photos per second; per-core throughput, photos per CPU-second, is
+what a deployment gets. CPU time (time.process_time, every thread of the process) is
+also what a shared machine measures steadily, where the wall clock of a 20 ms photo
+swings with the neighbours' load. Wall-clock medians are printed beside it, and pyvips
+with its own thread pool (one thread per core), which is what one photo costs on an
+idle machine.
 
 Visual equality: SSIM (Wang et al. 2004: 11x11 Gaussian window, sigma 1.5, on the luma,
 computed here with numpy) of our display copy and thumbnail against the copies made the
@@ -139,7 +142,7 @@ started = time.perf_counter()
 sizes = []
 for side, quality in ((int(sys.argv[2]), int(sys.argv[3])), (int(sys.argv[4]), int(sys.argv[5]))):
     image = pyvips.Image.thumbnail_buffer(data, side, height=side, size="down")
-    image.jpegsave_buffer(Q=quality, optimize_coding=True, keep=pyvips.enums.ForeignKeep.NONE)
+    image.jpegsave_buffer(Q=quality, optimize_coding=False, keep=pyvips.enums.ForeignKeep.NONE)
     sizes.append((image.width, image.height))
 (width, height), _thumb = sizes
 seconds = time.perf_counter() - started
@@ -176,7 +179,7 @@ def vips(data: bytes) -> list[bytes]:
         image = pyvips.Image.thumbnail_buffer(data, side, height=side, size="down")
         outputs.append(
             image.jpegsave_buffer(
-                Q=quality, optimize_coding=True, keep=pyvips.enums.ForeignKeep.NONE
+                Q=quality, optimize_coding=False, keep=pyvips.enums.ForeignKeep.NONE
             )
         )
     return outputs
@@ -254,10 +257,11 @@ def ssim(first: Image.Image, second: Image.Image) -> float | None:
     return float(index.mean())
 
 
-def timed(function, data: bytes, samples: list[float]) -> None:
-    started = time.perf_counter()
+def timed(function, data: bytes, samples: list[tuple[float, float]]) -> None:
+    """Append (wall, CPU) seconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
     function(data)
-    samples.append(time.perf_counter() - started)
+    samples.append((time.perf_counter() - wall, time.process_time() - cpu))
 
 
 def child(code: str, *args: str, env: dict | None = None) -> list[str]:
@@ -352,14 +356,15 @@ def main() -> None:
             {
                 "name": path.name,
                 "size": size,
-                "ms": {k: statistics.median(v) * 1000 for k, v in samples.items()},
+                "wall": {k: statistics.median(w for w, _c in v) * 1000 for k, v in samples.items()},
+                "cpu": {k: statistics.median(c for _w, c in v) * 1000 for k, v in samples.items()},
                 "ssim_display": ssim(our_display, lanczos_display),
                 "ssim_thumb": ssim(our_thumb, lanczos_thumb),
                 "ssim_jpeg": ssim(decoded(copies.display), lanczos_jpeg),
                 "ssim_vips": ssim(decoded(vips_display), lanczos_jpeg),
                 "size_note": ""
                 if (copies.width, copies.height) == vips_size
-                else f"  (display {copies.width}x{copies.height}, pyvips {vips_size[0]}x{vips_size[1]})",
+                else f"display {copies.width}x{copies.height}, pyvips {vips_size[0]}x{vips_size[1]}",
             }
         )
 
@@ -370,50 +375,76 @@ def main() -> None:
         f"{pyvips.__version__} / libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}"
     )
     print(
-        f"  ms per photo: ours | pyvips ({threads} threads) | pyvips (1 thread); ratio = pyvips "
-        "time / ours (above 1: we are faster); SSIM against the Lanczos copy, of the pixels "
-        "(display, thumbnail) and of the decoded display JPEGs (ours, pyvips')"
+        f"  ms per photo, CPU and wall clock: ours | pyvips on 1 thread | pyvips on {threads} "
+        "threads; ratio = pyvips' time / ours (above 1: we are faster); the judged one first"
+    )
+    print(
+        f"  {'photo':28s} {'size':>10s}   {'CPU: ours':>9s} {'1 thr':>7s} {'N thr':>7s}   "
+        f"{'wall: ours':>10s} {'1 thr':>7s} {'N thr':>7s}   ratio CPU/1  wall/1  wall/N"
     )
 
-    def fmt(value: float | None) -> str:
-        return "  n/a " if value is None else f"{value:.4f}"
+    def ratios(times: dict) -> tuple[float, float, float]:
+        cpu, wall = times["cpu"], times["wall"]
+        return (
+            cpu["vips1"] / cpu["ours"],
+            wall["vips1"] / wall["ours"],
+            wall["vips"] / wall["ours"],
+        )
 
     for row in rows:
-        ms = row["ms"]
+        cpu, wall = row["cpu"], row["wall"]
         print(
-            f"  {row['name']:28s} {row['size']:>10s} {ms['ours']:7.1f} | {ms['vips']:7.1f} | "
-            f"{ms['vips1']:7.1f};  {ms['vips'] / ms['ours']:5.2f}x {ms['vips1'] / ms['ours']:5.2f}x;  "
-            f"SSIM {fmt(row['ssim_display'])} {fmt(row['ssim_thumb'])}; JPEG "
-            f"{fmt(row['ssim_jpeg'])} {fmt(row['ssim_vips'])}"
-            f"{row['size_note']}"
+            f"  {row['name']:28s} {row['size']:>10s}   {cpu['ours']:9.1f} {cpu['vips1']:7.1f} "
+            f"{cpu['vips']:7.1f}   {wall['ours']:10.1f} {wall['vips1']:7.1f} {wall['vips']:7.1f}   "
+            "      {:5.2f}x  {:5.2f}x  {:5.2f}x".format(*ratios(row))
         )
-    totals = {k: sum(r["ms"][k] for r in rows) for k in ("ours", "vips", "vips1")}
+    totals = {
+        clock: {k: sum(r[clock][k] for r in rows) for k in ("ours", "vips", "vips1")}
+        for clock in ("cpu", "wall")
+    }
+    cpu, wall = totals["cpu"], totals["wall"]
     print(
-        f"  {'total (' + str(len(rows)) + ' photos)':28s} {'':>10s} {totals['ours']:7.1f} | "
-        f"{totals['vips']:7.1f} | {totals['vips1']:7.1f};  {totals['vips'] / totals['ours']:5.2f}x "
-        f"{totals['vips1'] / totals['ours']:5.2f}x"
+        f"  {'total (' + str(len(rows)) + ' photos)':28s} {'':>10s}   {cpu['ours']:9.1f} "
+        f"{cpu['vips1']:7.1f} {cpu['vips']:7.1f}   {wall['ours']:10.1f} {wall['vips1']:7.1f} "
+        "{:7.1f}         {:5.2f}x  {:5.2f}x  {:5.2f}x".format(wall["vips"], *ratios(totals))
     )
     for line in skipped:
         print(f"  skipped: {line}")
 
-    worst1 = min(rows, key=lambda r: r["ms"]["vips1"] / r["ms"]["ours"])
-    worst = min(rows, key=lambda r: r["ms"]["vips"] / r["ms"]["ours"])
-    ssims = [r[k] for r in rows for k in ("ssim_display", "ssim_thumb") if r[k] is not None]
+    def fmt(value: float | None) -> str:
+        return "   n/a" if value is None else f"{value:.4f}"
+
+    print(
+        "  SSIM against the Lanczos copy (Pillow's LANCZOS, as before): pixels of our display "
+        "copy and thumbnail (judged, allowed >= 0.98); decoded display JPEGs, ours and pyvips'"
+    )
+    for row in rows:
+        print(
+            f"  {row['name']:28s} pixels {fmt(row['ssim_display'])} {fmt(row['ssim_thumb'])};  "
+            f"JPEG {fmt(row['ssim_jpeg'])} {fmt(row['ssim_vips'])}"
+            + (f"  ({row['size_note']})" if row["size_note"] else "")
+        )
+
+    worst = {index: min(rows, key=lambda r, i=index: ratios(r)[i]) for index in range(3)}
     stack.result(
-        f"photos per-photo minimum ratio against pyvips on 1 thread (the fair one, judged; "
-        f"target >= 1.0): {worst1['ms']['vips1'] / worst1['ms']['ours']:.2f}x ({worst1['name']}); "
-        f"against pyvips on {threads} threads: {worst['ms']['vips'] / worst['ms']['ours']:.2f}x "
-        f"({worst['name']}); {len(rows)} photos, median of {REPEAT}"
+        "photos per-photo minimum ratio, pyvips' time / ours, against pyvips on 1 thread in CPU "
+        "time (the fair one, judged; target >= 1.0): "
+        f"{ratios(worst[0])[0]:.2f}x ({worst[0]['name']}); wall clock: "
+        f"{ratios(worst[1])[1]:.2f}x ({worst[1]['name']}) against 1 thread, "
+        f"{ratios(worst[2])[2]:.2f}x ({worst[2]['name']}) against {threads} threads; "
+        f"{len(rows)} photos, median of {REPEAT}"
     )
     stack.result(
-        f"photos total ratio over {len(rows)} photos: {totals['vips1'] / totals['ours']:.2f}x against "
-        f"pyvips on 1 thread, {totals['vips'] / totals['ours']:.2f}x on {threads} threads "
-        f"(ours {totals['ours']:.0f} ms, pyvips {totals['vips1']:.0f} / {totals['vips']:.0f} ms)"
+        f"photos total ratio over {len(rows)} photos: "
+        "{:.2f}x in CPU time against pyvips on 1 thread; wall clock {:.2f}x against 1 thread, "
+        "{:.2f}x against {} threads".format(*ratios(totals), threads)
+        + f" (CPU ms: ours {cpu['ours']:.0f}, pyvips {cpu['vips1']:.0f})"
     )
+    pixels = [r[k] for r in rows for k in ("ssim_display", "ssim_thumb") if r[k] is not None]
     stack.result(
         f"photos minimum SSIM against the Lanczos copy, pixels of the display copy and thumbnail "
-        f"(judged, allowed >= {SSIM_ALLOWED}): {min(ssims):.4f}; decoded display JPEGs: ours "
-        f"{min(r['ssim_jpeg'] for r in rows):.4f}, pyvips' "
+        f"(judged, allowed >= {SSIM_ALLOWED}): {min(pixels):.4f}; decoded display JPEGs: ours "
+        f"{min(r['ssim_jpeg'] for r in rows if r['ssim_jpeg'] is not None):.4f}, pyvips' "
         f"{min((r['ssim_vips'] for r in rows if r['ssim_vips'] is not None), default=0):.4f}"
     )
 

@@ -580,6 +580,8 @@ def _srgb_transform(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform
 
 
 def _encode(im: Image.Image, quality: int) -> bytes:
+    # Standard Huffman tables: optimised ones (optimize=True) took 2.3 times as long to
+    # encode (10 ms of the 77 ms an 8 MP photo costs) to save 1.7 % of the bytes.
     out = io.BytesIO()
-    im.save(out, "JPEG", quality=quality, optimize=True, progressive=False, exif=b"")
+    im.save(out, "JPEG", quality=quality, optimize=False, progressive=False, exif=b"")
     return out.getvalue()
