@@ -106,8 +106,9 @@ def main() -> None:
         f"precision {exact[0]:.3f} recall {exact[1]:.3f} (missed {exact[4]})"
     )
     stack.result(
-        f"duplicates detection {elapsed / len(made) * 1000:.1f} ms per report ({backend}); "
-        f"filing, detection included, {filing / len(made) * 1000:.1f} ms per report"
+        f"duplicates detection {elapsed / len(made) * 1000:.1f} ms per report against all "
+        f"{len(made)} ({backend}); filing, with its detection against the reports filed "
+        f"before it, {filing / len(made) * 1000:.1f} ms per report"
     )
     print(f"Load average at end: {stack.load_average()}")
     print(f"Command: {COMMAND}")
