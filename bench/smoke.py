@@ -147,8 +147,14 @@ def run_all(benchmarks, logs: Path = LOGS) -> int:
     failed."""
     outcomes = []
     for benchmark in benchmarks:
-        print(f"== {benchmark.name} (at most {benchmark.timeout:.0f} s)", flush=True)
-        outcome = run(benchmark, environment(benchmark), logs)
+        env = environment(benchmark)
+        print(
+            f"== {benchmark.name} (at most {benchmark.timeout:.0f} s; "
+            f"{env['BENCH_DATABASE_URL'].rsplit('/', 1)[1]}, redis db {benchmark.redis_db}, "
+            f"port {benchmark.port})",
+            flush=True,
+        )
+        outcome = run(benchmark, env, logs)
         print(summary(outcome), flush=True)
         outcomes.append(outcome)
     failed = [outcome for outcome in outcomes if outcome.problem is not None]
