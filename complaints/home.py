@@ -1,6 +1,7 @@
 """The triage queues on the complaint officer's home page (registry/home.py): the same
-counts as the queue tabs of /complaints/, each linking to its tab with its first
-reports; and the identity custodian's disclosure requests waiting. Registered on import
+counts as the queue tabs of /complaints/ (capped: "hơn 1.000" beyond 1,000, as there,
+docs/case-list.md), each linking to its tab with its first reports; and the identity
+custodian's disclosure requests waiting. Registered on import
 (complaints/apps.py)."""
 
 from django.urls import reverse
@@ -36,7 +37,7 @@ def officer_queues(user) -> list[Queue]:
         ("overdue", _("Quá hạn"), True),
         ("open", _("Đang xử lý"), False),
     ):
-        first = selectors.complaint_list(user=user, queue=key)[:FIRST] if counts[key] else []
+        first = selectors.queue_first(user=user, queue=key, n=FIRST) if counts[key] else []
         items = tuple(_report(c, _due(c)) for c in first)
         queues.append(Queue(label, counts[key], f"{url}?queue={key}", alarm=alarm, items=items))
     return queues

@@ -3,12 +3,20 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from complaints.reward_selectors import reward_public
 from registry import workdays
-from registry.api_base import CappedCount, capped_count, capped_counts, page_rows
+from registry.api_base import (
+    CappedCount,
+    capped,
+    capped_count,
+    capped_counts,
+    is_ranked,
+    page_rows,
+    ranked_page_rows,
+)
 from registry.clocks import end_of_day
 from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
@@ -121,7 +129,7 @@ def _filtered(*, user, filters: ComplaintFilters, now) -> QuerySet:
     )
     if filters.q:
         qs = text_matches(qs, filters.q)
-        rank = search_rank(filters.q)
+        rank = search_rank(filters.q, Complaint)
         if rank is not None:
             qs = qs.alias(search_rank=rank)
             order = ["-search_rank", *order]
@@ -227,14 +235,29 @@ def complaint_rows(*, user, filters: ComplaintFilters) -> QuerySet:
 
 
 def complaint_page(
-    *, user, filters: ComplaintFilters, page: int = 1, page_size: int = 25
+    *,
+    user,
+    filters: ComplaintFilters,
+    page: int = 1,
+    page_size: int = 25,
+    count: CappedCount | None = None,
 ) -> ListPage:
     """A page of the queue in two queries whatever its number and size: the capped
     count of the list, and the page's rows by a deferred join (one row more, to tell if
-    a next page exists). A page past the end of a list counted exactly is its last."""
+    a next page exists). A page past the end of a list counted exactly is its last.
+    `count`: the list's capped count when the caller has it (a queue tab's)."""
     qs = _filtered(user=user, filters=filters, now=timezone.now())
-    count = capped_count(qs)
     page = max(page, 1)
+    if is_ranked(qs):
+        # A search: the page and the number of matches from one scan.
+        rows, total = ranked_page_rows(
+            listed(qs), offset=(page - 1) * page_size, limit=page_size + 1
+        )
+        count = capped(total)
+        if rows or page == 1 or count.capped:
+            return ListPage(rows[:page_size], count, page, page_size, len(rows) > page_size)
+    elif count is None:
+        count = capped_count(qs)
     if not count.capped and (page - 1) * page_size >= count:
         page = max(1, -(-count // page_size))
     rows = page_rows(listed(qs), offset=(page - 1) * page_size, limit=page_size + 1)
@@ -249,6 +272,12 @@ def listed(qs: QuerySet) -> QuerySet:
         .only(*LIST_COLUMNS)
         .annotate(photo_count=_photo_count())
     )
+
+
+def queue_first(*, user, queue: str, n: int) -> list[Complaint]:
+    """The first `n` reports of a queue, with only the listed columns (home pages)."""
+    qs = _filtered(user=user, filters=ComplaintFilters(queue=queue), now=timezone.now())
+    return page_rows(listed(qs), offset=0, limit=n)
 
 
 def queue_counts(*, user) -> dict[str, CappedCount]:
@@ -340,6 +369,25 @@ def _merged_into(complaint: Complaint) -> dict | None:
     }
 
 
+def photos_rejected(complaint: Complaint) -> int:
+    """How many of the reporter's photos (filed or sent later) were rejected by the photo
+    worker: their pixels did not decode, or the original could not be read. Their
+    originals are deleted and staff never see them."""
+    return complaint.photos.filter(state=ComplaintPhoto.State.FAILED).count()
+
+
+def photos_rejected_note(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)d ảnh bạn gửi không đọc được (tệp ảnh bị hỏng) nên đã bị loại: cán bộ "
+        "xử lý không nhận được ảnh này.",
+        "%(count)d ảnh bạn gửi không đọc được (tệp ảnh bị hỏng) nên đã bị loại: cán bộ "
+        "xử lý không nhận được các ảnh này.",
+        count,
+    ) % {"count": count}
+
+
 def public_view(complaint: Complaint) -> dict:
     """What the holder of the receipt sees: status, history, public messages. Never
     internal notes, staff names or photos of the thread."""
@@ -365,6 +413,9 @@ def public_view(complaint: Complaint) -> dict:
         "may_reply": not complaint.is_closed or bool(merged and not merged["closed"]),
         # The reporter's protection requests, newest first (docs/protection.md).
         "protection": protection_public(complaint),
+        # Photos the worker could not decode: rejected there, never shown to staff.
+        "photos_rejected": (rejected := photos_rejected(complaint)),
+        "photos_rejected_note": photos_rejected_note(rejected),
         "reward": reward_public(complaint),
         "history": [
             {

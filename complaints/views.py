@@ -455,8 +455,14 @@ def _queue_tabs(counts: dict) -> list[tuple]:
 @login_required
 def inbox(request):
     filters = selectors.filters_from_query(request.GET)
+    counts = selectors.queue_counts(user=request.user)
+    # A queue without other filters is the length its tab shows: not counted twice.
+    plain = filters == selectors.ComplaintFilters(queue=filters.queue)
     page = selectors.complaint_page(
-        user=request.user, filters=filters, page=selectors.page_number(request.GET.get("page"))
+        user=request.user,
+        filters=filters,
+        page=selectors.page_number(request.GET.get("page")),
+        count=counts.get(filters.queue) if plain else None,
     )
     # Officers of the unit shown (the user's own unless a unit is chosen) to give work to.
     shown = (
@@ -465,7 +471,7 @@ def inbox(request):
     context = {
         "page": page,
         "filters": filters,
-        "queue_tabs": _queue_tabs(selectors.queue_counts(user=request.user)),
+        "queue_tabs": _queue_tabs(counts),
         "choices": selectors.filter_choices(user=request.user),
         "officers": services.handlers_of(user=request.user, unit=shown),
         "may_inspect": request.user.has_perm("inspections.add_inspection"),

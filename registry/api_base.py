@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+from django.db.models.sql.where import WhereNode
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
@@ -93,10 +94,15 @@ class CappedCount(int):
         return _("hơn %(count)s") % {"count": number_format(COUNT_CAP, force_grouping=True)}
 
 
-def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
-    """How many rows `qs` holds, up to cap + 1: a count over `LIMIT cap + 1`, so the
-    database stops at the cap whatever the table's size."""
-    return CappedCount(qs.order_by().values("pk")[: cap + 1].count())
+def capped(total: int) -> CappedCount:
+    """An exact count, capped as the lists show it."""
+    return CappedCount(min(total, COUNT_CAP + 1))
+
+
+def capped_count(qs: QuerySet) -> CappedCount:
+    """How many rows `qs` holds, up to COUNT_CAP + 1: a count over `LIMIT COUNT_CAP + 1`,
+    so the database stops at the cap whatever the table's size."""
+    return CappedCount(qs.order_by().values("pk")[: COUNT_CAP + 1].count())
 
 
 def _capped_sql(qs: QuerySet, cap: int) -> tuple[str, tuple]:
@@ -106,11 +112,11 @@ def _capped_sql(qs: QuerySet, cap: int) -> tuple[str, tuple]:
     return f"(SELECT COUNT(*) FROM ({sql}) AS capped)", tuple(params)  # noqa: S608
 
 
-def capped_counts(querysets: dict[str, QuerySet], cap: int = COUNT_CAP) -> dict:
+def capped_counts(querysets: dict[str, QuerySet]) -> dict:
     """`capped_count` of each queryset, all in one query."""
     if not querysets:
         return {}
-    parts = [_capped_sql(qs, cap) for qs in querysets.values()]
+    parts = [_capped_sql(qs, COUNT_CAP) for qs in querysets.values()]
     sql = "SELECT " + ", ".join(part for part, _params in parts)
     params = tuple(p for _part, part_params in parts for p in part_params)
     with connections[next(iter(querysets.values())).db].cursor() as cursor:
@@ -125,7 +131,39 @@ def page_rows(qs: QuerySet, *, offset: int, limit: int) -> list:
     (OFFSET then skips index entries, not rows read with their joins); the outer one
     reads those few rows with the columns, joins and annotations `qs` asks for."""
     ids = qs.values("pk")[offset : offset + limit]
-    return list(qs.filter(pk__in=ids))
+    return list(_by_ids(qs, ids))
+
+
+def _by_ids(qs: QuerySet, ids) -> QuerySet:
+    """The rows of `qs` with these ids, in its order, with its columns, joins and
+    annotations but not its filters: the ids were chosen by them, and a filter repeated
+    here could lead the planner back to the scan the ids were picked by (a search's
+    index, say) instead of the primary key."""
+    rows = qs.all()
+    rows.query.where = WhereNode()
+    return rows.filter(pk__in=ids)
+
+
+def ranked_page_rows(qs: QuerySet, *, offset: int, limit: int) -> tuple[list, int]:
+    """For a search ranked by relevance, which reads every match to rank it anyway: the
+    page's ids and the number of matches in that one scan (a window count), then the
+    page's rows by their ids. Returns the rows and the exact total."""
+    found = list(
+        qs.annotate(matches=Window(Count("*"))).values_list("pk", "matches")[
+            offset : offset + limit
+        ]
+    )
+    if not found:
+        total = capped_count(qs) if offset else 0
+        return [], total
+    order = {pk: index for index, (pk, _total) in enumerate(found)}
+    rows = sorted(_by_ids(qs, list(order)), key=lambda row: order[row.pk])
+    return rows, found[0][1]
+
+
+def is_ranked(qs: QuerySet) -> bool:
+    """Whether `qs` is ordered by a search's relevance (registry.search.search_rank)."""
+    return "search_rank" in qs.query.annotations
 
 
 class CappedPagePagination(PagePagination):
@@ -142,8 +180,13 @@ class CappedPagePagination(PagePagination):
 
     def paginate_queryset(self, queryset, pagination: PagePagination.Input, **params):
         offset = (pagination.page - 1) * pagination.page_size
-        rows = page_rows(queryset, offset=offset, limit=pagination.page_size + 1)
-        count = capped_count(queryset)
+        limit = pagination.page_size + 1
+        if is_ranked(queryset):
+            rows, total = ranked_page_rows(queryset, offset=offset, limit=limit)
+            count = capped(total)
+        else:
+            rows = page_rows(queryset, offset=offset, limit=limit)
+            count = capped_count(queryset)
         return {
             "items": rows[: pagination.page_size],
             "count": count,

@@ -178,6 +178,9 @@ class Complaint(models.Model):
     )
 
     scope_unit_field = "unit"
+    # On PostgreSQL, the stored tsvector of search_text the search matches and ranks on
+    # (a generated column, not a field: complaints 0011, registry/search.py).
+    search_vector_column = "search_vector"
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
