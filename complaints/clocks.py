@@ -3,7 +3,7 @@ it (a complaint's 10 days, a denunciation's 7 working days), notify the acceptan
 settle it. The foundation counts and sweeps them (`registry.clocks`)."""
 
 from django.db import models
-from django.db.models import Min
+from django.db.models import Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +84,18 @@ def clock_start(kind: str, complaint: Complaint, **kwargs) -> LegalClock:
     )
 
 
+def intake_clocks_start(complaint: Complaint) -> list[LegalClock]:
+    """From the day it is received: acknowledge it, and accept or refuse it (a report
+    just filed, in the filing's transaction)."""
+    return clocks.clocks_start_new(
+        kinds=[ComplaintClock.ACKNOWLEDGE, ACCEPT_CLOCK[complaint.nature]],
+        subject_id=complaint.pk,
+        unit=complaint.unit,
+        case=complaint,
+        started_at=complaint.received_at,
+    )
+
+
 def clocks_stop(*, complaint: Complaint, at=None, cancel: bool = False) -> None:
     """The report ended (resolved, rejected) or left the queue (merged): every clock of
     it still running stops."""
@@ -99,10 +111,11 @@ def keep_nearest_deadline(sender, *, clock: LegalClock, **kwargs) -> None:
     (connected to `registry.clock_rules.clock_changed`)."""
     if clock.kind not in ComplaintClock.values:
         return
-    due = LegalClock.objects.filter(
+    nearest = LegalClock.objects.filter(
         case_type=clock.case_type_id, case_id=clock.case_id, state=LegalClock.State.RUNNING
-    ).aggregate(due=Min("due_at"))["due"]
-    Complaint.objects.filter(pk=clock.case_id).update(due_at=due)
+    ).order_by("due_at")
+    # One UPDATE with the nearest deadline as a subquery (NULL once none runs).
+    Complaint.objects.filter(pk=clock.case_id).update(due_at=Subquery(nearest.values("due_at")[:1]))
 
 
 clock_changed.connect(keep_nearest_deadline, dispatch_uid="complaints.due_at")

@@ -110,6 +110,9 @@ class StatusOut(Schema):
     may_reply: bool = True
     protection: list[ProtectionPublicOut] = []
     reward: RewardPublicOut | None = None
+    # Photos the photo worker rejected (their pixels did not decode): never shown to staff.
+    photos_rejected: int = 0
+    photos_rejected_note: str = ""
     history: list[HistoryOut]
     messages: list[PublicMessageOut]
 

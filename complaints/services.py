@@ -152,7 +152,9 @@ def _check_photos(photos: list[PhotoUpload]) -> None:
         )
     for photo in photos:
         try:
-            inspect_upload(photo.data, filename=photo.filename, content_type=photo.content_type)
+            # The structure only: the photo worker decodes the pixels, and rejects there
+            # what does not decode (the reporter reads it on the status page).
+            inspect_upload(photo.data, decode=False)
         except PhotoRejected as exc:
             raise InvalidInput.field("photos", exc.code, exc.message, exc.params) from exc
     pending = (
@@ -250,8 +252,11 @@ def complaint_submit(
     the audit names them, and the citizens' network throttle does not apply (the
     officer is signed in and audited; their network is not the caller's).
 
-    Every check runs before anything is written; a photo that is not a clean image
-    stops the filing with a clear error and nothing is stored.
+    Every check runs before anything is written; a photo that its header and structure
+    show is not an accepted image (another format, markup, a polyglot, too large, a
+    pixel bomb, cut short) stops the filing with a clear error and nothing is stored.
+    Pixels are decoded by the photo worker, which rejects a photo that does not decode
+    (deleted, never shown to staff; the reporter reads it on the status page).
     """
     if by is None:
         throttle(
@@ -329,7 +334,7 @@ def complaint_submit(
             description=description,
         )
         ComplaintEvent.objects.create(complaint=complaint, status_to=Complaint.Status.RECEIVED)
-        _start_intake_clocks(complaint)
+        complaint_clocks.intake_clocks_start(complaint)
         held.attach(complaint)
         enqueue_on_commit(duplicates_detect, complaint.pk)
         if identity_fields:
@@ -419,12 +424,6 @@ def reporter_reply(
 
 
 # --- Legal clocks ----------------------------------------------------------------------------
-
-
-def _start_intake_clocks(complaint: Complaint) -> None:
-    """From the day it is received: acknowledge it, and accept or refuse it."""
-    clock_start(ComplaintClock.ACKNOWLEDGE, complaint, started_at=complaint.received_at)
-    clock_start(ACCEPT_CLOCK[complaint.nature], complaint, started_at=complaint.received_at)
 
 
 def _move_clocks(complaint: Complaint, to: str, *, at, public_note: str) -> None:

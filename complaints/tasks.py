@@ -10,7 +10,7 @@ from django.utils import timezone
 from complaints import duplicates, quarantine
 from complaints.models import ComplaintPhoto
 from registry.background import claim, save_copy, sweep
-from registry.images import PhotoRejected, make_clean_copies
+from registry.images import PhotoRejected, check_pixel_stream, make_clean_copies
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ def photo_process(photo_id: int) -> str:
     photo = ComplaintPhoto.objects.get(pk=photo_id)
     try:
         original = quarantine.get(photo.quarantine_name)
+        # The request checked the structure only (inspect_upload(decode=False)): here the
+        # pixels are decoded, and what does not decode is rejected.
+        check_pixel_stream(original)
         copies = make_clean_copies(original)
     except (FileNotFoundError, InvalidTag) as exc:
         # The original is gone or cannot be opened (another QUARANTINE_KEY): retrying
@@ -53,7 +56,8 @@ def photo_process(photo_id: int) -> str:
         )
         raise
     except (PhotoRejected, ValueError, SyntaxError) as exc:
-        # Checked at intake, so this is rare: keep nothing of it and say so to staff.
+        # The pixels do not decode (the request checked the structure only): keep nothing
+        # of it; staff see the photo as failed, the reporter on the status page.
         return _fail(photo, getattr(exc, "code", "decode_failed"))
     # Saved under neutral names: nothing of the citizen's file name is kept.
     save_copy(photo.display, f"{photo.pk}-display.jpg", copies.display)

@@ -128,6 +128,41 @@ def clock_start(
     return clock
 
 
+def clocks_start_new(
+    *, kinds: list[str], subject_id: int, unit, case, started_at: datetime | None = None
+) -> list[LegalClock]:
+    """Start the clocks of `kinds` for a subject created in the caller's transaction (a
+    report just filed), which can have no clock yet: one calendar and one INSERT for
+    them all, where `clock_start` looks for an earlier clock of each kind first. A clock
+    that exists anyway breaks the unique constraint: the transaction fails, nothing is
+    counted twice. Each started clock sends `clock_changed`, as `clock_start` does."""
+    started_at = started_at or timezone.now()
+    calendar = workdays.current_calendar()
+    case_type = ContentType.objects.get_for_model(case)
+    started = []
+    for kind in kinds:
+        rule = declared(kind).rule
+        when = period(rule, started_at, rule.amount, calendar)
+        started.append(
+            LegalClock(
+                kind=kind,
+                subject_id=subject_id,
+                state=State.RUNNING,
+                unit=unit,
+                case_type=case_type,
+                case_id=case.pk,
+                started_at=started_at,
+                due_on=when.due_on,
+                due_at=when.due_at,
+                remind_at=when.remind_at,
+            )
+        )
+    clocks = LegalClock.objects.bulk_create(started)
+    for clock in clocks:
+        _changed(clock)
+    return clocks
+
+
 def _running(kind: str, subject_id: int) -> LegalClock | None:
     return (
         LegalClock.objects.select_for_update()
