@@ -1,9 +1,10 @@
 """What a request learns about its user's access, kept in the cache between requests.
 
-Three things are cached (docs/access-cache.md): the rows a user holds an object
+Four things are cached (docs/access-cache.md): the rows a user holds an object
 permission on (registry.permissions._granted), the permissions of their roles
-(`CachedModelBackend`, as Django's ModelBackend answers `user.has_perm(perm)`), and the
-user an API token belongs to (registry.services.api_token_authenticate).
+(`CachedModelBackend`, as Django's ModelBackend answers `user.has_perm(perm)`), their
+role names (User.role_names) and the user an API token belongs to
+(registry.services.api_token_authenticate).
 
 Each entry is stored with the versions it was computed under and is used only while they
 are still current:
@@ -123,9 +124,9 @@ def everyone_changed() -> None:
 
 class CachedModelBackend(ModelBackend):
     """Django's ModelBackend whose answer to "which permissions does this user have" (their
-    own and their groups', all of them for a superuser) comes from the cache, and so do a
-    session user's role names. Object permissions asked of one object stay with guardian's
-    backend, which reads the database every time."""
+    own and their groups', all of them for a superuser) comes from the cache. Object
+    permissions asked of one object stay with guardian's backend, which reads the database
+    every time."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
@@ -138,14 +139,6 @@ class CachedModelBackend(ModelBackend):
                 lambda: set(parent.get_all_permissions(user_obj)),
             )
         return user_obj._perm_cache
-
-    def get_user(self, user_id):
-        """The signed-in user of a session, with their role names (User.role_names) from
-        the cache: every page asks for them."""
-        user = super().get_user(user_id)
-        if user is not None:
-            user._role_names = remembered(user.pk, "roles", lambda: user.role_names)
-        return user
 
 
 # --- Signals -----------------------------------------------------------------------------

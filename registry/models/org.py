@@ -127,11 +127,21 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         """The user's roles, from the group names. Uses prefetched groups when a list
-        prefetched them; cached on the instance otherwise."""
+        prefetched them; the access cache otherwise (registry/access_cache.py: every page
+        asks), and the instance keeps them."""
         if not hasattr(self, "_role_names"):
+            from registry import access_cache
+
             valid = set(Role.values)
-            self._role_names = sorted(
-                group.name for group in self.groups.all() if group.name in valid
+
+            def names() -> list[str]:
+                return sorted(group.name for group in self.groups.all() if group.name in valid)
+
+            prefetched = "groups" in getattr(self, "_prefetched_objects_cache", {})
+            self._role_names = (
+                names()
+                if prefetched or self.pk is None
+                else access_cache.remembered(self.pk, "roles", names)
             )
         return self._role_names
 
