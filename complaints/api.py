@@ -1,8 +1,12 @@
+import functools
+
 from django.conf import settings
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, UploadedFile
+from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -70,6 +74,33 @@ def check_request_size(request) -> None:
         raise TooLarge()
 
 
+class _PhotosInMemory(MemoryFileUploadHandler):
+    """Keeps every uploaded file in memory, whatever FILE_UPLOAD_MAX_MEMORY_SIZE says."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = True
+
+
+def photos_in_memory(run):
+    """Decorates a filing endpoint (ninja's decorate_view: it runs before the form is
+    parsed): a body within COMPLAINT_MAX_REQUEST_BYTES has its photos read into memory
+    rather than spooled to temporary files and read back, since the service reads them
+    whole anyway. A larger body keeps Django's handlers and is refused by
+    check_request_size."""
+
+    @functools.wraps(run)
+    def parse_in_memory(request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if 0 < length <= settings.COMPLAINT_MAX_REQUEST_BYTES:
+            request.upload_handlers = [_PhotosInMemory(request)]
+        return run(request, *args, **kwargs)
+
+    return parse_in_memory
+
+
 def read_photos(files) -> list[services.PhotoUpload]:
     return [
         services.PhotoUpload(data=f.read(), filename=f.name or "", content_type=f.content_type)
@@ -124,6 +155,7 @@ def submit(request, data, photos, *, channel) -> services.Filed:
     operation_id="submit_report",
     response={201: FiledOut, **PUBLIC_ERRORS},
 )
+@decorate_view(photos_in_memory)
 def submit_report(request, data: Form[ReportIn], photos: File[list[UploadedFile]] = None):
     """File a report. The receipt code in the answer is shown once and never stored."""
     check_request_size(request)
