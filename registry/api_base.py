@@ -9,6 +9,7 @@ Here, in the foundation, so that each app's router can use them without importin
 from typing import Annotated, Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, QuerySet, Window
 from django.db.models.sql.where import WhereNode
@@ -107,7 +108,10 @@ def capped_count(qs: QuerySet) -> CappedCount:
 
 def _capped_sql(qs: QuerySet, cap: int) -> tuple[str, tuple]:
     inner = qs.order_by().values("pk")[: cap + 1]
-    sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    try:
+        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+    except EmptyResultSet:  # a user who may see none of them
+        return "0", ()
     # The ORM's own SQL for the queryset, its values passed as parameters.
     return f"(SELECT COUNT(*) FROM ({sql}) AS capped)", tuple(params)  # noqa: S608
 

@@ -147,3 +147,13 @@ def test_a_search_ranks_by_relevance_then_recency(olga, bob):
     # Every word but the last is whole; the last may be the start of one.
     assert api_client(olga).get("/api/v1/complaints?queue=all&q=minh%20ta").json()["count"] == 3
     assert api_client(olga).get("/api/v1/complaints?queue=all&q=min%20tam").json()["count"] == 0
+
+
+def test_someone_who_sees_no_report_gets_empty_queues(client_for, alice):
+    file_complaint(network_key="a")
+    response = client_for(alice).get("/complaints/?queue=all&q=nuoc")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert {
+        count for _key, _label, count in response.context["queue_tabs"] if count is not None
+    } == {0}
