@@ -21,7 +21,7 @@ from typing import NoReturn
 import pillow_heif
 from cykooz_resizer import CropBox, FilterType, ResizeAlg, ResizeOptions, Resizer
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageChops, ImageCms
 
 pillow_heif.register_heif_opener()
 
@@ -569,7 +569,9 @@ def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
         im = flat
     if icc_profile:
         try:
-            return ImageCms.applyTransform(im, _srgb_transform(icc_profile, im.mode))
+            transform = _srgb_transform(icc_profile, im.mode)
+            if transform is not None:
+                return ImageCms.applyTransform(im, transform)
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             pass  # a broken or mismatched profile: show the pixels as they are
     # make_clean_copies copies the pixels into a new image anyway: no copy here.
@@ -579,24 +581,39 @@ def _to_srgb(im: Image.Image, icc_profile: bytes | None) -> Image.Image:
 # Phones and cameras embed a handful of profiles (sRGB, Display P3, Adobe RGB), and
 # building the transform costs about as much as applying it to a display copy. Only
 # small profiles are kept, so that odd uploads cannot make the worker hold large ones.
-_TRANSFORMS: dict[tuple[bytes, str], ImageCms.ImageCmsTransform] = {}
+_TRANSFORMS: dict[tuple[bytes, str], ImageCms.ImageCmsTransform | None] = {}
 _TRANSFORMS_KEPT = 16
 _TRANSFORM_PROFILE_MAX_BYTES = 256 * 1024
+# Every 16th level of each channel (17 x 17 x 17 colours, 255 for the last) and every
+# grey: what a transform does to these, it does to a photo.
+_LEVELS = [min(255, 16 * step) for step in range(17)]
+_PROBE_COLOURS = [(r, g, b) for b in _LEVELS for g in _LEVELS for r in _LEVELS]
+_PROBE_COLOURS += [(level, level, level) for level in range(256)]
+_PROBE = Image.frombytes(
+    "RGB", (len(_PROBE_COLOURS), 1), bytes(value for rgb in _PROBE_COLOURS for value in rgb)
+)
 
 
-def _srgb_transform(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform:
-    """The perceptual transform from `icc_profile` to sRGB, as profileToProfile builds it."""
+def _srgb_transform(icc_profile: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The perceptual transform from `icc_profile` to sRGB, as profileToProfile builds it,
+    or None for a profile that is sRGB in all but name (cameras and phones often embed
+    one): its transform moves no colour by more than a level, and costs as much as the
+    rest of an 8 MP photo's copies together."""
     key = (hashlib.sha256(icc_profile).digest(), mode)
-    transform = _TRANSFORMS.get(key)
-    if transform is None:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
-        transform = ImageCms.buildTransform(
-            source, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
-        )
-        if len(icc_profile) <= _TRANSFORM_PROFILE_MAX_BYTES:
-            if len(_TRANSFORMS) >= _TRANSFORMS_KEPT:
-                del _TRANSFORMS[next(iter(_TRANSFORMS))]
-            _TRANSFORMS[key] = transform
+    if key in _TRANSFORMS:
+        return _TRANSFORMS[key]
+    source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+    transform = ImageCms.buildTransform(
+        source, _SRGB, mode, "RGB", renderingIntent=ImageCms.Intent.PERCEPTUAL
+    )
+    if mode == "RGB":
+        moved = ImageChops.difference(ImageCms.applyTransform(_PROBE, transform), _PROBE)
+        if max(high for _low, high in moved.getextrema()) <= 1:
+            transform = None
+    if len(icc_profile) <= _TRANSFORM_PROFILE_MAX_BYTES:
+        if len(_TRANSFORMS) >= _TRANSFORMS_KEPT:
+            del _TRANSFORMS[next(iter(_TRANSFORMS))]
+        _TRANSFORMS[key] = transform
     return transform
 
 

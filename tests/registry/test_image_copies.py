@@ -9,9 +9,15 @@ shift, a mirror or a quarter turn shows as a large difference.
 import io
 
 import pytest
-from PIL import Image, ImageChops, ImageDraw, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageStat
 
-from registry.images import DISPLAY_MAX_SIDE, THUMB_MAX_SIDE, _shrink, make_clean_copies
+from registry.images import (
+    DISPLAY_MAX_SIDE,
+    THUMB_MAX_SIDE,
+    _shrink,
+    _srgb_transform,
+    make_clean_copies,
+)
 
 # 2400x1800 needs a reduction by 1.17: no JPEG draft() and no reduce() can help, only the
 # resize itself. 8400x600 needs more than 4x: a reduce() by 2 first, then Lanczos-3.
@@ -239,3 +245,16 @@ def test_shrunk_photo_carries_nothing_but_pixels():
             assert not {"exif", "xmp", "comment", "icc_profile"} & im.info.keys()
             assert [marker for marker, _payload in im.applist] == ["APP0"]
     assert (copies.width, copies.height) == (1536, 2048)
+
+
+def test_photo_tagged_srgb_is_kept_as_it_is():
+    """Cameras and phones often embed an sRGB profile: converting to sRGB would move no
+    colour by more than a level, at the cost of the rest of the copy, so it is skipped."""
+    source = scene(BELOW_2X)
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    assert _srgb_transform(srgb, "RGB") is None
+
+    tagged = make_clean_copies(encode(source, "JPEG", quality=90, icc_profile=srgb))
+    untagged = make_clean_copies(encode(source, "JPEG", quality=90))
+
+    assert (tagged.display, tagged.thumb) == (untagged.display, untagged.thumb)
