@@ -283,8 +283,12 @@ def queue_first(*, user, queue: str, n: int) -> list[Complaint]:
 def queue_counts(*, user) -> dict[str, CappedCount]:
     """How many reports wait in each triage queue, capped (one query)."""
     now = timezone.now()
-    visible = Complaint.objects.visible_to(user)
-    return capped_counts({queue: _queue(visible, queue, now) for queue in HOME_QUEUES})
+    every = Complaint.objects.all()
+    return capped_counts(
+        Complaint.objects.visible_to(user),
+        {queue: _queue(every, queue, now) for queue in HOME_QUEUES},
+        columns=("status", "due_at"),
+    )
 
 
 def filter_choices(*, user) -> dict:

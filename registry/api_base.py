@@ -106,27 +106,35 @@ def capped_count(qs: QuerySet) -> CappedCount:
     return CappedCount(qs.order_by().values("pk")[: COUNT_CAP + 1].count())
 
 
-def _capped_sql(qs: QuerySet, cap: int) -> tuple[str, tuple]:
-    inner = qs.order_by().values("pk")[: cap + 1]
+def capped_counts(base: QuerySet, subsets: dict[str, QuerySet], columns: tuple) -> dict:
+    """`capped_count` of each subset of `base`, all in one query. Each subset is given
+    by a queryset of the same model holding only its own condition, on `columns`; the
+    rows `base` opens (a user's scope: possibly a long list of granted ids) are written
+    once, as a common table expression each count reads, not once per count."""
+    model = base.model
+    table = model._meta.db_table
     try:
-        sql, params = inner.query.get_compiler(using=inner.db).as_sql()
+        rows = base.order_by().values("pk", *columns)
+        base_sql, base_params = rows.query.get_compiler(using=base.db).as_sql()
     except EmptyResultSet:  # a user who may see none of them
-        return "0", ()
-    # The ORM's own SQL for the queryset, its values passed as parameters.
-    return f"(SELECT COUNT(*) FROM ({sql}) AS capped)", tuple(params)  # noqa: S608
-
-
-def capped_counts(querysets: dict[str, QuerySet]) -> dict:
-    """`capped_count` of each queryset, all in one query."""
-    if not querysets:
-        return {}
-    parts = [_capped_sql(qs, COUNT_CAP) for qs in querysets.values()]
-    sql = "SELECT " + ", ".join(part for part, _params in parts)
-    params = tuple(p for _part, part_params in parts for p in part_params)
-    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        return {key: CappedCount(0) for key in subsets}
+    connection = connections[base.db]
+    quote = connection.ops.quote_name
+    counts, params = [], list(base_params)
+    for subset in subsets.values():
+        where, where_params = subset.query.get_compiler(using=base.db).compile(subset.query.where)
+        condition = f" WHERE {where}" if where else ""
+        counts.append(
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM scoped AS {quote(table)}{condition} "  # noqa: S608
+            f"LIMIT {COUNT_CAP + 1:d}) AS capped)"
+        )
+        params += where_params
+    # The ORM's own SQL for the querysets, their values passed as parameters.
+    sql = f"WITH scoped AS NOT MATERIALIZED ({base_sql}) SELECT {', '.join(counts)}"
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return {key: CappedCount(value) for key, value in zip(querysets, row, strict=True)}
+        found = cursor.fetchone()
+    return {key: CappedCount(value) for key, value in zip(subsets, found, strict=True)}
 
 
 def page_rows(qs: QuerySet, *, offset: int, limit: int) -> list:
