@@ -5,7 +5,8 @@ Other apps keep their own `permissions.py` for their object permissions and buil
 """
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q, QuerySet
+from django.db.models import Field, Lookup, Q, QuerySet
+from django.db.models.lookups import In
 from guardian.utils import get_group_obj_perms_model, get_user_obj_perms_model
 
 from registry import access_cache
@@ -63,6 +64,26 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
 MAX_LISTED_GRANTS = 5000
 
 
+@Field.register_lookup
+class AnyOf(Lookup):
+    """`pk__any_of=ids`: the rows of `pk__in=ids`, sent to PostgreSQL as one array
+    parameter (`= ANY(%s)`, which PostgreSQL plans as it plans an IN list) instead of one
+    placeholder per id. With a cached list of 2,000 grants, compiling and quoting 2,000
+    placeholders twice (the page and its count) took most of the request's time."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        return In(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection) for value in self.rhs]
+        return f"{lhs} = ANY(%s::{field.rel_db_type(connection)}[])", [*lhs_params, values]
+
+
 def _granted(model, user, codename: str, outside_unit: int | None = None) -> Q | None:
     """The `model` rows `user` holds `codename` on through django-guardian's direct
     object-permission models, for the user or one of their groups, but those of the unit
@@ -98,7 +119,7 @@ def _granted(model, user, codename: str, outside_unit: int | None = None) -> Q |
     ids = access_cache.remembered(user.pk, f"grants:{content_type.pk}:{codename}:{but}", listed)
     if ids is None:
         return Q(pk__in=by_user) | Q(pk__in=by_group)
-    return Q(pk__in=ids) if ids else None
+    return Q(pk__any_of=ids) if ids else None
 
 
 def get_visible(queryset: QuerySet, user, action: str = "view", **lookup):
