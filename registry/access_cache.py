@@ -267,13 +267,14 @@ def _moves_watcher(fields: dict):
 
 def connect() -> None:
     """Wire the signals that change the versions (registry.apps.RegistryConfig.ready)."""
+    from django.apps import apps
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission
     from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
     from guardian.managers import BaseObjectPermissionManager
 
-    from registry.models import ApiToken, Unit
-
+    # By name: registry.models imports this module (User.role_names).
+    api_token, unit = apps.get_model("registry", "ApiToken"), apps.get_model("registry", "Unit")
     user_model = get_user_model()
     for model, for_user in _object_permission_models():
         receiver = _grant_written if for_user else _group_grant_written
@@ -293,8 +294,8 @@ def connect() -> None:
     )
     for signal in (post_save, post_delete):
         signal.connect(_account_written, sender=user_model, dispatch_uid="access-user")
-        signal.connect(_token_written, sender=ApiToken, dispatch_uid="access-token")
-        for model in (Group, Permission, Unit):
+        signal.connect(_token_written, sender=api_token, dispatch_uid="access-token")
+        for model in (Group, Permission, unit):
             signal.connect(_everyone, sender=model, dispatch_uid=f"access-{model._meta.label}")
     # A data migration may change any of it without signals (registry 0010 revokes tokens).
     post_migrate.connect(_everyone, dispatch_uid="access-migrate")
