@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import stack  # noqa: E402
+
 PYTHON = sys.executable
 SERVER = "postgres://postgres@127.0.0.1:5432"
 PREFIX = "market_surveillance_smoke_"
@@ -67,13 +71,22 @@ def database_url(name: str) -> str:
     return f"{SERVER}/{PREFIX}{name}"
 
 
+def free_port(preferred: int) -> int:
+    """`preferred` if nothing listens on it, else the next free port: a benchmark whose
+    gunicorn cannot bind would measure whichever server holds the port."""
+    return next(
+        (port for port in range(preferred, preferred + 100) if stack.port_is_free(port)),
+        preferred,
+    )
+
+
 def environment(benchmark: Benchmark) -> dict:
     return {
         **os.environ,
         "BENCH_SMOKE": "1",
         "BENCH_DATABASE_URL": database_url(benchmark.name),
         "BENCH_REDIS_URL": f"redis://127.0.0.1:6379/{benchmark.redis_db}",
-        "BENCH_PORT": str(benchmark.port),
+        "BENCH_PORT": str(free_port(benchmark.port)),
         "BENCH_TEMPLATE_DATABASE": TEMPLATE,
         "PYTHONUNBUFFERED": "1",
     }
@@ -151,7 +164,7 @@ def run_all(benchmarks, logs: Path = LOGS) -> int:
         print(
             f"== {benchmark.name} (at most {benchmark.timeout:.0f} s; "
             f"{env['BENCH_DATABASE_URL'].rsplit('/', 1)[1]}, redis db {benchmark.redis_db}, "
-            f"port {benchmark.port})",
+            f"port {env['BENCH_PORT']})",
             flush=True,
         )
         outcome = run(benchmark, env, logs)
@@ -212,7 +225,7 @@ def main(names: list[str]) -> int:
         print(f"Unknown benchmark {', '.join(unknown)}; known: {', '.join(known)}")
         return 2
     chosen = [known[name] for name in names] or list(BENCHMARKS)
-    print(f"Load average at start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+    print(f"Load average at start: {stack.load_average()}")
     started = time.perf_counter()
     problem = build_template()
     print(f"== migrations (template database {TEMPLATE}): {time.perf_counter() - started:.1f} s")
@@ -225,7 +238,7 @@ def main(names: list[str]) -> int:
         drop_databases([database_url(b.name).rsplit("/", 1)[1] for b in chosen] + [TEMPLATE])
         print(
             f"bench-smoke took {time.perf_counter() - started:.0f} s; load average at end: "
-            f"{' '.join(f'{n:.2f}' for n in os.getloadavg())}"
+            f"{stack.load_average()}"
         )
 
 

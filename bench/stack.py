@@ -19,6 +19,7 @@ Every benchmark follows the same conventions (docs/benchmarks.md):
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -124,10 +125,23 @@ def fresh_database(env: dict) -> None:
     )
 
 
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:`port`. A benchmark whose gunicorn cannot
+    bind would otherwise measure whatever server holds the port."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 @contextlib.contextmanager
 def serving(env: dict, port: int, *, web_workers: int = 3, worker_concurrency: int = 2):
     """gunicorn on 127.0.0.1:`port` and one Celery worker; yields the base URL once the
-    web process answers /healthz, and stops both afterwards."""
+    web process answers /healthz, and stops both afterwards. Refuses a port in use."""
+    if not port_is_free(port):
+        raise SystemExit(f"Port {port} is in use: set BENCH_PORT to a free one.")
     web = subprocess.Popen(
         [
             *(PYTHON, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"),

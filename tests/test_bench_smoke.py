@@ -3,6 +3,7 @@ bench-smoke` cannot pass a broken benchmark: a non-zero exit, a traceback, no RE
 and a run past its timeout each fail it, naming the benchmark and showing its output."""
 
 import importlib.util
+import socket
 import sys
 import textwrap
 from pathlib import Path
@@ -108,3 +109,17 @@ def test_every_benchmark_has_its_own_database_redis_dbs_and_port():
     urls = {smoke.environment(b)["BENCH_DATABASE_URL"] for b in benchmarks}
     assert len(urls) == len(benchmarks)
     assert all(smoke.environment(b)["BENCH_SMOKE"] == "1" for b in benchmarks)
+
+
+def test_a_port_in_use_is_neither_given_to_a_benchmark_nor_served_on():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        assert not smoke.stack.port_is_free(busy)
+        assert smoke.free_port(busy) != busy
+        with (
+            pytest.raises(SystemExit, match=f"Port {busy} is in use"),
+            smoke.stack.serving({}, busy),
+        ):
+            pass
