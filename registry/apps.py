@@ -39,5 +39,10 @@ class RegistryConfig(AppConfig):
 
         access_cache.connect()
 
+        # The reference lists of the queue's filters are cached (registry/reference_cache.py).
+        from registry import reference_cache
+
+        reference_cache.connect()
+
         # Role groups need the Permission rows, which Django creates after migrating.
         post_migrate.connect(sync_role_groups, dispatch_uid="registry.sync_role_groups")
