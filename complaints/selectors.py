@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from complaints.models import Complaint, ComplaintEvent, ComplaintMessage, ComplaintPhoto
 from complaints.reward_selectors import reward_public
-from registry import workdays
+from registry import reference_cache, workdays
 from registry.api_base import (
     CappedCount,
     capped,
@@ -280,29 +280,93 @@ def queue_first(*, user, queue: str, n: int) -> list[Complaint]:
     return page_rows(listed(qs), offset=0, limit=n)
 
 
-def queue_counts(*, user) -> dict[str, CappedCount]:
-    """How many reports wait in each triage queue, capped (one query)."""
+def queue_counts(*, user, also: str | None = None) -> dict[str, CappedCount]:
+    """How many reports wait in each triage queue, capped (one query); with `also`, the
+    count of that queue too (the queue page's own, when its tab is not counted)."""
     now = timezone.now()
     every = Complaint.objects.all()
+    queues = (*HOME_QUEUES, also) if also in QUEUES and also not in HOME_QUEUES else HOME_QUEUES
     return capped_counts(
         Complaint.objects.visible_to(user),
-        {queue: _queue(every, queue, now) for queue in HOME_QUEUES},
+        # "all" has no condition of its own: written as one always true (capped_counts
+        # needs a condition to compile).
+        {
+            queue: _queue(every, queue, now)
+            if queue != "all"
+            else every.filter(status__isnull=False)
+            for queue in queues
+        },
         columns=("status", "due_at"),
     )
 
 
 def filter_choices(*, user) -> dict:
-    """The values the queue can be filtered by."""
+    """The values the queue can be filtered by. Provinces, categories and units are
+    (id, name) pairs from the reference cache (registry/reference_cache.py): no query
+    once it is warm."""
+    national = bool(user.unit_id and user.unit.is_national)
     return {
         "statuses": Complaint.Status.choices,
         "kinds": Complaint.Kind.choices,
         "natures": Complaint.Nature.choices,
-        "provinces": Province.objects.order_by("name"),
-        "categories": ProductCategory.objects.order_by("name"),
-        "units": Unit.objects.visible_to(user).filter(is_active=True).order_by("name")
-        if user.unit_id and user.unit.is_national
-        else Unit.objects.none(),
+        "provinces": reference_cache.remembered(
+            "places",
+            "provinces",
+            lambda: list(Province.objects.order_by("name").values_list("pk", "name")),
+        ),
+        "categories": reference_cache.remembered(
+            "places",
+            "categories",
+            lambda: list(ProductCategory.objects.order_by("name").values_list("pk", "name")),
+        ),
+        # National staff who may see units see every active unit (registry.permissions).
+        "units": _active_units() if national and user.has_perm("registry.view_unit") else [],
     }
+
+
+def _active_units() -> list[tuple]:
+    return reference_cache.remembered(
+        "places",
+        "active-units",
+        lambda: list(
+            Unit.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An officer offered in the queue's handler filter and assignment list."""
+
+    pk: int
+    name: str  # the full name, else the username
+    unit_code: str
+
+
+def _officers(qs) -> list[Officer]:
+    return [
+        Officer(pk, full_name or username, unit_code)
+        for pk, full_name, username, unit_code in qs.values_list(
+            "pk", "full_name", "username", "unit__code"
+        )
+    ]
+
+
+def officer_choices(*, user, unit_id: int | None, handlers) -> list[Officer]:
+    """The officers of unit `unit_id` who may be given reports (`handlers`: the queryset
+    of services.handlers_of, that unit's), as `user` may see them. When `user` sees
+    every user of that unit (their own unit, or any unit for national staff, with the
+    view_user permission), the unit's list comes from the reference cache, the same for
+    every viewer; otherwise from `handlers`."""
+    if (
+        unit_id
+        and user.has_perm("registry.view_user")
+        and (unit_id == user.unit_id or (user.unit_id and user.unit.is_national))
+    ):
+        return reference_cache.remembered(
+            "staff", f"handlers:{unit_id}", lambda: _officers(handlers)
+        )
+    return _officers(handlers)
 
 
 def linked_inspections(*, user, complaint: Complaint):
