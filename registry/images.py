@@ -21,7 +21,7 @@ from typing import NoReturn
 import pillow_heif
 from cykooz_resizer import CropBox, FilterType, ResizeAlg, ResizeOptions, Resizer
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageChops, ImageCms
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile
 
 pillow_heif.register_heif_opener()
 
@@ -174,8 +174,17 @@ def inspect_upload(
     return UploadInfo(format=kind, width=width, height=height)
 
 
+def _strict_decoding() -> None:
+    """Pillow's decoders refuse truncated or damaged data, whatever an imported library
+    asked for: WeasyPrint (the minutes' PDFs, in the same worker processes) sets Pillow's
+    process-wide LOAD_TRUNCATED_IMAGES on import, which would let a damaged photo through
+    the worker's decode. Our PDFs embed only clean copies, which this never refuses."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def _check_jpeg_scan(data: bytes) -> None:
     """Decoding at 1/8 scale still reads every coefficient, so a damaged scan fails."""
+    _strict_decoding()
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG"]) as im:
             im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
@@ -436,6 +445,7 @@ def make_clean_copies(data: bytes) -> CleanCopies:
     """
     if Image.core.get_blocks_max() < _PIXEL_BLOCKS_KEPT:
         Image.core.set_blocks_max(_PIXEL_BLOCKS_KEPT)
+    _strict_decoding()
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP", "HEIF"]) as im:
             if im.width * im.height > MAX_PIXELS:

@@ -108,3 +108,15 @@ def bomb_png() -> bytes:
 )
 def test_the_structure_alone_still_refuses(data, code):
     assert rejection(lambda d: inspect_upload(d, decode=False), data) == code
+
+
+def test_a_library_asking_pillow_for_truncated_images_does_not_loosen_the_checks(monkeypatch):
+    """WeasyPrint, imported by the minutes' PDFs in the same worker processes, sets
+    Pillow's process-wide LOAD_TRUNCATED_IMAGES; the worker's decode stays strict."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = undefined_huffman_tables(jpeg())
+    assert rejection(inspect_upload, data) == "photo_not_image"
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    assert rejection(make_clean_copies, data) == "photo_not_image"
