@@ -65,7 +65,8 @@ def remembered(user_id, name: str, compute):
     if entry is not None and entry[0] == versions:
         return entry[1]
     value = compute()
-    cache.set(key, (versions, value), ENTRY_SECONDS)
+    if not _changes_pending():
+        cache.set(key, (versions, value), ENTRY_SECONDS)
     return value
 
 
@@ -89,7 +90,8 @@ def token_holder(digest: str, *, owner_of, lookup):
     if entry is not None and versions == current:
         return held
     held = lookup(digest)
-    cache.set(key, (current, user_id, held), ENTRY_SECONDS)
+    if not _changes_pending():
+        cache.set(key, (current, user_id, held), ENTRY_SECONDS)
     return held
 
 
@@ -107,7 +109,38 @@ def _change(keys: list[str]) -> None:
 
     write()
     # Again once committed (at once outside a transaction): see the module docstring.
-    transaction.on_commit(write)
+    # Robust: the change is committed whatever the cache says, and the callbacks queued
+    # after this one (tasks, notifications) must still run.
+    write.access_change = True
+    transaction.on_commit(write, robust=True)
+
+
+def _changes_pending() -> bool:
+    """Whether this connection's open transaction changed someone's access (a version
+    write waits for its commit). What it reads now may still be rolled back, and a
+    rollback writes no new version, so it is not stored: the next request computes it
+    again from what was committed.
+
+    The test suite wraps each test in transactions that are never committed (marked
+    `_from_testcase` by Django); a change made there outside any atomic block of the
+    code under test counts as committed, as it would be outside the suite."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    blocks = connection.atomic_blocks
+    # savepoint_ids[i] belongs to atomic_blocks[i + 1]; the outermost block has none
+    # (None: a block made without a savepoint).
+    open_savepoints = {
+        sid
+        for block, sid in zip(blocks[1:], connection.savepoint_ids, strict=False)
+        if sid is not None and not getattr(block, "_from_testcase", False)
+    }
+    in_real_transaction = not getattr(blocks[0], "_from_testcase", False)
+    return any(
+        getattr(callback, "access_change", False)
+        and (in_real_transaction or bool(set(sids) & open_savepoints))
+        for sids, callback, _robust in connection.run_on_commit
+    )
 
 
 def user_changed(*user_ids) -> None:

@@ -39,6 +39,8 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 
+from registry import access_cache, reference_cache
+
 FORMAT = 1
 CHUNK = 1024 * 1024
 # Probe files the readiness check writes and deletes (registry/health.py).
@@ -353,6 +355,10 @@ def restore(source: Path, *, wipe: bool = False, storage=default_storage) -> Res
             "The database or the media storage already holds data; restore --wipe replaces it."
         )
     _restore_database(manifest, source)
+    # The restore sends no signal: forget every cached access (tokens, grants, roles made
+    # after the backup must stop working at once) and every cached reference list.
+    access_cache.everyone_changed()
+    reference_cache.forget_all()
     if has_files:
         _wipe_media(storage)
     files = _restore_media(source, storage)

@@ -56,7 +56,7 @@ def forget(kind: str) -> None:
         cache.set(_version_key(kind), uuid.uuid4().hex, None)
 
     renew()
-    transaction.on_commit(renew)
+    transaction.on_commit(renew, robust=True)
 
 
 def _places_changed(sender, **kwargs):
@@ -75,9 +75,13 @@ def _memberships_changed(sender, action, **kwargs):
         forget("staff")
 
 
-def _everything(sender, **kwargs):
+def forget_all() -> None:
     for kind in KINDS:
         forget(kind)
+
+
+def _everything(sender, **kwargs):
+    forget_all()
 
 
 def connect() -> None:

@@ -229,3 +229,39 @@ def test_a_warm_cache_saves_the_access_queries(oscar, hanoi_case, client_for, pa
         assert hanoi_case.pk in _listed(client)
     else:
         assert _on_queue(client, hanoi_case)
+
+
+def _sees(user, complaint) -> bool:
+    from registry.models import User
+    from registry.permissions import restrict
+
+    fresh = User.objects.get(pk=user.pk)
+    return restrict(Complaint.objects.filter(pk=complaint.pk), fresh).exists()
+
+
+def test_a_grant_rolled_back_is_not_kept(oscar):
+    """What a transaction reads after changing access is not stored: a rollback writes no
+    new version, so it would stay current. (The suite's own transaction counts as
+    committed; the atomic block here is the service's.)"""
+    from django.db import transaction
+
+    case = file_complaint(province_code="01").complaint
+    assert not _sees(oscar, case)  # warm: oscar (Hồ Chí Minh City) does not see it
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assign_perm("view_complaint", oscar, case)
+        assert _sees(oscar, case)  # inside, the grant counts
+        raise RuntimeError("the service fails later: everything rolls back")
+    assert not _sees(oscar, case)
+
+
+def test_a_revocation_rolled_back_is_not_kept(oscar):
+    from django.db import transaction
+
+    case = file_complaint(province_code="01").complaint
+    assign_perm("view_complaint", oscar, case)
+    assert _sees(oscar, case)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        remove_perm("view_complaint", oscar, case)
+        assert not _sees(oscar, case)
+        raise RuntimeError("rolled back")
+    assert _sees(oscar, case)

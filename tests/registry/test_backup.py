@@ -18,6 +18,7 @@ from inspections.models import EvidencePhoto
 from registry.audit import audit_verify
 from registry.backup import media_names
 from registry.models import AuditEntry
+from registry.services import api_token_authenticate, api_token_create
 from tests.complaints.helpers import file_complaint
 from tests.factories import api_client
 from tests.inspections.helpers import decided_inspection
@@ -182,9 +183,13 @@ def test_restore_with_wipe_replaces_what_came_after_the_backup(
     before = snapshot()
     with django_capture_on_commit_callbacks(execute=True):
         file_complaint(photos=1)  # after the backup: gone after the restore
+    # A token issued after the backup, used (so cached): it stops working at once.
+    token = api_token_create(user=alice, name="after the backup")[1]
+    assert api_token_authenticate(token) is not None
     call_command("restore", str(backup), "--wipe")
     assert snapshot() == before
     assert audit_verify().ok
+    assert api_token_authenticate(token) is None
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
