@@ -106,6 +106,10 @@ def verdict(returncode: int | None, output: str, timeout: float | None = None) -
     return None
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(benchmark: Benchmark, env: dict, logs: Path = LOGS) -> Outcome:
     """Run one benchmark, its output (stdout and stderr) into logs/<name>.log."""
     logs.mkdir(parents=True, exist_ok=True)
@@ -121,6 +125,10 @@ def run(benchmark: Benchmark, env: dict, logs: Path = LOGS) -> Outcome:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # A run started in the background by a shell without job control (CI, nohup)
+            # inherits SIGINT ignored, and Python then never turns it into
+            # KeyboardInterrupt: give the benchmark the default back.
+            preexec_fn=_default_sigint,
         )
         try:
             process.wait(timeout=benchmark.timeout)
