@@ -437,11 +437,21 @@ def _merged_into(complaint: Complaint) -> dict | None:
     }
 
 
+# Failures of ours, not of the reporter's file: the original lost from quarantine or
+# sealed under another key (complaints/tasks.py). The note on the status page says the
+# file was damaged, so these are not counted there; staff see them as failed.
+SERVER_SIDE_FAILURES = ("original_missing", "original_unreadable")
+
+
 def photos_rejected(complaint: Complaint) -> int:
-    """How many of the reporter's photos (filed or sent later) were rejected by the photo
-    worker: their pixels did not decode, or the original could not be read. Their
-    originals are deleted and staff never see them."""
-    return complaint.photos.filter(state=ComplaintPhoto.State.FAILED).count()
+    """How many of the reporter's photos (filed or sent later) the photo worker rejected
+    because their pixels did not decode. Their originals are deleted and staff never see
+    them."""
+    return (
+        complaint.photos.filter(state=ComplaintPhoto.State.FAILED)
+        .exclude(error_code__in=SERVER_SIDE_FAILURES)
+        .count()
+    )
 
 
 def photos_rejected_note(count: int) -> str:

@@ -129,6 +129,20 @@ def test_a_status_without_rejected_photos_says_nothing_of_them(
     assert (status["photos_rejected"], status["photos_rejected_note"]) == (0, "")
 
 
+def test_a_photo_we_lost_is_not_blamed_on_the_reporters_file(db):
+    from complaints.selectors import photos_rejected
+
+    filed = file_complaint(photos=2)
+    first, second = filed.complaint.photos.order_by("pk")
+    ComplaintPhoto.objects.filter(pk=first.pk).update(
+        state=ComplaintPhoto.State.FAILED, error_code="original_missing"
+    )
+    ComplaintPhoto.objects.filter(pk=second.pk).update(
+        state=ComplaintPhoto.State.FAILED, error_code="photo_not_image"
+    )
+    assert photos_rejected(filed.complaint) == 1
+
+
 @pytest.mark.parametrize("kept", [0.6, 0.95])
 def test_what_the_structure_shows_is_still_refused_at_filing(db, settings, kept):
     """Only the pixel decoding moved to the worker: a file cut short is refused in the
