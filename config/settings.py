@@ -285,10 +285,12 @@ if CACHE_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
 elif PRODUCTION:
-    # A per-process cache would give each worker its own sign-in throttle.
+    # A per-process cache would give each worker its own sign-in throttle, and keep a
+    # revocation made in one process from reaching the others' cached access.
     raise ImproperlyConfigured(
         "APP_PROFILE=production needs CACHE_URL (Redis): the login throttle's counts and "
-        "locks must be shared by every process."
+        "locks, and the cached access of users (docs/access-cache.md), must be shared by "
+        "every process."
     )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
