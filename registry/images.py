@@ -29,6 +29,10 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # per photo
 # width*height accepted. "50 MP" phone sensors are up to 8192x6144 (50.3 million pixels),
 # so a round 50_000_000 would refuse the very photos this limit is meant to let through.
 MAX_PIXELS = 8192 * 6144
+# PNG and WebP are decoded whole (JPEG at a reduced scale, see make_clean_copies): a 50 MP
+# PNG of a few hundred KB takes over 500 MB in the worker. Screenshots, the lossless
+# files citizens send, stay far below (a 5K screen is 14.7 MP).
+MAX_LOSSLESS_PIXELS = 4096 * 4096
 DISPLAY_MAX_SIDE = 2048  # longest side of the staff display copy
 THUMB_MAX_SIDE = 320
 
@@ -94,12 +98,16 @@ def _polyglot() -> PhotoRejected:
     )
 
 
-def _bomb() -> PhotoRejected:
+def _bomb(limit: int = MAX_PIXELS) -> PhotoRejected:
     return PhotoRejected(
         "photo_bomb",
         _("Ảnh có độ phân giải quá lớn: tối đa %(max)s megapixel."),
-        {"max": round(MAX_PIXELS / 1_000_000)},
+        {"max": round(limit / 1_000_000)},
     )
+
+
+def _pixel_limit(kind: str) -> int:
+    return MAX_LOSSLESS_PIXELS if kind in ("PNG", "WEBP") else MAX_PIXELS
 
 
 # --- inspect_upload ---------------------------------------------------------------------
@@ -165,8 +173,8 @@ def inspect_upload(
         # Pillow and libheif raise many types on hostile input (OSError, SyntaxError,
         # ValueError, struct.error, ...); for the citizen they all mean the same.
         raise _not_image() from None
-    if width * height > MAX_PIXELS:
-        raise _bomb()
+    if width * height > _pixel_limit(kind):
+        raise _bomb(_pixel_limit(kind))
     if decode:
         if kind == "JPEG":
             _check_jpeg_scan(data)
@@ -448,8 +456,8 @@ def make_clean_copies(data: bytes) -> CleanCopies:
     _strict_decoding()
     try:
         with Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP", "HEIF"]) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise _bomb()
+            if im.width * im.height > _pixel_limit(im.format):
+                raise _bomb(_pixel_limit(im.format))
             icc_profile = im.info.get("icc_profile")
             if im.format in ("JPEG", "MPO"):
                 im.draft("RGB", _fit(im.size, DISPLAY_MAX_SIDE))

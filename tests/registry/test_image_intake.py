@@ -120,3 +120,26 @@ def test_a_library_asking_pillow_for_truncated_images_does_not_loosen_the_checks
     assert rejection(inspect_upload, data) == "photo_not_image"
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
     assert rejection(make_clean_copies, data) == "photo_not_image"
+
+
+def _png(width: int, height: int, mode: str = "L") -> bytes:
+    buffer = io.BytesIO()
+    Image.new(mode, (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_lossless_photo_is_held_to_a_lower_pixel_limit():
+    """PNG and WebP are decoded whole: a tiny file declaring 50 MP would take over 500 MB
+    in the worker, so they are held to MAX_LOSSLESS_PIXELS at filing and in the worker;
+    JPEG keeps MAX_PIXELS (decoded at a reduced scale)."""
+    from registry.images import MAX_LOSSLESS_PIXELS
+
+    assert MAX_LOSSLESS_PIXELS == 4096 * 4096
+    too_many = _png(4097, 4096)
+    assert len(too_many) < 100_000
+    assert rejection(lambda data: inspect_upload(data, decode=False), too_many) == "photo_bomb"
+    assert rejection(make_clean_copies, too_many) == "photo_bomb"
+    assert inspect_upload(_png(4096, 4096), decode=False).format == "PNG"
+    buffer = io.BytesIO()
+    Image.new("RGB", (4200, 4200)).save(buffer, "JPEG", quality=50)
+    assert inspect_upload(buffer.getvalue(), decode=False).format == "JPEG"
