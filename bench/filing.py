@@ -196,6 +196,8 @@ def main() -> None:
     }
     body, content_type = multipart(fields, photo)
     base = f"http://127.0.0.1:{PORT}"
+    if not stack.port_is_free(PORT):
+        raise SystemExit(f"Port {PORT} is in use: set BENCH_PORT to a free one.")
 
     web = start(
         [
@@ -205,12 +207,7 @@ def main() -> None:
         env,
     )
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        stack.wait_until_up(base)
 
         def bare():
             return urllib.request.Request(f"{base}/api/v1/public/proof-key")

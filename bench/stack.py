@@ -162,15 +162,20 @@ def serving(env: dict, port: int, *, web_workers: int = 3, worker_concurrency: i
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_up(base)
         yield base
     finally:
         stop(web, worker)
+
+
+def wait_until_up(base: str) -> None:
+    """Wait (up to about 30 s) until the web process at `base` answers /healthz."""
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
 
 
 def stop(*processes: subprocess.Popen, grace: float = 60) -> None:
