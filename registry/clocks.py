@@ -85,6 +85,21 @@ def _ending(rule: Rule, started_at: datetime, due_on: date, calendar) -> Period:
 # --- Starting and stopping -----------------------------------------------------------------
 
 
+def _running_fields(rule: Rule, amount: int, started_at, unit, case, calendar=None) -> dict:
+    """The fields of a clock that starts running at `started_at` for `case`."""
+    when = period(rule, started_at, amount, calendar)
+    return {
+        "state": State.RUNNING,
+        "unit": unit,
+        "case_type": ContentType.objects.get_for_model(case),
+        "case_id": case.pk,
+        "started_at": started_at,
+        "due_on": when.due_on,
+        "due_at": when.due_at,
+        "remind_at": when.remind_at,
+    }
+
+
 def clock_start(
     *,
     kind: str,
@@ -100,16 +115,8 @@ def clock_start(
     rule = declared(kind).rule
     started_at = started_at or timezone.now()
     amount = rule.variants[variant] if variant else rule.amount
-    when = period(rule, started_at, amount)
     fields = {
-        "state": State.RUNNING,
-        "unit": unit,
-        "case_type": ContentType.objects.get_for_model(case),
-        "case_id": case.pk,
-        "started_at": started_at,
-        "due_on": when.due_on,
-        "due_at": when.due_at,
-        "remind_at": when.remind_at,
+        **_running_fields(rule, amount, started_at, unit, case),
         "stopped_at": None,
         "variant": variant,
         "extensions": 0,
@@ -138,25 +145,11 @@ def clocks_start_new(
     counted twice. Each started clock sends `clock_changed`, as `clock_start` does."""
     started_at = started_at or timezone.now()
     calendar = workdays.current_calendar()
-    case_type = ContentType.objects.get_for_model(case)
     started = []
     for kind in kinds:
         rule = declared(kind).rule
-        when = period(rule, started_at, rule.amount, calendar)
-        started.append(
-            LegalClock(
-                kind=kind,
-                subject_id=subject_id,
-                state=State.RUNNING,
-                unit=unit,
-                case_type=case_type,
-                case_id=case.pk,
-                started_at=started_at,
-                due_on=when.due_on,
-                due_at=when.due_at,
-                remind_at=when.remind_at,
-            )
-        )
+        fields = _running_fields(rule, rule.amount, started_at, unit, case, calendar)
+        started.append(LegalClock(kind=kind, subject_id=subject_id, **fields))
     clocks = LegalClock.objects.bulk_create(started)
     for clock in clocks:
         _changed(clock)
