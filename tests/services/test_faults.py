@@ -139,8 +139,9 @@ def via(relay: Relay, url: str) -> str:
 
 
 def big_png(seed: int) -> bytes:
-    """27 Mpx: about half a second of work for the worker, long enough to kill it mid-way."""
-    image = Image.linear_gradient("L").resize((6000, 4500)).convert("RGB")
+    """16 Mpx, the most a lossless photo may have (registry.images.MAX_LOSSLESS_PIXELS):
+    a few tenths of a second of work for the worker, long enough to kill it mid-way."""
+    image = Image.linear_gradient("L").resize((4096, 4096)).convert("RGB")
     image.putpixel((seed, seed), (255, 0, 0))  # distinct bytes, distinct SHA-256
     buffer = BytesIO()
     image.save(buffer, "PNG")
