@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 
 import redis
 from django.conf import settings
@@ -46,10 +47,23 @@ def network_prefix(address: str) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
+# Today's key as this process last read it from the cache: (its cache name, the key, when
+# it was read). Every request needs it, and two cache round trips a request were about a
+# tenth of a cached list's time; held a minute, a key the cache lost is replaced in every
+# process within that minute.
+_held: tuple[str, bytes, float] | None = None
+HOLD_SECONDS = 60
+
+
 def _day_key() -> bytes:
-    """A random key for today, kept only in the cache for two days: once it is gone,
-    nothing (not even SECRET_KEY) turns earlier network keys back into prefixes."""
+    """A random key for today, kept only in the cache for two days (and a minute in each
+    process's memory): once it is gone, nothing (not even SECRET_KEY) turns earlier
+    network keys back into prefixes."""
+    global _held
     name = f"network-day-key:{timezone.localdate():%Y-%m-%d}"
+    held = _held
+    if held and held[0] == name and time.monotonic() - held[2] < HOLD_SECONDS:
+        return held[1]
     try:
         cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
         value = cache.get(name)
@@ -57,8 +71,12 @@ def _day_key() -> bytes:
         # Redis is down: this middleware runs before everything, even the probes, and
         # must not fail them. The throttles that need the cache refuse on their own.
         value = None
-    # A cache that lost it between add and get: a fresh key for this request only.
-    return bytes.fromhex(value) if value else secrets.token_bytes(32)
+    if not value:
+        # A cache that lost it between add and get: a fresh key for this request only.
+        return secrets.token_bytes(32)
+    key = bytes.fromhex(value)
+    _held = (name, key, time.monotonic())
+    return key
 
 
 def network_key(address: str) -> str:

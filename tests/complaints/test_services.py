@@ -3,6 +3,7 @@ import re
 import shutil
 import subprocess
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -387,3 +388,29 @@ def test_only_web_addresses_are_accepted_for_a_shop(db):
 def test_pages_carry_a_content_security_policy(client, db):
     policy = client.get("/phan-anh/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "object-src 'none'" in policy
+
+
+def test_the_days_network_key_is_read_from_the_cache_once_a_minute_and_again_each_day(
+    monkeypatch,
+):
+    from django.core.cache import cache
+
+    from registry import network
+
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(network, "_held", None)
+    monkeypatch.setattr(cache, "get", lambda *a, **k: reads.append(a[0]) or real_get(*a, **k))
+    first = network.network_key("203.0.113.5")
+    assert network.network_key("203.0.113.9") == first
+    assert len(reads) == 1
+    # A minute later the cache is asked again (a key it lost is replaced everywhere).
+    later = network.time.monotonic() + network.HOLD_SECONDS + 1
+    monkeypatch.setattr(network, "time", SimpleNamespace(monotonic=lambda: later))
+    assert network.network_key("203.0.113.5") == first
+    assert len(reads) == 2
+    # The next day has its own key.
+    tomorrow = network.timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(network, "timezone", SimpleNamespace(localdate=lambda: tomorrow))
+    assert network.network_key("203.0.113.5") != first
+    assert len(reads) == 3 and reads[-1].endswith(f"{tomorrow:%Y-%m-%d}")
