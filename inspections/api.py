@@ -9,7 +9,15 @@ from ninja.responses import Status
 
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
-from inspections import findings, measurements, samples, selectors, services, sync
+from inspections import (
+    findings,
+    measurements,
+    risk_assessment,
+    samples,
+    selectors,
+    services,
+    sync,
+)
 from inspections.models import ChecklistItem
 from inspections.schemas import (
     AmendIn,
@@ -46,6 +54,7 @@ from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, Product, ProductCategory, User
 from registry.permissions import require_perm
+from registry.risk_schemas import RiskIn
 
 router = Router(tags=["inspections"])
 
@@ -453,6 +462,20 @@ def record_lab_result(request, sample_id: int, data: LabResultIn):
         received_on=data.received_on,
         criteria=[c.dict() for c in data.criteria],
     )
+    return selectors.sample_get(user=user, sample_id=sample_id)
+
+
+@router.post(
+    "/samples/{sample_id}/risk",
+    response={200: SampleOut, **ERRORS},
+    operation_id="assess_sample_risk",
+)
+def assess_sample_risk(request, sample_id: int, data: RiskIn):
+    """The risk of a failed sample (EU Safety Gate method): the level is computed from
+    the severity and the probability."""
+    user = request.auth
+    sample = selectors.sample_get(user=user, sample_id=sample_id)
+    risk_assessment.sample_risk_assess(by=user, sample=sample, **data.dict())
     return selectors.sample_get(user=user, sample_id=sample_id)
 
 

@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from inspections import samples, selectors
+from inspections import risk_assessment, samples, selectors
 from inspections.lab_forms import (
     ADD_ROWS,
     FIRST_ROWS,
@@ -33,6 +34,8 @@ from inspections.models import Inspection, InspectionMember, Sample
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.media import file_response
+from registry.risk_assessment import assessment_of
+from registry.risk_forms import RiskForm
 
 PAGE_SIZE = 20
 PREFIX = "criteria"
@@ -90,8 +93,14 @@ def sample_list(request):
 
 @login_required
 def sample_detail(request, sample_id: int):
-    sample = _sample(request.user, sample_id)
+    return _detail_page(request, _sample(request.user, sample_id))
+
+
+def _detail_page(request, sample: Sample, *, risk_form=None, status: int = 200):
+    """The sample's page; `risk_form` is a risk assessment that failed, shown again."""
     may_act = _may_act(request.user, sample)
+    if risk_form is None and may_act and sample.conforming is False:
+        risk_form = RiskForm(initial=assessment_of(sample), auto_id="id_risk_%s")
     return render(
         request,
         "inspections/lab/detail.html",
@@ -105,8 +114,35 @@ def sample_detail(request, sample_id: int):
             "retests": list(sample.retests.all()),
             "can_send": may_act and sample.status == Status.TAKEN,
             "can_record": may_act and sample.status != Status.TESTED,
+            "risk_form": risk_form if sample.conforming is False else None,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def sample_risk(request, sample_id: int):
+    """The risk assessment of a failed sample (inspections/risk_assessment.py)."""
+    sample = _acting_on(request, sample_id)
+    form = RiskForm(request.POST, auto_id="id_risk_%s")
+    status = 400
+    if form.is_valid():
+        try:
+            assessed = risk_assessment.sample_risk_assess(
+                by=request.user, sample=sample, **form.cleaned_data
+            )
+        except DomainError as error:
+            add_domain_errors(form, error)
+            status = error.status
+        else:
+            messages.success(
+                request,
+                _("Đã ghi đánh giá rủi ro: mức rủi ro %(level)s.")
+                % {"level": assessed.risk_level_label.lower()},
+            )
+            return redirect(reverse("lab-sample", kwargs={"sample_id": sample.pk}) + "#risk-h")
+    return _detail_page(request, sample, risk_form=form, status=status)
 
 
 @login_required

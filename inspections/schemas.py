@@ -11,6 +11,7 @@ from inspections.checklists import item_text, item_texts
 from inspections.models import Inspection, InspectionPlan, Scope
 from registry.api_base import Id
 from registry.risk import today
+from registry.risk_schemas import RiskOut, risk_out
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
 # several models call their choices `Status` or `Kind`.
@@ -302,10 +303,15 @@ class SampleOut(Schema):
     retain_until: date | None
     status: str
     results: list[CriterionOut]
+    risk: RiskOut | None = None  # a failed sample's risk assessment
 
     @staticmethod
     def resolve_results(obj):
         return list(obj.results.all())
+
+    @staticmethod
+    def resolve_risk(obj):
+        return risk_out(obj)
 
 
 class MinutesOut(Schema):

@@ -12,9 +12,11 @@ from registry.audit import audit_record
 from registry.errors import Conflict, InvalidInput, invalid_from_django
 from registry.permissions import require_object_perm, require_perm
 from registry.risk import class_on
+from registry.risk_assessment import assessment_values
 from registry.validators import normalize_gtin
 from violations import outcome
 from violations.models import ProductAlert, RemedialMeasure, ViolationRecord
+from violations.risk_assessment import case_assessment
 
 PUBLISH = "violations.publish_productalert"
 CONCLUDED = (Inspection.Status.CONCLUDED, Inspection.Status.CLOSED)
@@ -79,7 +81,10 @@ def alert_defaults(inspection: Inspection) -> dict:
     the acts of the decided records, the measures ordered. In Vietnamese: the alert is
     published as it is written."""
     with translation.override("vi"):
-        return _alert_defaults(inspection)
+        defaults = _alert_defaults(inspection)
+    risk = case_assessment(inspection) or {}
+    defaults.update({f"risk_{name}": value for name, value in risk.items()})
+    return defaults
 
 
 def _alert_defaults(inspection: Inspection) -> dict:
@@ -150,7 +155,10 @@ def alert_publish(
     barcode: str = "",
     batch: str = "",
     measures: str = "",
+    risk: dict | None = None,
 ) -> ProductAlert:
+    """Publish an alert. `risk` (hazard, severity, probability, reasoning) is its risk
+    assessment, the level computed (violations/risk_assessment.py)."""
     require_perm(by, PUBLISH)
     require_object_perm(by, "view", inspection)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -164,6 +172,7 @@ def alert_publish(
             barcode = normalize_gtin(barcode)
         except ValidationError as exc:
             raise invalid_from_django(ValidationError({"barcode": exc.error_list})) from exc
+    assessed = assessment_values(by=by, **risk) if risk else {}
     alert = ProductAlert.objects.create(
         inspection=inspection,
         product_name=product_name.strip()[:300],
@@ -176,8 +185,14 @@ def alert_publish(
         measures=(measures or "").strip()[:5000],
         published_on=timezone.localdate(),
         published_by=by,
+        **assessed,
     )
-    audit_record(actor=by, action="alert.publish", target=inspection, changes={"alert": alert.pk})
+    audit_record(
+        actor=by,
+        action="alert.publish",
+        target=inspection,
+        changes={"alert": alert.pk, "risk_level": alert.risk_level},
+    )
     outcome.tell_reporters(by=by, inspection=inspection)
     return alert
 

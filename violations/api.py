@@ -18,7 +18,8 @@ from registry.api_base import ERRORS, ErrorOut, PagePagination
 from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
-from violations import alerts, decisions, followup, records, selectors
+from registry.risk_schemas import RiskIn
+from violations import alerts, decisions, followup, records, risk_assessment, selectors
 from violations.schemas import (
     AlertIn,
     AlertOut,
@@ -168,6 +169,16 @@ def record_extension(request, record_id: int, data: ReasonIn):
 )
 def record_dismissal(request, record_id: int, data: ReasonIn):
     return _record_step(request, record_id, records.record_dismiss, reason=data.reason)
+
+
+@router.post(
+    "/violation-records/{record_id}/risk",
+    response={200: RecordOut, **ERRORS},
+    operation_id="assess_violation_record_risk",
+)
+def assess_record_risk(request, record_id: int, data: RiskIn):
+    """The risk of the product in a violation record (EU Safety Gate method)."""
+    return _record_step(request, record_id, risk_assessment.record_risk_assess, **data.dict())
 
 
 @router.get(
@@ -394,7 +405,26 @@ def alert_draft(request, inspection_id: int):
 def publish_product_alert(request, inspection_id: int, data: AlertIn):
     user = request.auth
     inspection = inspection_selectors.inspection_get(user=user, inspection_id=inspection_id)
-    return Status(201, alerts.alert_publish(by=user, inspection=inspection, **data.dict()))
+    return Status(
+        201,
+        alerts.alert_publish(
+            by=user, inspection=inspection, risk=data.risk(), **data.alert_fields()
+        ),
+    )
+
+
+@router.post(
+    "/alerts/{alert_id}/risk",
+    response={200: AlertOut, **ERRORS},
+    operation_id="assess_alert_risk",
+)
+def assess_alert_risk(request, alert_id: int, data: RiskIn):
+    """Assess (or correct) a published alert's risk; serious or high risk sends notices
+    to the other units."""
+    user = request.auth
+    alert = selectors.alert_get(user=user, alert_id=alert_id)
+    risk_assessment.alert_risk_assess(by=user, alert=alert, **data.dict())
+    return selectors.alert_get(user=user, alert_id=alert_id)
 
 
 @router.post(

@@ -12,6 +12,7 @@ from registry.errors import InvalidInput
 from registry.forms import MultipleFileField, MultipleFileInput
 from registry.models import EconomicOperator
 from registry.provisions import check_citable
+from registry.risk_forms import OptionalRiskFields
 from violations.documents import vnd
 from violations.models import AdditionalPenalty, RemedialMeasure
 
@@ -60,7 +61,10 @@ class FinePaidForm(forms.Form):
     receipt_number = forms.CharField(label=_("Số biên lai, chứng từ"), max_length=50)
 
 
-class AlertForm(forms.Form):
+class AlertForm(OptionalRiskFields):
+    """The alert and, optionally, its risk assessment (prefilled with the gravest of the
+    case's failed samples and records)."""
+
     product_name = forms.CharField(label=_("Sản phẩm"), max_length=300)
     brand = forms.CharField(label=_("Nhãn hiệu"), max_length=200, required=False)
     barcode = forms.CharField(label=_("Mã vạch"), max_length=20, required=False)

@@ -7,6 +7,7 @@ from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
 from registry.api_base import Id
+from registry.risk_schemas import PublicRiskOut, RiskOut, risk_out
 from violations.models import AdditionalPenalty, RemedialMeasure
 
 # Choices named after their model: the OpenAPI document keeps one schema per name, and
@@ -103,6 +104,11 @@ class RecordOut(Schema):
     pdf_sha256: str
     decision_id: int | None
     violations: list[ViolationOut]
+    risk: RiskOut | None = None
+
+    @staticmethod
+    def resolve_risk(obj):
+        return risk_out(obj)
 
     @staticmethod
     def resolve_violator_name(obj):
@@ -302,6 +308,26 @@ class AlertIn(Schema):
     operator_address: str = Field("", max_length=500)
     defect: str = Field(..., max_length=5000)
     measures: str = Field("", max_length=5000)
+    # The risk assessment, all four or none (the level is computed); the draft offers
+    # the gravest of the case's failed samples and records.
+    risk_hazard: str = ""
+    risk_severity: int | None = Field(None, ge=1, le=4)
+    risk_probability: str = ""
+    risk_reasoning: str = Field("", max_length=4000)
+
+    def risk(self) -> dict | None:
+        values = {
+            "hazard": self.risk_hazard,
+            "severity": self.risk_severity,
+            "probability": self.risk_probability,
+            "reasoning": self.risk_reasoning,
+        }
+        return values if any(v not in ("", None) for v in values.values()) else None
+
+    def alert_fields(self) -> dict:
+        return self.dict(
+            exclude={"risk_hazard", "risk_severity", "risk_probability", "risk_reasoning"}
+        )
 
 
 class PublicAlertOut(Schema):
@@ -317,6 +343,11 @@ class PublicAlertOut(Schema):
     defect: str
     measures: str
     published_on: date
+    risk: PublicRiskOut | None = None  # the risk level and the hazard, in plain words
+
+    @staticmethod
+    def resolve_risk(obj):
+        return risk_out(obj, public=True)
 
 
 class AlertOut(PublicAlertOut):
@@ -324,3 +355,8 @@ class AlertOut(PublicAlertOut):
     status: str
     withdrawn_at: datetime | None
     withdrawal_reason: str
+    risk_assessment: RiskOut | None = None
+
+    @staticmethod
+    def resolve_risk_assessment(obj):
+        return risk_out(obj)

@@ -84,6 +84,8 @@ urlpatterns = [
         views.measure_photo,
         name="case-measure-photo",
     ),
+    path("cases/records/<int:record_id>/risk/", views.record_risk, name="case-record-risk"),
+    path("cases/alerts/<int:alert_id>/risk/", views.alert_risk, name="case-alert-risk"),
     path(
         "cases/alerts/<int:alert_id>/withdraw/",
         views.alert_withdraw,

@@ -34,7 +34,9 @@ from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.media import file_response
 from registry.models import EconomicOperator
-from violations import alerts, decisions, followup, rewards, selectors
+from registry.risk_assessment import assessment_of
+from registry.risk_forms import RiskForm, split_risk
+from violations import alerts, decisions, followup, rewards, risk_assessment, selectors
 from violations import records as record_services
 from violations.api import pdf_response as _pdf
 from violations.clocks import ViolationClock
@@ -180,6 +182,8 @@ def _case_page(request, inspection, *, bound=None, status=200):
                 organisation=record.violator_is_organisation
             )
         record.clock = clocks.get((ViolationClock.PENALTY_DECISION, record.pk))
+        if may_change:
+            record.risk_form = form(RiskForm, f"risk-{record.pk}", **(assessment_of(record) or {}))
         if record.explanation_due and record.status == ViolationRecord.Status.SIGNED:
             record.explanation = Deadline.of_day(
                 _("Hạn gửi văn bản giải trình (5 ngày làm việc)"), record.explanation_due
@@ -219,6 +223,13 @@ def _case_page(request, inspection, *, bound=None, status=200):
     reward_section = _reward_section(
         inspection, may_change=may_change, failed=failed if key == "reward" else None
     )
+    case_alerts = list(inspection.alerts.select_related("risk_assessed_by"))
+    if user.has_perm(alerts.PUBLISH):
+        for alert in case_alerts:
+            if alert.status == alert.Status.PUBLISHED:
+                alert.risk_form = form(
+                    RiskForm, f"alert-risk-{alert.pk}", **(assessment_of(alert) or {})
+                )
     alert_form = None
     if user.has_perm(alerts.PUBLISH) and alerts.may_alert(inspection):
         alert_form = form(AlertForm, "alert", **alerts.alert_defaults(inspection))
@@ -229,7 +240,7 @@ def _case_page(request, inspection, *, bound=None, status=200):
             "inspection": inspection,
             "follow_ups": follow_ups,
             "records": records,
-            "alerts": inspection.alerts.all(),
+            "alerts": case_alerts,
             "alert_form": alert_form,
             "withdraw_form": form(ReasonForm, "withdraw"),
             "rewards": reward_section,
@@ -618,9 +629,22 @@ def alert_publish(request, inspection_id: int):
         inspection,
         "alert",
         AlertForm,
-        lambda data: alerts.alert_publish(by=request.user, inspection=inspection, **data),
-        _("Đã công bố cảnh báo sản phẩm."),
+        lambda data: _publish(request.user, inspection, data),
+        _published,
     )
+
+
+def _publish(user, inspection, data):
+    fields, risk = split_risk(data)
+    return alerts.alert_publish(by=user, inspection=inspection, risk=risk, **fields)
+
+
+def _published(alert) -> str:
+    if alert.risk_level:
+        return _("Đã công bố cảnh báo sản phẩm (mức rủi ro %(level)s).") % {
+            "level": alert.risk_level_label.lower()
+        }
+    return _("Đã công bố cảnh báo sản phẩm.")
 
 
 @login_required
@@ -659,6 +683,42 @@ def alert_withdraw(request, alert_id: int):
         ReasonForm,
         lambda data: alerts.alert_withdraw(by=request.user, alert=alert, reason=data["reason"]),
         _("Đã gỡ cảnh báo."),
+    )
+
+
+@login_required
+@require_POST
+def record_risk(request, record_id: int):
+    record = _get(selectors.record_get, user=request.user, record_id=record_id)
+    return _act(
+        request,
+        record.inspection,
+        f"risk-{record.pk}",
+        RiskForm,
+        lambda data: risk_assessment.record_risk_assess(by=request.user, record=record, **data),
+        lambda assessed: (
+            _("Đã ghi đánh giá rủi ro của biên bản: mức rủi ro %(level)s.")
+            % {"level": assessed.risk_level_label.lower()}
+        ),
+        anchor=f"record-{record.pk}",
+    )
+
+
+@login_required
+@require_POST
+def alert_risk(request, alert_id: int):
+    alert = _get(selectors.alert_get, user=request.user, alert_id=alert_id)
+    return _act(
+        request,
+        alert.inspection,
+        f"alert-risk-{alert.pk}",
+        RiskForm,
+        lambda data: risk_assessment.alert_risk_assess(by=request.user, alert=alert, **data),
+        lambda assessed: (
+            _("Đã ghi đánh giá rủi ro của cảnh báo: mức rủi ro %(level)s.")
+            % {"level": assessed.risk_level_label.lower()}
+        ),
+        anchor="alerts-h",
     )
 
 

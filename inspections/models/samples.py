@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models.inspection import Inspection
 from registry.models import Product, ScopedQuerySet
+from registry.risk_assessment import RiskAssessed
 
 
-class Sample(models.Model):
+class Sample(RiskAssessed, models.Model):
     """Mẫu thử nghiệm: two units, sealed; one goes to the lab, one is kept at least 90
-    days after the test result (`retain_until`)."""
+    days after the test result (`retain_until`). A failed sample carries the risk
+    assessment of its hazard (`RiskAssessed`, inspections/risk_assessment.py)."""
 
     class Status(models.TextChoices):
         TAKEN = "taken", _("Đã lấy mẫu")

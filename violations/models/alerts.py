@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import Inspection
 from registry.models import ScopedQuerySet
+from registry.risk_assessment import RiskAssessed
 from registry.text import fold
 
 
@@ -22,7 +23,7 @@ class ProductAlertQuerySet(ScopedQuerySet):
         return qs
 
 
-class ProductAlert(models.Model):
+class ProductAlert(RiskAssessed, models.Model):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("Đang công bố")
         WITHDRAWN = "withdrawn", _("Đã gỡ")

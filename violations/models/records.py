@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models import EvidencePhoto, Finding, Inspection, Sample
 from registry.models import EconomicOperator, LegalProvision, ScopedQuerySet
+from registry.risk_assessment import RiskAssessed
 
 
-class ViolationRecord(models.Model):
+class ViolationRecord(RiskAssessed, models.Model):
     """Biên bản vi phạm hành chính: the acts found, their evidence, the violator's right
     to explain. Signed (or refused before a witness), it is locked; the penalty decision
     is due 7 days after it (30 for a case needing explanation or verification, extendable
