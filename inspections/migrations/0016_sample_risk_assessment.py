@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sample',
             name='risk_level',
-            field=models.CharField(blank=True, choices=[('serious', 'Rủi ro nghiêm trọng'), ('high', 'Rủi ro cao'), ('medium', 'Rủi ro trung bình'), ('low', 'Rủi ro thấp')], editable=False, max_length=10, verbose_name='mức rủi ro'),
+            field=models.CharField(blank=True, choices=[('serious', 'Nghiêm trọng'), ('high', 'Cao'), ('medium', 'Trung bình'), ('low', 'Thấp')], editable=False, max_length=10, verbose_name='mức rủi ro'),
         ),
         migrations.AddField(
             model_name='sample',
@@ -46,6 +46,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sample',
             name='risk_severity',
-            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Nhẹ: khỏi hoàn toàn, không cần điều trị hoặc chỉ sơ cứu'), (2, '2 – Vừa: cần khám, điều trị tại cơ sở y tế, có thể nằm viện ngắn ngày'), (3, '3 – Nặng: phải nằm viện, có thể để lại tổn thương lâu dài'), (4, '4 – Rất nặng: tử vong hoặc tàn tật vĩnh viễn')], null=True, verbose_name='mức độ nghiêm trọng của tổn hại'),
+            field=models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Mức 1, nhẹ: khỏi hoàn toàn, không cần điều trị hoặc chỉ sơ cứu'), (2, 'Mức 2, vừa: cần khám, điều trị tại cơ sở y tế, có thể nằm viện ngắn ngày'), (3, 'Mức 3, nặng: phải nằm viện, có thể để lại tổn thương lâu dài'), (4, 'Mức 4, rất nặng: tử vong hoặc tàn tật vĩnh viễn')], null=True, verbose_name='mức độ nghiêm trọng của tổn hại'),
         ),
     ]
