@@ -137,6 +137,8 @@ if PRODUCTION and not VAULT_RECOVERY_PUBLIC_KEY:
     )
 # How long an approved disclosure lets the handler see the identity (hours).
 DISCLOSURE_HOURS = env_int("DISCLOSURE_HOURS", 72)
+# Working days a unit has to answer a notice about an alerted product (violations/notices.py).
+NOTICE_WORKING_DAYS = env_int("NOTICE_WORKING_DAYS", 10)
 DISCLOSURE_MAX_HOURS = 720
 
 # A second factor for staff (docs/second-factor.md). Outside production, members of

@@ -14,7 +14,7 @@ from registry.permissions import require_object_perm, require_perm
 from registry.risk import class_on
 from registry.risk_assessment import assessment_values
 from registry.validators import normalize_gtin
-from violations import outcome
+from violations import notices, outcome
 from violations.models import ProductAlert, RemedialMeasure, ViolationRecord
 from violations.risk_assessment import case_assessment
 
@@ -193,6 +193,8 @@ def alert_publish(
         target=inspection,
         changes={"alert": alert.pk, "risk_level": alert.risk_level},
     )
+    # A serious or high risk tells every other unit (violations/notices.py).
+    notices.notices_for_urgent_alert(by=by, alert=alert)
     outcome.tell_reporters(by=by, inspection=inspection)
     return alert
 

@@ -20,6 +20,7 @@ from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 from registry.risk_schemas import RiskIn
 from violations import alerts, decisions, followup, records, risk_assessment, selectors
+from violations.notice_api import router as notice_router
 from violations.schemas import (
     AlertIn,
     AlertOut,
@@ -44,6 +45,7 @@ from violations.schemas import (
 
 router = Router(tags=["violations"])
 public = Router(tags=["public"])
+router.add_router("", notice_router)
 PUBLIC_ERRORS = {400: ErrorOut, 404: ErrorOut}
 
 

@@ -3,6 +3,7 @@ failed test within 24 hours, the agency notifies the suspension within 2 working
 and the penalty decision follows the violation record within 7 days (30 for a complex
 case, extendable once by 30). The foundation counts and sweeps them (`registry.clocks`)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,14 +19,15 @@ from registry.clock_rules import (
     declare,
     declare_backfill,
 )
-from registry.models import LegalClock
-from violations.models import FailedTestFollowUp, ViolationRecord
+from registry.models import LegalClock, Role, Unit, User
+from violations.models import FailedTestFollowUp, Notice, ViolationRecord
 
 
 class ViolationClock(models.TextChoices):
     FAILED_TEST_REPORT = "failed_test_report", _("Báo cáo mẫu không đạt")
     SUSPENSION_NOTICE = "suspension_notice", _("Thông báo tạm dừng lưu thông")
     PENALTY_DECISION = "penalty_decision", _("Ra quyết định xử phạt")
+    PROVINCE_NOTICE = "province_notice", _("Trả lời thông báo về sản phẩm rủi ro")
 
 
 _CIRCULAR = _("Thông tư 26/2012/TT-BKHCN, sửa đổi bởi Thông tư 12/2017/TT-BKHCN")
@@ -47,6 +49,77 @@ def _record_label(clock: LegalClock) -> str:
     record = ViolationRecord.objects.filter(pk=clock.subject_id).first()
     subject = gettext("biên bản %(number)s") % {"number": record.number} if record else ""
     return inspection_label(clock, subject)
+
+
+def notice_handlers(unit_id: int) -> set:
+    """Who handles alerts and violations in a unit: its supervisors and team leads, who
+    read and answer the notices it receives (violations/notices.py)."""
+    return set(
+        User.objects.filter(
+            unit_id=unit_id,
+            is_active=True,
+            groups__name__in=[Role.SUPERVISOR, Role.TEAM_LEAD],
+        ).distinct()
+    )
+
+
+def national_supervisors() -> set:
+    return set(
+        User.objects.filter(
+            unit__kind=Unit.Kind.NATIONAL,
+            unit__is_active=True,
+            is_active=True,
+            groups__name=Role.SUPERVISOR,
+        ).distinct()
+    )
+
+
+def _notice_responsible(clock: LegalClock) -> set:
+    """The receiving unit's handlers; when the sweep escalates, the national unit's
+    supervisors too. The sweep asks this both for the reminder and for the escalation;
+    it claims an escalation (`escalated_for` set to the deadline) before asking, which is
+    how the two are told apart: the national unit hears of a late answer, never of a
+    reminder."""
+    people = notice_handlers(clock.unit_id)
+    if clock.escalated_for is not None and clock.escalated_for == clock.due_at:
+        people |= national_supervisors()
+    return people
+
+
+def _notice_label(clock: LegalClock) -> str:
+    notice = Notice.objects.select_related("alert", "unit").filter(pk=clock.subject_id).first()
+    if notice is None:
+        return ""
+    return gettext("thông báo về sản phẩm %(product)s gửi %(unit)s") % {
+        "product": notice.alert.product_name,
+        "unit": notice.unit.name,
+    }
+
+
+def notice_link(clock: LegalClock) -> str:
+    return f"/notices/{clock.subject_id}/"
+
+
+declare(
+    ClockKind(
+        kind=ViolationClock.PROVINCE_NOTICE,
+        label=ViolationClock.PROVINCE_NOTICE.label,
+        rule=Rule(
+            settings.NOTICE_WORKING_DAYS,
+            WORKING_DAYS,
+            _(
+                "Quy định của hệ thống: trả lời thông báo về sản phẩm rủi ro nghiêm trọng, "
+                "cao giữa các đơn vị (phối hợp, trao đổi thông tin theo Quyết định "
+                "1703/QĐ-TTg)"
+            ),
+            2,
+        ),
+        position=9,
+        responsible=_notice_responsible,
+        case_label=_notice_label,
+        link=notice_link,
+    )
+)
 
 
 for kind, rule, position, responsible, label in (

@@ -4,7 +4,9 @@
 - supervisor: penalty decisions submitted for approval (/cases/decisions/?status=
   submitted), those of the inspections the supervisor may see, for one who may approve;
 - team lead: penalty decisions returned to the team with a note (a draft again, with the
-  supervisor's note) on the inspections they are on (/work/decisions-returned/).
+  supervisor's note) on the inspections they are on (/work/decisions-returned/);
+- supervisor and team lead: the notices about an alerted product their unit has not
+  answered yet (/notices/, violations/notices.py).
 """
 
 from django.db.models import QuerySet
@@ -17,7 +19,7 @@ from registry.home import FIRST, Item, Queue, register, register_list, work_queu
 from registry.models import Role
 from violations.documents import vnd
 from violations.models import PenaltyDecision
-from violations.selectors import decisions_visible
+from violations.selectors import decisions_visible, notices_for_my_unit
 
 DECISIONS_RETURNED = "decisions-returned"
 
@@ -102,3 +104,31 @@ def team_lead_queues(user) -> list[Queue]:
 
 register(Role.SUPERVISOR, supervisor_queues, position=30)
 register(Role.TEAM_LEAD, team_lead_queues, position=50)
+
+
+def notice_queues(user) -> list[Queue]:
+    """The unit's notices waiting for its answer: the count is that of /notices/."""
+    if not user.has_perm("violations.view_notice"):
+        return []
+    waiting = notices_for_my_unit(user=user, waiting=True)
+    items = tuple(
+        Item(
+            n.alert.product_name,
+            reverse("notice-detail", kwargs={"notice_id": n.pk}),
+            _("hạn trả lời %(due)s") % {"due": n.due_on.strftime("%d/%m/%Y")},
+        )
+        for n in waiting[:FIRST]
+    )
+    return [
+        Queue(
+            _("Thông báo sản phẩm rủi ro chờ trả lời"),
+            waiting.count(),
+            reverse("notice-list"),
+            alarm=True,
+            items=items,
+        )
+    ]
+
+
+register(Role.SUPERVISOR, notice_queues, position=35)
+register(Role.TEAM_LEAD, notice_queues, position=55)

@@ -15,6 +15,7 @@ from registry.risk_assessment import (
     assessment_values,
 )
 from registry.risk_levels import RiskLevel
+from violations import notices
 from violations.models import ProductAlert, ViolationRecord
 
 PUBLISH = "violations.publish_productalert"
@@ -52,7 +53,8 @@ def record_risk_assess(
 def alert_risk_assess(
     *, by, alert: ProductAlert, hazard: str, severity: int, probability: str, reasoning: str
 ) -> ProductAlert:
-    """Assess (or correct) a published alert's risk: the supervisors who publish alerts."""
+    """Assess (or correct) a published alert's risk: the supervisors who publish alerts.
+    An alert that becomes serious or high risk tells the other units then."""
     require_perm(by, PUBLISH)
     require_object_perm(by, "view", alert.inspection)
     alert = ProductAlert.objects.select_for_update().select_related("inspection").get(pk=alert.pk)
@@ -66,6 +68,7 @@ def alert_risk_assess(
         target=alert.inspection,
         changes={"alert": alert.pk, **assessment_changes(alert)},
     )
+    notices.notices_for_urgent_alert(by=by, alert=alert)
     return alert
 
 

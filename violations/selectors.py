@@ -2,14 +2,17 @@
 record, decision, measure, follow-up, seal or alert of an inspection they cannot see is
 a 404)."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from inspections.models import Inspection
 from inspections.selectors import inspection_get, through_inspection
-from registry.errors import NotFound
+from registry.errors import NotFound, PermissionDenied
+from registry.permissions import get_visible
 from violations.models import (
     FailedTestFollowUp,
     GoodsSeal,
+    Notice,
     PenaltyDecision,
     ProductAlert,
     RemedialMeasure,
@@ -131,3 +134,60 @@ def decisions_visible(*, user, status: str | None = None):
         .order_by("created_at", "pk")
     )
     return qs.filter(status=status) if status else qs
+
+
+# --- Notices between units (violations/notices.py) ------------------------------------------------
+
+
+def notices_for_my_unit(*, user, waiting: bool = True):
+    """The notices the user's unit received: those waiting for its answer (the oldest
+    deadline first), or those answered (the latest first). Another unit's notices are
+    never listed, even for national staff, who see them in the national overview."""
+    qs = Notice.objects.visible_to(user).filter(unit_id=user.unit_id).select_related("alert")
+    if waiting:
+        return qs.filter(reacted_at__isnull=True).order_by("due_on", "pk")
+    return qs.filter(reacted_at__isnull=False).order_by("-reacted_at", "pk")
+
+
+def notice_get(*, user, notice_id: int) -> Notice:
+    """A notice the user may see (their unit's; national staff any): NotFound otherwise."""
+    return get_visible(
+        Notice.objects.select_related("alert__inspection__unit", "unit", "reacted_by"),
+        user,
+        pk=notice_id,
+    )
+
+
+def _require_national(user) -> None:
+    if not (user.unit_id and user.unit.is_national and user.has_perm("violations.view_notice")):
+        raise PermissionDenied()
+
+
+def notice_campaigns(*, user):
+    """For the national unit: the published alerts, each with how many units were told,
+    how many answered and how many are late (unanswered past their last day)."""
+    _require_national(user)
+    today = timezone.localdate()
+    return (
+        ProductAlert.objects.published()
+        .select_related("inspection__unit")
+        .annotate(
+            sent=Count("notices"),
+            answered=Count("notices", filter=Q(notices__reacted_at__isnull=False)),
+            overdue=Count(
+                "notices",
+                filter=Q(notices__reacted_at__isnull=True, notices__due_on__lt=today),
+            ),
+        )
+        .order_by("-published_on", "-pk")
+    )
+
+
+def notice_campaign(*, user, alert_id: int):
+    """One alert's notices, unit by unit, for the national unit."""
+    _require_national(user)
+    alert = ProductAlert.objects.select_related("inspection__unit").filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound()
+    notices = alert.notices.select_related("unit", "reacted_by").order_by("unit__name", "pk")
+    return alert, notices

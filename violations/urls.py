@@ -1,11 +1,27 @@
 from django.urls import path
 
-from violations import views
+from violations import notice_views, views
 
 urlpatterns = [
     # Public product alerts: Vietnamese paths, no login.
     path("canh-bao/", views.alert_list, name="alert-list"),
     path("canh-bao/<int:alert_id>/", views.alert_detail, name="alert-detail"),
+    # Notices between units about an alerted product (violations/notices.py).
+    path("notices/", notice_views.notice_list, name="notice-list"),
+    path("notices/<int:notice_id>/", notice_views.notice_detail, name="notice-detail"),
+    path("notices/<int:notice_id>/react/", notice_views.notice_react, name="notice-react"),
+    path("notices/<int:notice_id>/evidence/", notice_views.notice_evidence, name="notice-evidence"),
+    path("notices/campaigns/", notice_views.campaign_list, name="notice-campaign-list"),
+    path(
+        "notices/campaigns/<int:alert_id>/",
+        notice_views.campaign_detail,
+        name="notice-campaign",
+    ),
+    path(
+        "notices/campaigns/<int:alert_id>/send/",
+        notice_views.campaign_send,
+        name="notice-campaign-send",
+    ),
     # Violation handling (team and supervisors).
     path("cases/", views.case_list, name="case-list"),
     path("cases/<int:inspection_id>/", views.case_detail, name="case-detail"),

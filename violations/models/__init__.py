@@ -1,5 +1,6 @@
 from violations.models.alerts import ProductAlert
 from violations.models.followup import FailedTestFollowUp, GoodsSeal
+from violations.models.notices import Notice
 from violations.models.records import (
     AdditionalPenalty,
     PenaltyDecision,
@@ -13,6 +14,7 @@ __all__ = [
     "AdditionalPenalty",
     "FailedTestFollowUp",
     "GoodsSeal",
+    "Notice",
     "PenaltyDecision",
     "PenaltyLine",
     "ProductAlert",
