@@ -31,9 +31,7 @@ SHOCK = {
 
 def case_with_sample(*, alice, bob, measured=91, number="01/QĐ-KT"):
     """A case on site whose sample's lab result is in: failed unless `measured` >= 95."""
-    inspection = decided_inspection(
-        supervisor=bob, lead=alice, day=date(2026, 7, 1), number=number
-    )
+    inspection = decided_inspection(supervisor=bob, lead=alice, day=date(2026, 7, 1), number=number)
     services.inspection_transition(by=alice, inspection=inspection, to=Inspection.Status.ON_SITE)
     sample, _ = samples.sample_create(
         by=alice,
