@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
@@ -33,6 +34,14 @@ SECOND_LOOK_MAX_SIDE = 1280
 # time matters more than a barcode staff can still type.
 LOOK_AGAIN_BUDGET_S = 1.5
 GROUP_SEPARATOR = "\x1d"
+
+
+class BarcodeProposal(models.TextChoices):
+    """What staff did with the barcode a photo's worker read ("" when none was read)."""
+
+    PROPOSED = "proposed", _("Chờ xác nhận")
+    CONFIRMED = "confirmed", _("Đã xác nhận")
+    SKIPPED = "skipped", _("Đã bỏ qua")
 
 
 @dataclass(frozen=True)
@@ -536,8 +545,15 @@ def parse_expiry(value: str, *, today: date | None = None) -> date | None:
     return date(year, month, day)
 
 
+def _proposable(gtin: str | None) -> str | None:
+    """The GTIN if it may name goods: a coupon's or a refund receipt's number never does."""
+    if gtin is None or gtin_origin(gtin).kind == "coupon":
+        return None
+    return gtin
+
+
 def reading_from_ais(ais: dict[str, str], symbology: str) -> BarcodeReading | None:
-    gtin = normalize_gtin(ais.get("01", ""))
+    gtin = _proposable(normalize_gtin(ais.get("01", "")))
     if gtin is None:
         return None
     batch = ais.get("10", "")
@@ -552,7 +568,7 @@ def reading_from_text(text: str, symbology: str) -> BarcodeReading | None:
     a Digital Link URL. None when it holds no valid GTIN."""
     text = (text or "").strip()
     if text.isdigit():
-        gtin = normalize_gtin(text)
+        gtin = _proposable(normalize_gtin(text))
         return BarcodeReading(gtin=gtin, symbology=symbology) if gtin else None
     if text.lower().startswith(("http://", "https://")):
         return reading_from_ais(parse_digital_link(text), f"{symbology} (GS1 Digital Link)")
@@ -658,7 +674,9 @@ def read_image(image: Image.Image) -> list[BarcodeReading]:
             for angle in (45, -45):
                 if readings:
                     break
-                turned = grey.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
+                turned = grey.rotate(
+                    angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255
+                )
                 readings = _look(turned, downscale=False)
     except Exception:  # a decoder fault must not fail the photo that carries it
         logger.exception("Barcode reading failed")
@@ -683,3 +701,32 @@ def read_best(image: Image.Image) -> BarcodeReading | None:
     """The one reading to propose for a photo, or None."""
     readings = read_image(image)
     return readings[0] if readings else None
+
+
+# --- what the photo rows keep and what staff are shown ---------------------------------------
+
+
+def barcode_proposal_fields(readings) -> dict:
+    """The photo row's proposal fields for the best of `readings` ({} when none: a row
+    re-processed keeps what staff already decided)."""
+    if not readings:
+        return {}
+    best = readings[0]
+    return {
+        "proposed_gtin": best.gtin,
+        "proposed_batch": best.batch,
+        "proposed_expiry": best.expiry,
+        "proposed_symbology": best.symbology[:40],
+        "proposal_state": BarcodeProposal.PROPOSED,
+    }
+
+
+def describe(gtin: str, batch: str = "", expiry: date | None = None) -> str:
+    """ "8935049500100 (Việt Nam) — lô LOT42 — hạn 31/12/2027", as staff read it."""
+    origin = gtin_origin(gtin)
+    parts = [f"{gtin} ({origin.name})"]
+    if batch:
+        parts.append(str(_("lô %(batch)s")) % {"batch": batch})
+    if expiry:
+        parts.append(str(_("hạn %(date)s")) % {"date": expiry.strftime("%d/%m/%Y")})
+    return " — ".join(parts)

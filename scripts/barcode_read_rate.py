@@ -56,8 +56,10 @@ def main() -> int:
         mark = "FALSE READ" if wrong else ("ok" if got == want else "missed")
         print(f"{entry['file']:40} {times[-1] * 1000:7.0f} ms  {mark:10} {got}")
     mean = sum(times) / len(times) * 1000
-    print(f"read {read} of {expected}, false reads {false_reads}, {mean:.0f} ms per photo "
-          f"(max {max(times) * 1000:.0f} ms) over {len(manifest)} photos")
+    print(
+        f"read {read} of {expected}, false reads {false_reads}, {mean:.0f} ms per photo "
+        f"(max {max(times) * 1000:.0f} ms) over {len(manifest)} photos"
+    )
     return 1 if false_reads else 0
 
 

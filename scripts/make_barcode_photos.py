@@ -43,8 +43,10 @@ def font(size: int):
 
 
 def encoded(content: str, fmt, *, scale: int, gs1: bool = False) -> Image.Image:
-    barcode = zxingcpp.create_barcode(content, fmt, gs1=gs1) if gs1 else zxingcpp.create_barcode(
-        content, fmt
+    barcode = (
+        zxingcpp.create_barcode(content, fmt, gs1=gs1)
+        if gs1
+        else zxingcpp.create_barcode(content, fmt)
     )
     pixels = np.asarray(barcode.to_image(scale=scale, add_hrt=False, add_quiet_zones=True))
     return Image.fromarray(pixels).convert("L")
@@ -61,7 +63,8 @@ _PARITY = ["LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG",
 
 
 def ean13_by_hand(digits: str, *, scale: int) -> Image.Image:
-    assert len(digits) == 13 and digits.isdigit()
+    if len(digits) != 13 or not digits.isdigit():
+        raise ValueError(digits)
     parity = _PARITY[int(digits[0])]
     bits = "101"
     for i, d in enumerate(digits[1:7]):
@@ -96,7 +99,9 @@ def with_text(code: Image.Image, text: str) -> Image.Image:
 # --- the product and the photo -------------------------------------------------------------
 
 
-def product_box(rng: random.Random, label: Image.Image, title: str, *, size=(900, 640)) -> Image.Image:
+def product_box(
+    rng: random.Random, label: Image.Image, title: str, *, size=(900, 640)
+) -> Image.Image:
     """A coloured package face with a brand, a name, some small print, and the label."""
     colour = tuple(rng.randint(40, 220) for _ in range(3))
     box = Image.new("RGB", size, colour)
@@ -113,7 +118,9 @@ def product_box(rng: random.Random, label: Image.Image, title: str, *, size=(900
             fill=(255, 255, 255),
         )  # fmt: skip
     scale = min(1.0, (size[0] * 0.55) / label.width, (size[1] * 0.45) / label.height)
-    shown = label.resize((int(label.width * scale), int(label.height * scale)), Image.Resampling.LANCZOS)
+    shown = label.resize(
+        (int(label.width * scale), int(label.height * scale)), Image.Resampling.LANCZOS
+    )
     box.paste(shown.convert("RGB"), (size[0] - shown.width - 30, size[1] - shown.height - 30))
     return box
 
@@ -146,7 +153,13 @@ def perspective(im: Image.Image, tilt: float, rng: random.Random) -> Image.Image
         rows.append([xd, yd, 1, 0, 0, 0, -xs * xd, -xs * yd])
         rows.append([0, 0, 0, xd, yd, 1, -ys * xd, -ys * yd])
     coeffs = np.linalg.solve(np.array(rows), np.array([c for p in src for c in p], dtype=float))
-    return im.transform((w, h), Image.Transform.PERSPECTIVE, tuple(coeffs), Image.Resampling.BICUBIC, fillcolor=(120, 110, 100))
+    return im.transform(
+        (w, h),
+        Image.Transform.PERSPECTIVE,
+        tuple(coeffs),
+        Image.Resampling.BICUBIC,
+        fillcolor=(120, 110, 100),
+    )
 
 
 def noise(im: Image.Image, rng: random.Random, amount: float = 6.0) -> Image.Image:
@@ -170,11 +183,14 @@ PHOTOS = [
     dict(name="ean13_vn_straight", kind="ean13", content="8935049500100",
          title="Nước mắm Phú Quốc", shot=dict(), expect=dict(gtin="8935049500100"), must=True),
     dict(name="ean13_vn_perspective", kind="ean13", content="8934563138165",
-         title="Mì tôm chua cay", shot=dict(tilt=0.18), expect=dict(gtin="8934563138165"), must=True),
+         title="Mì tôm chua cay", shot=dict(tilt=0.18),
+         expect=dict(gtin="8934563138165"), must=True),
     dict(name="ean13_fr_rotated_90", kind="ean13", content="3017620422003",
-         title="Pâte à tartiner", shot=dict(rotate=90), expect=dict(gtin="3017620422003"), must=True),
+         title="Pâte à tartiner", shot=dict(rotate=90),
+         expect=dict(gtin="3017620422003"), must=True),
     dict(name="ean13_jp_rotated_180", kind="ean13", content="4902430735063",
-         title="Bột giặt Nhật", shot=dict(rotate=180), expect=dict(gtin="4902430735063"), must=True),
+         title="Bột giặt Nhật", shot=dict(rotate=180),
+         expect=dict(gtin="4902430735063"), must=True),
     dict(name="ean13_cn_rotated_33", kind="ean13", content="6901234567892",
          title="Ấm siêu tốc", shot=dict(rotate=33), expect=dict(gtin="6901234567892"), must=True),
     dict(name="ean13_th_blurred", kind="ean13", content="8851234567898",
@@ -236,13 +252,20 @@ def label_for(spec: dict, rng: random.Random) -> Image.Image:
     if kind == "upce":
         return with_text(encoded(content, zxingcpp.BarcodeFormat.UPCE, scale=5), content)
     if kind == "gs1_128":
-        return with_text(encoded(content, zxingcpp.BarcodeFormat.Code128, scale=3, gs1=True), content)
+        return with_text(
+            encoded(content, zxingcpp.BarcodeFormat.Code128, scale=3, gs1=True), content
+        )
     if kind == "code128_plain":
         return with_text(encoded(content, zxingcpp.BarcodeFormat.Code128, scale=3), content)
     if kind == "qr":
-        return with_text(encoded(content, zxingcpp.BarcodeFormat.QRCode, scale=8), "Quét để xem thông tin")
+        return with_text(
+            encoded(content, zxingcpp.BarcodeFormat.QRCode, scale=8), "Quét để xem thông tin"
+        )
     if kind == "datamatrix":
-        return with_text(encoded(content, zxingcpp.BarcodeFormat.DataMatrix, scale=10, gs1=True), "GS1 DataMatrix")
+        return with_text(
+            encoded(content, zxingcpp.BarcodeFormat.DataMatrix, scale=10, gs1=True),
+            "GS1 DataMatrix",
+        )
     if kind == "ean13_by_hand":
         return with_text(ean13_by_hand(content, scale=4), content)
     if kind == "stripes":
@@ -261,14 +284,19 @@ def label_for(spec: dict, rng: random.Random) -> Image.Image:
 
 
 def photo(spec: dict) -> bytes:
-    rng = random.Random(spec["name"])
+    rng = random.Random(spec["name"])  # noqa: S311 (fixtures must come out the same each run)
     shot = spec["shot"]
     product = product_box(rng, label_for(spec, rng), spec["title"])
     im = scene(rng, product, size=shot.get("size", PHOTO_SIZE), fill=shot.get("fill", 0.8))
     if "tilt" in shot:
         im = perspective(im, shot["tilt"], rng)
     if "rotate" in shot:
-        im = im.rotate(shot["rotate"], resample=Image.Resampling.BICUBIC, expand=shot["rotate"] % 90 == 0, fillcolor=(110, 100, 90))
+        im = im.rotate(
+            shot["rotate"],
+            resample=Image.Resampling.BICUBIC,
+            expand=shot["rotate"] % 90 == 0,
+            fillcolor=(110, 100, 90),
+        )
     if "blur" in shot:
         im = im.filter(ImageFilter.GaussianBlur(shot["blur"]))
     im = noise(im, rng)
