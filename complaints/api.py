@@ -10,9 +10,10 @@ from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from complaints import proofs, selectors, services
+from complaints import products, proofs, selectors, services
 from complaints.duplicates import group_of
 from complaints.models import Complaint
+from complaints.product_schemas import ComplaintProductOut
 from complaints.protection_schemas import ProtectionIn
 from complaints.schemas import (
     AssignIn,
@@ -43,9 +44,17 @@ from complaints.schemas import (
     VerifyOut,
 )
 from registry.api_base import ERRORS, CappedPagePagination, ErrorOut, PagePagination
+from registry.barcode_schemas import (
+    BarcodePhotoIn,
+    ProductCandidateOut,
+    ProductLinkIn,
+    origin_out,
+    proposal_out,
+)
 from registry.errors import DomainError, InvalidInput, NotFound
 from registry.media import file_response
-from registry.models import ProductCategory, Province, User
+from registry.models import Product, ProductCategory, Province, User
+from registry.product_links import product_candidates
 from whistleblower import protection
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
@@ -469,3 +478,90 @@ def complaint_identity(request, complaint_id: int, response: HttpResponse):
     )
     response["Cache-Control"] = "no-store"
     return {"given": fields is not None, **(fields or {})}
+
+
+# --- the product of a report: barcode read from its photos, product record -------------------
+
+
+def _product_out(complaint: Complaint) -> ComplaintProductOut:
+    return ComplaintProductOut(
+        complaint_id=complaint.pk,
+        product_name=complaint.product_name,
+        product_brand=complaint.product_brand,
+        product_gtin=complaint.product_gtin,
+        product_batch=complaint.product_batch,
+        product_id=complaint.product_id,
+        origin=origin_out(complaint.product_gtin),
+        proposal=proposal_out(products.barcode_proposal(complaint=complaint)),
+    )
+
+
+@staff.get(
+    "/complaints/{complaint_id}/product",
+    response={200: ComplaintProductOut, **ERRORS},
+    operation_id="get_complaint_product",
+)
+def complaint_product(request, complaint_id: int):
+    """The report's product, and the barcode read from its photos that waits for staff."""
+    return _product_out(selectors.complaint_get(user=request.auth, complaint_id=complaint_id))
+
+
+@staff.post(
+    "/complaints/{complaint_id}/barcode/confirm",
+    response={200: ComplaintProductOut, **ERRORS},
+    operation_id="confirm_complaint_barcode",
+)
+def complaint_barcode_confirm(request, complaint_id: int, data: BarcodePhotoIn):
+    """Take the barcode read from the photo as the report's (GTIN, batch, product record)."""
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return _product_out(
+        products.complaint_barcode_confirm(
+            by=request.auth, complaint=complaint, photo_id=data.photo_id
+        )
+    )
+
+
+@staff.post(
+    "/complaints/{complaint_id}/barcode/skip",
+    response={200: ComplaintProductOut, **ERRORS},
+    operation_id="skip_complaint_barcode",
+)
+def complaint_barcode_skip(request, complaint_id: int, data: BarcodePhotoIn):
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return _product_out(
+        products.complaint_barcode_skip(
+            by=request.auth, complaint=complaint, photo_id=data.photo_id
+        )
+    )
+
+
+@staff.get(
+    "/complaints/{complaint_id}/product/candidates",
+    response={200: list[ProductCandidateOut], **ERRORS},
+    operation_id="list_complaint_product_candidates",
+)
+def complaint_product_candidates(
+    request, complaint_id: int, name: str | None = None, brand: str | None = None
+):
+    """Product records whose name and brand match (the report's own by default), at most
+    20, the exact match first."""
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    return product_candidates(
+        user=request.auth,
+        name=(complaint.product_name if name is None else name)[:300],
+        brand=(complaint.product_brand if brand is None else brand)[:200],
+    )
+
+
+@staff.post(
+    "/complaints/{complaint_id}/product",
+    response={200: ComplaintProductOut, **ERRORS},
+    operation_id="link_complaint_product",
+)
+def complaint_product_link(request, complaint_id: int, data: ProductLinkIn):
+    """Link the report to a product record by a confirmed match of name and brand."""
+    complaint = selectors.complaint_get(user=request.auth, complaint_id=complaint_id)
+    product = get_object_or_404(Product.objects.visible_to(request.auth), pk=data.product_id)
+    return _product_out(
+        products.complaint_product_link(by=request.auth, complaint=complaint, product=product)
+    )

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from complaints import duplicates, quarantine
+from complaints import duplicates, products, quarantine
 from complaints.models import ComplaintPhoto
 from registry.background import claim, save_copy, sweep
+from registry.barcodes import barcode_proposal_fields
 from registry.images import PhotoRejected, check_pixel_stream, make_clean_copies
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def photo_process(photo_id: int) -> str:
         # The request checked the structure only (inspect_upload(decode=False)): here the
         # pixels are decoded, and what does not decode is rejected.
         check_pixel_stream(original)
-        copies = make_clean_copies(original)
+        # The barcode is read from the pixels decoded here, not from a second decoding.
+        copies = make_clean_copies(original, read_barcode=True)
     except (FileNotFoundError, InvalidTag) as exc:
         # The original is gone or cannot be opened (another QUARANTINE_KEY): retrying
         # cannot help. Staff see the photo as failed.
@@ -70,11 +72,14 @@ def photo_process(photo_id: int) -> str:
         dhash=copies.dhash,
         state=ComplaintPhoto.State.READY,
         processed_at=timezone.now(),
+        **barcode_proposal_fields(copies.barcodes),
     )
     # The original goes only after the row is ready, and the row forgets it only after it
     # is gone: a worker killed in between leaves a ready row that still names it, and the
     # task delivered again drops it (_drop_leftover_original).
     _drop_original(photo_id, photo.quarantine_name)
+    if copies.barcodes:
+        products.notify_proposal(photo_id=photo_id)
     # Now that the photo can be compared, look again for reports of the same goods.
     duplicates_detect.delay(photo.complaint_id)
     return "ready"

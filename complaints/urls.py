@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from complaints import protection_views, views
+from complaints import product_views, protection_views, views
 
 urlpatterns = [
     # Citizens: Vietnamese paths, no login.
@@ -25,6 +25,12 @@ urlpatterns = [
         "complaints/<int:complaint_id>/retention-hold/",
         views.complaint_retention_hold,
         name="complaint-retention-hold",
+    ),
+    # The barcode read from its photos, and the product record (docs/barcodes.md).
+    path(
+        "complaints/<int:complaint_id>/product/",
+        product_views.complaint_product,
+        name="complaint-product",
     ),
     path(
         "complaints/<int:complaint_id>/photos/<int:photo_id>/<slug:variant>/",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from complaints import proofs, retention, retention_selectors, selectors, services
+from complaints import products, proofs, retention, retention_selectors, selectors, services
 from complaints.api import TooLarge, check_request_size, photo_response
 from complaints.duplicates import group_of
 from complaints.forms import (
@@ -32,6 +32,7 @@ from complaints.forms import (
 )
 from complaints.models import Complaint
 from complaints.protection_forms import ProtectionForm
+from registry.barcodes import gtin_origin
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import Role, User
@@ -720,6 +721,12 @@ def _detail_page(request, complaint: Complaint, error: DomainError | None = None
         "may_hold": request.user.has_perm("complaints.hold_complaint"),
         # Only whether a supervisor let the handler know of a protection matter.
         "protection_flag": protection_flagged(complaint=complaint),
+        # The barcode read from its photos, and the product record (docs/barcodes.md).
+        "barcode_proposal": products.barcode_proposal(complaint=complaint),
+        "product_origin": gtin_origin(complaint.product_gtin) if complaint.product_gtin else None,
+        "may_change_product": Complaint.objects.visible_to(request.user, "change")
+        .filter(pk=complaint.pk)
+        .exists(),
     }
     return render(
         request, "complaints/staff/detail.html", context, status=error.status if error else 200

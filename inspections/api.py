@@ -12,6 +12,7 @@ from complaints.models import Complaint
 from inspections import (
     findings,
     measurements,
+    products,
     risk_assessment,
     samples,
     selectors,
@@ -19,6 +20,7 @@ from inspections import (
     sync,
 )
 from inspections.models import ChecklistItem
+from inspections.product_schemas import FindingProductOut
 from inspections.schemas import (
     AmendIn,
     ChecklistOut,
@@ -50,10 +52,18 @@ from inspections.schemas import (
     TeamIn,
 )
 from registry.api_base import ERRORS, PagePagination
+from registry.barcode_schemas import (
+    BarcodePhotoIn,
+    ProductCandidateOut,
+    ProductLinkIn,
+    origin_out,
+    proposal_out,
+)
 from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, Product, ProductCategory, User
 from registry.permissions import require_perm
+from registry.product_links import product_candidates
 from registry.risk_schemas import RiskIn
 
 router = Router(tags=["inspections"])
@@ -559,3 +569,79 @@ def complaints_to_inspection(request, data: InspectionFromReportsIn):
         scheduled_date=data.scheduled_date,
     )
     return Status(201, inspection)
+
+
+# --- the product of a finding: barcode read from its photos, product record -------------------
+
+
+def _finding_product_out(user, finding_id: int) -> FindingProductOut:
+    finding = selectors.finding_get(user=user, finding_id=finding_id)
+    return FindingProductOut(
+        finding_id=finding.pk,
+        product_id=finding.product_id,
+        product_gtin=finding.product_gtin,
+        product_batch=finding.product_batch,
+        product_expiry=finding.product_expiry,
+        origin=origin_out(finding.product_gtin),
+        proposal=proposal_out(products.barcode_proposal(finding=finding)),
+    )
+
+
+@router.get(
+    "/findings/{finding_id}/product",
+    response={200: FindingProductOut, **ERRORS},
+    operation_id="get_finding_product",
+)
+def finding_product(request, finding_id: int):
+    """The finding's goods, and the barcode read from its photos that waits for staff."""
+    return _finding_product_out(request.auth, finding_id)
+
+
+@router.post(
+    "/findings/{finding_id}/barcode/confirm",
+    response={200: FindingProductOut, **ERRORS},
+    operation_id="confirm_finding_barcode",
+)
+def finding_barcode_confirm(request, finding_id: int, data: BarcodePhotoIn):
+    """Take the barcode read from the photo as the finding's goods (GTIN, batch, expiry,
+    product record; `name` and `brand` make the record when none holds the GTIN)."""
+    finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
+    products.finding_barcode_confirm(
+        by=request.auth, finding=finding, photo_id=data.photo_id, name=data.name, brand=data.brand
+    )
+    return _finding_product_out(request.auth, finding_id)
+
+
+@router.post(
+    "/findings/{finding_id}/barcode/skip",
+    response={200: FindingProductOut, **ERRORS},
+    operation_id="skip_finding_barcode",
+)
+def finding_barcode_skip(request, finding_id: int, data: BarcodePhotoIn):
+    finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
+    products.finding_barcode_skip(by=request.auth, finding=finding, photo_id=data.photo_id)
+    return _finding_product_out(request.auth, finding_id)
+
+
+@router.get(
+    "/findings/{finding_id}/product/candidates",
+    response={200: list[ProductCandidateOut], **ERRORS},
+    operation_id="list_finding_product_candidates",
+)
+def finding_product_candidates(request, finding_id: int, name: str = "", brand: str = ""):
+    """Product records whose name and brand match, at most 20, the exact match first."""
+    selectors.finding_get(user=request.auth, finding_id=finding_id)
+    return product_candidates(user=request.auth, name=name[:300], brand=brand[:200])
+
+
+@router.post(
+    "/findings/{finding_id}/product",
+    response={200: FindingProductOut, **ERRORS},
+    operation_id="link_finding_product",
+)
+def finding_product_link(request, finding_id: int, data: ProductLinkIn):
+    """Link the finding to a product record by a confirmed match of name and brand."""
+    finding = selectors.finding_get(user=request.auth, finding_id=finding_id)
+    product = get_object_or_404(Product.objects.visible_to(request.auth), pk=data.product_id)
+    products.finding_product_link(by=request.auth, finding=finding, product=product)
+    return _finding_product_out(request.auth, finding_id)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inspections import desk_views
+from inspections import desk_views, product_views
 
 urlpatterns = [
     path("plans/", desk_views.plan_list, name="plan-list"),
@@ -23,6 +23,12 @@ urlpatterns = [
         "inspections/<int:inspection_id>/team/",
         desk_views.inspection_team,
         name="desk-inspection-team",
+    ),
+    # The finding's product: the barcode read from its photos, or a match of name and brand.
+    path(
+        "inspections/<int:inspection_id>/findings/<int:finding_id>/product/",
+        product_views.finding_product,
+        name="finding-product",
     ),
     path(
         "inspections/<int:inspection_id>/transition/",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import selectors, services
+from inspections import products, selectors, services
 from inspections.checklists import item_text
 from inspections.desk_forms import (
     DecisionForm,
@@ -444,12 +444,13 @@ def _next_statuses(user, inspection: Inspection) -> list:
 def _findings(inspection: Inspection) -> list:
     day = selectors.inspection_day(inspection)
     found = list(
-        inspection.findings.select_related("item", "item__template", "author").prefetch_related(
-            "photos"
-        )
+        inspection.findings.select_related(
+            "item", "item__template", "author", "product"
+        ).prefetch_related("photos")
     )
     for finding in found:
         finding.item_shown = item_text(finding.item, day)
+        finding.barcode = products.barcode_proposal(finding=finding)
     return found
 
 
@@ -487,6 +488,8 @@ def _inspection_page(request, inspection, *, transition_form=None, error=None, s
             "class_day": selectors.inspection_day(inspection),
             "category_classes": selectors.inspection_category_classes(inspection=inspection),
             "error": error.render() if error else None,
+            "may_change": _may_change(user, inspection),
+            "back_url": request.path,
         },
         status=status,
     )

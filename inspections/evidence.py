@@ -12,6 +12,7 @@ from PIL import ExifTags, Image
 
 from inspections.models import EvidencePhoto
 from registry.background import claim, save_copy
+from registry.barcodes import barcode_proposal_fields
 from registry.images import PhotoRejected, make_clean_copies  # also registers HEIF with Pillow
 
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "HEIF": ".heic"}
@@ -81,7 +82,8 @@ def evidence_process(photo_id: int) -> str:
     photo = EvidencePhoto.objects.get(pk=photo_id)
     try:
         with photo.original.open("rb") as handle:
-            copies = make_clean_copies(handle.read())
+            # A finding's photo may show the goods' barcode: read from these pixels.
+            copies = make_clean_copies(handle.read(), read_barcode=photo.finding_id is not None)
     except (PhotoRejected, ValueError, SyntaxError, FileNotFoundError):
         EvidencePhoto.objects.filter(pk=photo_id).update(state=EvidencePhoto.State.FAILED)
         return "failed"
@@ -93,5 +95,6 @@ def evidence_process(photo_id: int) -> str:
         width=copies.width,
         height=copies.height,
         state=EvidencePhoto.State.READY,
+        **barcode_proposal_fields(copies.barcodes),
     )
     return "ready"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints import selectors as complaint_selectors
-from inspections import findings, measurements, samples, selectors, services
+from inspections import findings, measurements, products, samples, selectors, services
 from inspections import minutes as minutes_services
 from inspections.checklists import item_text
 from inspections.forms import (
@@ -138,6 +138,10 @@ def _inspection_page(request, inspection: Inspection, *, error: str = "", status
             "next_steps": _next_steps(request.user, inspection) if locked else [],
             "error": error,
             "outbox_text": outbox_text(),
+            "back_url": request.path,
+            "may_change": Inspection.objects.visible_to(request.user, "change")
+            .filter(pk=inspection.pk)
+            .exists(),
         },
         status=status,
     )
@@ -175,8 +179,12 @@ def item_finding(request, inspection_id: int, item_id: int):
     if request.method == "POST":
         status = 400
     existing = list(
-        inspection.findings.filter(item=item).select_related("author").prefetch_related("photos")
+        inspection.findings.filter(item=item)
+        .select_related("author", "product")
+        .prefetch_related("photos")
     )
+    for finding in existing:
+        finding.barcode = products.barcode_proposal(finding=finding)
     return render(
         request,
         "inspections/field/item.html",

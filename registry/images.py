@@ -23,6 +23,8 @@ from cykooz_resizer import CropBox, FilterType, ResizeAlg, ResizeOptions, Resize
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageChops, ImageCms, ImageFile
 
+from registry.barcodes import read_image
+
 pillow_heif.register_heif_opener()
 
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # per photo
@@ -70,6 +72,8 @@ class CleanCopies:
     width: int  # of the display copy, upright
     height: int
     dhash: int  # difference_hash of the display copy
+    # What registry.barcodes read in the display pixels (read_barcode=True), best first.
+    barcodes: tuple = ()
 
 
 def _too_large() -> PhotoRejected:
@@ -443,13 +447,17 @@ _FAST_RESIZE_MODES = ("L", "RGB", "RGBA", "CMYK")
 _PIXEL_BLOCKS_KEPT = 8
 
 
-def make_clean_copies(data: bytes) -> CleanCopies:
+def make_clean_copies(data: bytes, *, read_barcode: bool = False) -> CleanCopies:
     """Display and thumbnail JPEGs holding the upright pixels in sRGB and nothing else.
 
     For bytes that passed inspect_upload. A JPEG is decoded at a reduced scale (a 50 MP
     photo fits in a few tens of MB); other formats are decoded in full. Either way the
     pixels are brought down to the display size first, so that rotation and colour
     conversion work on a small image; the thumbnail is made from the display copy.
+
+    With `read_barcode`, the upright display pixels are also searched for barcodes
+    (registry.barcodes.read_image), so that the photo is decoded once; a failure there
+    reads as no barcode.
     """
     if Image.core.get_blocks_max() < _PIXEL_BLOCKS_KEPT:
         Image.core.set_blocks_max(_PIXEL_BLOCKS_KEPT)
@@ -489,12 +497,14 @@ def make_clean_copies(data: bytes) -> CleanCopies:
         raise _not_image() from exc
 
     thumb = _shrink(display, THUMB_MAX_SIDE)
+    barcodes = tuple(read_image(display)) if read_barcode else ()
     return CleanCopies(
         display=_encode(display, DISPLAY_QUALITY),
         thumb=_encode(thumb, THUMB_QUALITY),
         width=display.width,
         height=display.height,
         dhash=difference_hash(thumb),
+        barcodes=barcodes,
     )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from complaints import matching
+from registry.barcodes import BarcodeProposal
 from registry.models import (
     EconomicOperator,
     Product,
@@ -360,6 +361,19 @@ class ComplaintPhoto(models.Model):
     # photos of the same goods differ in a few bits (complaints.duplicates).
     dhash = models.BigIntegerField(null=True, blank=True)
     error_code = models.CharField(max_length=40, blank=True)
+    # A barcode read from the photo by its worker (registry.barcodes), proposed to staff:
+    # they confirm it onto the report or skip it. Check digit verified; never applied unasked.
+    proposed_gtin = models.CharField(_("mã vạch đọc được"), max_length=14, blank=True)
+    proposed_batch = models.CharField(_("số lô đọc được"), max_length=20, blank=True)
+    proposed_expiry = models.DateField(_("hạn dùng đọc được"), null=True, blank=True)
+    proposed_symbology = models.CharField(_("loại mã vạch"), max_length=40, blank=True)
+    proposal_state = models.CharField(
+        _("đề xuất mã vạch"),
+        max_length=10,
+        choices=BarcodeProposal.choices,
+        blank=True,
+        default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 

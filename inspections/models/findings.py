@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.inspection import Inspection, Scope
-from registry.models import ScopedQuerySet
+from registry.barcodes import BarcodeProposal
+from registry.models import Product, ScopedQuerySet
 
 
 class ChecklistTemplate(models.Model):
@@ -94,6 +95,19 @@ class Finding(models.Model):
     captured_at = models.DateTimeField(_("thời điểm ghi trên thiết bị"), null=True, blank=True)
     created_at = models.DateTimeField(_("thời điểm máy chủ nhận"), auto_now_add=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The goods the finding is about, confirmed by staff (from a barcode read in its
+    # photos, or a match of name and brand): one product record across provinces.
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("sản phẩm trong danh mục"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+    )
+    product_gtin = models.CharField(_("mã vạch"), max_length=14, blank=True, db_index=True)
+    product_batch = models.CharField(_("số lô"), max_length=100, blank=True)
+    product_expiry = models.DateField(_("hạn sử dụng"), null=True, blank=True)
 
     scope_unit_field = "inspection__unit"
     objects = ScopedQuerySet.as_manager()
@@ -164,6 +178,19 @@ class EvidencePhoto(models.Model):
     thumb = models.FileField(upload_to=_derivative_path, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
+    # A barcode read from the photo by its worker (registry.barcodes), proposed to staff:
+    # they confirm it onto the finding or skip it. Check digit verified; never applied unasked.
+    proposed_gtin = models.CharField(_("mã vạch đọc được"), max_length=14, blank=True)
+    proposed_batch = models.CharField(_("số lô đọc được"), max_length=20, blank=True)
+    proposed_expiry = models.DateField(_("hạn dùng đọc được"), null=True, blank=True)
+    proposed_symbology = models.CharField(_("loại mã vạch"), max_length=40, blank=True)
+    proposal_state = models.CharField(
+        _("đề xuất mã vạch"),
+        max_length=10,
+        choices=BarcodeProposal.choices,
+        blank=True,
+        default="",
+    )
 
     scope_unit_field = "inspection__unit"
     objects = ScopedQuerySet.as_manager()

@@ -1,0 +1,161 @@
+"""The product a finding is about: the barcode read from its photos, confirmed or skipped
+by staff, and the link to the one product record shared across provinces (by GTIN, or a
+confirmed match of name and brand). Whoever may change the inspection may do it; every
+change is audited."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import EvidencePhoto, Finding
+from registry.audit import audit_record
+from registry.barcodes import BarcodeProposal, describe, gtin_is_valid, gtin_origin
+from registry.errors import Conflict, InvalidInput
+from registry.models import Product
+from registry.permissions import require_object_perm
+from registry.product_links import gtin_names_a_product, product_by_gtin, product_for_gtin
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A barcode read from one of the finding's photos, waiting for staff."""
+
+    photo_id: int
+    gtin: str
+    batch: str
+    expiry: date | None
+    symbology: str
+    text: str
+    origin_kind: str
+    product: Product | None
+    names_a_product: bool
+
+    @property
+    def needs_name(self) -> bool:
+        """Confirming will record a new product, which needs a name (a finding has none)."""
+        return self.names_a_product and self.product is None
+
+
+def barcode_proposal(*, finding: Finding) -> Proposal | None:
+    """The first barcode waiting for staff on the finding's photos (None if none). Uses
+    the prefetched photos when the finding has them."""
+    photo = next(
+        (p for p in finding.photos.all() if p.proposal_state == BarcodeProposal.PROPOSED), None
+    )
+    if photo is None:
+        return None
+    return Proposal(
+        photo_id=photo.pk,
+        gtin=photo.proposed_gtin,
+        batch=photo.proposed_batch,
+        expiry=photo.proposed_expiry,
+        symbology=photo.proposed_symbology,
+        text=describe(photo.proposed_gtin, photo.proposed_batch, photo.proposed_expiry),
+        origin_kind=gtin_origin(photo.proposed_gtin).kind,
+        product=product_by_gtin(photo.proposed_gtin),
+        names_a_product=gtin_names_a_product(photo.proposed_gtin),
+    )
+
+
+def _locked_finding(by, finding: Finding) -> Finding:
+    require_object_perm(by, "change", finding.inspection)
+    return Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
+
+
+def _proposed_photo(finding: Finding, photo_id: int) -> EvidencePhoto:
+    photo = (
+        EvidencePhoto.objects.select_for_update()
+        .filter(finding=finding, pk=photo_id, proposal_state=BarcodeProposal.PROPOSED)
+        .first()
+    )
+    if photo is None or not gtin_is_valid(photo.proposed_gtin):
+        raise Conflict(
+            _("Không còn mã vạch nào chờ xác nhận trên ảnh này."), code="barcode_not_proposed"
+        )
+    return photo
+
+
+@transaction.atomic
+def finding_barcode_confirm(
+    *, by, finding: Finding, photo_id: int, name: str = "", brand: str = ""
+) -> Finding:
+    """Take the barcode read from a photo as the finding's goods: GTIN, batch and expiry
+    on the finding, and the product record with that GTIN (recorded now, from `name` and
+    `brand`, if nobody has)."""
+    finding = _locked_finding(by, finding)
+    photo = _proposed_photo(finding, photo_id)
+    gtin = photo.proposed_gtin
+    product = None
+    if gtin_names_a_product(gtin):
+        product = product_by_gtin(gtin)
+        if product is None:
+            if not (name or "").strip():
+                raise InvalidInput.field(
+                    "name",
+                    "product_name_required",
+                    _("Chưa có sản phẩm mang mã vạch này: hãy ghi tên sản phẩm để tạo hồ sơ."),
+                )
+            product = product_for_gtin(
+                by=by, gtin=gtin, name=name.strip()[:300], brand=brand.strip()[:200]
+            )
+    previous = {"product": finding.product_id, "gtin": finding.product_gtin}
+    finding.product_gtin = gtin
+    finding.product_batch = photo.proposed_batch or finding.product_batch
+    finding.product_expiry = photo.proposed_expiry or finding.product_expiry
+    if product is not None:
+        finding.product = product
+    finding.save(update_fields=["product", "product_gtin", "product_batch", "product_expiry"])
+    EvidencePhoto.objects.filter(
+        finding=finding, proposal_state=BarcodeProposal.PROPOSED, proposed_gtin=gtin
+    ).update(proposal_state=BarcodeProposal.CONFIRMED)
+    audit_record(
+        actor=by,
+        action="finding.barcode_confirm",
+        target=finding.inspection,
+        changes={
+            "finding": finding.pk,
+            "photo": photo.pk,
+            "from": previous,
+            "gtin": gtin,
+            "batch": finding.product_batch,
+            "expiry": finding.product_expiry.isoformat() if finding.product_expiry else None,
+            "product": product.pk if product else None,
+        },
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_barcode_skip(*, by, finding: Finding, photo_id: int) -> Finding:
+    finding = _locked_finding(by, finding)
+    photo = _proposed_photo(finding, photo_id)
+    EvidencePhoto.objects.filter(
+        finding=finding, proposal_state=BarcodeProposal.PROPOSED, proposed_gtin=photo.proposed_gtin
+    ).update(proposal_state=BarcodeProposal.SKIPPED)
+    audit_record(
+        actor=by,
+        action="finding.barcode_skip",
+        target=finding.inspection,
+        changes={"finding": finding.pk, "photo": photo.pk, "gtin": photo.proposed_gtin},
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_product_link(*, by, finding: Finding, product: Product) -> Finding:
+    """Link the finding to a product record staff confirmed by its name and brand."""
+    finding = _locked_finding(by, finding)
+    previous = finding.product_id
+    finding.product = product
+    if product.gtin and not finding.product_gtin:
+        finding.product_gtin = product.gtin
+    finding.save(update_fields=["product", "product_gtin"])
+    audit_record(
+        actor=by,
+        action="finding.product_link",
+        target=finding.inspection,
+        changes={"finding": finding.pk, "from": previous, "product": product.pk},
+    )
+    return finding

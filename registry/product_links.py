@@ -1,0 +1,57 @@
+"""Finding the one product record a report or a finding is about: by its GTIN (made once
+if nobody recorded it yet), or among the records whose name and brand match.
+
+Used by complaints.products and inspections.products, which check who may change the
+report or finding; these helpers only read, or create through registry.services."""
+
+from django.db.models import Case, IntegerField, Value, When
+
+from registry.barcodes import gtin_forms, gtin_origin
+from registry.models import Product
+from registry.services import product_create
+from registry.text import fold
+
+MAX_CANDIDATES = 20
+
+
+def product_by_gtin(gtin: str) -> Product | None:
+    """The product recorded under this GTIN, however it was typed (12, 13 or 14 digits)."""
+    forms = gtin_forms(gtin)
+    return Product.objects.filter(gtin__in=forms).order_by("pk").first() if forms else None
+
+
+def gtin_names_a_product(gtin: str) -> bool:
+    """False for numbers that name no product across the country: a store's or a
+    company's own (restricted circulation) or a coupon's. A report may still carry them."""
+    return gtin_origin(gtin).kind in ("country", "publication", "global")
+
+
+def product_for_gtin(*, by, gtin: str, name: str, brand: str = "") -> Product | None:
+    """The product with this GTIN, recorded now from `name` and `brand` if nobody has
+    (registry.services.product_create checks that `by` may). None for a GTIN that names
+    no product (gtin_names_a_product)."""
+    if not gtin_names_a_product(gtin):
+        return None
+    existing = product_by_gtin(gtin)
+    if existing is not None:
+        return existing
+    return product_create(by=by, name=name, brand=brand, gtin=gtin)
+
+
+def product_candidates(*, user, name: str, brand: str = "", limit: int = MAX_CANDIDATES):
+    """Products whose folded name and brand hold every word of `name` and `brand` (so
+    "Nước mắm Phú Quốc" finds "NƯỚC MẮM PHÚ QUỐC (Hưng Thịnh)"), the exact match first."""
+    key = fold(f"{name} {brand}")
+    words = key.split()
+    if not words:
+        return []
+    queryset = Product.objects.visible_to(user)
+    for word in words[:8]:
+        queryset = queryset.filter(name_folded__contains=word)
+    return list(
+        queryset.annotate(
+            exact=Case(
+                When(name_folded=key, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        ).order_by("exact", "name", "pk")[:limit]
+    )
