@@ -35,6 +35,7 @@ from complaints.protection_forms import ProtectionForm
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import Role, User
+from registry.security import allows_wasm
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.selectors import protection_flagged
@@ -157,6 +158,7 @@ def _receipt_shown(response, cookie: str, path: str):
     return response
 
 
+@allows_wasm  # the camera barcode reader
 def report_new(request):
     form = ReportForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -373,6 +375,7 @@ def _intake_officer(user) -> None:
 
 
 @login_required
+@allows_wasm  # the camera barcode reader
 def intake_new(request):
     """An officer files a report on a caller's behalf (hotline or counter). The caller's
     identity is sealed as on the public form: the officer cannot read it back without a

@@ -52,6 +52,7 @@ from registry.errors import (
 )
 from registry.forms import add_domain_errors
 from registry.media import file_response
+from registry.security import allows_wasm
 
 
 def _inspection(user, inspection_id: int) -> Inspection:
@@ -158,6 +159,7 @@ def inspection_start(request, inspection_id: int):
 
 
 @login_required
+@allows_wasm  # the camera barcode reader (lot quantity: the goods' barcode)
 def item_finding(request, inspection_id: int, item_id: int):
     inspection = _inspection(request.user, inspection_id)
     items = _checklist(inspection)
