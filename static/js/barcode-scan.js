@@ -417,7 +417,8 @@
       dialog.remove();
       opener.focus();
     });
-    dialog.showModal();  // Escape closes it; focus moves to its first button
+    dialog.showModal();  // Escape closes it
+    dialog.querySelector("[data-cancel]").focus();
     start();
   }
 
