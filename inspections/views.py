@@ -52,7 +52,7 @@ from registry.errors import (
 )
 from registry.forms import add_domain_errors
 from registry.media import file_response
-from registry.security import allows_wasm
+from registry.security import with_wasm
 
 
 def _inspection(user, inspection_id: int) -> Inspection:
@@ -159,7 +159,6 @@ def inspection_start(request, inspection_id: int):
 
 
 @login_required
-@allows_wasm  # the camera barcode reader (lot quantity: the goods' barcode)
 def item_finding(request, inspection_id: int, item_id: int):
     inspection = _inspection(request.user, inspection_id)
     items = _checklist(inspection)
@@ -179,7 +178,7 @@ def item_finding(request, inspection_id: int, item_id: int):
     existing = list(
         inspection.findings.filter(item=item).select_related("author").prefetch_related("photos")
     )
-    return render(
+    response = render(
         request,
         "inspections/field/item.html",
         {
@@ -199,6 +198,8 @@ def item_finding(request, inspection_id: int, item_id: int):
         },
         status=status,
     )
+    # A lot of prepackaged goods: the page reads the goods' barcode with the camera.
+    return with_wasm(response) if item.kind == ChecklistItem.Kind.LOT_QUANTITY else response
 
 
 def _next_url(inspection: Inspection, following: ChecklistItem | None) -> str:

@@ -8,7 +8,8 @@ origin is the object store, for images, when photos are delivered as signed URLs
 
 The pages with the camera barcode reader (registry/_barcode_scan.html) compile the
 vendored ZXing WebAssembly module, which a browser refuses under `script-src 'self'`
-alone: those views (and only those) are decorated with `allows_wasm`, which adds
+alone: those views (and only those) are decorated with `allows_wasm` (or their response passed
+to `with_wasm`, when only some of a view's pages have the reader), which adds
 'wasm-unsafe-eval' (WebAssembly compilation only; JavaScript eval stays refused).
 """
 
@@ -47,16 +48,18 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def allows_wasm(view):
-    """The view's pages may compile WebAssembly (the barcode reader): its own policy,
+def with_wasm(response):
+    """The response's page may compile WebAssembly (the barcode reader): its own policy,
     which the middleware then leaves as it is."""
+    response.headers.setdefault("Content-Security-Policy", policy(media_origin(), wasm=True))
+    return response
+
+
+def allows_wasm(view):
+    """`with_wasm` on every response of the view."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.headers.setdefault(
-            "Content-Security-Policy", policy(media_origin(), wasm=True)
-        )
-        return response
+        return with_wasm(view(request, *args, **kwargs))
 
     return wrapped

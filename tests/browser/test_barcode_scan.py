@@ -1,4 +1,4 @@
-""""Quét mã vạch": a barcode read from the camera (real Chromium, a fake camera).
+""" "Quét mã vạch": a barcode read from the camera (real Chromium, a fake camera).
 
 Chromium's fake capture device plays a Y4M video made here: an EAN-13 barcode of a
 Vietnamese product (GS1 prefix 893) drawn from the EAN-13 encoding tables below. Linux
@@ -162,7 +162,8 @@ def test_the_tablet_scans_a_barcode_with_no_signal(camera_browser, relay, bob, a
         "fetch(location.href).then(r => r.headers.get('Content-Security-Policy'))"
     )
     kept = page.evaluate(
-        """() => caches.keys().then((keys) => caches.open(keys.find((k) => k.startsWith("field-shell-"))))
+        """() => caches.keys()
+             .then((keys) => caches.open(keys.find((k) => k.startsWith("field-shell-"))))
              .then((c) => c.keys()).then((rs) => rs.map((r) => new URL(r.url).pathname))"""
     )
     assert "/static/vendor/barcode-detector/zxing_reader.wasm" in kept
