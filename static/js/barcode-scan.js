@@ -309,7 +309,6 @@
     var input = box.tagName === "INPUT" ? box : box.querySelector("input");
     if (!input || input.dataset.barcodeReady) { return; }
     input.dataset.barcodeReady = "1";
-    var holder = box.tagName === "INPUT" ? input.parentNode : box;
     var out = document.createElement("p");
     out.className = "field__help barcode-scan__country";
     out.id = (input.id || "barcode") + "_country";
@@ -335,7 +334,7 @@
     button.addEventListener("click", function () {
       open(function (result) {
         setValue(input, result.gtin);
-        var batch = other(holder, "batch"), expiry = other(holder, "expiry");
+        var batch = other(box, "batch"), expiry = other(box, "expiry");
         if (batch && result.batch) { setValue(batch, result.batch); }
         if (expiry && result.expiry) { fillExpiry(expiry, result.expiry); }
         showCountry(format(say.filled, { gtin: result.gtin }) + " " + countryText(result.gtin));

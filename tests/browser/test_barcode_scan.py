@@ -12,6 +12,8 @@ ZXing-WebAssembly polyfill, under the pages' Content-Security-Policy.
   (check digits, GS1 element strings, GS1 Digital Link, UPC-E) run in the page.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -105,15 +107,22 @@ def camera_args(video) -> list[str]:
     ]
 
 
-@pytest.fixture
-def camera_browser(camera_video, monkeypatch):
+@contextmanager
+def browser_with_camera(video, monkeypatch):
+    """Debian's Chromium whose camera plays `video` (permission granted, no prompt)."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=camera_args(camera_video))
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=camera_args(video))
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def camera_browser(camera_video, monkeypatch):
+    with browser_with_camera(camera_video, monkeypatch) as browser:
+        yield browser
 
 
 def scan(page, input_selector: str) -> None:
@@ -202,7 +211,7 @@ def test_a_citizen_scans_the_barcode_on_the_public_form(camera_browser, live_ser
     assert button.inner_text() == "Quét mã vạch"
     button.click()
     page.wait_for_selector("dialog[open] video")
-    assert page.evaluate("document.activeElement.closest('dialog') !== null")
+    page.wait_for_function("document.activeElement.closest('dialog') !== null", timeout=5_000)
     page.wait_for_selector("#barcode-dialog-status:not(:empty)")
     assert page.get_attribute("#barcode-dialog-status", "aria-live") == "polite"
     page.keyboard.press("Escape")
@@ -263,3 +272,24 @@ def test_the_page_reads_gs1_codes_and_never_proposes_a_wrong_check_digit(
     assert "Hoa Kỳ" in countries["036000291452"]  # a UPC-A: GS1 US
     assert "nội bộ" in countries["2001234567893"]
     assert "ISBN" in countries["9780306406157"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_gs1_digital_link_qr_fills_the_barcode_and_the_batch(live_server, tmp_path, monkeypatch):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    import numpy
+
+    link = f"https://id.gs1.org/01/0{GTIN}/10/LO-77?17=271231"
+    qr = zxingcpp.create_barcode(link, zxingcpp.BarcodeFormat.QRCode)
+    code = Image.fromarray(numpy.array(zxingcpp.write_barcode_to_image(qr, scale=8)))
+    frame = Image.new("L", (640, 480), 190)
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    video = tmp_path / "qr.y4m"
+    write_y4m(video, frame)
+    with browser_with_camera(video, monkeypatch) as browser:
+        page = browser.new_context(locale="vi-VN", permissions=["camera"]).new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"{live_server.url}/phan-anh/")
+        scan(page, "#id_product_gtin")
+        assert page.input_value("#id_product_gtin") == GTIN
+        assert page.input_value("#id_product_batch") == "LO-77"
