@@ -355,7 +355,8 @@
     video.style.height = "auto";
     video.style.background = "#000";
     document.body.appendChild(dialog);
-    var stream = null, timer = null, deadline = 0, closed = false, detector = null;
+    var stream = null, timer = null, deadline = 0, startedAt = 0, closed = false;
+    var detector = null;
 
     function stop() {
       clearTimeout(timer);
@@ -370,10 +371,15 @@
     }
     function tick() {
       if (closed || !stream) { return; }
-      if (Date.now() > deadline) { return fail(say.timeout); }
-      var ready = video.readyState >= 2 ? detector.detect(video) : Promise.resolve([]);
+      if (deadline && Date.now() > deadline) { return fail(say.timeout); }
+      if (!deadline && Date.now() - startedAt > 3 * GIVE_UP_MS) { return fail(say.failed); }
+      var ready = video.readyState >= 2 ? detector.detect(video) : Promise.resolve(null);
       ready.then(function (codes) {
         if (closed || !stream) { return; }
+        // The 20 s start with the first frame read (the polyfill compiles its
+        // WebAssembly on the first one, slowly on an old phone).
+        if (!codes) { timer = setTimeout(tick, EVERY_MS); return; }
+        if (!deadline) { deadline = Date.now() + GIVE_UP_MS; }
         for (var i = 0; i < codes.length; i++) {
           var result = read(codes[i].format, codes[i].rawValue);
           if (result && result.gtin) {
@@ -402,7 +408,8 @@
         video.srcObject = stream;
         return video.play().then(function () {
           status.textContent = say.scanning;
-          deadline = Date.now() + GIVE_UP_MS;
+          deadline = 0;
+          startedAt = Date.now();
           tick();
         });
       }).catch(function (error) { if (!closed) { fail(cameraError(error)); } });

@@ -132,7 +132,7 @@ def scan(page, input_selector: str) -> None:
     assert dialog.get_attribute("aria-labelledby") == "barcode-dialog-title"
     assert "Quét mã vạch" in dialog.locator("h2").inner_text()
     page.wait_for_function(
-        "s => document.querySelector(s).value !== ''", arg=input_selector, timeout=30_000
+        "s => document.querySelector(s).value !== ''", arg=input_selector, timeout=60_000
     )
     assert page.locator("dialog").count() == 0  # closed, the camera stopped
     # Focus is back on the button that opened the dialog.
