@@ -36,6 +36,7 @@ from registry.barcodes import gtin_origin
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.models import Role, User
+from registry.security import allows_wasm
 from whistleblower import services as vault_services
 from whistleblower.models import DisclosureRequest
 from whistleblower.selectors import protection_flagged
@@ -158,6 +159,7 @@ def _receipt_shown(response, cookie: str, path: str):
     return response
 
 
+@allows_wasm  # the camera barcode reader
 def report_new(request):
     form = ReportForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -374,6 +376,7 @@ def _intake_officer(user) -> None:
 
 
 @login_required
+@allows_wasm  # the camera barcode reader
 def intake_new(request):
     """An officer files a report on a caller's behalf (hotline or counter). The caller's
     identity is sealed as on the public form: the officer cannot read it back without a

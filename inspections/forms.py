@@ -92,7 +92,8 @@ class FindingForm(forms.Form):
             ]
             return data
         values = [v for v in re.split(r"[\s;]+", c.get("actual", "")) if v]
-        data = {k: c[k] for k in ("product_name", "nominal", "unit", "lot_size") if c.get(k)}
+        keys = ("product_name", "gtin", "nominal", "unit", "lot_size")
+        data = {k: c[k] for k in keys if c.get(k)}
         return {**data, "actual": values}
 
     def field_for(self, error_field: str) -> str | None:
@@ -161,6 +162,9 @@ def _instrument_fields(form):
 
 def _lot_fields(form):
     form.fields["product_name"] = _text(_("Hàng đóng gói sẵn"))
+    form.fields["gtin"] = _text(
+        _("Mã vạch (GTIN)"), max_length=20, inputmode="numeric", autocomplete="off"
+    )
     form.fields["nominal"] = _number(_("Lượng danh định (ghi trên nhãn)"))
     form.fields["unit"] = forms.ChoiceField(
         label=_("Đơn vị"), required=False, choices=[("", "")] + [(u, u) for u in quantity.UNITS]

@@ -27,6 +27,10 @@ SHELL_FILES = (
     "js/signature.js",
     "img/favicon.svg",
     "img/icon-192.png",
+    # The camera barcode reader, so that it reads without signal (docs/barcode-scanning.md).
+    "js/barcode-scan.js",
+    "vendor/barcode-detector/barcode-detector.js",
+    "vendor/barcode-detector/zxing_reader.wasm",
 )
 WORKER_FILE = "js/field-sw.js"
 

@@ -52,6 +52,7 @@ from registry.errors import (
 )
 from registry.forms import add_domain_errors
 from registry.media import file_response
+from registry.security import with_wasm
 
 
 def _inspection(user, inspection_id: int) -> Inspection:
@@ -185,7 +186,7 @@ def item_finding(request, inspection_id: int, item_id: int):
     )
     for finding in existing:
         finding.barcode = products.barcode_proposal(finding=finding)
-    return render(
+    response = render(
         request,
         "inspections/field/item.html",
         {
@@ -205,6 +206,8 @@ def item_finding(request, inspection_id: int, item_id: int):
         },
         status=status,
     )
+    # A lot of prepackaged goods: the page reads the goods' barcode with the camera.
+    return with_wasm(response) if item.kind == ChecklistItem.Kind.LOT_QUANTITY else response
 
 
 def _next_url(inspection: Inspection, following: ChecklistItem | None) -> str:

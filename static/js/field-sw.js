@@ -1,7 +1,8 @@
 /* Service worker of the inspector's pages (scope /field/), served by inspections/pwa.py,
    which puts VERSION, SHELL and OFFLINE_URL above this text.
 
-   - The shell (style, scripts, icons, the offline page) is kept at install, per version.
+   - The shell (style, scripts, icons, the offline page, and the camera barcode reader:
+     its script, the ZXing polyfill and its .wasm) is kept at install, per version.
    - A field page is asked of the network first and its copy kept; with no signal, or no
      answer within WEAK_SIGNAL_MS, the kept copy is shown (the answer still refreshes it);
      a page never kept shows the offline page after GIVE_UP_MS without an answer.
