@@ -9,7 +9,7 @@ from ninja.responses import Status
 
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
-from inspections import findings, measurements, samples, selectors, services, sync
+from inspections import findings, measurements, overlap, samples, selectors, services, sync
 from inspections.models import ChecklistItem
 from inspections.schemas import (
     AmendIn,
@@ -17,8 +17,10 @@ from inspections.schemas import (
     EvidenceOut,
     FindingIn,
     FindingOut,
+    EarlierInspectionOut,
     InspectionCreatedOut,
     InspectionDecisionIn,
+    InspectionDetailOut,
     InspectionFromReportsIn,
     InspectionIn,
     InspectionOut,
@@ -31,6 +33,7 @@ from inspections.schemas import (
     PhotoUploadIn,
     PhotoUploadOut,
     PlanDecisionIn,
+    PlanDetailOut,
     PlanIn,
     PlanOut,
     PlanStatus,
@@ -46,6 +49,7 @@ from registry.errors import NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, Product, ProductCategory, User
 from registry.permissions import require_perm
+from registry.risk import today
 
 router = Router(tags=["inspections"])
 
@@ -68,11 +72,12 @@ def plan_create(request, data: PlanIn):
         operators=EconomicOperator.objects.visible_to(user).filter(pk__in=data.operator_ids),
         categories=ProductCategory.objects.visible_to(user).filter(pk__in=data.category_ids),
         note=data.note,
+        target_reasons={r.operator_id: (r.reason, r.note) for r in data.target_reasons},
     )
     return Status(201, plan)
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, operation_id="get_plan")
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS}, operation_id="get_plan")
 def plan_detail(request, plan_id: int):
     return selectors.plan_get(user=request.auth, plan_id=plan_id)
 
@@ -132,13 +137,36 @@ def inspection_create(request, data: InspectionIn):
         legal_ground_note=data.legal_ground_note,
         categories=ProductCategory.objects.filter(pk__in=data.category_ids),
         goods=data.goods,
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
+        repeat_complaint=Complaint.objects.visible_to(user)
+        .filter(pk=data.repeat_complaint_id)
+        .first()
+        if data.repeat_complaint_id
+        else None,
     )
     return Status(201, selectors.inspection_get(user=user, inspection_id=inspection.pk))
 
 
 @router.get(
+    "/operators/{operator_id}/recent-inspections",
+    response={200: list[EarlierInspectionOut], **ERRORS},
+    operation_id="list_operator_recent_inspections",
+)
+def operator_recent_inspections(request, operator_id: int, on: date | None = None):
+    """Every inspection of the operator by any unit within 12 months of `on` (default
+    today), cancelled ones excepted: only day, unit, decision number, status and legal
+    ground; `id` only where the caller may open the inspection. A second inspection in
+    that window needs a `repeat_reason` (Directive 20/CT-TTg)."""
+    user = request.auth
+    require_perm(user, "inspections.view_inspectionplan")
+    operator = get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id)
+    return overlap.earlier_inspections(user=user, operator=operator, on=on or today())
+
+
+@router.get(
     "/inspections/{inspection_id}",
-    response={200: InspectionOut, **ERRORS},
+    response={200: InspectionDetailOut, **ERRORS},
     operation_id="get_inspection",
 )
 def inspection_detail(request, inspection_id: int):
@@ -176,6 +204,8 @@ def inspection_decide(request, inspection_id: int, data: InspectionDecisionIn):
         inspection=inspection,
         decision_number=data.decision_number,
         decision_date=data.decision_date,
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
     )
     return selectors.inspection_get(user=user, inspection_id=inspection_id)
 
