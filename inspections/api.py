@@ -9,7 +9,16 @@ from ninja.responses import Status
 
 from complaints import selectors as complaint_selectors
 from complaints.models import Complaint
-from inspections import findings, measurements, overlap, samples, selectors, services, sync
+from inspections import (
+    findings,
+    measurements,
+    overlap,
+    samples,
+    selectors,
+    services,
+    suggestions,
+    sync,
+)
 from inspections.models import ChecklistItem
 from inspections.schemas import (
     AmendIn,
@@ -37,6 +46,10 @@ from inspections.schemas import (
     PlanIn,
     PlanOut,
     PlanStatus,
+    PlanTargetOut,
+    SuggestionAcceptIn,
+    SuggestionOut,
+    SuggestionSkipOut,
     SampleIn,
     SampleOut,
     SampleSendIn,
@@ -89,6 +102,53 @@ def plan_submit(request, plan_id: int):
     return services.plan_submit(
         by=request.auth, plan=selectors.plan_get(user=request.auth, plan_id=plan_id)
     )
+
+
+@router.get(
+    "/plans/{plan_id}/suggestions",
+    response={200: list[SuggestionOut], **ERRORS},
+    operation_id="list_plan_suggestions",
+)
+def plan_suggestions(request, plan_id: int):
+    """Operators of the plan's area ranked by risk score, with the reasons (at most 50;
+    the plan's targets and skipped suggestions left out)."""
+    require_perm(request.auth, "inspections.add_inspectionplan")
+    plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
+    return suggestions.plan_suggestions(plan=plan)
+
+
+@router.post(
+    "/plans/{plan_id}/suggestions/{operator_id}/accept",
+    response={201: PlanTargetOut, **ERRORS},
+    operation_id="accept_plan_suggestion",
+)
+def plan_suggestion_accept(request, plan_id: int, operator_id: int, data: SuggestionAcceptIn):
+    """Add the suggested operator to the plan's targets, the reasons as its note."""
+    user = request.auth
+    target = services.plan_suggestion_accept(
+        by=user,
+        plan=selectors.plan_get(user=user, plan_id=plan_id),
+        operator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id),
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
+    )
+    return Status(201, target)
+
+
+@router.post(
+    "/plans/{plan_id}/suggestions/{operator_id}/skip",
+    response={201: SuggestionSkipOut, **ERRORS},
+    operation_id="skip_plan_suggestion",
+)
+def plan_suggestion_skip(request, plan_id: int, operator_id: int):
+    """Skip the suggestion: not suggested again for this plan."""
+    user = request.auth
+    skip = services.plan_suggestion_skip(
+        by=user,
+        plan=selectors.plan_get(user=user, plan_id=plan_id),
+        operator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id),
+    )
+    return Status(201, skip)
 
 
 @router.post(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import overlap, selectors, services
+from inspections import overlap, selectors, services, suggestions
 from inspections.checklists import item_text
 from inspections.desk_forms import (
     REPEAT_NOTE_FIELD,
@@ -41,10 +41,12 @@ from inspections.models import (
     Inspection,
     InspectionMember,
     InspectionPlan,
+    PlanSuggestionSkip,
     PlanTarget,
     RepeatReason,
     Scope,
 )
+from registry.models import EconomicOperator
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
 from registry.services import notification_send
@@ -378,6 +380,99 @@ def plan_decide(request, plan_id: int):
         else _("Đã trả lại kế hoạch kèm lý do; người lập đã được thông báo."),
     )
     return redirect("plan-detail", plan_id=plan.pk)
+
+
+# --- Risk-based suggestions for a plan's targets ---------------------------------------------
+
+
+def _suggestions_page(request, plan, *, error=None, status=200):
+    found = suggestions.plan_suggestions(plan=plan)
+    earlier = overlap.earlier_by_operator(
+        user=request.user,
+        operator_ids=[s.operator.pk for s in found],
+        on=plan.period_start,
+        exclude_plan=plan,
+    )
+    rows = [
+        {
+            "suggestion": s,
+            "earlier": earlier.get(s.operator.pk, []),
+            "caption_id": f"earlier-{s.operator.pk}",
+        }
+        for s in found
+    ]
+    return render(
+        request,
+        "inspections/desk/plan_suggestions.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "may_edit": _may_change_plan(request.user, plan),
+            "skipped": PlanSuggestionSkip.objects.filter(plan=plan)
+            .select_related("operator", "skipped_by")
+            .order_by("-skipped_at"),
+            "repeat_reasons": RepeatReason.choices,
+            "weights": suggestions.registered_signals(),
+            "never_points": suggestions.POINTS_NEVER_INSPECTED,
+            "year_points": suggestions.POINTS_PER_YEAR_SINCE_INSPECTION,
+            "error": error.render() if error else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_suggestions(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    _require(request, ADD_PLAN)
+    return _suggestions_page(request, plan)
+
+
+def _suggested_operator(operator_id: int) -> EconomicOperator:
+    operator = EconomicOperator.objects.filter(pk=operator_id).first()
+    if operator is None:
+        raise Http404
+    return operator
+
+
+@login_required
+@require_POST
+def plan_suggestion_accept(request, plan_id: int, operator_id: int):
+    plan = _plan(request, plan_id)
+    operator = _suggested_operator(operator_id)
+    try:
+        services.plan_suggestion_accept(
+            by=request.user,
+            plan=plan,
+            operator=operator,
+            repeat_reason=request.POST.get("repeat_reason", ""),
+            repeat_note=request.POST.get("repeat_note", "")[:500],
+        )
+    except DomainError as exc:
+        return _suggestions_page(request, plan, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Đã thêm %(operator)s vào đối tượng kiểm tra của kế hoạch, kèm lý do gợi ý.")
+        % {"operator": operator.name},
+    )
+    return redirect("plan-suggestions", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_suggestion_skip(request, plan_id: int, operator_id: int):
+    plan = _plan(request, plan_id)
+    operator = _suggested_operator(operator_id)
+    try:
+        services.plan_suggestion_skip(by=request.user, plan=plan, operator=operator)
+    except DomainError as exc:
+        return _suggestions_page(request, plan, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Đã bỏ qua gợi ý %(operator)s; đối tượng không được gợi ý lại cho kế hoạch này.")
+        % {"operator": operator.name},
+    )
+    return redirect("plan-suggestions", plan_id=plan.pk)
 
 
 # --- Inspections ------------------------------------------------------------------------------

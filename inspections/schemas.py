@@ -116,6 +116,44 @@ class PlanDetailOut(PlanOut):
         return targets
 
 
+class SuggestionOut(Schema):
+    """An operator of the plan's area, with its risk score and the reasons
+    (inspections/suggestions.py documents the weights)."""
+
+    operator_id: int
+    operator_name: str
+    tax_code: str | None
+    score: int
+    reasons: list[str]
+    last_inspected: date | None
+
+    @staticmethod
+    def resolve_operator_id(obj):
+        return obj.operator.pk
+
+    @staticmethod
+    def resolve_operator_name(obj):
+        return obj.operator.name
+
+    @staticmethod
+    def resolve_tax_code(obj):
+        return obj.operator.tax_code
+
+
+class SuggestionAcceptIn(Schema):
+    repeat_reason: RepeatReason | None = Field(
+        None, description="Required if the operator was inspected within 12 months."
+    )
+    repeat_note: str = Field("", max_length=500)
+
+
+class SuggestionSkipOut(Schema):
+    operator_id: int
+    score: int
+    reasons: str
+    skipped_at: datetime
+
+
 class PlanDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=2000)

@@ -9,12 +9,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from complaints.models import Complaint
 from complaints.services import complaint_transition
-from inspections import overlap, signals
+from inspections import overlap, signals, suggestions
 from inspections.models import (
     Inspection,
     InspectionEvent,
     InspectionMember,
     InspectionPlan,
+    PlanSuggestionSkip,
     PlanTarget,
     RepeatReason,
     Scope,
@@ -243,6 +244,70 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
             link=f"/plans/{plan.pk}/",
         )
     return plan
+
+
+def _suggested(*, by, plan: InspectionPlan, operator):
+    """The plan, locked for the change, and the operator's current suggestion."""
+    require_object_perm(by, "change", plan)
+    plan = InspectionPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    if plan.status not in (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED):
+        raise Conflict(
+            _("Kế hoạch đã trình hoặc đã phê duyệt, không sửa được."), code="plan_locked"
+        )
+    suggestion = suggestions.suggestion_for(plan=plan, operator=operator)
+    if suggestion is None:
+        raise InvalidInput.field(
+            "operator_id",
+            "not_suggested",
+            _("Đối tượng không có trong danh sách gợi ý của kế hoạch này."),
+        )
+    return plan, suggestion
+
+
+@transaction.atomic
+def plan_suggestion_accept(
+    *, by, plan: InspectionPlan, operator, repeat_reason: str = "", repeat_note: str = ""
+) -> PlanTarget:
+    """Add a suggested operator to the plan's targets, the suggestion's reasons as the
+    target's note (and, if it was inspected within 12 months, the reason to again)."""
+    plan, suggestion = _suggested(by=by, plan=plan, operator=operator)
+    earlier = overlap.earlier_by_operator(
+        user=None, operator_ids=[operator.pk], on=plan.period_start, exclude_plan=plan
+    ).get(operator.pk, [])
+    reason, note = overlap.clean_repeat_reason(
+        earlier=earlier, reason=repeat_reason, note=repeat_note
+    )
+    target = PlanTarget.objects.create(
+        plan=plan, operator=operator, note=suggestion.note, repeat_reason=reason, repeat_note=note
+    )
+    audit_record(
+        actor=by,
+        action="plan.suggestion_accept",
+        target=plan,
+        changes={"operator": operator.pk, "score": suggestion.score, "reasons": suggestion.reasons},
+    )
+    return target
+
+
+@transaction.atomic
+def plan_suggestion_skip(*, by, plan: InspectionPlan, operator) -> PlanSuggestionSkip:
+    """Skip a suggestion: kept, with its score and reasons, and not suggested again for
+    this plan."""
+    plan, suggestion = _suggested(by=by, plan=plan, operator=operator)
+    skip = PlanSuggestionSkip.objects.create(
+        plan=plan,
+        operator=operator,
+        score=suggestion.score,
+        reasons="; ".join(suggestion.reasons),
+        skipped_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="plan.suggestion_skip",
+        target=plan,
+        changes={"operator": operator.pk, "score": suggestion.score},
+    )
+    return skip
 
 
 # --- Inspections --------------------------------------------------------------------------------

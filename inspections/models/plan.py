@@ -113,3 +113,27 @@ class PlanTarget(models.Model):
     def __str__(self):
         return f"{self.plan_id}: {self.operator_id}"
 
+
+class PlanSuggestionSkip(models.Model):
+    """A risk suggestion the planner skipped: not suggested again for this plan
+    (inspections/suggestions.py)."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="+")
+    operator = models.ForeignKey(EconomicOperator, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveIntegerField(_("điểm rủi ro"), default=0)
+    reasons = models.TextField(_("lý do gợi ý"), blank=True)
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    skipped_at = models.DateTimeField(auto_now_add=True)
+
+    scope_unit_field = "plan__unit"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "operator"], name="one_skip_per_plan_operator")
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.operator_id}"
