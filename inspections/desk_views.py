@@ -46,9 +46,9 @@ from inspections.models import (
     RepeatReason,
     Scope,
 )
-from registry.models import EconomicOperator
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
+from registry.models import EconomicOperator
 from registry.services import notification_send
 
 PAGE_SIZE = 25
@@ -305,7 +305,9 @@ def _plan_targets(user, plan) -> list[dict]:
         PlanTarget.objects.filter(plan=plan).select_related("operator").order_by("operator__name")
     )
     earlier = overlap.earlier_by_operator(
-        user=user, operator_ids=[t.operator_id for t in targets], on=plan.period_start,
+        user=user,
+        operator_ids=[t.operator_id for t in targets],
+        on=plan.period_start,
         exclude_plan=plan,
     )
     return [

@@ -240,9 +240,7 @@ class InspectionDetailOut(InspectionOut):
 
     @staticmethod
     def resolve_earlier_inspections(obj, context):
-        found = _earlier(
-            context, [obj.operator_id], overlap.inspection_day(obj), exclude_pk=obj.pk
-        )
+        found = _earlier(context, [obj.operator_id], overlap.inspection_day(obj), exclude_pk=obj.pk)
         return found.get(obj.operator_id, [])
 
 

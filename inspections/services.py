@@ -124,9 +124,7 @@ def plan_create(
         note=note,
         created_by=by,
     )
-    reasons = _record_target_reasons(
-        plan=plan, operators=operators, target_reasons=target_reasons
-    )
+    reasons = _record_target_reasons(plan=plan, operators=operators, target_reasons=target_reasons)
     plan.target_categories.set(categories)
     audit_record(
         actor=by,
@@ -190,9 +188,7 @@ def plan_update(
     plan.period_start, plan.period_end = period_start, period_end
     plan.scopes, plan.note = _check_scopes(scopes), note
     plan.save(update_fields=["title", "period_start", "period_end", "scopes", "note"])
-    reasons = _record_target_reasons(
-        plan=plan, operators=operators, target_reasons=target_reasons
-    )
+    reasons = _record_target_reasons(plan=plan, operators=operators, target_reasons=target_reasons)
     plan.target_categories.set(categories)
     audit_record(
         actor=by,

@@ -150,9 +150,9 @@ def area_operators(plan: InspectionPlan) -> QuerySet:
     qs = EconomicOperator.objects.all()
     if plan.unit.province_id is not None:
         qs = qs.filter(province_id=plan.unit.province_id)
-    return qs.exclude(
-        pk__in=PlanTarget.objects.filter(plan=plan).values("operator_id")
-    ).exclude(pk__in=PlanSuggestionSkip.objects.filter(plan=plan).values("operator_id"))
+    return qs.exclude(pk__in=PlanTarget.objects.filter(plan=plan).values("operator_id")).exclude(
+        pk__in=PlanSuggestionSkip.objects.filter(plan=plan).values("operator_id")
+    )
 
 
 def score(operators: QuerySet, *, today: date | None = None) -> list[Suggestion]:
@@ -183,9 +183,7 @@ def score(operators: QuerySet, *, today: date | None = None) -> list[Suggestion]
             suggestion.score += min(
                 MAX_POINTS_SINCE_INSPECTION, POINTS_PER_YEAR_SINCE_INSPECTION * years
             )
-            suggestion.reasons.append(
-                str(_("chưa kiểm tra từ %(year)d")) % {"year": day.year}
-            )
+            suggestion.reasons.append(str(_("chưa kiểm tra từ %(year)d")) % {"year": day.year})
     # Highest score first; among equals, the one with more reasons, then by name.
     return sorted(
         found.values(), key=lambda s: (-s.score, -len(s.reasons), s.operator.name, s.operator.pk)

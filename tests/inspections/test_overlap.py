@@ -84,9 +84,7 @@ def inspection_form(operator, **changes) -> dict:
 # --- The rule, in the service ---------------------------------------------------------------
 
 
-def test_another_units_inspection_counts_and_a_reason_is_required(
-    bob, earlier_elsewhere, operator
-):
+def test_another_units_inspection_counts_and_a_reason_is_required(bob, earlier_elsewhere, operator):
     with pytest.raises(InvalidInput) as refused:
         drafted(bob, operator)
     assert refused.value.code == "repeat_inspection_reason_required"
@@ -186,17 +184,13 @@ def test_the_page_refuses_without_a_reason_and_lists_the_earlier_inspection(
 def test_the_check_button_shows_the_earlier_inspections_without_creating(
     bob, earlier_elsewhere, operator
 ):
-    response = logged_in(bob).post(
-        "/inspections/new/", {**inspection_form(operator), "check": "1"}
-    )
+    response = logged_in(bob).post("/inspections/new/", {**inspection_form(operator), "check": "1"})
     assert response.status_code == 200
     assert "12/QĐ-CCHCM" in response.content.decode()
     assert not Inspection.objects.filter(unit=bob.unit).exists()
 
 
-def test_the_page_accepts_with_a_reason_and_the_approver_sees_it(
-    bob, earlier_elsewhere, operator
-):
+def test_the_page_accepts_with_a_reason_and_the_approver_sees_it(bob, earlier_elsewhere, operator):
     client = logged_in(bob)
     response = client.post(
         "/inspections/new/",
@@ -243,9 +237,7 @@ def test_the_api_refuses_without_a_reason(bob, earlier_elsewhere, operator):
     assert response.json()["code"] == "repeat_inspection_reason_required"
 
 
-def test_the_api_accepts_with_a_reason_and_the_detail_shows_it(
-    bob, earlier_elsewhere, operator
-):
+def test_the_api_accepts_with_a_reason_and_the_detail_shows_it(bob, earlier_elsewhere, operator):
     client = api_client(bob)
     response = client.post(
         "/api/v1/inspections",
@@ -266,9 +258,7 @@ def test_the_api_lists_an_operators_recent_inspections(bob, earlier_elsewhere, o
     response = api_client(bob).get(f"/api/v1/operators/{operator.pk}/recent-inspections")
     assert response.status_code == 200
     assert [e["decision_number"] for e in response.json()] == ["12/QĐ-CCHCM"]
-    older = api_client(bob).get(
-        f"/api/v1/operators/{operator.pk}/recent-inspections?on=2028-01-01"
-    )
+    older = api_client(bob).get(f"/api/v1/operators/{operator.pk}/recent-inspections?on=2028-01-01")
     assert older.json() == []
 
 

@@ -97,10 +97,10 @@ def test_the_ranking_and_its_reasons(plan, area):
     by_name = {s.operator.name: s for s in found}
     assert area["elsewhere"].name not in by_name
     assert [s.operator for s in found] == [
-        area["reported"],  # 3 reports × 3 + never inspected 12 = 21
-        area["failed"],  # 1 failed sample × 5 + 1 alert × 8 + 1 year × 3 = 16
+        area["reported"],  # 3 reports x 3 + never inspected 12 = 21
+        area["failed"],  # 1 failed sample x 5 + 1 alert x 8 + 1 year x 3 = 16
         area["never"],  # never inspected 12
-        area["old"],  # 3 years × 3 = 9
+        area["old"],  # 3 years x 3 = 9
     ]
     assert by_name[area["reported"].name].reasons == [
         "3 phản ánh trong 12 tháng",
