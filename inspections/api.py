@@ -12,11 +12,13 @@ from complaints.models import Complaint
 from inspections import (
     findings,
     measurements,
+    overlap,
     products,
     risk_assessment,
     samples,
     selectors,
     services,
+    suggestions,
     sync,
 )
 from inspections.models import ChecklistItem
@@ -24,11 +26,13 @@ from inspections.product_schemas import FindingProductOut
 from inspections.schemas import (
     AmendIn,
     ChecklistOut,
+    EarlierInspectionOut,
     EvidenceOut,
     FindingIn,
     FindingOut,
     InspectionCreatedOut,
     InspectionDecisionIn,
+    InspectionDetailOut,
     InspectionFromReportsIn,
     InspectionIn,
     InspectionOut,
@@ -41,12 +45,17 @@ from inspections.schemas import (
     PhotoUploadIn,
     PhotoUploadOut,
     PlanDecisionIn,
+    PlanDetailOut,
     PlanIn,
     PlanOut,
     PlanStatus,
+    PlanTargetOut,
     SampleIn,
     SampleOut,
     SampleSendIn,
+    SuggestionAcceptIn,
+    SuggestionOut,
+    SuggestionSkipOut,
     SyncStatusIn,
     SyncStatusOut,
     TeamIn,
@@ -64,6 +73,7 @@ from registry.media import file_response
 from registry.models import EconomicOperator, Product, ProductCategory, User
 from registry.permissions import require_perm
 from registry.product_links import product_candidates
+from registry.risk import today
 from registry.risk_schemas import RiskIn
 
 router = Router(tags=["inspections"])
@@ -87,11 +97,12 @@ def plan_create(request, data: PlanIn):
         operators=EconomicOperator.objects.visible_to(user).filter(pk__in=data.operator_ids),
         categories=ProductCategory.objects.visible_to(user).filter(pk__in=data.category_ids),
         note=data.note,
+        target_reasons={r.operator_id: (r.reason, r.note) for r in data.target_reasons},
     )
     return Status(201, plan)
 
 
-@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS}, operation_id="get_plan")
+@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **ERRORS}, operation_id="get_plan")
 def plan_detail(request, plan_id: int):
     return selectors.plan_get(user=request.auth, plan_id=plan_id)
 
@@ -103,6 +114,53 @@ def plan_submit(request, plan_id: int):
     return services.plan_submit(
         by=request.auth, plan=selectors.plan_get(user=request.auth, plan_id=plan_id)
     )
+
+
+@router.get(
+    "/plans/{plan_id}/suggestions",
+    response={200: list[SuggestionOut], **ERRORS},
+    operation_id="list_plan_suggestions",
+)
+def plan_suggestions(request, plan_id: int):
+    """Operators of the plan's area ranked by risk score, with the reasons (at most 50;
+    the plan's targets and skipped suggestions left out)."""
+    require_perm(request.auth, "inspections.add_inspectionplan")
+    plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
+    return suggestions.plan_suggestions(plan=plan)
+
+
+@router.post(
+    "/plans/{plan_id}/suggestions/{operator_id}/accept",
+    response={201: PlanTargetOut, **ERRORS},
+    operation_id="accept_plan_suggestion",
+)
+def plan_suggestion_accept(request, plan_id: int, operator_id: int, data: SuggestionAcceptIn):
+    """Add the suggested operator to the plan's targets, the reasons as its note."""
+    user = request.auth
+    target = services.plan_suggestion_accept(
+        by=user,
+        plan=selectors.plan_get(user=user, plan_id=plan_id),
+        operator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id),
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
+    )
+    return Status(201, target)
+
+
+@router.post(
+    "/plans/{plan_id}/suggestions/{operator_id}/skip",
+    response={201: SuggestionSkipOut, **ERRORS},
+    operation_id="skip_plan_suggestion",
+)
+def plan_suggestion_skip(request, plan_id: int, operator_id: int):
+    """Skip the suggestion: not suggested again for this plan."""
+    user = request.auth
+    skip = services.plan_suggestion_skip(
+        by=user,
+        plan=selectors.plan_get(user=user, plan_id=plan_id),
+        operator=get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id),
+    )
+    return Status(201, skip)
 
 
 @router.post(
@@ -151,13 +209,36 @@ def inspection_create(request, data: InspectionIn):
         legal_ground_note=data.legal_ground_note,
         categories=ProductCategory.objects.filter(pk__in=data.category_ids),
         goods=data.goods,
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
+        repeat_complaint=Complaint.objects.visible_to(user)
+        .filter(pk=data.repeat_complaint_id)
+        .first()
+        if data.repeat_complaint_id
+        else None,
     )
     return Status(201, selectors.inspection_get(user=user, inspection_id=inspection.pk))
 
 
 @router.get(
+    "/operators/{operator_id}/recent-inspections",
+    response={200: list[EarlierInspectionOut], **ERRORS},
+    operation_id="list_operator_recent_inspections",
+)
+def operator_recent_inspections(request, operator_id: int, on: date | None = None):
+    """Every inspection of the operator by any unit within 12 months of `on` (default
+    today), cancelled ones excepted: only day, unit, decision number, status and legal
+    ground; `id` only where the caller may open the inspection. A second inspection in
+    that window needs a `repeat_reason` (Directive 20/CT-TTg)."""
+    user = request.auth
+    require_perm(user, "inspections.view_inspectionplan")
+    operator = get_object_or_404(EconomicOperator.objects.visible_to(user), pk=operator_id)
+    return overlap.earlier_inspections(user=user, operator=operator, on=on or today())
+
+
+@router.get(
     "/inspections/{inspection_id}",
-    response={200: InspectionOut, **ERRORS},
+    response={200: InspectionDetailOut, **ERRORS},
     operation_id="get_inspection",
 )
 def inspection_detail(request, inspection_id: int):
@@ -195,6 +276,8 @@ def inspection_decide(request, inspection_id: int, data: InspectionDecisionIn):
         inspection=inspection,
         decision_number=data.decision_number,
         decision_date=data.decision_date,
+        repeat_reason=data.repeat_reason or "",
+        repeat_note=data.repeat_note,
     )
     return selectors.inspection_get(user=user, inspection_id=inspection_id)
 

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from inspections.models import Inspection, InspectionPlan, Scope
+from inspections.models import Inspection, InspectionPlan, RepeatReason, Scope
 from registry.models import EconomicOperator, ProductCategory
 from registry.validators import normalize_tax_code
 
@@ -20,6 +20,7 @@ FIELD_FOR = {
     "lead_id": "lead",
     "member_ids": "members",
     "operator_id": "tax_code",
+    "repeat_complaint_id": "repeat_complaint",
     "to": "to",
 }
 
@@ -63,6 +64,33 @@ def _operator_by_tax_code(raw: str) -> EconomicOperator:
             params={"value": tax_code},
         )
     return operator
+
+
+def _repeat_reason(**kwargs):
+    return forms.ChoiceField(
+        label=_("Lý do kiểm tra lại trong 12 tháng"),
+        choices=[("", "—"), *RepeatReason.choices],
+        required=False,
+        help_text=_(
+            "Chỉ thị 20/CT-TTg: không kiểm tra một đối tượng quá một lần trong năm nếu không "
+            "có căn cứ. Bắt buộc khi đối tượng đã được kiểm tra trong vòng 12 tháng."
+        ),
+        **kwargs,
+    )
+
+
+def _repeat_note():
+    return forms.CharField(
+        label=_("Giải trình lý do kiểm tra lại"),
+        required=False,
+        max_length=500,
+        help_text=_("Số, ngày văn bản yêu cầu, cảnh báo hoặc nội dung phản ánh."),
+    )
+
+
+# The plan form's reason fields of one target, named by the operator's id.
+REPEAT_REASON_FIELD = "repeat_reason_%d"
+REPEAT_NOTE_FIELD = "repeat_note_%d"
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -122,6 +150,19 @@ class PlanForm(forms.Form):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and start > end:
             self.add_error("period_end", _("Nhập ngày kết thúc không trước ngày bắt đầu"))
+        # Kept apart from cleaned_data, which loses the field when the service's error
+        # is put on it: the page still lists the targets' earlier inspections.
+        self.operators_found = list(data.get("operators") or [])
+        # The reasons to inspect again, one pair of inputs per target already inspected
+        # within 12 months (the page shows them; the service decides which are needed).
+        data["target_reasons"] = {
+            operator.pk: (
+                self.data.get(REPEAT_REASON_FIELD % operator.pk, ""),
+                self.data.get(REPEAT_NOTE_FIELD % operator.pk, "")[:500],
+            )
+            for operator in data.get("operators") or []
+            if REPEAT_REASON_FIELD % operator.pk in self.data
+        }
         return data
 
     @classmethod
@@ -221,14 +262,24 @@ class InspectionForm(forms.Form):
         ),
     )
 
+    repeat_reason = _repeat_reason()
+    repeat_note = _repeat_note()
+    repeat_complaint = forms.ModelChoiceField(
+        label=_("Phản ánh làm căn cứ kiểm tra lại (nếu có)"),
+        queryset=None,
+        required=False,
+    )
+
     def __init__(self, *args, plans, complaints, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
         self.fields["complaints"].queryset = complaints
+        self.fields["repeat_complaint"].queryset = complaints
         self.fields["categories"].queryset = ProductCategory.objects.order_by("name")
-        self.fields["complaints"].label_from_instance = lambda c: (
-            f"{c.tracking_number} — {c.product_name}, {c.seller_name}"
-        )
+        for name in ("complaints", "repeat_complaint"):
+            self.fields[name].label_from_instance = lambda c: (
+                f"{c.tracking_number} — {c.product_name}, {c.seller_name}"
+            )
 
     def clean_tax_code(self):
         operator = _operator_by_tax_code(self.cleaned_data["tax_code"])
@@ -246,6 +297,8 @@ class DecisionForm(forms.Form):
     decision_date = _date(
         _("Ngày quyết định"), required_message=_("Nhập ngày ký quyết định kiểm tra")
     )
+    repeat_reason = _repeat_reason()
+    repeat_note = _repeat_note()
 
 
 class TeamForm(forms.Form):

@@ -11,6 +11,21 @@ urlpatterns = [
     path("plans/<int:plan_id>/edit/", desk_views.plan_edit, name="plan-edit"),
     path("plans/<int:plan_id>/submit/", desk_views.plan_submit, name="plan-submit"),
     path("plans/<int:plan_id>/decide/", desk_views.plan_decide, name="plan-decide"),
+    path(
+        "plans/<int:plan_id>/suggestions/",
+        desk_views.plan_suggestions,
+        name="plan-suggestions",
+    ),
+    path(
+        "plans/<int:plan_id>/suggestions/<int:operator_id>/accept/",
+        desk_views.plan_suggestion_accept,
+        name="plan-suggestion-accept",
+    ),
+    path(
+        "plans/<int:plan_id>/suggestions/<int:operator_id>/skip/",
+        desk_views.plan_suggestion_skip,
+        name="plan-suggestion-skip",
+    ),
     path("inspections/", desk_views.inspection_list, name="desk-inspection-list"),
     path("inspections/new/", desk_views.inspection_new, name="desk-inspection-new"),
     path("inspections/<int:inspection_id>/", desk_views.inspection_detail, name="desk-inspection"),

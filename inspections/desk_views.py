@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from inspections import products, selectors, services
+from inspections import overlap, products, selectors, services, suggestions
 from inspections.checklists import item_text
 from inspections.desk_forms import (
+    REPEAT_NOTE_FIELD,
+    REPEAT_REASON_FIELD,
     DecisionForm,
     InspectionForm,
     PlanDecisionForm,
@@ -35,9 +37,18 @@ from inspections.desk_forms import (
     field_for,
 )
 from inspections.minutes import require_signed_minutes
-from inspections.models import Inspection, InspectionMember, InspectionPlan, Scope
+from inspections.models import (
+    Inspection,
+    InspectionMember,
+    InspectionPlan,
+    PlanSuggestionSkip,
+    PlanTarget,
+    RepeatReason,
+    Scope,
+)
 from registry.errors import DomainError, NotFound
 from registry.forms import add_domain_errors
+from registry.models import EconomicOperator
 from registry.services import notification_send
 
 PAGE_SIZE = 25
@@ -60,6 +71,8 @@ AUDIT_ACTIONS = {
     "plan.return": gettext_lazy("Trả lại kế hoạch"),
     "inspection.create": gettext_lazy("Tạo cuộc kiểm tra"),
     "inspection.team": gettext_lazy("Cử đoàn kiểm tra"),
+    "plan.suggestion_accept": gettext_lazy("Thêm đối tượng theo gợi ý rủi ro"),
+    "plan.suggestion_skip": gettext_lazy("Bỏ qua gợi ý rủi ro"),
     "inspection.decide": gettext_lazy("Ban hành quyết định kiểm tra"),
     "inspection.transition": gettext_lazy("Chuyển trạng thái"),
     "inspection.outcome": gettext_lazy("Báo kết quả cho người phản ánh"),
@@ -173,14 +186,63 @@ def plan_list(request):
     )
 
 
+def _plan_repeats(user, form, plan) -> list[dict]:
+    """The targets already inspected (by any unit) within 12 months of the plan's start,
+    each with its earlier inspections and the inputs of its reason to inspect again."""
+    data = getattr(form, "cleaned_data", None) or {}
+    if form.is_bound:
+        operators = getattr(form, "operators_found", None) or data.get("operators") or []
+        on = data.get("period_start") or (plan.period_start if plan else timezone.localdate())
+    elif plan is not None:
+        operators, on = list(plan.target_operators.all()), plan.period_start
+    else:
+        return []
+    earlier = overlap.earlier_by_operator(
+        user=user, operator_ids=[o.pk for o in operators], on=on, exclude_plan=plan
+    )
+    stored = {
+        t.operator_id: (t.repeat_reason, t.repeat_note)
+        for t in (PlanTarget.objects.filter(plan=plan) if plan else ())
+    }
+    rows = []
+    for operator in operators:
+        if operator.pk not in earlier:
+            continue
+        reason_name, note_name = REPEAT_REASON_FIELD % operator.pk, REPEAT_NOTE_FIELD % operator.pk
+        if form.is_bound and reason_name in form.data:
+            reason, note = form.data.get(reason_name, ""), form.data.get(note_name, "")
+        else:
+            reason, note = stored.get(operator.pk, ("", ""))
+        rows.append(
+            {
+                "operator": operator,
+                "earlier": earlier[operator.pk],
+                "reason_name": reason_name,
+                "note_name": note_name,
+                "reason": reason,
+                "note": note,
+            }
+        )
+    return rows
+
+
 def _plan_form_page(request, form, *, plan=None, status=200):
     return render(
-        request, "inspections/desk/plan_form.html", {"form": form, "plan": plan}, status=status
+        request,
+        "inspections/desk/plan_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "repeats": _plan_repeats(request.user, form, plan),
+            "repeat_reasons": RepeatReason.choices,
+        },
+        status=status,
     )
 
 
 def _plan_fields(data) -> dict:
     return {
+        "target_reasons": data["target_reasons"],
         "title": data["title"],
         "period_start": data["period_start"],
         "period_end": data["period_end"],
@@ -236,6 +298,24 @@ def plan_edit(request, plan_id: int):
     return _plan_form_page(request, form, plan=plan, status=400)
 
 
+def _plan_targets(user, plan) -> list[dict]:
+    """The plan's targets with their note, the reason recorded to inspect again and the
+    operator's inspections by any unit within 12 months of the plan's start."""
+    targets = list(
+        PlanTarget.objects.filter(plan=plan).select_related("operator").order_by("operator__name")
+    )
+    earlier = overlap.earlier_by_operator(
+        user=user,
+        operator_ids=[t.operator_id for t in targets],
+        on=plan.period_start,
+        exclude_plan=plan,
+    )
+    return [
+        {"target": t, "earlier": earlier.get(t.operator_id, []), "caption_id": f"earlier-{t.pk}"}
+        for t in targets
+    ]
+
+
 def _plan_page(request, plan, *, decision_form=None, error=None, status=200):
     user = request.user
     may_decide = plan.status == InspectionPlan.Status.SUBMITTED and user.has_perm(APPROVE_PLAN)
@@ -245,6 +325,7 @@ def _plan_page(request, plan, *, decision_form=None, error=None, status=200):
         {
             "plan": plan,
             "plan_scopes": _scope_labels(plan.scopes),
+            "targets": _plan_targets(user, plan),
             "inspections": selectors.plan_inspections(user=user, plan=plan),
             "history": _trail(plan),
             "may_edit": _may_change_plan(user, plan),
@@ -301,6 +382,99 @@ def plan_decide(request, plan_id: int):
         else _("Đã trả lại kế hoạch kèm lý do; người lập đã được thông báo."),
     )
     return redirect("plan-detail", plan_id=plan.pk)
+
+
+# --- Risk-based suggestions for a plan's targets ---------------------------------------------
+
+
+def _suggestions_page(request, plan, *, error=None, status=200):
+    found = suggestions.plan_suggestions(plan=plan)
+    earlier = overlap.earlier_by_operator(
+        user=request.user,
+        operator_ids=[s.operator.pk for s in found],
+        on=plan.period_start,
+        exclude_plan=plan,
+    )
+    rows = [
+        {
+            "suggestion": s,
+            "earlier": earlier.get(s.operator.pk, []),
+            "caption_id": f"earlier-{s.operator.pk}",
+        }
+        for s in found
+    ]
+    return render(
+        request,
+        "inspections/desk/plan_suggestions.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "may_edit": _may_change_plan(request.user, plan),
+            "skipped": PlanSuggestionSkip.objects.filter(plan=plan)
+            .select_related("operator", "skipped_by")
+            .order_by("-skipped_at"),
+            "repeat_reasons": RepeatReason.choices,
+            "weights": suggestions.registered_signals(),
+            "never_points": suggestions.POINTS_NEVER_INSPECTED,
+            "year_points": suggestions.POINTS_PER_YEAR_SINCE_INSPECTION,
+            "error": error.render() if error else None,
+        },
+        status=status,
+    )
+
+
+@login_required
+def plan_suggestions(request, plan_id: int):
+    plan = _plan(request, plan_id)
+    _require(request, ADD_PLAN)
+    return _suggestions_page(request, plan)
+
+
+def _suggested_operator(operator_id: int) -> EconomicOperator:
+    operator = EconomicOperator.objects.filter(pk=operator_id).first()
+    if operator is None:
+        raise Http404
+    return operator
+
+
+@login_required
+@require_POST
+def plan_suggestion_accept(request, plan_id: int, operator_id: int):
+    plan = _plan(request, plan_id)
+    operator = _suggested_operator(operator_id)
+    try:
+        services.plan_suggestion_accept(
+            by=request.user,
+            plan=plan,
+            operator=operator,
+            repeat_reason=request.POST.get("repeat_reason", ""),
+            repeat_note=request.POST.get("repeat_note", "")[:500],
+        )
+    except DomainError as exc:
+        return _suggestions_page(request, plan, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Đã thêm %(operator)s vào đối tượng kiểm tra của kế hoạch, kèm lý do gợi ý.")
+        % {"operator": operator.name},
+    )
+    return redirect("plan-suggestions", plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_suggestion_skip(request, plan_id: int, operator_id: int):
+    plan = _plan(request, plan_id)
+    operator = _suggested_operator(operator_id)
+    try:
+        services.plan_suggestion_skip(by=request.user, plan=plan, operator=operator)
+    except DomainError as exc:
+        return _suggestions_page(request, plan, error=exc, status=exc.status)
+    messages.success(
+        request,
+        _("Đã bỏ qua gợi ý %(operator)s; đối tượng không được gợi ý lại cho kế hoạch này.")
+        % {"operator": operator.name},
+    )
+    return redirect("plan-suggestions", plan_id=plan.pk)
 
 
 # --- Inspections ------------------------------------------------------------------------------
@@ -377,6 +551,9 @@ def _create_inspection(user, data) -> Inspection:
             goods=data["goods"],
         )
     return services.inspection_create(
+        repeat_reason=data["repeat_reason"],
+        repeat_note=data["repeat_note"],
+        repeat_complaint=data["repeat_complaint"],
         by=user,
         operator=data["operator"],
         legal_ground=data["legal_ground"],
@@ -391,12 +568,26 @@ def _create_inspection(user, data) -> Inspection:
     )
 
 
+def _earlier_for_form(user, form) -> list:
+    """The operator's inspections by any unit within 12 months of the day the form names
+    (the planned date, or today), once the form names an operator."""
+    data = getattr(form, "cleaned_data", None) or {}
+    operator = data.get("operator")
+    if operator is None:
+        return []
+    on = data.get("scheduled_date") or timezone.localdate()
+    return overlap.earlier_inspections(user=user, operator=operator, on=on)
+
+
 @login_required
 def inspection_new(request):
     _require(request, ADD_INSPECTION)
     form = _inspection_form(request)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "check" in request.POST:
+        # "Xem các cuộc kiểm tra trong 12 tháng": look before drafting, create nothing.
+        form.is_valid()
+    elif request.method == "POST":
         status = 400
         if form.is_valid():
             try:
@@ -413,7 +604,25 @@ def inspection_new(request):
                     ),
                 )
                 return redirect("desk-inspection", inspection_id=inspection.pk)
-    return render(request, "inspections/desk/inspection_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "inspections/desk/inspection_form.html",
+        {
+            "form": form,
+            "checked": "check" in request.POST,
+            "earlier": _earlier_for_form(request.user, form),
+        },
+        status=status,
+    )
+
+
+def _earlier_for(user, inspection: Inspection) -> list:
+    return overlap.earlier_inspections(
+        user=user,
+        operator=inspection.operator,
+        on=overlap.inspection_day(inspection),
+        exclude_pk=inspection.pk,
+    )
 
 
 def _may_change(user, inspection: Inspection) -> bool:
@@ -435,7 +644,7 @@ def _next_statuses(user, inspection: Inspection) -> list:
             continue
         if status == Inspection.Status.CONCLUDED and not (is_supervisor or is_lead):
             continue
-        if status == Inspection.Status.CLOSED and not is_supervisor:
+        if status in (Inspection.Status.CLOSED, Inspection.Status.CANCELLED) and not is_supervisor:
             continue
         result.append(status)
     return result
@@ -487,6 +696,7 @@ def _inspection_page(request, inspection, *, transition_form=None, error=None, s
             "show_field_link": is_member or may_decide,
             "class_day": selectors.inspection_day(inspection),
             "category_classes": selectors.inspection_category_classes(inspection=inspection),
+            "earlier": _earlier_for(user, inspection),
             "error": error.render() if error else None,
             "may_change": _may_change(user, inspection),
             "back_url": request.path,
@@ -561,7 +771,11 @@ def _decide_page(request, inspection, form, *, status=200):
     return render(
         request,
         "inspections/desk/inspection_decide.html",
-        {"inspection": inspection, "form": form},
+        {
+            "inspection": inspection,
+            "form": form,
+            "earlier": _earlier_for(request.user, inspection),
+        },
         status=status,
     )
 
@@ -583,6 +797,8 @@ def inspection_decide(request, inspection_id: int):
                 inspection=inspection,
                 decision_number=form.cleaned_data["decision_number"],
                 decision_date=form.cleaned_data["decision_date"],
+                repeat_reason=form.cleaned_data["repeat_reason"],
+                repeat_note=form.cleaned_data["repeat_note"],
             )
             _tell_team(decided, [m.user for m in decided.team.select_related("user")], request.user)
     except DomainError as exc:

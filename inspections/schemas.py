@@ -6,9 +6,9 @@ from uuid import UUID
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from inspections import measurements
+from inspections import measurements, overlap
 from inspections.checklists import item_text, item_texts
-from inspections.models import Inspection, InspectionPlan, Scope
+from inspections.models import Inspection, InspectionPlan, PlanTarget, RepeatReason, Scope
 from registry.api_base import Id
 from registry.risk import today
 from registry.risk_schemas import RiskOut, risk_out
@@ -19,6 +19,14 @@ PlanStatus = TypeAliasType("PlanStatus", InspectionPlan.Status)
 InspectionStatus = TypeAliasType("InspectionStatus", Inspection.Status)
 
 
+class TargetReasonIn(Schema):
+    """The reason to inspect again a target inspected within 12 months."""
+
+    operator_id: Id
+    reason: RepeatReason
+    note: str = Field(..., max_length=500)
+
+
 class PlanIn(Schema):
     title: str = Field(..., max_length=300)
     period_start: date
@@ -27,6 +35,40 @@ class PlanIn(Schema):
     operator_ids: list[Id] = []
     category_ids: list[Id] = []
     note: str = Field("", max_length=5000)
+    target_reasons: list[TargetReasonIn] = Field(
+        [],
+        description=(
+            "Required for each target inspected by any unit within 12 months of "
+            "`period_start` (Directive 20/CT-TTg); else 400 repeat_inspection_reason_required."
+        ),
+    )
+
+
+class EarlierInspectionOut(Schema):
+    """Another inspection of the same operator within 12 months, by any unit: only these
+    facts; `id` is given only when the caller may open the inspection."""
+
+    id: int | None
+    unit_id: int
+    unit_name: str
+    day: date
+    decision_number: str
+    status: str
+    legal_ground: str
+
+    @staticmethod
+    def resolve_id(obj):
+        return obj.id if obj.visible else None
+
+
+def _earlier(context, operator_ids, on, **kwargs):
+    request = (context or {}).get("request")
+    return overlap.earlier_by_operator(
+        user=getattr(request, "auth", None) or getattr(request, "user", None),
+        operator_ids=operator_ids,
+        on=on,
+        **kwargs,
+    )
 
 
 class PlanOut(Schema):
@@ -41,6 +83,76 @@ class PlanOut(Schema):
     submitted_at: datetime | None
     decided_at: datetime | None
     decision_note: str
+
+
+class PlanTargetOut(Schema):
+    operator_id: int
+    operator_name: str
+    note: str
+    repeat_reason: str
+    repeat_note: str
+    earlier_inspections: list[EarlierInspectionOut] = []
+
+    @staticmethod
+    def resolve_operator_name(obj):
+        return obj.operator.name
+
+
+class PlanDetailOut(PlanOut):
+    """One plan, with its targets: each target's earlier inspections (by any unit,
+    within 12 months of the plan's start) and the reason recorded to inspect again."""
+
+    targets: list[PlanTargetOut]
+
+    @staticmethod
+    def resolve_targets(obj, context):
+        targets = list(
+            PlanTarget.objects.filter(plan=obj).select_related("operator").order_by("pk")
+        )
+        earlier = _earlier(
+            context, [t.operator_id for t in targets], obj.period_start, exclude_plan=obj
+        )
+        for target in targets:
+            target.earlier_inspections = earlier.get(target.operator_id, [])
+        return targets
+
+
+class SuggestionOut(Schema):
+    """An operator of the plan's area, with its risk score and the reasons
+    (inspections/suggestions.py documents the weights)."""
+
+    operator_id: int
+    operator_name: str
+    tax_code: str | None
+    score: int
+    reasons: list[str]
+    last_inspected: date | None
+
+    @staticmethod
+    def resolve_operator_id(obj):
+        return obj.operator.pk
+
+    @staticmethod
+    def resolve_operator_name(obj):
+        return obj.operator.name
+
+    @staticmethod
+    def resolve_tax_code(obj):
+        return obj.operator.tax_code
+
+
+class SuggestionAcceptIn(Schema):
+    repeat_reason: RepeatReason | None = Field(
+        None, description="Required if the operator was inspected within 12 months."
+    )
+    repeat_note: str = Field("", max_length=500)
+
+
+class SuggestionSkipOut(Schema):
+    operator_id: int
+    score: int
+    reasons: str
+    skipped_at: datetime
 
 
 class PlanDecisionIn(Schema):
@@ -81,6 +193,15 @@ class InspectionIn(Schema):
     legal_ground_note: str = Field("", max_length=500)
     category_ids: list[Id] = []
     goods: str = Field("", max_length=2000)
+    repeat_reason: RepeatReason | None = Field(
+        None,
+        description=(
+            "Required when the operator was inspected by any unit within 12 months of "
+            "`scheduled_date` (or today); else 400 repeat_inspection_reason_required."
+        ),
+    )
+    repeat_note: str = Field("", max_length=500)
+    repeat_complaint_id: int | None = None
 
 
 class InspectionOut(Schema):
@@ -99,6 +220,9 @@ class InspectionOut(Schema):
     team: list[MemberOut]
     category_ids: list[int]
     goods: str
+    repeat_reason: str
+    repeat_note: str
+    repeat_complaint_id: int | None
 
     @staticmethod
     def resolve_team(obj):
@@ -109,6 +233,18 @@ class InspectionOut(Schema):
         return sorted(c.pk for c in obj.categories.all())
 
 
+class InspectionDetailOut(InspectionOut):
+    """One inspection, with the operator's other inspections by any unit within 12
+    months (the supervisor signing the decision sees them beside the reason)."""
+
+    earlier_inspections: list[EarlierInspectionOut]
+
+    @staticmethod
+    def resolve_earlier_inspections(obj, context):
+        found = _earlier(context, [obj.operator_id], overlap.inspection_day(obj), exclude_pk=obj.pk)
+        return found.get(obj.operator_id, [])
+
+
 class TeamIn(Schema):
     lead_id: int
     member_ids: list[Id] = []
@@ -117,6 +253,8 @@ class TeamIn(Schema):
 class InspectionDecisionIn(Schema):
     decision_number: str = Field(..., max_length=50)
     decision_date: date
+    repeat_reason: RepeatReason | None = None
+    repeat_note: str = Field("", max_length=500)
 
 
 class InspectionTransitionIn(Schema):

@@ -44,7 +44,7 @@ def my_inspections(*, user, day: date | None = None) -> QuerySet[Inspection]:
     qs = (
         inspection_list(user=user)
         .filter(team__user=user)
-        .exclude(status=Inspection.Status.CLOSED)
+        .exclude(status__in=(Inspection.Status.CLOSED, Inspection.Status.CANCELLED))
         .order_by("scheduled_date", "pk")
     )
     return qs.filter(scheduled_date=day) if day else qs

@@ -9,12 +9,15 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from complaints.models import Complaint
 from complaints.services import complaint_transition
-from inspections import signals
+from inspections import overlap, signals, suggestions
 from inspections.models import (
     Inspection,
     InspectionEvent,
     InspectionMember,
     InspectionPlan,
+    PlanSuggestionSkip,
+    PlanTarget,
+    RepeatReason,
     Scope,
 )
 from registry.audit import audit_record
@@ -37,6 +40,57 @@ def _check_scopes(scopes) -> list[str]:
 # --- Plans ------------------------------------------------------------------------------------
 
 
+def _record_target_reasons(*, plan: InspectionPlan, operators, target_reasons) -> dict:
+    """Each target inspected (by any unit) within 12 months of the plan's start needs a
+    reason to inspect it again (inspections/overlap.py); the reasons are kept on the
+    plan's targets for the supervisor who approves. `target_reasons` maps an operator's
+    id to (reason, note); a target not in it keeps the reason it had."""
+    target_reasons = target_reasons or {}
+    operators = list(operators)
+    stored = {
+        t.operator_id: (t.repeat_reason, t.repeat_note)
+        for t in PlanTarget.objects.filter(plan=plan)
+    }
+    earlier = overlap.earlier_by_operator(
+        user=None, operator_ids=[o.pk for o in operators], on=plan.period_start, exclude_plan=plan
+    )
+    missing, chosen = [], {}
+    for operator in operators:
+        reason, note = target_reasons.get(operator.pk, stored.get(operator.pk, ("", "")))
+        found = earlier.get(operator.pk, [])
+        if found and not (reason or "").strip():
+            missing.append((operator, found))
+            continue
+        chosen[operator.pk] = overlap.clean_repeat_reason(
+            earlier=found, reason=reason, note=note, field="operators", note_field="operators"
+        )
+    if missing:
+        message = _(
+            "%(operator)s đã được kiểm tra trong vòng 12 tháng (%(inspections)s). Theo Chỉ "
+            "thị 20/CT-TTg, hãy ghi lý do kiểm tra lại."
+        )
+        items = [
+            (
+                "repeat_inspection_reason_required",
+                message,
+                {"operator": o.name, "inspections": "; ".join(e.short() for e in found)},
+            )
+            for o, found in missing
+        ]
+        raise InvalidInput(
+            message,
+            code="repeat_inspection_reason_required",
+            params=items[0][2],
+            errors={"operators": items},
+        )
+    plan.target_operators.set(operators)
+    for operator_id, (reason, note) in chosen.items():
+        PlanTarget.objects.filter(plan=plan, operator_id=operator_id).update(
+            repeat_reason=reason, repeat_note=note
+        )
+    return {pk: reason for pk, (reason, _note) in chosen.items() if reason}
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -48,7 +102,10 @@ def plan_create(
     operators=(),
     categories=(),
     note: str = "",
+    target_reasons: dict | None = None,
 ) -> InspectionPlan:
+    """A draft plan of the user's unit. `target_reasons` ({operator id: (reason, note)})
+    is needed for a target already inspected within 12 months (inspections/overlap.py)."""
     require_perm(by, "inspections.add_inspectionplan")
     if by.unit_id is None:
         raise PermissionDenied()
@@ -67,13 +124,13 @@ def plan_create(
         note=note,
         created_by=by,
     )
-    plan.target_operators.set(operators)
+    reasons = _record_target_reasons(plan=plan, operators=operators, target_reasons=target_reasons)
     plan.target_categories.set(categories)
     audit_record(
         actor=by,
         action="plan.create",
         target=plan,
-        changes={"title": plan.title, "scopes": plan.scopes},
+        changes={"title": plan.title, "scopes": plan.scopes, "repeat_reasons": reasons},
     )
     return plan
 
@@ -112,6 +169,7 @@ def plan_update(
     operators=(),
     categories=(),
     note: str = "",
+    target_reasons: dict | None = None,
 ) -> InspectionPlan:
     """Edit a plan while it is a draft or was returned for changes."""
     require_object_perm(by, "change", plan)
@@ -130,13 +188,13 @@ def plan_update(
     plan.period_start, plan.period_end = period_start, period_end
     plan.scopes, plan.note = _check_scopes(scopes), note
     plan.save(update_fields=["title", "period_start", "period_end", "scopes", "note"])
-    plan.target_operators.set(operators)
+    reasons = _record_target_reasons(plan=plan, operators=operators, target_reasons=target_reasons)
     plan.target_categories.set(categories)
     audit_record(
         actor=by,
         action="plan.update",
         target=plan,
-        changes={"title": plan.title, "scopes": plan.scopes},
+        changes={"title": plan.title, "scopes": plan.scopes, "repeat_reasons": reasons},
     )
     return plan
 
@@ -184,13 +242,80 @@ def plan_decide(*, by, plan: InspectionPlan, approve: bool, note: str = "") -> I
     return plan
 
 
+def _suggested(*, by, plan: InspectionPlan, operator):
+    """The plan, locked for the change, and the operator's current suggestion."""
+    require_object_perm(by, "change", plan)
+    plan = InspectionPlan.objects.select_for_update().select_related("unit").get(pk=plan.pk)
+    if plan.status not in (InspectionPlan.Status.DRAFT, InspectionPlan.Status.RETURNED):
+        raise Conflict(
+            _("Kế hoạch đã trình hoặc đã phê duyệt, không sửa được."), code="plan_locked"
+        )
+    suggestion = suggestions.suggestion_for(plan=plan, operator=operator)
+    if suggestion is None:
+        raise InvalidInput.field(
+            "operator_id",
+            "not_suggested",
+            _("Đối tượng không có trong danh sách gợi ý của kế hoạch này."),
+        )
+    return plan, suggestion
+
+
+@transaction.atomic
+def plan_suggestion_accept(
+    *, by, plan: InspectionPlan, operator, repeat_reason: str = "", repeat_note: str = ""
+) -> PlanTarget:
+    """Add a suggested operator to the plan's targets, the suggestion's reasons as the
+    target's note (and, if it was inspected within 12 months, the reason to again)."""
+    plan, suggestion = _suggested(by=by, plan=plan, operator=operator)
+    earlier = overlap.earlier_by_operator(
+        user=None, operator_ids=[operator.pk], on=plan.period_start, exclude_plan=plan
+    ).get(operator.pk, [])
+    reason, note = overlap.clean_repeat_reason(
+        earlier=earlier, reason=repeat_reason, note=repeat_note
+    )
+    target = PlanTarget.objects.create(
+        plan=plan, operator=operator, note=suggestion.note, repeat_reason=reason, repeat_note=note
+    )
+    audit_record(
+        actor=by,
+        action="plan.suggestion_accept",
+        target=plan,
+        changes={"operator": operator.pk, "score": suggestion.score, "reasons": suggestion.reasons},
+    )
+    return target
+
+
+@transaction.atomic
+def plan_suggestion_skip(*, by, plan: InspectionPlan, operator) -> PlanSuggestionSkip:
+    """Skip a suggestion: kept, with its score and reasons, and not suggested again for
+    this plan."""
+    plan, suggestion = _suggested(by=by, plan=plan, operator=operator)
+    skip = PlanSuggestionSkip.objects.create(
+        plan=plan,
+        operator=operator,
+        score=suggestion.score,
+        reasons="; ".join(suggestion.reasons),
+        skipped_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="plan.suggestion_skip",
+        target=plan,
+        changes={"operator": operator.pk, "score": suggestion.score},
+    )
+    return skip
+
+
 # --- Inspections --------------------------------------------------------------------------------
 
 # The status flow (docs/design.md, Inspection statuses): planned → decided → on site →
 # sampled → awaiting lab → concluded → closed; an inspection without samples is
 # concluded from on site.
+# A supervisor cancels an inspection before the team goes on site (a cancelled one does
+# not count as an inspection of the operator: inspections/overlap.py).
 TRANSITIONS = {
-    Inspection.Status.DECIDED: {Inspection.Status.ON_SITE},
+    Inspection.Status.PLANNED: {Inspection.Status.CANCELLED},
+    Inspection.Status.DECIDED: {Inspection.Status.ON_SITE, Inspection.Status.CANCELLED},
     Inspection.Status.ON_SITE: {Inspection.Status.SAMPLED, Inspection.Status.CONCLUDED},
     Inspection.Status.SAMPLED: {Inspection.Status.AWAITING_LAB, Inspection.Status.CONCLUDED},
     Inspection.Status.AWAITING_LAB: {Inspection.Status.CONCLUDED},
@@ -212,9 +337,17 @@ def inspection_create(
     legal_ground_note: str = "",
     categories=(),
     goods: str = "",
+    repeat_reason: str = "",
+    repeat_note: str = "",
+    repeat_complaint=None,
 ) -> Inspection:
     """An inspection of the supervisor's unit, before its decision is issued; the goods
-    in its scope are product categories and, in words, the goods the decision names."""
+    in its scope are product categories and, in words, the goods the decision names.
+
+    An operator inspected by any unit within 12 months of this one's day (the planned
+    date, or today) is inspected again only with a recorded reason (`repeat_reason`, one
+    of RepeatReason, and `repeat_note`; inspections/overlap.py): refused otherwise with
+    `repeat_inspection_reason_required`."""
     require_perm(by, "inspections.add_inspection")
     if by.unit_id is None:
         raise PermissionDenied()
@@ -245,6 +378,12 @@ def inspection_create(
             "complaints_required",
             _("Kiểm tra theo phản ánh cần ít nhất một phản ánh."),
         )
+    earlier = overlap.earlier_inspections(
+        user=None, operator=operator, on=scheduled_date or timezone.localdate()
+    )
+    repeat_reason, repeat_note = overlap.clean_repeat_reason(
+        earlier=earlier, reason=repeat_reason, note=repeat_note
+    )
     inspection = Inspection.objects.create(
         unit=by.unit,
         plan=plan,
@@ -258,6 +397,9 @@ def inspection_create(
         place=place[:400],
         scheduled_date=scheduled_date,
         goods=(goods or "").strip()[:2000],
+        repeat_reason=repeat_reason,
+        repeat_note=repeat_note,
+        repeat_complaint=repeat_complaint if repeat_reason else None,
         created_by=by,
     )
     inspection.complaints.set(complaints)
@@ -272,6 +414,8 @@ def inspection_create(
             "legal_ground": legal_ground,
             "complaints": [c.pk for c in complaints],
             "categories": sorted(c.pk for c in categories),
+            "repeat_reason": repeat_reason,
+            "earlier_inspections": [e.id for e in earlier],
         },
     )
     return inspection
@@ -291,7 +435,8 @@ def inspection_from_complaints(
 ) -> Inspection:
     """An ad-hoc inspection on the ground of accepted reports. The inspection lists the
     reports and each report lists the inspection; the reporters are told that the goods
-    will be inspected (their reports move to "under inspection")."""
+    will be inspected (their reports move to "under inspection"). The reports are the
+    recorded reason should the operator have been inspected within 12 months."""
     complaints = list(complaints)
     for complaint in complaints:
         require_object_perm(by, "change", complaint)
@@ -315,6 +460,10 @@ def inspection_from_complaints(
         legal_ground_note=", ".join(c.tracking_number for c in complaints),
         categories=categories,
         goods=goods,
+        repeat_reason=RepeatReason.COMPLAINT,
+        repeat_note=str(_("Kiểm tra theo phản ánh %(numbers)s"))
+        % {"numbers": ", ".join(c.tracking_number for c in complaints)},
+        repeat_complaint=complaints[0] if complaints else None,
     )
     for complaint in complaints:
         if complaint.status == Complaint.Status.TRIAGED:
@@ -380,9 +529,17 @@ def inspection_set_team(*, by, inspection: Inspection, lead, members=()) -> Insp
 
 @transaction.atomic
 def inspection_decide(
-    *, by, inspection: Inspection, decision_number: str, decision_date: date
+    *,
+    by,
+    inspection: Inspection,
+    decision_number: str,
+    decision_date: date,
+    repeat_reason: str = "",
+    repeat_note: str = "",
 ) -> Inspection:
-    """Issue the inspection decision: planned → decided."""
+    """Issue the inspection decision: planned → decided. Counted from the decision date,
+    an operator inspected within 12 months needs the reason recorded when the inspection
+    was drafted, or given now."""
     require_perm(by, "inspections.decide_inspection")
     require_object_perm(by, "change", inspection)
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
@@ -407,9 +564,18 @@ def inspection_decide(
         raise Conflict(
             _("Hãy cử trưởng đoàn trước khi ban hành quyết định."), code="team_lead_required"
         )
+    earlier = overlap.earlier_inspections(
+        user=None, operator=inspection.operator, on=decision_date, exclude_pk=inspection.pk
+    )
+    fields = ["decision_number", "decision_date", "decided_by", "status"]
+    if (repeat_reason or "").strip() or not inspection.repeat_reason:
+        inspection.repeat_reason, inspection.repeat_note = overlap.clean_repeat_reason(
+            earlier=earlier, reason=repeat_reason, note=repeat_note
+        )
+        fields += ["repeat_reason", "repeat_note"]
     inspection.decision_number, inspection.decision_date = number, decision_date
     inspection.decided_by, inspection.status = by, Inspection.Status.DECIDED
-    inspection.save(update_fields=["decision_number", "decision_date", "decided_by", "status"])
+    inspection.save(update_fields=fields)
     InspectionEvent.objects.create(
         inspection=inspection,
         status_from=Inspection.Status.PLANNED,
@@ -417,7 +583,14 @@ def inspection_decide(
         actor=by,
     )
     audit_record(
-        actor=by, action="inspection.decide", target=inspection, changes={"number": number}
+        actor=by,
+        action="inspection.decide",
+        target=inspection,
+        changes={
+            "number": number,
+            "repeat_reason": inspection.repeat_reason,
+            "earlier_inspections": [e.id for e in earlier],
+        },
     )
     return inspection
 
@@ -438,6 +611,11 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
         raise PermissionDenied(_("Chỉ trưởng đoàn kết luận cuộc kiểm tra."), code="lead_only")
     if to == Inspection.Status.CLOSED and not is_supervisor:
         raise PermissionDenied(_("Chỉ lãnh đạo đóng cuộc kiểm tra."), code="supervisor_only")
+    if to == Inspection.Status.CANCELLED:
+        if not is_supervisor:
+            raise PermissionDenied(_("Chỉ lãnh đạo hủy cuộc kiểm tra."), code="supervisor_only")
+        if not (note or "").strip():
+            raise InvalidInput.field("note", "note_required", _("Hãy ghi lý do hủy cuộc kiểm tra."))
     if to == Inspection.Status.CLOSED:
         signals.inspection_closing.send(sender=Inspection, inspection=inspection)
     inspection.status = to

@@ -12,5 +12,6 @@ class ViolationsConfig(AppConfig):
 
     def ready(self):
         # Declares violation handling's legal clocks, answers what inspections tell, and
-        # registers the home pages' queues this app keeps (violations/home.py).
-        from violations import clocks, home, receivers  # noqa: F401
+        # registers the home pages' queues this app keeps (violations/home.py), and the
+        # violations and alerts counted in the plans' risk suggestions (plan_signals.py).
+        from violations import clocks, home, plan_signals, receivers  # noqa: F401

@@ -8,7 +8,7 @@ from inspections.models.inspection import (
     Scope,
 )
 from inspections.models.minutes import Minutes, MinutesScan, MinutesSignature
-from inspections.models.plan import InspectionPlan
+from inspections.models.plan import InspectionPlan, PlanSuggestionSkip, PlanTarget, RepeatReason
 from inspections.models.samples import Sample, SampleResult
 from inspections.models.uploads import PhotoUpload, PhotoUploadChunk
 
@@ -28,6 +28,9 @@ __all__ = [
     "MinutesSignature",
     "PhotoUpload",
     "PhotoUploadChunk",
+    "PlanSuggestionSkip",
+    "PlanTarget",
+    "RepeatReason",
     "Sample",
     "SampleResult",
     "Scope",

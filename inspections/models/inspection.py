@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from inspections.models.plan import InspectionPlan
+from inspections.models.plan import InspectionPlan, RepeatReason
 from registry.models import EconomicOperator, ProductCategory, ScopedQuerySet, Unit
 from registry.text import fold_words
 
@@ -30,6 +30,9 @@ class Inspection(models.Model):
         AWAITING_LAB = "awaiting_lab", _("Chờ kết quả thử nghiệm")
         CONCLUDED = "concluded", _("Đã kết luận")
         CLOSED = "closed", _("Đã đóng")
+        # Drafted or decided but not carried out (a duplicate, a withdrawn request): it
+        # does not count as an inspection of the operator (inspections/overlap.py).
+        CANCELLED = "cancelled", _("Đã hủy")
 
     class Kind(models.TextChoices):
         PLANNED = "planned", _("Theo kế hoạch")
@@ -90,6 +93,23 @@ class Inspection(models.Model):
         verbose_name=_("phản ánh liên quan"),
         blank=True,
         related_name="inspections",
+    )
+    # A second inspection of the operator within 12 months needs a recorded reason
+    # (Directive 20/CT-TTg; inspections/overlap.py): shown to whoever signs the decision.
+    repeat_reason = models.CharField(
+        _("lý do kiểm tra lại trong 12 tháng"),
+        max_length=20,
+        choices=RepeatReason.choices,
+        blank=True,
+    )
+    repeat_note = models.CharField(_("giải trình lý do kiểm tra lại"), max_length=500, blank=True)
+    repeat_complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("phản ánh làm căn cứ kiểm tra lại"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="InspectionMember", related_name="inspections"
