@@ -5,15 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from registry import selectors as registry_selectors
 from registry.api_base import ERRORS, Id, PagePagination
 from registry.clock_views import clocks_of_visible_cases
 from registry.errors import InvalidInput, PermissionDenied
 from registry.models import LegalClock
 from registry.routers import replica_reads
 from registry.schemas import ClockOut
-from review import dashboard
+from review import dashboard, history
 from review import selectors as review_selectors
-from review.schemas import ClockFilterIn, DashboardOut, SearchOut
+from review.schemas import ClockFilterIn, DashboardOut, HistoryOut, SearchOut
 
 router = Router(tags=["review"])
 
@@ -122,3 +123,43 @@ def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
             for i in found.inspections
         ],
     }
+
+
+def _history(found: history.History) -> dict:
+    return {
+        "kind": found.kind,
+        "subject_id": found.subject.pk,
+        "subject_name": found.subject.name,
+        "sections": found.sections,
+        "units": found.units,
+        "timeline": found.timeline,
+    }
+
+
+@router.get(
+    "/products/{product_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    operation_id="get_product_history",
+)
+@replica_reads
+def get_product_history(request, product_id: Id):
+    """Every unit's reports, inspections, samples with their results, violation records
+    and alerts about the product (by the product or its barcode in any written form), as
+    the page /review/products/{id}/ shows them: the rows the caller may see, and of the
+    rest only how many each unit holds (`units[].hidden`). Published alerts are public."""
+    product = registry_selectors.product_get(user=request.auth, product_id=product_id)
+    return _history(history.history_get(user=request.auth, subject=product, kind="product"))
+
+
+@router.get(
+    "/operators/{operator_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    operation_id="get_operator_history",
+)
+@replica_reads
+def get_operator_history(request, operator_id: Id):
+    """The same for an economic operator: reports naming it (or its tax code as the
+    seller's), its inspections, their samples, the violation records against it and
+    the alerts of its inspections."""
+    operator = registry_selectors.operator_get(user=request.auth, operator_id=operator_id)
+    return _history(history.history_get(user=request.auth, subject=operator, kind="operator"))
