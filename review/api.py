@@ -106,7 +106,9 @@ def get_dashboard(
 @router.get("/search", response={200: SearchOut, **ERRORS}, operation_id="search_cases")
 @replica_reads
 def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
-    """Reports and inspections the caller may see, accents and case ignored."""
+    """Reports and inspections the caller may see, accents and case ignored. A barcode
+    (8, 12, 13 or 14 digits, leading zeros or not) finds the products with it, the
+    reports naming it, the inspections that sampled it and the published alerts."""
     found = review_selectors.search(user=request.auth, q=q)
     return {
         "complaint_count": found.complaint_count,
@@ -121,6 +123,19 @@ def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
                 "unit_id": i.unit_id,
             }
             for i in found.inspections
+        ],
+        "gtin": found.gtin,
+        "products": found.products,
+        "alerts": [
+            {
+                "id": a.pk,
+                "product_name": a.product_name,
+                "operator_name": a.operator_name,
+                "barcode": a.barcode,
+                "published_on": a.published_on,
+                "unit_id": a.inspection.unit_id,
+            }
+            for a in found.alerts
         ],
     }
 

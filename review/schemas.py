@@ -104,11 +104,30 @@ class SearchInspectionOut(Schema):
     unit_id: int
 
 
+class SearchProductOut(Schema):
+    id: int
+    name: str
+    brand: str
+    gtin: str | None
+
+
+class SearchAlertOut(Schema):
+    id: int
+    product_name: str
+    operator_name: str
+    barcode: str
+    published_on: date
+    unit_id: int
+
+
 class SearchOut(Schema):
     complaint_count: int
     complaints: list[SearchComplaintOut]
     inspection_count: int
     inspections: list[SearchInspectionOut]
+    gtin: bool = Field(False, description="The query was read as a barcode (GTIN)")
+    products: list[SearchProductOut] = Field([], description="For a barcode: the products")
+    alerts: list[SearchAlertOut] = Field([], description="For a barcode: published alerts")
 
 
 class HistoryItemOut(Schema):
