@@ -19,7 +19,6 @@ before the list's own order; SQLite has no rank and keeps the list's order.
 from django.db import connection
 from django.db.models import BooleanField, F, Field, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
-
 from stdnum import ean
 
 from registry.text import fold_words

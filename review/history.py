@@ -91,7 +91,7 @@ class UnitTally:
 
     @property
     def hidden_summary(self) -> str:
-        """"2 phản ánh, 1 mẫu không đạt": counts only, never what the rows say."""
+        """ "2 phản ánh, 1 mẫu không đạt": counts only, never what the rows say."""
         parts = []
         for key, n in self.hidden.items():
             if not n:
@@ -226,7 +226,9 @@ def _inspection(i: Inspection) -> Item:
     note = i.operator.name
     if i.nonconforming:
         note += " · " + ngettext(
-            "%(n)d nội dung kiểm tra không đạt", "%(n)d nội dung kiểm tra không đạt", i.nonconforming
+            "%(n)d nội dung kiểm tra không đạt",
+            "%(n)d nội dung kiểm tra không đạt",
+            i.nonconforming,
         ) % {"n": i.nonconforming}
     return Item(
         kind="inspection",
@@ -320,6 +322,11 @@ class Kind:
     prefetch: tuple = ()
 
 
+def _unit(kind: Kind, suffix: str = "_id") -> F:
+    """The unit holding a row of `kind` (its id, or with suffix "__name" its name)."""
+    return F(f"{kind.unit_field}{suffix}")
+
+
 def _failed_results():
     return Prefetch("results", queryset=SampleResult.objects.filter(passed=False))
 
@@ -400,13 +407,9 @@ def _tallies(key: str, condition: Q, user) -> list[dict]:
     return list(
         _all(key, condition)
         .order_by()
-        .values(held_by=kind_unit(kind), held_by_name=kind_unit(kind, "__name"))
+        .values(held_by=_unit(kind), held_by_name=_unit(kind, "__name"))
         .annotate(**counts)
     )
-
-
-def kind_unit(kind: Kind, suffix: str = "_id") -> F:
-    return F(f"{kind.unit_field}{suffix}")
 
 
 def history_get(*, user, subject, kind: str) -> History:

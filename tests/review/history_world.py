@@ -90,7 +90,9 @@ def build(*, bob, charlie) -> HistoryWorld:
     hn = inspection(unit_code="01", operator=operator, by=bob, number="05/QĐ-HN")
     hcm = inspection(unit_code="79", operator=operator, by=charlie, number="77/QĐ-HCM")
     hcm.complaints.add(hcm_reports[0])
-    hn_sample = sample(inspection=hn, product=product, by=bob, seal="HN1", conforming=True, days_ago=40)
+    hn_sample = sample(
+        inspection=hn, product=product, by=bob, seal="HN1", conforming=True, days_ago=40
+    )
     hcm_sample = sample(
         inspection=hcm, product=product, by=charlie, seal="HCM1", conforming=False, days_ago=20
     )

@@ -36,7 +36,11 @@ def test_the_forms_of_one_gtin():
 @pytest.mark.parametrize("written", ["as printed", "with a leading zero", "spaced"])
 def test_the_barcode_on_an_alert_finds_it_the_product_and_the_reports(world, bob, written):
     gtin = world.alert.barcode
-    q = {"as printed": gtin, "with a leading zero": "0" + gtin, "spaced": f"{gtin[0]} {gtin[1:7]} {gtin[7:]}"}[written]
+    q = {
+        "as printed": gtin,
+        "with a leading zero": "0" + gtin,
+        "spaced": f"{gtin[0]} {gtin[1:7]} {gtin[7:]}",
+    }[written]
     found = search(user=bob, q=q)
     assert found.gtin
     assert [a.pk for a in found.alerts] == [world.alert.pk]  # published only
