@@ -223,7 +223,7 @@ def _report(c: Complaint) -> Item:
 
 
 def _inspection(i: Inspection) -> Item:
-    note = i.operator.name
+    note = str(i.get_legal_ground_display())
     if i.nonconforming:
         note += " · " + ngettext(
             "%(n)d nội dung kiểm tra không đạt",
@@ -239,7 +239,7 @@ def _inspection(i: Inspection) -> Item:
         status_label=str(i.get_status_display()),
         unit_id=i.unit_id,
         unit=i.unit.name,
-        title=str(i.get_legal_ground_display()),
+        title=i.operator.name,
         note=note,
         url=reverse("desk-inspection", kwargs={"inspection_id": i.pk}),
     )
@@ -299,14 +299,14 @@ def _alert(a: ProductAlert) -> Item:
     return Item(
         kind="alert",
         id=a.pk,
-        number=a.barcode,
+        number="",  # an alert has no number: its product names it
         day=a.published_on,
         status=a.status,
         status_label=str(a.get_status_display()),
         unit_id=a.inspection.unit_id,
         unit=a.inspection.unit.name,
         title=a.product_name,
-        note=a.operator_name,
+        note=" · ".join(filter(None, [a.operator_name, a.barcode])),
         url=url,
         failed=published,
     )
