@@ -19,6 +19,7 @@ before the list's own order; SQLite has no rank and keeps the list's order.
 from django.db import connection
 from django.db.models import BooleanField, F, Field, FloatField, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from stdnum import ean
 
 from registry.text import fold_words
 
@@ -99,3 +100,37 @@ def search_rank(q: str, model):
     if not found or connection.vendor != "postgresql":
         return None
     return VectorRank(_vector(model), Value(_tsquery(found)))
+
+
+# --- Barcodes ------------------------------------------------------------------------------
+# A GTIN is kept as it was written (8, 12, 13 or 14 digits: registry.validators), so one
+# barcode may be stored as "8934567890123" on a product and "08934567890123" on a report
+# (GTIN-14, as a scanner or a GS1-128 label gives it). Searches compare the forms of the
+# same GTIN-14 instead, each looked up by its column's index.
+
+GTIN_LENGTHS = (8, 12, 13, 14)
+
+
+def gtin_forms(gtin: str) -> list[str]:
+    """Every way the GTIN `gtin` (digits, any of the four lengths) may be written: its
+    GTIN-14 and each shorter length its leading zeros allow. Zeros added on the left
+    keep the check digit (its weights count from the right)."""
+    digits = (gtin or "").strip()
+    if not digits.isdigit() or len(digits) > 14:
+        return []
+    padded = digits.zfill(14)
+    significant = len(padded.lstrip("0")) or 1
+    return [padded[-n:] for n in GTIN_LENGTHS if n >= significant]
+
+
+def gtin_query(q: str) -> list[str] | None:
+    """The forms of the GTIN `q` is (8, 12, 13 or 14 digits with a right check digit,
+    spaces allowed as printed under a barcode), or None when `q` is not one: a wrong
+    check digit or another length is text like any other (a tax code, a number)."""
+    digits = "".join((q or "").split())
+    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+        return None
+    padded = digits.zfill(14)
+    if not ean.is_valid(padded):
+        return None
+    return gtin_forms(padded)

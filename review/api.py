@@ -5,15 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
+from registry import selectors as registry_selectors
 from registry.api_base import ERRORS, Id, PagePagination
 from registry.clock_views import clocks_of_visible_cases
 from registry.errors import InvalidInput, PermissionDenied
 from registry.models import LegalClock
 from registry.routers import replica_reads
 from registry.schemas import ClockOut
-from review import dashboard
+from review import dashboard, history
 from review import selectors as review_selectors
-from review.schemas import ClockFilterIn, DashboardOut, SearchOut
+from review.schemas import ClockFilterIn, DashboardOut, HistoryOut, SearchOut
 
 router = Router(tags=["review"])
 
@@ -105,7 +106,9 @@ def get_dashboard(
 @router.get("/search", response={200: SearchOut, **ERRORS}, operation_id="search_cases")
 @replica_reads
 def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
-    """Reports and inspections the caller may see, accents and case ignored."""
+    """Reports and inspections the caller may see, accents and case ignored. A barcode
+    (8, 12, 13 or 14 digits, leading zeros or not) finds the products with it, the
+    reports naming it, the inspections that sampled it and the published alerts."""
     found = review_selectors.search(user=request.auth, q=q)
     return {
         "complaint_count": found.complaint_count,
@@ -121,4 +124,57 @@ def search_cases(request, q: str = Query(..., min_length=1, max_length=100)):
             }
             for i in found.inspections
         ],
+        "gtin": found.gtin,
+        "products": found.products,
+        "alerts": [
+            {
+                "id": a.pk,
+                "product_name": a.product_name,
+                "operator_name": a.operator_name,
+                "barcode": a.barcode,
+                "published_on": a.published_on,
+                "unit_id": a.inspection.unit_id,
+            }
+            for a in found.alerts
+        ],
     }
+
+
+def _history(found: history.History) -> dict:
+    return {
+        "kind": found.kind,
+        "subject_id": found.subject.pk,
+        "subject_name": found.subject.name,
+        "sections": found.sections,
+        "units": found.units,
+        "timeline": found.timeline,
+    }
+
+
+@router.get(
+    "/products/{product_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    operation_id="get_product_history",
+)
+@replica_reads
+def get_product_history(request, product_id: Id):
+    """Every unit's reports, inspections, samples with their results, violation records
+    and alerts about the product (by the product or its barcode in any written form), as
+    the page /review/products/{id}/ shows them: the rows the caller may see, and of the
+    rest only how many each unit holds (`units[].hidden`). Published alerts are public."""
+    product = registry_selectors.product_get(user=request.auth, product_id=product_id)
+    return _history(history.history_get(user=request.auth, subject=product, kind="product"))
+
+
+@router.get(
+    "/operators/{operator_id}/history",
+    response={200: HistoryOut, **ERRORS},
+    operation_id="get_operator_history",
+)
+@replica_reads
+def get_operator_history(request, operator_id: Id):
+    """The same for an economic operator: reports naming it (or its tax code as the
+    seller's), its inspections, their samples, the violation records against it and
+    the alerts of its inspections."""
+    operator = registry_selectors.operator_get(user=request.auth, operator_id=operator_id)
+    return _history(history.history_get(user=request.auth, subject=operator, kind="operator"))

@@ -104,8 +104,74 @@ class SearchInspectionOut(Schema):
     unit_id: int
 
 
+class SearchProductOut(Schema):
+    id: int
+    name: str
+    brand: str
+    gtin: str | None
+
+
+class SearchAlertOut(Schema):
+    id: int
+    product_name: str
+    operator_name: str
+    barcode: str
+    published_on: date
+    unit_id: int
+
+
 class SearchOut(Schema):
     complaint_count: int
     complaints: list[SearchComplaintOut]
     inspection_count: int
     inspections: list[SearchInspectionOut]
+    gtin: bool = Field(False, description="The query was read as a barcode (GTIN)")
+    products: list[SearchProductOut] = Field([], description="For a barcode: the products")
+    alerts: list[SearchAlertOut] = Field([], description="For a barcode: published alerts")
+
+
+class HistoryItemOut(Schema):
+    """One report, inspection, sample, violation record or alert of a history."""
+
+    kind: str = Field(..., description="report, inspection, sample, violation or alert")
+    kind_label: str
+    id: int
+    number: str
+    day: date
+    status: str
+    status_label: str
+    unit_id: int
+    unit: str
+    title: str
+    note: str
+    url: str
+    failed: bool
+
+
+class HistorySectionOut(Schema):
+    key: str
+    title: str
+    count: int = Field(..., description="The rows the caller may see")
+    more: bool = Field(..., description="More rows than listed (the page's full list)")
+    items: list[HistoryItemOut]
+
+
+class HistoryUnitOut(Schema):
+    """What one unit holds: every row, and how many the caller may not see (counts only)."""
+
+    unit_id: int
+    unit: str
+    total: dict[str, int]
+    hidden: dict[str, int]
+    failed_samples: int
+    hidden_failed_samples: int
+    hidden_summary: str
+
+
+class HistoryOut(Schema):
+    kind: str
+    subject_id: int
+    subject_name: str
+    sections: list[HistorySectionOut]
+    units: list[HistoryUnitOut]
+    timeline: list[HistoryItemOut]
