@@ -42,7 +42,9 @@ from tests.access.roles import (
     HANDLERS,
     INSPECTION_CREATORS,
     LEAD_ONLY,
+    NATIONAL_ONLY,
     NOBODY,
+    NOTICE_READERS,
     OTHER_CASES,
     OWN_CASES,
     OWN_LIST,
@@ -86,6 +88,15 @@ class Row:
 
 def _static(path):
     return lambda w: path
+
+
+# A risk assessment (registry/risk_levels.py): severe, likely, so serious.
+RISK = {
+    "hazard": "electric_shock",
+    "severity": 4,
+    "probability": "gt_1_100",
+    "reasoning": "Chạm vào chân cắm lộ ra khi rút phích.",
+}
 
 
 ROWS = [
@@ -647,6 +658,24 @@ ROWS = [
         lambda w: f"/inspections/{w.inspection.pk}/",
         roles=TEAM,
     ),
+    # The finding's product (inspections/product_views.py): the barcode read from its photos
+    # (w.evidence proposes one), or a product record by name and brand. Whoever sees the
+    # inspection sees the page; whoever may change it acts (the team, the unit's
+    # supervisors).
+    Row(
+        "GET",
+        "inspections/<int:inspection_id>/findings/<int:finding_id>/product/",
+        lambda w: f"/inspections/{w.inspection.pk}/findings/{w.finding.pk}/product/",
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "inspections/<int:inspection_id>/findings/<int:finding_id>/product/",
+        lambda w: f"/inspections/{w.inspection.pk}/findings/{w.finding.pk}/product/",
+        ok=302,
+        body=lambda w: {"action": "link", "product_id": w.product.pk},
+        roles=TEAM,
+    ),
     Row(
         "GET",
         "inspections/<int:inspection_id>/decide/",
@@ -703,6 +732,16 @@ ROWS = [
         "GET",
         "samples/<int:sample_id>/test-report.pdf",
         lambda w: f"/samples/{w.case.open_follow_up.sample.pk}/test-report.pdf",
+        roles=TEAM,
+    ),
+    # Risk assessment (docs/risk-and-notices.md) of a failed sample: whoever may record its
+    # result (the team, the unit's supervisors), as inspections/risk_assessment.py checks.
+    Row(
+        "POST",
+        "samples/<int:sample_id>/risk/",
+        lambda w: f"/samples/{w.case.open_follow_up.sample.pk}/risk/",
+        ok=302,
+        body=lambda w: RISK,
         roles=TEAM,
     ),
     # Drafting a violation record (step 1; step 2 and the POST check the same rule): whoever
@@ -845,6 +884,15 @@ ROWS = [
         body=lambda w: {"reason": "Giải trình được chấp nhận"},
         roles=AGENCY,
     ),
+    # A record's risk: whoever may draft it (violations/risk_assessment.py).
+    Row(
+        "POST",
+        "cases/records/<int:record_id>/risk/",
+        lambda w: f"/cases/records/{w.case.signed_record.pk}/risk/",
+        ok=302,
+        body=lambda w: RISK,
+        roles=TEAM,
+    ),
     # Drafting the decision (GET; the POST checks the same rule): whoever may change the
     # inspection, as violations.decisions.decision_draft checks.
     Row(
@@ -885,6 +933,71 @@ ROWS = [
         body=lambda w: {"reason": "Nhầm"},
         roles=AGENCY,
     ),
+    # An alert's risk: who publishes alerts (a member sees the case, 403).
+    Row(
+        "POST",
+        "cases/alerts/<int:alert_id>/risk/",
+        lambda w: f"/cases/alerts/{w.case.alert.pk}/risk/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: RISK,
+        roles=AGENCY,
+    ),
+    # Notices between units (violations/notice_views.py). The list is the user's own
+    # unit's (empty for a role without the right); a notice is its receiving unit's (404
+    # to any other unit's staff), national staff see all.
+    Row("GET", "notices/", _static("/notices/"), other=200, roles=EVERYONE),
+    Row(
+        "GET",
+        "notices/<int:notice_id>/",
+        lambda w: f"/notices/{w.case.notice.pk}/",
+        ok_user="bob",
+        roles=NOTICE_READERS,
+    ),
+    Row(
+        "POST",
+        "notices/<int:notice_id>/react/",
+        lambda w: f"/notices/{w.case.notice.pk}/react/",
+        ok_user="bob",
+        ok=302,
+        body=lambda w: {"reaction": "not_found"},
+        # The national body sees the notice but answers only its own unit's (a form error).
+        roles=NOTICE_READERS.but(national=403),
+    ),
+    Row(
+        "GET",
+        "notices/<int:notice_id>/evidence/",
+        lambda w: f"/notices/{w.case.answered_notice.pk}/evidence/",
+        ok_user="bob",
+        roles=NOTICE_READERS,
+    ),
+    # The national overview and the national decision to send: the national body only.
+    Row(
+        "GET",
+        "notices/campaigns/",
+        _static("/notices/campaigns/"),
+        ok_user="nadia",
+        other=403,
+        roles=NATIONAL_ONLY,
+    ),
+    Row(
+        "GET",
+        "notices/campaigns/<int:alert_id>/",
+        lambda w: f"/notices/campaigns/{w.case.alert.pk}/",
+        ok_user="nadia",
+        other=403,
+        roles=NATIONAL_ONLY,
+    ),
+    Row(
+        "POST",
+        "notices/campaigns/<int:alert_id>/send/",
+        lambda w: f"/notices/campaigns/{w.case.alert.pk}/send/",
+        ok_user="nadia",
+        ok=302,
+        other=403,
+        body=lambda w: {"reason": "Bán trên cả nước"},
+        roles=NATIONAL_ONLY,
+    ),
     Row("GET", "complaints/", _static("/complaints/"), ok_user="olga", other=200, roles=OWN_LIST),
     # A report taken on the phone or at the desk, and its receipt (once): complaint
     # officers only, of any unit.
@@ -909,6 +1022,24 @@ ROWS = [
         "complaints/<int:complaint_id>/",
         lambda w: f"/complaints/{w.complaint.pk}/",
         ok_user="olga",
+        roles=HANDLERS,
+    ),
+    # The report's product (complaints/product_views.py): the barcode read from its photos
+    # (w.photo proposes one), or a product record by name and brand: its handlers.
+    Row(
+        "GET",
+        "complaints/<int:complaint_id>/product/",
+        lambda w: f"/complaints/{w.complaint.pk}/product/",
+        ok_user="olga",
+        roles=HANDLERS,
+    ),
+    Row(
+        "POST",
+        "complaints/<int:complaint_id>/product/",
+        lambda w: f"/complaints/{w.complaint.pk}/product/",
+        ok_user="olga",
+        ok=302,
+        body=lambda w: {"action": "link", "product_id": w.product.pk},
         roles=HANDLERS,
     ),
     # Triage: charlie ticks a Hà Nội report he cannot see: 404, nothing assigned.
@@ -1412,6 +1543,50 @@ ROWS = [
         body=lambda w: {"nature": "denunciation"},
         roles=HANDLERS,
     ),
+    # The report's product (docs/barcodes.md): w.photo's barcode waits for confirmation.
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}/product",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/product",
+        ok_user="olga",
+        anon=401,
+        roles=HANDLERS,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/barcode/confirm",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/barcode/confirm",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"photo_id": w.photo.pk},
+        roles=HANDLERS,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/barcode/skip",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/barcode/skip",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"photo_id": w.photo.pk},
+        roles=HANDLERS,
+    ),
+    Row(
+        "GET",
+        "/api/v1/complaints/{complaint_id}/product/candidates",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/product/candidates",
+        ok_user="olga",
+        anon=401,
+        roles=HANDLERS,
+    ),
+    Row(
+        "POST",
+        "/api/v1/complaints/{complaint_id}/product",
+        lambda w: f"/api/v1/complaints/{w.complaint.pk}/product",
+        ok_user="olga",
+        anon=401,
+        body=lambda w: {"product_id": w.product.pk},
+        roles=HANDLERS,
+    ),
     Row(
         "GET",
         "/api/v1/complaints/{complaint_id}/duplicates",
@@ -1687,6 +1862,45 @@ ROWS = [
         body=lambda w: {"photo": photo_file()},
         roles=TEAM,
     ),
+    # The finding's product (docs/barcodes.md): w.evidence's barcode waits for confirmation.
+    Row(
+        "GET",
+        "/api/v1/findings/{finding_id}/product",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/product",
+        anon=401,
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "/api/v1/findings/{finding_id}/barcode/confirm",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/barcode/confirm",
+        anon=401,
+        body=lambda w: {"photo_id": w.evidence.pk},
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "/api/v1/findings/{finding_id}/barcode/skip",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/barcode/skip",
+        anon=401,
+        body=lambda w: {"photo_id": w.evidence.pk},
+        roles=TEAM,
+    ),
+    Row(
+        "GET",
+        "/api/v1/findings/{finding_id}/product/candidates",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/product/candidates?name=nuoc",
+        anon=401,
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "/api/v1/findings/{finding_id}/product",
+        lambda w: f"/api/v1/findings/{w.finding.pk}/product",
+        anon=401,
+        body=lambda w: {"product_id": w.product.pk},
+        roles=TEAM,
+    ),
     Row(
         "POST",
         "/api/v1/inspections/{inspection_id}/sync-status",
@@ -1760,6 +1974,14 @@ ROWS = [
             "result_on": "2026-11-21",
             "criteria": [{"criterion": "Chỉ tiêu", "limit_max": "10", "measured": "5"}],
         },
+        roles=TEAM,
+    ),
+    Row(
+        "POST",
+        "/api/v1/samples/{sample_id}/risk",
+        lambda w: f"/api/v1/samples/{w.case.open_follow_up.sample.pk}/risk",
+        anon=401,
+        body=lambda w: RISK,
         roles=TEAM,
     ),
     Row(
@@ -1860,6 +2082,14 @@ ROWS = [
         anon=401,
         body=lambda w: {"reason": "Giải trình được chấp nhận"},
         roles=AGENCY,
+    ),
+    Row(
+        "POST",
+        "/api/v1/violation-records/{record_id}/risk",
+        lambda w: f"/api/v1/violation-records/{w.case.signed_record.pk}/risk",
+        anon=401,
+        body=lambda w: RISK,
+        roles=TEAM,
     ),
     Row(
         "GET",
@@ -2042,6 +2272,72 @@ ROWS = [
         roles=AGENCY,
     ),
     Row(
+        "POST",
+        "/api/v1/alerts/{alert_id}/risk",
+        lambda w: f"/api/v1/alerts/{w.case.alert.pk}/risk",
+        ok_user="bob",
+        anon=401,
+        body=lambda w: RISK,
+        roles=AGENCY,
+    ),
+    # Notices between units (violations/notice_api.py), as the pages above.
+    Row("GET", "/api/v1/notices", _static("/api/v1/notices"), other=200, anon=401, roles=EVERYONE),
+    Row(
+        "GET",
+        "/api/v1/notices/{notice_id}",
+        lambda w: f"/api/v1/notices/{w.case.notice.pk}",
+        ok_user="bob",
+        anon=401,
+        roles=NOTICE_READERS,
+    ),
+    Row(
+        "POST",
+        "/api/v1/notices/{notice_id}/reaction",
+        lambda w: f"/api/v1/notices/{w.case.notice.pk}/reaction",
+        ok_user="bob",
+        anon=401,
+        multipart=True,
+        body=lambda w: {"reaction": "not_found"},
+        roles=NOTICE_READERS.but(national=403),
+    ),
+    Row(
+        "GET",
+        "/api/v1/notices/{notice_id}/evidence",
+        lambda w: f"/api/v1/notices/{w.case.answered_notice.pk}/evidence",
+        ok_user="bob",
+        anon=401,
+        roles=NOTICE_READERS,
+    ),
+    Row(
+        "GET",
+        "/api/v1/notice-campaigns",
+        _static("/api/v1/notice-campaigns"),
+        ok_user="nadia",
+        other=403,
+        anon=401,
+        roles=NATIONAL_ONLY,
+    ),
+    Row(
+        "GET",
+        "/api/v1/notice-campaigns/{alert_id}",
+        lambda w: f"/api/v1/notice-campaigns/{w.case.alert.pk}",
+        ok_user="nadia",
+        other=403,
+        anon=401,
+        roles=NATIONAL_ONLY,
+    ),
+    Row(
+        "POST",
+        "/api/v1/alerts/{alert_id}/notices",
+        lambda w: f"/api/v1/alerts/{w.case.alert.pk}/notices",
+        ok_user="nadia",
+        ok=201,
+        other=403,
+        anon=401,
+        body=lambda w: {"reason": "Bán trên cả nước"},
+        roles=NATIONAL_ONLY,
+    ),
+    Row(
         "GET",
         "/api/v1/public/alerts",
         _static("/api/v1/public/alerts?q=nuoc mam"),
@@ -2085,6 +2381,14 @@ def _django_routes(patterns, prefix=""):
             yield from _django_routes(pattern.url_patterns, route)
         elif isinstance(pattern, URLPattern):
             yield route
+
+
+# Pages whose form posts to their own address, where the POST acts under another rule
+# than the GET shows (see, then change): each method has its row.
+GET_AND_POST = {
+    "complaints/<int:complaint_id>/product/",
+    "inspections/<int:inspection_id>/findings/<int:finding_id>/product/",
+}
 
 
 def discovered() -> set[tuple[str, str]]:
@@ -2145,8 +2449,15 @@ def discovered() -> set[tuple[str, str]]:
             "provisions/imports/<int:import_id>/discard/": "POST",
             "provisions/<int:provision_id>/verify/": "POST",
             "provisions/<int:provision_id>/return/": "POST",
+            "samples/<int:sample_id>/risk/": "POST",
+            "cases/records/<int:record_id>/risk/": "POST",
+            "cases/alerts/<int:alert_id>/risk/": "POST",
+            "notices/<int:notice_id>/react/": "POST",
+            "notices/campaigns/<int:alert_id>/send/": "POST",
         }
         found.add((methods.get(route, "GET"), route))
+        if route in GET_AND_POST:
+            found.add(("POST", route))
     for path, operations in api.get_openapi_schema()["paths"].items():
         for method in operations:
             found.add((method.upper(), path))

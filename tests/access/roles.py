@@ -158,6 +158,13 @@ PROTECTORS = allow("custodian", "supervisor", "national")
 # Whether the report's handler learns that one exists: a supervisor decides (the custodian
 # sees the request, 403).
 PROTECTION_INFORMERS = PROTECTORS.but(custodian=403)
+# Notices between units (violations/notices.py): the receiving unit's supervisors and team
+# leads hold `violations.view_notice` and `react_notice` (violations/roles.py); national
+# staff see every unit's notice. Another unit's notice is a 404, even to its handlers.
+NOTICE_READERS = allow("team_lead", "supervisor", "national")
+# The national body's overview of the notices, and its decision to send them: a national
+# supervisor only (403 to everyone else, of any unit).
+NATIONAL_ONLY = allow("national", refused=403)
 # Case review (dashboard, exports, clocks): officers, supervisors and auditors hold
 # `registry.view_dashboard` (review/roles.py): the auditor's is read-only oversight, and the
 # case export lists only reports the user sees (none for an auditor).

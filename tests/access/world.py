@@ -32,7 +32,7 @@ class World:
     cora: object = None
     complaint: object = None
     receipt: str = ""
-    photo: object = None
+    photo: object = None  # w.complaint's, with a barcode proposed (as is w.evidence)
     pending_request: object = None
     other_complaint: object = None
     triaged: object = None
@@ -75,6 +75,9 @@ class World:
     disclosed_reward: object = None
     vault_cookies: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
+    # The national body's supervisor persona (tests/access/roles.py): the national
+    # overview's and decisions' right user.
+    nadia: object = None
     # The role personas of tests/access/roles.py: (unit, case) -> user.
     personas: dict = field(default_factory=dict)
     sessions: dict = field(default_factory=dict)  # username -> session key, logged in once
@@ -123,7 +126,7 @@ def build_world() -> World:
     w.triaged = file_complaint().complaint  # accepted: the ground for an inspection
     for status in ("acknowledged", "triaged"):
         complaint_transition(by=w.olga, complaint=w.triaged, to=status)
-    w.photo = ComplaintPhoto.objects.get(complaint=w.complaint)
+    w.photo = _proposing(ComplaintPhoto.objects.get(complaint=w.complaint), w.product)
     DisclosureRequest.objects.create(
         complaint=w.complaint,
         requested_by=w.olga,
@@ -220,6 +223,7 @@ def build_world() -> World:
     w.evidence, _ = inspection_findings.evidence_upload(
         by=alice, finding=w.finding, data=photo_bytes("xmp_BlueSquare.jpg")
     )
+    w.evidence = _proposing(w.evidence, w.product)
     from inspections import sync as inspection_sync
 
     w.upload, _, _ = inspection_sync.photo_upload_start(
@@ -250,6 +254,23 @@ def build_world() -> World:
     _catalogue_world(w)
     _factor_world(w)
     return w
+
+
+def _proposing(photo, product):
+    """The photo as a worker leaves it after reading a barcode (docs/barcodes.md): the
+    world's product's GTIN proposed, waiting for staff to confirm or skip it (the photos'
+    test images carry no barcode). The GTIN names a product already recorded, so that
+    confirming records none."""
+    from registry.barcodes import BarcodeProposal
+
+    type(photo).objects.filter(pk=photo.pk).update(
+        proposed_gtin=product.gtin,
+        proposed_batch="LOT42",
+        proposed_symbology="EAN-13",
+        proposal_state=BarcodeProposal.PROPOSED,
+    )
+    photo.refresh_from_db()
+    return photo
 
 
 def _protection_world(w: World) -> None:
@@ -546,7 +567,52 @@ def _violation_world(alice, bob):
         published_on=today,
         published_by=bob,
     )
+    _notice_world(c, inspection, bob, today)
     return c
+
+
+def _notice_world(c, inspection, bob, today) -> None:
+    """Notices Hà Nội received (violations/notices.py): one about c.alert, waiting for its
+    answer (its clock running), and one about another alert, answered with evidence. A
+    notice is its receiving unit's (Notice.unit): the alert it is about does not matter for
+    access (the publisher is normally another unit)."""
+    from django.core.files.base import ContentFile
+
+    from registry import clocks
+    from violations.clocks import ViolationClock
+    from violations.models import Notice, ProductAlert
+
+    hanoi = unit("01")
+    c.notice = Notice.objects.create(
+        alert=c.alert,
+        unit=hanoi,
+        origin=Notice.Origin.RISK,
+        sent_by=bob,
+        due_on=today + timedelta(days=14),
+    )
+    clocks.clock_start(
+        kind=ViolationClock.PROVINCE_NOTICE, subject_id=c.notice.pk, unit=hanoi, case=c.notice
+    )
+    other_alert = ProductAlert.objects.create(
+        inspection=inspection,
+        product_name="Ổ cắm điện",
+        operator_name="Cơ sở B",
+        defect="Chân cắm lộ ra khi rút phích",
+        published_on=today,
+        published_by=bob,
+    )
+    c.answered_notice = Notice.objects.create(
+        alert=other_alert,
+        unit=hanoi,
+        origin=Notice.Origin.RISK,
+        sent_by=bob,
+        due_on=today + timedelta(days=14),
+        reaction=Notice.Reaction.NOT_FOUND,
+        reacted_by=bob,
+        reacted_at=timezone.now(),
+        evidence_type="application/pdf",
+    )
+    c.answered_notice.evidence.save("tb.pdf", ContentFile(b"%PDF-1.4 tb"))
 
 
 def _role_personas(w: World) -> None:
@@ -569,6 +635,7 @@ def _role_personas(w: World) -> None:
         )
         assert set(user.groups.values_list("name", flat=True)) == {case.role}, case
         w.personas[case.unit, case.key] = user
+    w.nadia = w.personas["TW", "national"]
     ines = w.personas["01", "inspector"]
     inspections = [
         w.planned_inspection,
