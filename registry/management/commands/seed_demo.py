@@ -49,6 +49,15 @@ DEMO_OPERATORS = [
         "5 Nguyễn Tất Thành, TP.HCM",
     ),
     ("Công ty TNHH Nhập khẩu Đồ chơi Tuổi Thơ", "importer", "79", "031444555", "21 Lê Lợi, TP.HCM"),
+    # Last, so that the products' makers above keep their order: the target of the Hà Nội
+    # team's annual plan (seed_demo_inspections), inspected by nobody yet.
+    (
+        "Siêu thị Điện máy Hồng Hà",
+        "retailer",
+        "01",
+        "010876543",
+        "230 Nguyễn Trãi, Thanh Xuân, Hà Nội",
+    ),
 ]
 
 # (name, brand, GTIN stem of 12 digits, category code)

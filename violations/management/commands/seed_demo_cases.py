@@ -3,7 +3,11 @@ Thực phẩm Sông Hồng; the team reported it, the supervisor suspended the g
 goods were sealed, the inspection was concluded and a product alert published; the team
 lead drafted a violation record citing the demo catalogue's provision on quality against
 QCVN (`seed_demo_provisions`, verified by a second legal officer). Runs after `seed_demo`
-and `seed_demo_provisions`; development only."""
+and `seed_demo_provisions`; development only.
+
+`seed_demo_inspections` (run before this by `make run`) has already put an inspection of
+the same operator on today's list: this inspection, a week earlier, records its reason
+to inspect within 12 months of it (inspections/overlap.py), the warning it acts on."""
 
 import uuid
 from datetime import timedelta
@@ -14,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from inspections import samples, services
-from inspections.models import Inspection, Scope
+from inspections import overlap, samples, services
+from inspections.models import Inspection, RepeatReason, Scope
 from registry import provisions
 from registry.models import EconomicOperator, Product, User
 from violations import alerts, followup, records
@@ -23,6 +27,10 @@ from violations.models import ProductAlert
 
 OPERATOR = "Công ty TNHH Thực phẩm Sông Hồng"
 QUALITY = "DEMO-CL-QCVN-1"  # the demo catalogue's act (registry seed_demo_provisions)
+WARNING_NOTE = (
+    "Cảnh báo của Chi cục Quản lý thị trường Hà Nội: nước mắm cá cơm 40 độ đạm của cơ sở "
+    "nghi không đạt hàm lượng đạm công bố; cần lấy mẫu thử nghiệm ngay."
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +47,9 @@ class Command(BaseCommand):
         lead = User.objects.get(username="truongdoan.hn")
         product = Product.objects.get(name="Nước mắm cá cơm 40 độ đạm")
         day = timezone.localdate() - timedelta(days=7)
+        reason, note = "", ""
+        if overlap.earlier_inspections(user=None, operator=operator, on=day):
+            reason, note = RepeatReason.WARNING, WARNING_NOTE
         with transaction.atomic():
             inspection = services.inspection_create(
                 by=supervisor,
@@ -47,6 +58,9 @@ class Command(BaseCommand):
                 scopes=[Scope.GOODS_QUALITY, Scope.LABEL],
                 place="Kho hàng, 12 Phố Huế, Hà Nội",
                 scheduled_date=day,
+                legal_ground_note=WARNING_NOTE,
+                repeat_reason=reason,
+                repeat_note=note,
             )
             services.inspection_set_team(by=supervisor, inspection=inspection, lead=lead)
             inspection = services.inspection_decide(
