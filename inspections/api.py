@@ -351,6 +351,7 @@ def create_finding(request, inspection_id: int, data: FindingIn):
         longitude=data.longitude,
         gps_accuracy_m=data.gps_accuracy_m,
         captured_at=data.captured_at,
+        product_gtin=data.product_gtin,
     )
     return Status(201 if created else 200, selectors.finding_get(user=user, finding_id=finding.pk))
 

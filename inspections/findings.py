@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections import evidence, measurements
+from inspections import evidence, measurements, products
 from inspections.minutes import require_open_minutes
 from inspections.models import ChecklistItem, EvidencePhoto, Finding, Inspection
 from registry import images
@@ -39,12 +39,15 @@ def finding_create(
     longitude=None,
     gps_accuracy_m=None,
     captured_at=None,
+    product_gtin: str = "",
 ) -> tuple[Finding, bool]:
     """Record one finding. The tablet's UUID makes it idempotent: a repeated request
     returns the first finding (and False), never a second one.
 
     Items that carry measured data (an instrument's readings, a lot's quantities) get
-    their result from the system; `result` may then be None (see `measurements`)."""
+    their result from the system; `result` may then be None (see `measurements`).
+    `product_gtin`, the goods' barcode typed or scanned on site, is checked (check digit)
+    and kept on the finding, linked to the product recorded under it if there is one."""
     existing = Finding.objects.filter(client_uuid=client_uuid).first()
     if existing is not None:
         if existing.inspection_id != inspection.pk:
@@ -63,6 +66,7 @@ def finding_create(
             _("Nội dung kiểm tra không thuộc phạm vi của cuộc kiểm tra."),
         )
     data, result = measurements.clean(item.kind, data, result)
+    gtin, product = products.typed_gtin(product_gtin)
     if (latitude is None) != (longitude is None) or (
         latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180)
     ):
@@ -85,13 +89,13 @@ def finding_create(
                 gps_accuracy_m=gps_accuracy_m,
                 captured_at=captured_at,
                 author=by,
+                product=product,
+                product_gtin=gtin,
             )
-            audit_record(
-                actor=by,
-                action="finding.create",
-                target=inspection,
-                changes={"finding": finding.pk, "item": item.code, "result": result},
-            )
+            changes = {"finding": finding.pk, "item": item.code, "result": result}
+            if gtin:
+                changes.update(gtin=gtin, product=product.pk if product else None)
+            audit_record(actor=by, action="finding.create", target=inspection, changes=changes)
     except IntegrityError:
         # The same UUID arrived twice at once: the other request won.
         return Finding.objects.get(client_uuid=client_uuid), False

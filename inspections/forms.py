@@ -92,9 +92,14 @@ class FindingForm(forms.Form):
             ]
             return data
         values = [v for v in re.split(r"[\s;]+", c.get("actual", "")) if v]
-        keys = ("product_name", "gtin", "nominal", "unit", "lot_size")
+        keys = ("product_name", "nominal", "unit", "lot_size")
         data = {k: c[k] for k in keys if c.get(k)}
         return {**data, "actual": values}
+
+    def product_gtin(self) -> str:
+        """The barcode typed or scanned on a lot item: the finding's `product_gtin`, not
+        part of its measured data (checked and normalised by `findings.finding_create`)."""
+        return self.cleaned_data.get("product_gtin", "")
 
     def field_for(self, error_field: str) -> str | None:
         """The form field a service error names ("data.readings.2.reference" ->
@@ -162,7 +167,7 @@ def _instrument_fields(form):
 
 def _lot_fields(form):
     form.fields["product_name"] = _text(_("Hàng đóng gói sẵn"))
-    form.fields["gtin"] = _text(
+    form.fields["product_gtin"] = _text(
         _("Mã vạch (GTIN)"), max_length=20, inputmode="numeric", autocomplete="off"
     )
     form.fields["nominal"] = _number(_("Lượng danh định (ghi trên nhãn)"))

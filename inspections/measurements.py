@@ -19,14 +19,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from inspections import quantity
 from inspections.models import ChecklistItem, Finding
 from registry.errors import InvalidInput
-from registry.validators import normalize_gtin
 
 MAX_READINGS = 20
 MAX_TEXT = 300
@@ -271,11 +269,6 @@ def _lot(data: dict) -> tuple[dict, str]:
     }
     if product := _text(data, "product_name"):
         stored["product_name"] = product
-    if gtin := _text(data, "gtin", limit=20):
-        try:
-            stored["gtin"] = normalize_gtin(gtin)
-        except ValidationError as exc:
-            raise _invalid("data.gtin", exc.code, exc.messages[0]) from None
     verdict = Finding.Result.CONFORMING if outcome.conforming else Finding.Result.NON_CONFORMING
     return stored, verdict
 

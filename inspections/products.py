@@ -6,16 +6,47 @@ change is audited."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import EvidencePhoto, Finding
 from registry.audit import audit_record
-from registry.barcodes import BarcodeProposal, describe, gtin_is_valid, gtin_origin
+from registry.barcodes import (
+    BarcodeProposal,
+    describe,
+    gtin_is_valid,
+    gtin_origin,
+    normalize_gtin,
+)
 from registry.errors import Conflict, InvalidInput
 from registry.models import Product
 from registry.permissions import require_object_perm
 from registry.product_links import gtin_names_a_product, product_by_gtin, product_for_gtin
+from registry.validators import normalize_gtin as check_gtin
+
+TYPED_GTIN_MAX = 20
+
+
+def typed_gtin(value: str, *, field: str = "product_gtin") -> tuple[str, Product | None]:
+    """A barcode an inspector typed or scanned with the finding (the tablet's lot item):
+    ("", None) when empty; otherwise the GTIN in the normal form of the barcodes read
+    from photos (registry.barcodes.normalize_gtin) and the product recorded under it,
+    if any (none is made here: staff confirm a new product with its name). A wrong check
+    digit, length or character is refused on `field`."""
+    value = (value or "").strip()
+    if not value:
+        return "", None
+    if len(value) > TYPED_GTIN_MAX:
+        raise InvalidInput.field(
+            field, "too_long", _("Tối đa %(limit)s ký tự."), {"limit": TYPED_GTIN_MAX}
+        )
+    try:
+        check_gtin(value)
+    except ValidationError as exc:
+        raise InvalidInput.field(field, exc.code, exc.messages[0]) from None
+    gtin = normalize_gtin(value)
+    return gtin, product_by_gtin(gtin)
 
 
 @dataclass(frozen=True)

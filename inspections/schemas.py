@@ -322,6 +322,13 @@ class FindingIn(Schema):
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     gps_accuracy_m: Decimal | None = Field(None, ge=0, le=100000)
     captured_at: datetime | None = None
+    product_gtin: str = Field(
+        "",
+        max_length=20,
+        description="The goods' barcode (GTIN-8/12/13/14) typed or scanned on site; a wrong "
+        "check digit is refused (`gtin_checksum`). Kept on the finding, linked to the "
+        "product recorded under it.",
+    )
 
 
 class LotPlanOut(Schema):
@@ -364,6 +371,8 @@ class FindingOut(Schema):
     captured_at: datetime | None
     created_at: datetime
     author_id: int
+    product_id: int | None
+    product_gtin: str
     photos: list[EvidenceOut]
 
     @staticmethod

@@ -349,6 +349,7 @@ def _create_finding(request, form: FindingForm, inspection: Inspection, item: Ch
         longitude=c["longitude"],
         gps_accuracy_m=c["gps_accuracy_m"],
         captured_at=c["captured_at"],
+        product_gtin=form.product_gtin(),
     )
 
 

@@ -165,7 +165,7 @@ def test_the_tablet_scans_a_barcode_with_no_signal(camera_browser, relay, bob, a
     assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.click(f"text={inspection.operator.name}")
     page.click("text=Lượng thực của lô so với lượng danh định")
-    page.wait_for_selector("input[name=gtin]")
+    page.wait_for_selector("input[name=product_gtin]")
     item_url = page.url
     assert "'wasm-unsafe-eval'" in page.evaluate(
         "fetch(location.href).then(r => r.headers.get('Content-Security-Policy'))"
@@ -186,11 +186,11 @@ def test_the_tablet_scans_a_barcode_with_no_signal(camera_browser, relay, bob, a
     page.goto(item_url)
     assert page.evaluate("navigator.onLine") is False
     page.wait_for_selector("#outbox-network:has-text('Mất mạng')")
-    scan(page, "#id_gtin")
-    assert page.input_value("#id_gtin") == GTIN
+    scan(page, "#id_product_gtin")
+    assert page.input_value("#id_product_gtin") == GTIN
     # Linux Chromium has no BarcodeDetector: the vendored polyfill read it, offline.
     assert page.evaluate("typeof window.BarcodeDetectionAPI.BarcodeDetector") == "function"
-    country = page.inner_text("#id_gtin_country")
+    country = page.inner_text("#id_product_gtin_country")
     assert "Việt Nam" in country and "893" in country, country
     page.screenshot(path=str(ARTIFACTS / "barcode-scan-tablet-offline.png"), full_page=True)
     assert not [e for e in errors if "Content Security Policy" in e], errors
