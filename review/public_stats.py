@@ -17,9 +17,10 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Province, Unit
+from registry.models import Unit
 from review import disclosure, figures
 from review.dashboard import FIRST_YEAR, Period
 
@@ -39,46 +40,60 @@ MEASURES = (
     Measure(
         "received",
         _("Phản ánh tiếp nhận"),
-        _("Phản ánh của người dân mà đơn vị tiếp nhận trong kỳ (qua trang web, ứng dụng, "
-          "đường dây nóng hoặc trực tiếp), tính theo ngày tiếp nhận."),
+        _(
+            "Phản ánh của người dân mà đơn vị tiếp nhận trong kỳ (qua trang web, ứng dụng, "
+            "đường dây nóng hoặc trực tiếp), tính theo ngày tiếp nhận."
+        ),
     ),
     Measure(
         "resolved",
         _("Đã giải quyết"),
-        _("Trong số phản ánh tiếp nhận trong kỳ, những phản ánh đã giải quyết xong và "
-          "đã báo kết quả cho người phản ánh."),
+        _(
+            "Trong số phản ánh tiếp nhận trong kỳ, những phản ánh đã giải quyết xong và "
+            "đã báo kết quả cho người phản ánh."
+        ),
     ),
     Measure(
         "answered",
         _("Đã trả lời"),
-        _("Trong số phản ánh tiếp nhận trong kỳ, những phản ánh không thụ lý (người phản "
-          "ánh được trả lời lý do) hoặc đã gộp vào một phản ánh khác cùng sự việc (người "
-          "phản ánh nhận kết quả của phản ánh đó)."),
+        _(
+            "Trong số phản ánh tiếp nhận trong kỳ, những phản ánh không thụ lý (người phản "
+            "ánh được trả lời lý do) hoặc đã gộp vào một phản ánh khác cùng sự việc (người "
+            "phản ánh nhận kết quả của phản ánh đó)."
+        ),
     ),
     Measure(
         "in_progress",
         _("Đang giải quyết"),
-        _("Phần còn lại của phản ánh tiếp nhận trong kỳ: đang xác nhận, phân loại hoặc "
-          "kiểm tra. Đã giải quyết + đã trả lời + đang giải quyết = tiếp nhận; tình "
-          "trạng tính đến ngày xem trang."),
+        _(
+            "Phần còn lại của phản ánh tiếp nhận trong kỳ: đang xác nhận, phân loại hoặc "
+            "kiểm tra. Đã giải quyết + đã trả lời + đang giải quyết = tiếp nhận; tình "
+            "trạng tính đến ngày xem trang."
+        ),
     ),
     Measure(
         "inspections",
         _("Cuộc kiểm tra"),
-        _("Cuộc kiểm tra (theo kế hoạch hoặc đột xuất) đơn vị lập trong kỳ, tính theo "
-          "ngày lập, như số liệu báo cáo của cơ quan."),
+        _(
+            "Cuộc kiểm tra (theo kế hoạch hoặc đột xuất) đơn vị lập trong kỳ, tính theo "
+            "ngày lập, như số liệu báo cáo của cơ quan."
+        ),
     ),
     Measure(
         "samples_failed",
         _("Mẫu không đạt"),
-        _("Mẫu thử nghiệm có kết quả không đạt, theo ngày có kết quả trong kỳ; lần thử "
-          "nghiệm lại của cùng một mẫu không tính thêm."),
+        _(
+            "Mẫu thử nghiệm có kết quả không đạt, theo ngày có kết quả trong kỳ; lần thử "
+            "nghiệm lại của cùng một mẫu không tính thêm."
+        ),
     ),
     Measure(
         "alerts",
         _("Cảnh báo đã công bố"),
-        _("Cảnh báo sản phẩm công bố trong kỳ và đang công bố (cảnh báo đã gỡ không "
-          "tính), như danh sách cảnh báo công khai."),
+        _(
+            "Cảnh báo sản phẩm công bố trong kỳ và đang công bố (cảnh báo đã gỡ không "
+            "tính), như danh sách cảnh báo công khai."
+        ),
     ),
 )
 NAMES = tuple(m.name for m in MEASURES)
@@ -101,10 +116,11 @@ def last_published_year(today: date | None = None) -> int:
     return today.year if today.month > 1 else today.year - 1
 
 
-def published_years(today: date | None = None) -> list[int]:
-    """The years the form offers, the latest first; older ones answer by URL too."""
+def published_years(today: date | None = None, *, every: bool = False) -> list[int]:
+    """The years published, the latest first: the last ten (links), or `every` one."""
     last = last_published_year(today)
-    return list(range(last, max(FIRST_YEAR, last - YEARS_OFFERED + 1) - 1, -1))
+    first = FIRST_YEAR if every else max(FIRST_YEAR, last - YEARS_OFFERED + 1)
+    return list(range(last, first - 1, -1))
 
 
 def stats_period(year: int, today: date | None = None) -> StatsPeriod | None:
@@ -189,7 +205,7 @@ class Cell:
         change = self.change
         if change is None:
             return "—"
-        sign = "+" if change > 0 else ("−" if change < 0 else "")
+        sign = "+" if change > 0 else ("-" if change < 0 else "")
         return f"{sign}{abs(change):.1f}".replace(".", ",") + " %"
 
 
@@ -207,6 +223,10 @@ class Row:
 
     def cell(self, name: str) -> Cell:
         return self.cells[NAMES.index(name)]
+
+    @property
+    def items(self) -> list[tuple[Measure, Cell]]:
+        return list(zip(MEASURES, self.cells, strict=True))
 
 
 @dataclass(frozen=True)
@@ -266,6 +286,34 @@ def _label(unit: Unit) -> str:
 
 
 def province_choices() -> list[tuple[str, str]]:
-    """The provinces a reader may pick (those with an active unit), by name."""
-    provinces = Province.objects.filter(unit__is_active=True).order_by("name")
-    return [(p.code, p.name) for p in provinces]
+    """The rows a reader may pick: each province with an active unit, and the national
+    directorate, in the table's order."""
+    return [(u.province.code if u.province else NATIONAL, _label(u)) for u in stats_units()]
+
+
+def _span(period: Period) -> str:
+    return f"{period.date_from:%d/%m/%Y} - {period.date_to:%d/%m/%Y}"
+
+
+def csv_table(table: Table, province: str = "") -> tuple[list[str], list[list]]:
+    """The CSV of the page: the same rows and the same hidden cells; numbers as
+    numbers, "< 5" and "x" as text, the change in % (one decimal) or "—"."""
+    now, before = _span(table.period.current), _span(table.period.previous)
+    headers = [gettext("Tỉnh, thành phố")]
+    for m in MEASURES:
+        headers += [
+            f"{m.label} ({now})",
+            f"{m.label} ({before})",
+            gettext("%(measure)s: thay đổi (%%)") % {"measure": m.label},
+        ]
+    rows = []
+    for row in table.only(province):
+        line = [row.name]
+        for cell in row.cells:
+            line += [
+                cell.value if cell.value is not None else cell.display,
+                cell.previous if cell.previous is not None else cell.previous_display,
+                cell.change if cell.change is not None else "—",
+            ]
+        rows.append(line)
+    return headers, rows
