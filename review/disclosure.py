@@ -7,12 +7,17 @@ whole with its parts (reports received = resolved + answered + in progress), so 
 hidden count could be worked out by subtraction. Every published equation is checked
 the way a reader could check it by hand: each cell starts with what the page says of it
 (a shown number; 1 to 4 for "< 5"; 5 or more for a cell hidden as secondary, since a
-smaller one would read "< 5"; anything for a hidden total) and the bounds are narrowed
-through every equation until nothing changes (interval propagation). While a "< 5" cell
-is pinned to one value, one more cell is hidden (`HIDDEN`), chosen in this order:
+smaller one would read "< 5"; anything for a small count hidden by the last resorts)
+and the bounds are narrowed through every equation until nothing changes (interval
+propagation). While a "< 5" cell is pinned to one value, more cells are hidden
+(`HIDDEN`), chosen in this order:
 
-1. the smallest shown non-zero count of a province in the same column, or in the same
-   row's group of parts, so that as little as possible is hidden;
+1. shown non-zero counts of provinces in the same column, or in the same row's group
+   of parts: the smallest one whose hiding frees the cell, else the cheapest rectangle
+   (one in the column, one in the row, and the corner between them, which frees a cell
+   that both its row and its column pin), else the smallest one; for a national total
+   of 1 to 4, the smallest other national total of its group (received = resolved +
+   answered + in progress: otherwise it would be their difference);
 2. else the column's national total (only when the whole column is small counts);
 3. else every cell not yet hidden in that column, that row's group and the totals'
    group (a "< 5" among them then reads as hidden);
@@ -67,7 +72,7 @@ def bounds(cells: dict[Key, int], state: dict[Key, str], equations) -> dict[Key,
             known[key] = [value, value]
         elif state[key] == SMALL:
             known[key] = [SMALLEST, LARGEST_SMALL]
-        elif key[0] != TOTAL and value > LARGEST_SMALL:
+        elif value > LARGEST_SMALL:
             known[key] = [LARGEST_SMALL + 1, UNBOUNDED]
         else:
             known[key] = [0, UNBOUNDED]
@@ -123,12 +128,19 @@ def suppress(
         row, measure = found[0]
         near = [(r, measure) for r in rows]
         group = next((g for g in groups if measure in g.measures), None)
-        if group and row != TOTAL:
+        if group:
             near += [(row, m) for m in group.measures]
-        candidates = [k for k in near if state[k] == SHOWN and cells[k] > 0]
+        # A national total is hidden only for a small count of its own (or below).
+        candidates = [
+            k
+            for k in near
+            if state[k] == SHOWN and cells[k] > 0 and (k[0] != TOTAL or row == TOTAL)
+        ]
         if candidates:
-            choice = min(candidates, key=lambda k: (cells[k], order[k]))
-            state[choice] = HIDDEN
+            for choice in _choices(
+                found[0], candidates, cells, state, equations, rows, group, order
+            ):
+                state[choice] = HIDDEN
             continue
         if state[(TOTAL, measure)] != HIDDEN:
             state[(TOTAL, measure)] = HIDDEN
@@ -143,3 +155,32 @@ def suppress(
         for key in rest:
             state[key] = HIDDEN
     return cells, state
+
+
+def _choices(target, candidates, cells, state, equations, rows, group, order) -> list[Key]:
+    """The cells to hide next for `target`, as few and as small as will free it."""
+    by_size = sorted(candidates, key=lambda k: (cells[k], order[k]))
+
+    def frees(keys) -> bool:
+        trial = {**state, **dict.fromkeys(keys, HIDDEN)}
+        return target not in pinned(cells, trial, equations)
+
+    for key in by_size:
+        if frees([key]):
+            return [key]
+    row, measure = target
+    if group and row != TOTAL:
+        rectangles = []
+        for other in rows:
+            for m in group.measures:
+                corner = [(other, measure), (row, m), (other, m)]
+                if (
+                    other != row
+                    and m != measure
+                    and all(state[k] == SHOWN and cells[k] > 0 for k in corner)
+                ):
+                    rectangles.append((sum(cells[k] for k in corner), corner))
+        for _size, corner in sorted(rectangles, key=lambda item: (item[0], order[item[1][0]])):
+            if frees(corner):
+                return corner
+    return by_size[:1]
