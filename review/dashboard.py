@@ -19,14 +19,15 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from complaints.models import Complaint
-from inspections.models import Inspection, Scope
+from inspections.models import Scope
 from registry.clock_rules import kind_choices
 from registry.models import LegalClock, LegalProvision, Unit
+from review import figures
+from review.figures import ANSWERED
 from review.rewards import RewardRow, reward_rows
 from violations.models import PenaltyDecision, Violation
 from whistleblower.clocks import ProtectionClock
 
-ANSWERED = (Complaint.Status.REJECTED, Complaint.Status.MERGED)
 # Clocks whose very existence is not for every reader of the figures.
 UNCOUNTED_CLOCKS = frozenset({ProtectionClock.DECISION.value})
 CLOSED = (Complaint.Status.RESOLVED, *ANSWERED)
@@ -148,31 +149,18 @@ def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashbo
     ids = list(rows)
     now = timezone.now()
 
-    reports = (
-        Complaint.objects.filter(
-            unit__in=ids, received_at__gte=period.start, received_at__lt=period.end
-        )
-        .values("unit_id")
-        .annotate(
-            received=Count("pk"),
-            resolved=Count("pk", filter=Q(status=Complaint.Status.RESOLVED)),
-            answered=Count("pk", filter=Q(status__in=ANSWERED)),
-        )
-    )
-    for item in reports:
-        row = rows[item["unit_id"]]
+    for unit_id, counts in figures.report_counts(unit_ids=ids, period=period).items():
+        row = rows[unit_id]
         row.received, row.resolved, row.answered = (
-            item["received"],
-            item["resolved"],
-            item["answered"],
+            counts.received,
+            counts.resolved,
+            counts.answered,
         )
-        row.in_progress = row.received - row.resolved - row.answered
+        row.in_progress = counts.in_progress
 
-    inspections = Inspection.objects.filter(
-        unit__in=ids, created_at__gte=period.start, created_at__lt=period.end
-    )
-    for item in inspections.values("unit_id").annotate(n=Count("pk")):
-        rows[item["unit_id"]].inspections = item["n"]
+    for unit_id, n in figures.inspection_counts(unit_ids=ids, period=period).items():
+        rows[unit_id].inspections = n
+    inspections = figures.inspections_opened(unit_ids=ids, period=period)
     scopes = Counter()
     for chosen in inspections.values_list("scopes", flat=True).iterator(chunk_size=5000):
         scopes.update(chosen or [])

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from review import history_views, views
+from review import history_views, public_stats_views, views
 
 urlpatterns = [
     path("review/", views.dashboard_page, name="review-dashboard"),
@@ -33,4 +33,11 @@ urlpatterns = [
         history_views.operator_history_section,
         name="review-operator-history-section",
     ),
+]
+
+# Public statistics: no login (review/public_stats_views.py, docs/public-statistics.md).
+urlpatterns += [
+    path("thong-ke/", public_stats_views.public_stats_page, name="public-stats"),
+    path("thong-ke/<int:year>/", public_stats_views.public_stats_page, name="public-stats-year"),
+    path("thong-ke/<int:year>.csv", public_stats_views.public_stats_csv, name="public-stats-csv"),
 ]
