@@ -258,6 +258,46 @@ ROWS = [
         other=200,
         roles=EVERYONE,
     ),
+    # One product, one history; the same for an operator (docs/product-history.md,
+    # review/history.py): reference data every staff member sees, each row's detail only
+    # to whoever may see that row, of the rest counts per unit. The barcode link redirects
+    # (to the history when a product has the barcode, else to the search).
+    Row(
+        "GET",
+        "review/products/<int:product_id>/",
+        lambda w: f"/review/products/{w.product.pk}/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "review/products/<int:product_id>/<slug:section>/",
+        lambda w: f"/review/products/{w.product.pk}/reports/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "^review/products/gtin/(?P<gtin>[0-9]{8,14})/$",
+        lambda w: f"/review/products/gtin/{w.product.gtin}/",
+        ok=302,
+        other=302,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "review/operators/<int:operator_id>/",
+        lambda w: f"/review/operators/{w.operator.pk}/",
+        other=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "review/operators/<int:operator_id>/<slug:section>/",
+        lambda w: f"/review/operators/{w.operator.pk}/inspections/",
+        other=200,
+        roles=EVERYONE,
+    ),
     Row("GET", "provisions/", _static("/provisions/"), other=200, roles=EVERYONE),
     # Importing the catalogue: the legal officers only (no persona is one); a staged file is
     # its uploader's alone. Exporting: whoever reads the catalogue.
@@ -628,6 +668,29 @@ ROWS = [
         ok=302,
         roles=PLAN_SUBMITTERS,
     ),
+    # Risk-based suggestions for a draft plan (docs/overlap-and-suggestions.md): whoever
+    # may draft it (inspections.add_inspectionplan, and `change` on the plan to accept or
+    # skip one). w.area_operator, never inspected, is accepted without a reason.
+    Row(
+        "GET",
+        "plans/<int:plan_id>/suggestions/",
+        lambda w: f"/plans/{w.draft_plan.pk}/suggestions/",
+        roles=PLAN_SUBMITTERS,
+    ),
+    Row(
+        "POST",
+        "plans/<int:plan_id>/suggestions/<int:operator_id>/accept/",
+        lambda w: f"/plans/{w.draft_plan.pk}/suggestions/{w.area_operator.pk}/accept/",
+        ok=302,
+        roles=PLAN_SUBMITTERS,
+    ),
+    Row(
+        "POST",
+        "plans/<int:plan_id>/suggestions/<int:operator_id>/skip/",
+        lambda w: f"/plans/{w.draft_plan.pk}/suggestions/{w.area_operator.pk}/skip/",
+        ok=302,
+        roles=PLAN_SUBMITTERS,
+    ),
     Row(
         "POST",
         "plans/<int:plan_id>/decide/",
@@ -705,6 +768,25 @@ ROWS = [
         "canh-bao/<int:alert_id>/",
         lambda w: f"/canh-bao/{w.case.alert.pk}/",
         other=None,
+        anon=200,
+        roles=EVERYONE,
+    ),
+    # Public statistics by province and year (docs/public-statistics.md): for anyone,
+    # without a login, the same for every user (small counts suppressed for all).
+    Row("GET", "thong-ke/", _static("/thong-ke/"), other=200, anon=200, roles=EVERYONE),
+    Row(
+        "GET",
+        "thong-ke/<int:year>/",
+        _static("/thong-ke/2025/?tinh=01"),
+        other=200,
+        anon=200,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "thong-ke/<int:year>.csv",
+        _static("/thong-ke/2025.csv"),
+        other=200,
         anon=200,
         roles=EVERYONE,
     ),
@@ -1382,6 +1464,23 @@ ROWS = [
         anon=401,
         roles=EVERYONE,
     ),
+    # The histories (review/api.py), as their pages.
+    Row(
+        "GET",
+        "/api/v1/products/{product_id}/history",
+        lambda w: f"/api/v1/products/{w.product.pk}/history",
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
+    Row(
+        "GET",
+        "/api/v1/operators/{operator_id}/history",
+        lambda w: f"/api/v1/operators/{w.operator.pk}/history",
+        other=200,
+        anon=401,
+        roles=EVERYONE,
+    ),
     Row(
         "GET",
         "/api/v1/calendar/deadline",
@@ -1743,6 +1842,34 @@ ROWS = [
         anon=401,
         roles=PLAN_SUBMITTERS,
     ),
+    # The plan's suggestions, as their pages; but the list checks the right to draft plans
+    # before it looks for the plan: 403 to whoever lacks it (of any unit, whatever the
+    # plan), 404 to a planner of another unit.
+    Row(
+        "GET",
+        "/api/v1/plans/{plan_id}/suggestions",
+        lambda w: f"/api/v1/plans/{w.draft_plan.pk}/suggestions",
+        other=403,
+        anon=401,
+        roles=PLAN_SUBMITTERS.but(refused=403).but_other(team_lead=404, supervisor=404),
+    ),
+    Row(
+        "POST",
+        "/api/v1/plans/{plan_id}/suggestions/{operator_id}/accept",
+        lambda w: f"/api/v1/plans/{w.draft_plan.pk}/suggestions/{w.area_operator.pk}/accept",
+        ok=201,
+        anon=401,
+        body=lambda w: {},
+        roles=PLAN_SUBMITTERS,
+    ),
+    Row(
+        "POST",
+        "/api/v1/plans/{plan_id}/suggestions/{operator_id}/skip",
+        lambda w: f"/api/v1/plans/{w.draft_plan.pk}/suggestions/{w.area_operator.pk}/skip",
+        ok=201,
+        anon=401,
+        roles=PLAN_SUBMITTERS,
+    ),
     Row(
         "POST",
         "/api/v1/plans/{plan_id}/decision",
@@ -1776,12 +1903,27 @@ ROWS = [
         ok=201,
         other=None,
         anon=401,
+        # w.operator is already inspected (w.planned_inspection): a second inspection
+        # within 12 months needs its reason (inspections/overlap.py).
         body=lambda w: {
             "operator_id": w.operator.pk,
             "legal_ground": "warning",
             "scopes": ["label"],
+            "repeat_reason": "other",
+            "repeat_note": "Kiểm tra lại theo đề nghị của Sở Công Thương",
         },
         roles=INSPECTION_CREATORS,
+    ),
+    # An operator's inspections within 12 months, by any unit (inspections/overlap.py):
+    # facts only (day, unit, decision number, status, legal ground; the id only to whoever
+    # may open the inspection), to every desk role of any unit (view_inspectionplan).
+    Row(
+        "GET",
+        "/api/v1/operators/{operator_id}/recent-inspections",
+        lambda w: f"/api/v1/operators/{w.operator.pk}/recent-inspections",
+        other=200,
+        anon=401,
+        roles=PLAN_READERS.but(refused=403),
     ),
     Row(
         "GET",
@@ -2422,6 +2564,8 @@ def discovered() -> set[tuple[str, str]]:
             "field/inspections/<int:inspection_id>/start/": "POST",
             "plans/<int:plan_id>/submit/": "POST",
             "plans/<int:plan_id>/decide/": "POST",
+            "plans/<int:plan_id>/suggestions/<int:operator_id>/accept/": "POST",
+            "plans/<int:plan_id>/suggestions/<int:operator_id>/skip/": "POST",
             "inspections/<int:inspection_id>/transition/": "POST",
             "field/inspections/<int:inspection_id>/items/<int:item_id>/sync/": "POST",
             "field/inspections/<int:inspection_id>/samples/sync/": "POST",

@@ -38,6 +38,9 @@ class World:
     triaged: object = None
     bob: object = None
     draft_plan: object = None
+    # An operator of the draft plan's province, never inspected: one the plan suggests
+    # (inspections/suggestions.py), accepted without a reason to inspect again.
+    area_operator: object = None
     submitted_plan: object = None
     planned_inspection: object = None
     inspection: object = None
@@ -152,6 +155,7 @@ def build_world() -> World:
         "scopes": ["label"],
     }
     w.draft_plan = inspection_services.plan_create(by=alice, title="KH nháp", **period)
+    w.area_operator = OperatorFactory(province=w.draft_plan.unit.province)
     w.submitted_plan = inspection_services.plan_submit(
         by=alice, plan=inspection_services.plan_create(by=alice, title="KH trình", **period)
     )
