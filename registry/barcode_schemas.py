@@ -11,7 +11,8 @@ from registry.barcodes import gtin_origin
 
 class OriginOut(Schema):
     prefix: str
-    kind: str  # country | restricted | publication | coupon | global | unknown
+    # country | restricted | publication | coupon | refund | global | demo | reserved | unknown
+    kind: str
     country_code: str
     name: str
 

@@ -48,7 +48,8 @@ class BarcodeProposal(models.TextChoices):
 class Origin:
     """Who issued a GTIN's prefix. kind: "country" (a GS1 member organisation),
     "restricted" (numbers for use inside a company or store, not a product registration),
-    "publication" (ISSN/ISBN/ISMN), "coupon", "global" (GS1 Global Office) or "unknown"."""
+    "publication" (ISSN/ISBN/ISMN), "coupon", "refund" (refund receipts), "global" (GS1
+    Global Office), "demo" (GS1's examples), "reserved" (not allocated yet) or "unknown"."""
 
     prefix: str
     kind: str
@@ -119,15 +120,19 @@ def gtin_forms(gtin: str) -> list[str]:
 
 # --- the GS1 prefix table --------------------------------------------------------------------
 
-# GS1 company prefixes as GS1 publishes them ("GS1 Company Prefix" list of member
-# organisations). A prefix tells where the number was REGISTERED, not where the goods
-# were made. Ranges are inclusive, three digits.
+# GS1 prefixes as GS1 publishes them (gs1.org, "GS1 Company Prefix": the prefixes
+# allocated to member organisations and for special uses). A prefix tells which GS1 office
+# issued the number, not where the goods were made. Ranges are inclusive, of the first
+# three digits of the GTIN-13 (a GTIN-12 with a leading 0, a GTIN-14 without its
+# indicator). The code is an ISO 3166-1 country, or one of _KIND_NAMES' keys. This is the
+# only table: the camera reader (static/js/barcode-scan.js) gets it from `prefix_table`,
+# through the page (templates/registry/_barcode_scan.html).
 _PREFIXES: list[tuple[int, int, str]] = [
-    (0, 19, "US"),
-    (20, 29, "restricted"),
+    (0, 19, "US"),  # 000 (00001-0009…) and 001-019; "00000…" is a GTIN-8, see gtin_origin
+    (20, 29, "restricted"),  # restricted circulation within a geographic region
     (30, 39, "US"),
-    (40, 49, "restricted"),
-    (50, 59, "coupon"),
+    (40, 49, "restricted"),  # restricted circulation within a company
+    (50, 59, "reserved"),  # GS1 US, reserved for future use
     (60, 139, "US"),
     (200, 299, "restricted"),
     (300, 379, "FR"),
@@ -167,7 +172,7 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (531, 531, "MK"),
     (535, 535, "MT"),
     (539, 539, "IE"),
-    (540, 549, "BE"),
+    (540, 549, "BE"),  # GS1 Belgium & Luxembourg
     (560, 560, "PT"),
     (569, 569, "IS"),
     (570, 579, "DK"),
@@ -177,10 +182,15 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (600, 601, "ZA"),
     (603, 603, "GH"),
     (604, 604, "SN"),
+    (605, 605, "UG"),
+    (606, 606, "AO"),
+    (607, 607, "OM"),
     (608, 608, "BH"),
     (609, 609, "MU"),
+    (610, 610, "reserved"),  # managed by GS1 Global Office for a future member
     (611, 611, "MA"),
     (613, 613, "DZ"),
+    (614, 614, "reserved"),
     (615, 615, "NG"),
     (616, 616, "KE"),
     (617, 617, "CM"),
@@ -189,7 +199,7 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (620, 620, "TZ"),
     (621, 621, "SY"),
     (622, 622, "EG"),
-    (623, 623, "BN"),
+    (623, 623, "reserved"),  # formerly GS1 Brunei
     (624, 624, "LY"),
     (625, 625, "JO"),
     (626, 626, "IR"),
@@ -198,6 +208,7 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (629, 629, "AE"),
     (630, 630, "QA"),
     (631, 631, "NA"),
+    (632, 632, "RW"),
     (640, 649, "FI"),
     (680, 681, "CN"),
     (690, 699, "CN"),
@@ -213,6 +224,7 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (746, 746, "DO"),
     (750, 750, "MX"),
     (754, 755, "CA"),
+    (758, 758, "reserved"),
     (759, 759, "VE"),
     (760, 769, "CH"),
     (770, 771, "CO"),
@@ -241,19 +253,22 @@ _PREFIXES: list[tuple[int, int, str]] = [
     (888, 888, "SG"),
     (890, 890, "IN"),
     (893, 893, "VN"),
+    (894, 894, "reserved"),
     (896, 896, "PK"),
     (899, 899, "ID"),
     (900, 919, "AT"),
     (930, 939, "AU"),
     (940, 949, "NZ"),
-    (950, 951, "global"),
+    (950, 950, "global"),  # GS1 Global Office
+    (951, 951, "global"),  # Global Office, General Manager Numbers (EPC)
+    (952, 952, "demo"),  # demonstrations and examples of the GS1 system
     (955, 955, "MY"),
     (958, 958, "MO"),
-    (960, 969, "global"),
+    (960, 969, "global"),  # Global Office, GTIN-8
     (977, 977, "issn"),
-    (978, 979, "isbn"),
-    (980, 980, "coupon"),
-    (981, 984, "coupon"),
+    (978, 979, "isbn"),  # Bookland (ISBN; 979-0 ISMN)
+    (980, 980, "refund"),
+    (981, 983, "coupon"),  # coupons for common currency areas
     (990, 999, "coupon"),
 ]
 
@@ -261,6 +276,7 @@ COUNTRY_NAMES = {
     "AE": _("Các Tiểu vương quốc Ả Rập Thống nhất"),
     "AL": _("An-ba-ni"),
     "AM": _("Ác-mê-ni-a"),
+    "AO": _("Ăng-gô-la"),
     "AR": _("Ác-hen-ti-na"),
     "AT": _("Áo"),
     "AU": _("Ô-xtrây-li-a"),
@@ -269,7 +285,6 @@ COUNTRY_NAMES = {
     "BE": _("Bỉ và Lúc-xăm-bua"),
     "BG": _("Bun-ga-ri"),
     "BH": _("Ba-ranh"),
-    "BN": _("Bru-nây"),
     "BO": _("Bô-li-vi-a"),
     "BR": _("Bra-xin"),
     "BY": _("Bê-la-rút"),
@@ -341,6 +356,7 @@ COUNTRY_NAMES = {
     "NL": _("Hà Lan"),
     "NO": _("Na Uy"),
     "NZ": _("Niu Di-lân"),
+    "OM": _("Ô-man"),
     "PA": _("Pa-na-ma"),
     "PE": _("Pê-ru"),
     "PH": _("Phi-líp-pin"),
@@ -352,6 +368,7 @@ COUNTRY_NAMES = {
     "RO": _("Ru-ma-ni"),
     "RS": _("Xéc-bi-a"),
     "RU": _("Nga"),
+    "RW": _("Ru-an-đa"),
     "SA": _("A-rập Xê-út"),
     "SE": _("Thụy Điển"),
     "SG": _("Xin-ga-po"),
@@ -368,7 +385,8 @@ COUNTRY_NAMES = {
     "TW": _("Đài Loan (Trung Quốc)"),
     "TZ": _("Tan-da-ni-a"),
     "UA": _("U-crai-na"),
-    "US": _("Hoa Kỳ và Ca-na-đa"),
+    "UG": _("U-gan-đa"),
+    "US": _("Hoa Kỳ"),
     "UY": _("U-ru-goay"),
     "UZ": _("U-dơ-bê-ki-xtan"),
     "VE": _("Vê-nê-xu-ê-la"),
@@ -379,12 +397,18 @@ COUNTRY_NAMES = {
 
 _KIND_NAMES = {
     "restricted": _("mã lưu hành hạn chế (dùng nội bộ cửa hàng, doanh nghiệp)"),
-    "coupon": _("mã phiếu giảm giá, phiếu hoàn tiền"),
+    "coupon": _("mã phiếu giảm giá"),
+    "refund": _("mã phiếu hoàn tiền"),
     "issn": _("ấn phẩm định kỳ (ISSN)"),
     "isbn": _("sách, bản nhạc (ISBN, ISMN)"),
     "global": _("GS1 toàn cầu cấp"),
+    "demo": _("mã minh họa, không dùng cho hàng thật"),
+    "reserved": _("dải số GS1 để dành, chưa cấp cho hàng hóa"),
     "unknown": _("chưa rõ nơi cấp mã"),
 }
+_VARIABLE_MEASURE = _("mã hàng có khối lượng thay đổi")
+# The kind an Origin reports for each of _KIND_NAMES' keys.
+_KINDS = {"issn": "publication", "isbn": "publication"}
 
 
 def _prefix_of(gtin: str) -> str:
@@ -396,24 +420,53 @@ def _prefix_of(gtin: str) -> str:
     return gtin.zfill(13)[:3]
 
 
+def _range_code(prefix: str) -> str | None:
+    if not prefix.isdigit():
+        return None
+    number = int(prefix)
+    for low, high, code in _PREFIXES:
+        if low <= number <= high:
+            return code
+    return None
+
+
 def gtin_origin(gtin: str) -> Origin:
     """Where a GTIN's prefix was issued (893 → Việt Nam), with the name in Vietnamese."""
     normal = normalize_gtin(gtin) or gtin
+    # A GTIN-13 "00000" + 8 digits is a GTIN-8 written long (GS1 leaves 0000001-0000099
+    # unused for that reason): its prefix is the GTIN-8's.
+    if len(normal) == 13 and normal.startswith("00000"):
+        normal = normal[5:]
     prefix = _prefix_of(normal)
     # GTIN-8s starting 0 or 2 are company-internal ("velocity") numbers (GS1 GS 1.4.3).
     if len(normal) == 8 and normal[0] in "02":
         return Origin(prefix, "restricted", "", _KIND_NAMES["restricted"])
     if len(normal) == 14 and normal[0] == "9":
-        return Origin(prefix, "restricted", "", _("mã hàng có khối lượng thay đổi"))
-    if prefix.isdigit():
-        number = int(prefix)
-        for low, high, code in _PREFIXES:
-            if low <= number <= high:
-                if code in _KIND_NAMES:
-                    kind = "publication" if code in ("issn", "isbn") else code
-                    return Origin(prefix, kind, "", _KIND_NAMES[code])
-                return Origin(prefix, "country", code, COUNTRY_NAMES[code])
-    return Origin(prefix, "unknown", "", _KIND_NAMES["unknown"])
+        return Origin(prefix, "restricted", "", _VARIABLE_MEASURE)
+    code = _range_code(prefix)
+    if code is None:
+        return Origin(prefix, "unknown", "", _KIND_NAMES["unknown"])
+    if code in _KIND_NAMES:
+        return Origin(prefix, _KINDS.get(code, code), "", _KIND_NAMES[code])
+    return Origin(prefix, "country", code, COUNTRY_NAMES[code])
+
+
+def prefix_table() -> dict:
+    """The prefix table for the camera reader (static/js/barcode-scan.js), which shows the
+    country beside a scanned or typed GTIN exactly as the server would: each range as
+    [first, last, kind, country code, name in the current language], and the names of the
+    two cases decided by the GTIN's length (gtin_origin)."""
+    ranges = []
+    for low, high, code in _PREFIXES:
+        if code in _KIND_NAMES:
+            ranges.append([low, high, _KINDS.get(code, code), "", str(_KIND_NAMES[code])])
+        else:
+            ranges.append([low, high, "country", code, str(COUNTRY_NAMES[code])])
+    return {
+        "ranges": ranges,
+        "restricted": str(_KIND_NAMES["restricted"]),
+        "variable": str(_VARIABLE_MEASURE),
+    }
 
 
 # --- GS1 data: element strings and Digital Link ------------------------------------------------
@@ -547,7 +600,7 @@ def parse_expiry(value: str, *, today: date | None = None) -> date | None:
 
 def _proposable(gtin: str | None) -> str | None:
     """The GTIN if it may name goods: a coupon's or a refund receipt's number never does."""
-    if gtin is None or gtin_origin(gtin).kind == "coupon":
+    if gtin is None or gtin_origin(gtin).kind in ("coupon", "refund"):
         return None
     return gtin
 

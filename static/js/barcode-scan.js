@@ -12,10 +12,9 @@
    vendored ZXing-WebAssembly polyfill (static/vendor/barcode-detector/), loaded on first
    use from this site, its .wasm too (no CDN; the tablet's service worker keeps both).
 
-   The GS1 prefix table below follows GS1's published list of prefixes
-   (gs1.org, "GS1 Company Prefix"); registry/barcodes.py holds the same table for the
-   server. A prefix tells which GS1 office issued the number, not where the goods were
-   made. */
+   The GS1 prefix table (GS1's published list, gs1.org "GS1 Company Prefix") is the
+   server's, registry/barcodes.py, given to this script in the page (see prefixTable). A
+   prefix tells which GS1 office issued the number, not where the goods were made. */
 (function () {
   "use strict";
 
@@ -24,44 +23,19 @@
   var EVERY_MS = 200;
   var script = document.currentScript;
 
-  // [first, last, ISO 3166 codes] or [first, last, key of a text in the template].
-  var PREFIXES = [
-    [0, 19, ["US", "CA"]], [20, 29, "restricted"], [30, 39, ["US"]], [40, 49, "restricted"],
-    [50, 59, "coupon"], [60, 139, ["US"]], [200, 299, "restricted"],
-    [300, 379, ["FR", "MC"]], [380, 380, ["BG"]], [383, 383, ["SI"]], [385, 385, ["HR"]],
-    [387, 387, ["BA"]], [389, 389, ["ME"]], [390, 390, ["XK"]], [400, 440, ["DE"]],
-    [450, 459, ["JP"]], [460, 469, ["RU"]], [470, 470, ["KG"]], [471, 471, ["TW"]],
-    [474, 474, ["EE"]], [475, 475, ["LV"]], [476, 476, ["AZ"]], [477, 477, ["LT"]],
-    [478, 478, ["UZ"]], [479, 479, ["LK"]], [480, 480, ["PH"]], [481, 481, ["BY"]],
-    [482, 482, ["UA"]], [483, 483, ["TM"]], [484, 484, ["MD"]], [485, 485, ["AM"]],
-    [486, 486, ["GE"]], [487, 487, ["KZ"]], [488, 488, ["TJ"]], [489, 489, ["HK"]],
-    [490, 499, ["JP"]], [500, 509, ["GB"]], [520, 521, ["GR"]], [528, 528, ["LB"]],
-    [529, 529, ["CY"]], [530, 530, ["AL"]], [531, 531, ["MK"]], [535, 535, ["MT"]],
-    [539, 539, ["IE"]], [540, 549, ["BE", "LU"]], [560, 560, ["PT"]], [569, 569, ["IS"]],
-    [570, 579, ["DK", "FO", "GL"]], [590, 590, ["PL"]], [594, 594, ["RO"]],
-    [599, 599, ["HU"]], [600, 601, ["ZA"]], [603, 603, ["GH"]], [604, 604, ["SN"]],
-    [608, 608, ["BH"]], [609, 609, ["MU"]], [611, 611, ["MA"]], [613, 613, ["DZ"]],
-    [615, 615, ["NG"]], [616, 616, ["KE"]], [617, 617, ["CM"]], [618, 618, ["CI"]],
-    [619, 619, ["TN"]], [620, 620, ["TZ"]], [621, 621, ["SY"]], [622, 622, ["EG"]],
-    [623, 623, ["BN"]], [624, 624, ["LY"]], [625, 625, ["JO"]], [626, 626, ["IR"]],
-    [627, 627, ["KW"]], [628, 628, ["SA"]], [629, 629, ["AE"]], [630, 630, ["QA"]],
-    [631, 631, ["NA"]], [640, 649, ["FI"]], [680, 681, ["CN"]], [690, 699, ["CN"]],
-    [700, 709, ["NO"]], [729, 729, ["IL"]], [730, 739, ["SE"]], [740, 740, ["GT"]],
-    [741, 741, ["SV"]], [742, 742, ["HN"]], [743, 743, ["NI"]], [744, 744, ["CR"]],
-    [745, 745, ["PA"]], [746, 746, ["DO"]], [750, 750, ["MX"]], [754, 755, ["CA"]],
-    [759, 759, ["VE"]], [760, 769, ["CH", "LI"]], [770, 771, ["CO"]], [773, 773, ["UY"]],
-    [775, 775, ["PE"]], [777, 777, ["BO"]], [778, 779, ["AR"]], [780, 780, ["CL"]],
-    [784, 784, ["PY"]], [786, 786, ["EC"]], [789, 790, ["BR"]],
-    [800, 839, ["IT", "SM", "VA"]], [840, 849, ["ES", "AD"]], [850, 850, ["CU"]],
-    [858, 858, ["SK"]], [859, 859, ["CZ"]], [860, 860, ["RS"]], [865, 865, ["MN"]],
-    [867, 867, ["KP"]], [868, 869, ["TR"]], [870, 879, ["NL"]], [880, 881, ["KR"]],
-    [883, 883, ["MM"]], [884, 884, ["KH"]], [885, 885, ["TH"]], [888, 888, ["SG"]],
-    [890, 890, ["IN"]], [893, 893, ["VN"]], [896, 896, ["PK"]], [899, 899, ["ID"]],
-    [900, 919, ["AT"]], [930, 939, ["AU"]], [940, 949, ["NZ"]], [950, 950, "global"],
-    [951, 951, "global"], [952, 952, "demo"], [955, 955, ["MY"]], [958, 958, ["MO"]],
-    [960, 969, "global"], [977, 977, "issn"], [978, 979, "isbn"], [980, 980, "refund"],
-    [981, 984, "coupon"], [990, 999, "coupon"]
-  ];
+  // GS1's prefix table is the server's (registry/barcodes.py, prefix_table), put in the
+  // page as JSON by templates/registry/_barcode_scan.html: {ranges: [[first, last, kind,
+  // country code, name], ...], restricted: name, variable: name}. One table, one answer:
+  // the country shown here is the one the staff pages and the API show.
+  var table = null;
+
+  function prefixTable() {
+    if (!table) {
+      var data = document.getElementById("barcode-prefixes");
+      table = data ? JSON.parse(data.textContent) : { ranges: [], restricted: "", variable: "" };
+    }
+    return table;
+  }
 
   // --- GS1 numbers -------------------------------------------------------------------
 
@@ -90,20 +64,29 @@
     return gtin.length === 14 && gtin[0] === "0" ? gtin.slice(1) : gtin;
   }
 
+  /* Where a GTIN's prefix was issued, as registry.barcodes.gtin_origin decides it:
+     {prefix, kind, code, name}; kind "unknown" when GS1's table has no such prefix. */
   function prefixOf(gtin) {
-    if (gtin.length === 8) {
-      if (gtin[0] === "0" || gtin[0] === "2") { return { prefix: gtin[0], entry: "restricted" }; }
-      return { prefix: gtin.slice(0, 3), entry: lookup(Number(gtin.slice(0, 3))) };
+    var t = prefixTable();
+    var g = gtin.length === 12 ? "0" + gtin : gtin;
+    if (g.length === 14 && g[0] === "0") { g = g.slice(1); }
+    // "00000" + 8 digits is a GTIN-8 written long: its prefix is the GTIN-8's.
+    if (g.length === 13 && g.slice(0, 5) === "00000") { g = g.slice(5); }
+    var prefix = g.length === 14 ? g.slice(1, 4) : g.slice(0, 3);
+    if (g.length === 8 && (g[0] === "0" || g[0] === "2")) {
+      return { prefix: prefix, kind: "restricted", code: "", name: t.restricted };
     }
-    var thirteen = gtin.length === 14 ? gtin.slice(1) : gtin.length === 12 ? "0" + gtin : gtin;
-    return { prefix: thirteen.slice(0, 3), entry: lookup(Number(thirteen.slice(0, 3))) };
-  }
-
-  function lookup(number) {
-    for (var i = 0; i < PREFIXES.length; i++) {
-      if (number >= PREFIXES[i][0] && number <= PREFIXES[i][1]) { return PREFIXES[i][2]; }
+    if (g.length === 14 && g[0] === "9") {
+      return { prefix: prefix, kind: "restricted", code: "", name: t.variable };
     }
-    return null;
+    var number = Number(prefix);
+    for (var i = 0; i < t.ranges.length; i++) {
+      var r = t.ranges[i];
+      if (number >= r[0] && number <= r[1]) {
+        return { prefix: prefix, kind: r[2], code: r[3], name: r[4] };
+      }
+    }
+    return { prefix: prefix, kind: "unknown", code: "", name: "" };
   }
 
   // Fixed-length GS1 application identifiers (GS1 General Specifications 7.8.5): the
@@ -215,18 +198,12 @@
   }
 
   function countryText(gtin) {
-    var p = prefixOf(gtin), entry = p.entry;
-    if (!entry) { return format(say.countryUnknown, { prefix: p.prefix }); }
-    if (typeof entry === "string") { return format(say.prefixSpecial, { prefix: p.prefix, what: say[entry] }); }
-    var names;
-    try {
-      var lang = document.documentElement.lang || "vi";
-      var display = new Intl.DisplayNames([lang], { type: "region" });
-      names = entry.map(function (code) { return display.of(code); });
-    } catch (e) {
-      names = entry;
+    var origin = prefixOf(gtin);
+    if (origin.kind === "unknown") { return format(say.countryUnknown, { prefix: origin.prefix }); }
+    if (origin.kind === "country") {
+      return format(say.country, { prefix: origin.prefix, country: origin.name });
     }
-    return format(say.country, { prefix: p.prefix, country: names.join(", ") });
+    return format(say.prefixSpecial, { prefix: origin.prefix, what: origin.name });
   }
 
   function canScan() {
