@@ -441,6 +441,8 @@ def _suggested_operator(operator_id: int) -> EconomicOperator:
 @require_POST
 def plan_suggestion_accept(request, plan_id: int, operator_id: int):
     plan = _plan(request, plan_id)
+    # As the page itself: a refusal here must not show the suggestions list.
+    _require(request, ADD_PLAN)
     operator = _suggested_operator(operator_id)
     try:
         services.plan_suggestion_accept(
@@ -464,6 +466,8 @@ def plan_suggestion_accept(request, plan_id: int, operator_id: int):
 @require_POST
 def plan_suggestion_skip(request, plan_id: int, operator_id: int):
     plan = _plan(request, plan_id)
+    # As the page itself: a refusal here must not show the suggestions list.
+    _require(request, ADD_PLAN)
     operator = _suggested_operator(operator_id)
     try:
         services.plan_suggestion_skip(by=request.user, plan=plan, operator=operator)

@@ -189,3 +189,16 @@ def test_the_api_lists_accepts_and_skips(bob, plan, area):
     assert skipped.status_code == 201
     ids = [s["operator_id"] for s in client.get(f"/api/v1/plans/{plan.pk}/suggestions").json()]
     assert area["reported"].pk not in ids and area["failed"].pk not in ids
+
+
+def test_a_refused_accept_or_skip_shows_nothing_of_the_suggestions(ivan, plan, area):
+    """An inspector of the unit who may not draft plans is refused with a bare 403, as on
+    the page itself: the refusal must not list the operators, scores and reasons."""
+    client = logged_in(ivan)
+    operator = area["failed"]
+    for action in ("accept", "skip"):
+        response = client.post(f"/plans/{plan.pk}/suggestions/{operator.pk}/{action}/")
+        assert response.status_code == 403
+        assert operator.name not in response.content.decode()
+    assert not PlanTarget.objects.filter(plan=plan, operator=operator).exists()
+    assert not PlanSuggestionSkip.objects.filter(plan=plan).exists()
