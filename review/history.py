@@ -1,7 +1,7 @@
 """One product, one history; the same for an economic operator (docs/product-history.md).
 
-Every report, inspection, sample with its lab result, violation record and alert about a
-product or an operator, across every unit. What the viewer may see (each model's own rule:
+Every report, inspection, finding, sample with its lab result, violation record and alert
+about a product or an operator, across every unit. What the viewer may see (each model's own rule:
 `Complaint.objects.visible_to`, and for the rest of a case, its inspection's
 `Inspection.objects.visible_to`) is listed with its detail; of the rest the viewer learns
 only which unit holds how many of what. Published alerts are public: always listed.
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from complaints.models import Complaint
+from inspections.checklists import item_text
 from inspections.models import Finding, Inspection, Sample, SampleResult
 from registry.models import EconomicOperator, Product
 from registry.search import gtin_forms
@@ -33,6 +34,7 @@ PAGE_SIZE = 25  # rows per page of a section's full list
 SECTIONS = {
     "reports": _("Phản ánh"),
     "inspections": _("Cuộc kiểm tra"),
+    "findings": _("Kết quả kiểm tra"),
     "samples": _("Mẫu thử nghiệm"),
     "violations": _("Biên bản vi phạm"),
     "alerts": _("Cảnh báo sản phẩm"),
@@ -41,6 +43,7 @@ SECTIONS = {
 KIND_LABELS = {
     "report": _("Phản ánh"),
     "inspection": _("Cuộc kiểm tra"),
+    "finding": _("Kết quả kiểm tra"),
     "sample": _("Mẫu"),
     "violation": _("Biên bản vi phạm"),
     "alert": _("Cảnh báo"),
@@ -62,7 +65,7 @@ class Item:
     title: str
     note: str
     url: str
-    failed: bool = False  # a sample that failed its test, a published alert
+    failed: bool = False  # a finding or a sample that failed, a published alert
 
     @property
     def kind_label(self) -> str:
@@ -106,6 +109,7 @@ class UnitTally:
 PHRASES = {
     "reports": lambda n: ngettext("%(n)d phản ánh", "%(n)d phản ánh", n),
     "inspections": lambda n: ngettext("%(n)d cuộc kiểm tra", "%(n)d cuộc kiểm tra", n),
+    "findings": lambda n: ngettext("%(n)d kết quả kiểm tra", "%(n)d kết quả kiểm tra", n),
     "violations": lambda n: ngettext("%(n)d biên bản vi phạm", "%(n)d biên bản vi phạm", n),
     # Published alerts are shown to everyone: what is hidden was withdrawn.
     "alerts": lambda n: ngettext("%(n)d cảnh báo đã gỡ", "%(n)d cảnh báo đã gỡ", n),
@@ -149,32 +153,37 @@ class Sources:
 
     reports: Q
     inspections: Q
+    findings: Q
     samples: Q
     violations: Q
     alerts: Q
 
 
 def product_sources(product: Product) -> Sources:
-    """A product's rows: reports naming it or its barcode (in any of its written forms),
-    the samples taken of it, the inspections where one was (or that reports about it
-    opened), their violation records, and the alerts with its barcode (without a barcode,
-    an alert of such an inspection naming the product)."""
+    """A product's rows: reports and findings naming it or its barcode (in any of its
+    written forms), the samples taken of it, the inspections where one was (or that
+    reports about it opened, or that recorded a finding about it), their violation
+    records, and the alerts with its barcode (without a barcode, an alert of an
+    inspection that sampled it naming the product)."""
     forms = gtin_forms(product.gtin) if product.gtin else []
     reports = Q(product=product)
+    findings = Q(product=product)
     if forms:
         reports |= Q(product_gtin__in=forms)
+        findings |= Q(product_gtin__in=forms)
     sampled = Sample.objects.filter(product=product).values("inspection_id")
     opened_on = Inspection.complaints.through.objects.filter(
         complaint__in=Complaint.objects.filter(reports)
     ).values("inspection_id")
-    inspections = Q(pk__in=sampled) | Q(pk__in=opened_on)
+    found_in = Finding.objects.filter(findings).values("inspection_id")
+    inspections = Q(pk__in=sampled) | Q(pk__in=opened_on) | Q(pk__in=found_in)
     alerts = Q(barcode="", product_name__iexact=product.name, inspection__in=sampled)
     if forms:
         alerts |= Q(barcode__in=forms)
-    # Findings (inspections.Finding) name no product yet: they are counted per inspection.
     return Sources(
         reports=reports,
         inspections=inspections,
+        findings=findings,
         samples=Q(product=product),
         violations=Q(inspection__in=Inspection.objects.filter(inspections).values("pk")),
         alerts=alerts,
@@ -183,14 +192,15 @@ def product_sources(product: Product) -> Sources:
 
 def operator_sources(operator: EconomicOperator) -> Sources:
     """An operator's rows: reports naming it (or its tax code as the seller's), its
-    inspections and their samples, the violation records against it or of its
-    inspections, and the alerts of its inspections."""
+    inspections with their findings and samples, the violation records against it or of
+    its inspections, and the alerts of its inspections."""
     reports = Q(operator=operator)
     if operator.tax_code:
         reports |= Q(seller_tax_code=operator.tax_code)
     return Sources(
         reports=reports,
         inspections=Q(operator=operator),
+        findings=Q(inspection__operator=operator),
         samples=Q(inspection__operator=operator),
         violations=Q(violator=operator) | Q(inspection__operator=operator),
         alerts=Q(inspection__operator=operator),
@@ -242,6 +252,31 @@ def _inspection(i: Inspection) -> Item:
         title=i.operator.name,
         note=note,
         url=reverse("desk-inspection", kwargs={"inspection_id": i.pk}),
+    )
+
+
+def _finding(f: Finding) -> Item:
+    """A finding reads as its checklist item (worded as on the finding's day), under its
+    inspection's number; the goods it names, if any, in the note."""
+    day = _day(f.captured_at or f.created_at)
+    goods = f.product.name if f.product_id else ""
+    parts = [f.inspection.operator.name, goods, f.product_gtin]
+    if f.product_batch:
+        parts.append(_("lô %(batch)s") % {"batch": f.product_batch})
+    url = reverse("desk-inspection", kwargs={"inspection_id": f.inspection_id})
+    return Item(
+        kind="finding",
+        id=f.pk,
+        number=str(f.inspection),
+        day=day,
+        status=f.result,
+        status_label=str(f.get_result_display()),
+        unit_id=f.inspection.unit_id,
+        unit=f.inspection.unit.name,
+        title=item_text(f.item, day),
+        note=" · ".join(str(p) for p in parts if p),
+        url=f"{url}#finding-{f.pk}",
+        failed=f.result == Finding.Result.NON_CONFORMING,
     )
 
 
@@ -335,6 +370,13 @@ KINDS = {
     "reports": Kind(Complaint, "unit", ("-received_at", "-pk"), _report, ("unit",)),
     "inspections": Kind(
         Inspection, "unit", ("-created_at", "-pk"), _inspection, ("unit", "operator")
+    ),
+    "findings": Kind(
+        Finding,
+        "inspection__unit",
+        ("-created_at", "-pk"),
+        _finding,
+        ("inspection__unit", "inspection__operator", "item", "product"),
     ),
     "samples": Kind(
         Sample,

@@ -131,9 +131,9 @@ class SearchOut(Schema):
 
 
 class HistoryItemOut(Schema):
-    """One report, inspection, sample, violation record or alert of a history."""
+    """One report, inspection, finding, sample, violation record or alert of a history."""
 
-    kind: str = Field(..., description="report, inspection, sample, violation or alert")
+    kind: str = Field(..., description="report, inspection, finding, sample, violation or alert")
     kind_label: str
     id: int
     number: str

@@ -3,9 +3,10 @@ records and alerts about a product, detail only where the viewer may see it."""
 
 import pytest
 
+from inspections.models import ChecklistItem, Finding
 from review.history import history_get
-from tests.factories import ProductFactory, api_client
-from tests.review.history_world import build, sample
+from tests.factories import OperatorFactory, ProductFactory, api_client
+from tests.review.history_world import build, inspection, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,14 @@ def test_a_national_supervisor_sees_both_provinces(world, nadia, client_for):
     totals = {u.unit_id: (u.total, u.failed_samples) for u in found.units}
     hcm = totals[world.hcm_inspection.unit_id]
     assert hcm == (
-        {"reports": 2, "inspections": 1, "samples": 1, "violations": 1, "alerts": 2},
+        {
+            "reports": 2,
+            "inspections": 1,
+            "findings": 0,
+            "samples": 1,
+            "violations": 1,
+            "alerts": 2,
+        },
         1,
     )
     # The timeline: newest first across kinds.
@@ -176,3 +184,86 @@ def test_report_sample_and_alert_pages_link_to_the_history(world, bob, nadia, cl
     assert history not in Client().get(f"/canh-bao/{world.alert.pk}/").content.decode()
     case = client_for(nadia).get(f"/inspections/{world.hcm_inspection.pk}/").content.decode()
     assert f"/review/operators/{world.operator.pk}/" in case
+
+
+def finding(*, inspection, code, by, result=Finding.Result.NON_CONFORMING, **goods) -> Finding:
+    item = ChecklistItem.objects.get(
+        template__scope="goods_quality", template__version=1, code=code
+    )
+    return Finding.objects.create(
+        inspection=inspection, item=item, result=result, author=by, **goods
+    )
+
+
+def test_findings_about_the_product_are_seen_like_their_inspection(
+    world, bob, charlie, nadia, client_for
+):
+    """A finding names the product (confirmed, `Finding.product`) or its barcode (in any
+    written form); it is listed where its inspection may be seen, counted elsewhere, and
+    brings its inspection into the product's history."""
+    product = world.product
+    hn = finding(
+        inspection=world.hn_inspection,
+        code="qcvn_conformity",
+        by=bob,
+        product=product,
+        product_gtin=product.gtin,
+        product_batch="L01",
+    )
+    hcm = finding(
+        inspection=world.hcm_inspection,
+        code="barcode_traceability",
+        by=charlie,
+        product_gtin="0" + product.gtin,  # by its barcode only, as a GTIN-14
+    )
+    finding(  # a finding naming no product: its operator's, not the product's
+        inspection=world.hn_inspection,
+        code="declared_standard",
+        by=bob,
+        result=Finding.Result.CONFORMING,
+    )
+    retailer = OperatorFactory(name="Siêu thị Bình An")
+    elsewhere = inspection(unit_code="01", operator=retailer, by=bob, number="06/QĐ-HN")
+    shelf = finding(inspection=elsewhere, code="cr_mark", by=bob, product=product)
+    other_product = finding(
+        inspection=elsewhere, code="declared_standard", by=bob, product=ProductFactory()
+    )
+
+    found = history_get(user=bob, subject=product, kind="product")
+    assert ids(found, "findings") == {hn.pk, shelf.pk}
+    assert ids(found, "inspections") == {world.hn_inspection.pk, elsewhere.pk}
+    [hcm_unit] = found.hidden_units
+    assert hcm_unit.hidden["findings"] == 1
+    assert "1 cuộc kiểm tra, 1 kết quả kiểm tra, 1 mẫu không đạt" in hcm_unit.hidden_summary
+    row = next(s for s in found.sections if s.key == "findings").items[-1]
+    assert (row.kind, row.number, row.status, row.failed) == (
+        "finding",
+        "05/QĐ-HN",
+        Finding.Result.NON_CONFORMING,
+        True,
+    )
+    assert row.title == "Phù hợp quy chuẩn kỹ thuật (QCVN) tương ứng"
+    assert row.url == f"/inspections/{world.hn_inspection.pk}/#finding-{hn.pk}"
+    assert row.note == f"{world.operator.name} · {product.name} · {product.gtin} · lô L01"
+
+    html = client_for(bob).get(f"/review/products/{product.pk}/").content.decode()
+    assert f"#finding-{hn.pk}" in html and f"#finding-{hcm.pk}" not in html
+    assert "Mã vạch và truy xuất nguồn gốc" not in html and "77/QĐ-HCM" not in html
+    desk = client_for(bob).get(f"/inspections/{world.hn_inspection.pk}/").content.decode()
+    assert f'id="finding-{hn.pk}"' in desk
+
+    national = history_get(user=nadia, subject=product, kind="product")
+    assert ids(national, "findings") == {hn.pk, hcm.pk, shelf.pk}
+    assert other_product.pk not in ids(national, "findings")
+    totals = {u.unit_id: u.total["findings"] for u in national.units}
+    assert totals == {world.hn_inspection.unit_id: 2, world.hcm_inspection.unit_id: 1}
+    body = api_client(nadia).get(f"/api/v1/products/{product.pk}/history").json()
+    section = next(s for s in body["sections"] if s["key"] == "findings")
+    assert {i["id"] for i in section["items"]} == {hn.pk, hcm.pk, shelf.pk}
+    assert {i["kind"] for i in section["items"]} == {"finding"}
+    full = client_for(bob).get(f"/review/products/{product.pk}/findings/")
+    assert full.status_code == 200 and f"#finding-{shelf.pk}" in full.content.decode()
+
+    # An operator's findings are those of its inspections, whatever goods they name.
+    operator = history_get(user=nadia, subject=world.operator, kind="operator")
+    assert len(ids(operator, "findings")) == 3 and shelf.pk not in ids(operator, "findings")

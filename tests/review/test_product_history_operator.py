@@ -61,6 +61,7 @@ def test_the_api_gives_the_same(world, bob):
     assert hcm["hidden"] == {
         "reports": 2,
         "inspections": 1,
+        "findings": 0,
         "samples": 1,
         "violations": 1,
         "alerts": 1,
