@@ -108,14 +108,15 @@ def normalize_gtin(value: str) -> str | None:
 
 
 def gtin_forms(gtin: str) -> list[str]:
-    """Every spelling of one GTIN that a record may hold (typed as 12, 13 or 14 digits)."""
+    """Every spelling of one GTIN that a record may hold (typed as 8, 12, 13 or 14 digits:
+    each length its leading zeros allow), [] for a number that is not a valid GTIN. The
+    same set as registry.search.gtin_forms gives for a valid GTIN."""
     normal = normalize_gtin(gtin)
     if normal is None:
         return []
-    forms = {normal, normal.zfill(14)}
-    if len(normal) == 13 and normal.startswith("0"):
-        forms.add(normal[1:])
-    return sorted(forms)
+    padded = normal.zfill(14)
+    significant = len(padded.lstrip("0")) or 1
+    return sorted(padded[-n:] for n in (8, 12, 13, 14) if n >= significant)
 
 
 # --- the GS1 prefix table --------------------------------------------------------------------

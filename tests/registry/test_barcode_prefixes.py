@@ -1,6 +1,6 @@
 """GS1's prefix table: one table (registry/barcodes.py) that follows GS1's published list,
 and the camera reader (static/js/barcode-scan.js) answering from it exactly as the server
-does, for every prefix and every length of GTIN."""
+does, for every prefix and every length of GTIN; and the spellings of one GTIN."""
 
 import json
 import shutil
@@ -14,6 +14,7 @@ from registry.barcodes import (
     _PREFIXES,
     COUNTRY_NAMES,
     check_digit,
+    gtin_forms,
     gtin_origin,
     prefix_table,
 )
@@ -137,3 +138,13 @@ def test_the_page_carries_the_table_and_the_script_has_none_of_its_own(client):
     assert html.index('id="barcode-prefixes"') < html.index("js/barcode-scan.js")
     source = SCRIPT.read_text()
     assert "893" not in source and '"VN"' not in source
+
+
+@pytest.mark.parametrize("number", ["96385074", "0036000291452", "8934588012228", "18935049500107"])
+def test_the_forms_of_a_gtin_are_the_searchs(number):
+    """registry.barcodes (linking a record) and registry.search (finding one) look a GTIN
+    up by the same spellings."""
+    from registry.search import gtin_forms as search_forms
+
+    assert gtin_forms(number) == sorted(search_forms(number))
+    assert gtin_forms(number[:-1] + str((int(number[-1]) + 1) % 10)) == []
