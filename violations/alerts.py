@@ -215,4 +215,6 @@ def alert_withdraw(*, by, alert: ProductAlert, reason: str) -> ProductAlert:
     audit_record(
         actor=by, action="alert.withdraw", target=alert.inspection, changes={"alert": alert.pk}
     )
+    # The units not yet answering its notices need not answer any more.
+    notices.notices_close_for_withdrawn_alert(by=by, alert=alert)
     return alert

@@ -48,6 +48,7 @@ def notice_list(request):
 def _may_react(user, notice) -> bool:
     return (
         notice.reacted_at is None
+        and notice.withdrawn_at is None
         and notice.unit_id == user.unit_id
         and user.has_perm(notices.REACT)
     )

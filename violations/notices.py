@@ -140,6 +140,53 @@ def _tell_unit(notice: Notice) -> None:
         )
 
 
+def notices_close_for_withdrawn_alert(*, by, alert: ProductAlert) -> list[Notice]:
+    """Close the notices of an alert just withdrawn that no unit answered yet: their
+    clocks are cancelled (the sweep neither reminds nor escalates them), they leave the
+    units' waiting lists, and each receiving unit is told. Called by `alert_withdraw`, in
+    its transaction and after its own checks; answered notices stay as they are."""
+    now = timezone.now()
+    waiting = list(
+        Notice.objects.select_for_update()
+        .filter(alert=alert, reacted_at__isnull=True, withdrawn_at__isnull=True)
+        .order_by("pk")
+    )
+    for notice in waiting:
+        clocks.clock_cancel(kind=KIND, subject_id=notice.pk, at=now)
+    Notice.objects.filter(pk__in=[n.pk for n in waiting]).update(withdrawn_at=now)
+    for notice in waiting:
+        notice.withdrawn_at = now
+        notice.alert = alert
+        _tell_withdrawn(notice)
+    if waiting:
+        audit_record(
+            actor=by,
+            action="notice.close",
+            target=alert.inspection,
+            changes={"alert": alert.pk, "units": [n.unit_id for n in waiting]},
+        )
+    return waiting
+
+
+def _tell_withdrawn(notice: Notice) -> None:
+    alert = notice.alert
+    subject = gettext("Cảnh báo đã được gỡ: %(product)s, không cần trả lời thông báo") % {
+        "product": alert.product_name,
+    }
+    body = gettext(
+        "Đơn vị %(unit)s đã gỡ cảnh báo về sản phẩm này. Thông báo đã đóng, đơn vị không "
+        "cần trả lời."
+    ) % {"unit": alert.inspection.unit.name}
+    for person in notice_handlers(notice.unit_id):
+        notification_send(
+            recipient=person,
+            subject=subject,
+            body=body,
+            link=_link(notice),
+            dedup_key=f"notice:{notice.pk}:withdrawn:{person.pk}",
+        )
+
+
 def check_evidence(data: bytes) -> str:
     """The evidence's type (a PDF, a JPEG or PNG photo) by its content, within the upload
     limit; InvalidInput otherwise."""
@@ -177,6 +224,11 @@ def notice_react(
     notice = Notice.objects.select_for_update().select_related("alert", "unit").get(pk=notice.pk)
     if notice.reacted_at is not None:
         raise Conflict(_("Thông báo này đã được trả lời."), code="notice_answered")
+    if notice.withdrawn_at is not None or notice.alert.status != ProductAlert.Status.PUBLISHED:
+        raise Conflict(
+            _("Cảnh báo đã được gỡ: thông báo đã đóng, không cần trả lời."),
+            code="alert_withdrawn",
+        )
     if reaction not in Notice.Reaction.values:
         raise InvalidInput.field("reaction", "reaction_unknown", _("Hãy chọn kết quả."))
     text = (text or "").strip()

@@ -141,11 +141,14 @@ def decisions_visible(*, user, status: str | None = None):
 
 def notices_for_my_unit(*, user, waiting: bool = True):
     """The notices the user's unit received: those waiting for its answer (the oldest
-    deadline first), or those answered (the latest first). Another unit's notices are
-    never listed, even for national staff, who see them in the national overview."""
+    deadline first), or those answered (the latest first). A notice closed because its
+    alert was withdrawn is in neither. Another unit's notices are never listed, even for
+    national staff, who see them in the national overview."""
     qs = Notice.objects.visible_to(user).filter(unit_id=user.unit_id).select_related("alert")
     if waiting:
-        return qs.filter(reacted_at__isnull=True).order_by("due_on", "pk")
+        return qs.filter(reacted_at__isnull=True, withdrawn_at__isnull=True).order_by(
+            "due_on", "pk"
+        )
     return qs.filter(reacted_at__isnull=False).order_by("-reacted_at", "pk")
 
 
@@ -176,7 +179,11 @@ def notice_campaigns(*, user):
             answered=Count("notices", filter=Q(notices__reacted_at__isnull=False)),
             overdue=Count(
                 "notices",
-                filter=Q(notices__reacted_at__isnull=True, notices__due_on__lt=today),
+                filter=Q(
+                    notices__reacted_at__isnull=True,
+                    notices__withdrawn_at__isnull=True,
+                    notices__due_on__lt=today,
+                ),
             ),
         )
         .order_by("-published_on", "-pk")

@@ -255,3 +255,55 @@ def test_an_anonymous_visitor_sees_no_notice(alice, bob):
     alert = publish(alice=alice, bob=bob)
     notice = alert.notices.first()
     assert Client().get(f"/notices/{notice.pk}/").status_code == 302
+
+
+def test_withdrawing_the_alert_closes_its_unanswered_notices(
+    alice, bob, sophie, tam, nadia, client_for
+):
+    alert = publish(alice=alice, bob=bob)
+    answered = alert.notices.get(unit=tam.unit)
+    notices.notice_react(by=tam, notice=answered, reaction="not_found")
+    notice = alert.notices.get(unit=sophie.unit)
+    clock = clocks.clock_for(kind=ViolationClock.PROVINCE_NOTICE, subject_id=notice.pk)
+    alerts.alert_withdraw(by=bob, alert=alert, reason="Kết quả thử nghiệm lại đạt.")
+    notice.refresh_from_db()
+    assert notice.withdrawn_at is not None and not notice.late
+    running = LegalClock.objects.filter(
+        kind=ViolationClock.PROVINCE_NOTICE,
+        subject_id__in=alert.notices.values("pk"),
+        state=LegalClock.State.RUNNING,
+    )
+    assert not running.exists()
+    clock.refresh_from_db()
+    assert clock.state == LegalClock.State.CANCELLED
+    # The answered notice keeps its answer and its met clock.
+    answered.refresh_from_db()
+    assert answered.withdrawn_at is None and answered.reaction == "not_found"
+    # The receiving unit is told, and nothing waits for it any more.
+    assert Notification.objects.filter(
+        recipient=sophie, link=f"/notices/{notice.pk}/", subject__startswith="Cảnh báo đã được gỡ"
+    ).exists()
+    client = client_for(sophie)
+    home = client.get("/home/supervisor/").content.decode()
+    listed = client.get("/notices/")
+    assert listed.context["page"].paginator.count == 0
+    assert 'href="/notices/"' not in home or re.search(
+        r'href="/notices/">[^<]*<span class="queue__count">0</span>', home
+    )
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "Đã đóng: cảnh báo đã gỡ" in page and 'action="/notices/' not in page
+    # Past the deadline the sweep escalates none of the notices (the case's own clocks
+    # may still be escalated).
+    count = Notification.objects.filter(link__startswith="/notices/").count()
+    clocks.clocks_sweep(now=clock.due_at + timedelta(days=1))
+    assert Notification.objects.filter(link__startswith="/notices/").count() == count
+    notice_clocks = LegalClock.objects.filter(kind=ViolationClock.PROVINCE_NOTICE)
+    assert not notice_clocks.filter(escalated_for__isnull=False).exists()
+    assert not notice_clocks.filter(reminded_for__isnull=False).exists()
+    # An answer is refused with a stable code.
+    with pytest.raises(Conflict) as refused:
+        notices.notice_react(by=sophie, notice=notice, reaction="not_found")
+    assert refused.value.code == "alert_withdrawn"
+    posted = client.post(f"/notices/{notice.pk}/react/", {"reaction": "not_found"})
+    notice.refresh_from_db()
+    assert notice.reacted_at is None and posted.status_code in (302, 400, 409)

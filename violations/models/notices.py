@@ -47,6 +47,9 @@ class Notice(models.Model):
         related_name="+",
     )
     reacted_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    # Set when the alert is withdrawn before the unit answered: the notice is closed, its
+    # clock cancelled, and no answer is expected any more (violations/alerts.py).
+    withdrawn_at = models.DateTimeField(_("đóng do gỡ cảnh báo lúc"), null=True, blank=True)
 
     # The receiving unit's staff see their unit's notices; national staff see all.
     scope_unit_field = "unit"
@@ -73,8 +76,15 @@ class Notice(models.Model):
         return self.reacted_at is not None
 
     @property
+    def withdrawn(self) -> bool:
+        """Closed unanswered because its alert was withdrawn."""
+        return self.withdrawn_at is not None
+
+    @property
     def late(self) -> bool:
-        """Unanswered past its last day, or answered after it."""
+        """Unanswered past its last day, or answered after it; never once withdrawn."""
         if self.reacted_at is not None:
             return timezone.localdate(self.reacted_at) > self.due_on
+        if self.withdrawn_at is not None:
+            return False
         return timezone.localdate() > self.due_on
