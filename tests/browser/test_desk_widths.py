@@ -74,8 +74,15 @@ def test_the_desk_pages_are_no_wider_than_the_screen(live_server, monkeypatch, a
             {"criterion": "Độ bền của quai đeo", "unit": "mm", "limit_max": 25, "measured": 12},
         ],
     )
+    # A second inspection of the operator within 12 months, with its reason: the desk
+    # pages also show the earlier one (inspections/overlap.py).
     planned = services.inspection_create(
-        by=bob, operator=inspection.operator, legal_ground="warning", scopes=[Scope.LABEL]
+        by=bob,
+        operator=inspection.operator,
+        legal_ground="warning",
+        scopes=[Scope.LABEL],
+        repeat_reason="violation_follow_up",
+        repeat_note="Kiểm tra việc khắc phục nhãn phụ tiếng Việt.",
     )
 
     with chromium_page(monkeypatch) as page:

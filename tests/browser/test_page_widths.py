@@ -97,7 +97,8 @@ def _patterns():
                 if not route.startswith(("admin/", "api/")):
                     yield from walk(p.url_patterns, route)
             elif isinstance(p, URLPattern) and p.name and p.name not in NOT_PAGES:
-                yield p.name, list(p.pattern.converters)
+                # A regular expression's named groups are its arguments too (re_path).
+                yield p.name, list(p.pattern.converters) or list(p.pattern.regex.groupindex)
 
     return list(walk(get_resolver().url_patterns))
 
