@@ -15,12 +15,13 @@ from inspections import selectors as inspection_selectors
 from inspections.models import EvidencePhoto, Finding, Sample
 from inspections.schemas import EvidenceOut, SampleOut
 from registry.api_base import ERRORS, ErrorOut, PagePagination
-from registry.errors import NotFound
+from registry.errors import InvalidInput, NotFound
 from registry.media import file_response
 from registry.models import EconomicOperator, LegalProvision
 from registry.risk_schemas import RiskIn
 from violations import alerts, decisions, followup, records, risk_assessment, selectors
 from violations.notice_api import router as notice_router
+from violations.risk_assessment import case_assessment
 from violations.schemas import (
     AlertIn,
     AlertOut,
@@ -405,14 +406,20 @@ def alert_draft(request, inspection_id: int):
     operation_id="publish_product_alert",
 )
 def publish_product_alert(request, inspection_id: int, data: AlertIn):
+    """Publish an alert. Without any risk field, the alert takes the case's gravest
+    assessment, the one the page's form is prefilled with (so a serious failed sample
+    still tells the other units); a partial one is refused, naming the request's field."""
     user = request.auth
     inspection = inspection_selectors.inspection_get(user=user, inspection_id=inspection_id)
-    return Status(
-        201,
-        alerts.alert_publish(
-            by=user, inspection=inspection, risk=data.risk(), **data.alert_fields()
-        ),
-    )
+    risk = data.risk() or case_assessment(inspection)
+    try:
+        alert = alerts.alert_publish(
+            by=user, inspection=inspection, risk=risk, **data.alert_fields()
+        )
+    except InvalidInput as exc:
+        exc.errors = {AlertIn.RISK_FIELDS.get(k, k): v for k, v in exc.errors.items()}
+        raise
+    return Status(201, alert)
 
 
 @router.post(

@@ -1,6 +1,7 @@
 """API shapes of violation handling, failed-test follow-up and product alerts."""
 
 from datetime import date, datetime
+from typing import ClassVar
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -315,7 +316,16 @@ class AlertIn(Schema):
     risk_probability: str = ""
     risk_reasoning: str = Field("", max_length=4000)
 
+    # The service's name of each risk field, and the request's.
+    RISK_FIELDS: ClassVar[dict[str, str]] = {
+        "hazard": "risk_hazard",
+        "severity": "risk_severity",
+        "probability": "risk_probability",
+        "reasoning": "risk_reasoning",
+    }
+
     def risk(self) -> dict | None:
+        """The risk fields given, or None when the request gives none of them."""
         values = {
             "hazard": self.risk_hazard,
             "severity": self.risk_severity,

@@ -307,3 +307,52 @@ def test_withdrawing_the_alert_closes_its_unanswered_notices(
     posted = client.post(f"/notices/{notice.pk}/react/", {"reaction": "not_found"})
     notice.refresh_from_db()
     assert notice.reacted_at is None and posted.status_code in (302, 400, 409)
+
+
+def _concluded_case_with_assessed_sample(*, alice, bob):
+    from inspections.risk_assessment import sample_risk_assess
+
+    inspection, sample = case_with_sample(alice=alice, bob=bob)
+    sample_risk_assess(by=alice, sample=sample, **SHOCK)
+    concluded = services.inspection_transition(
+        by=alice, inspection=inspection, to=Inspection.Status.CONCLUDED
+    )
+    return concluded, sample
+
+
+def test_the_api_takes_the_cases_assessment_when_given_no_risk(alice, bob, sophie):
+    inspection, sample = _concluded_case_with_assessed_sample(alice=alice, bob=bob)
+    response = api_client(bob).post(
+        f"/api/v1/inspections/{inspection.pk}/alerts",
+        {
+            "product_name": sample.product_name,
+            "operator_name": "Cửa hàng điện máy Số 1",
+            "defect": "Độ bền điện môi không đạt.",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    alert = inspection.alerts.get()
+    assert alert.risk_level == "serious" and alert.risk_hazard == SHOCK["hazard"]
+    assert alert.notices.filter(unit=sophie.unit).exists()
+
+
+def test_the_api_names_the_requests_field_of_a_partial_risk(alice, bob):
+    inspection, sample = _concluded_case_with_assessed_sample(alice=alice, bob=bob)
+    response = api_client(bob).post(
+        f"/api/v1/inspections/{inspection.pk}/alerts",
+        {
+            "product_name": sample.product_name,
+            "operator_name": "Cửa hàng điện máy Số 1",
+            "defect": "Độ bền điện môi không đạt.",
+            "risk_hazard": "electric_shock",
+            "risk_severity": 4,
+            "risk_probability": "gt_1_100",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "reasoning_required"
+    assert set(body["errors"]) == {"risk_reasoning"}
+    assert not inspection.alerts.exists()
