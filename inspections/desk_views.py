@@ -661,9 +661,10 @@ def _findings(inspection: Inspection) -> list:
             "item", "item__template", "author", "product"
         ).prefetch_related("photos")
     )
+    proposed = products.proposed_products(found)
     for finding in found:
         finding.item_shown = item_text(finding.item, day)
-        finding.barcode = products.barcode_proposal(finding=finding)
+        finding.barcode = products.barcode_proposal(finding=finding, products=proposed)
     return found
 
 

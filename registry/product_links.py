@@ -20,6 +20,24 @@ def product_by_gtin(gtin: str) -> Product | None:
     return Product.objects.filter(gtin__in=forms).order_by("pk").first() if forms else None
 
 
+def products_by_gtins(gtins) -> dict[str, Product]:
+    """`product_by_gtin` of many GTINs in one query: each GTIN given (as written) to its
+    product, however either was typed; GTINs without a product are left out."""
+    forms = {gtin: gtin_forms(gtin) for gtin in set(gtins)}
+    wanted = {form for spellings in forms.values() for form in spellings}
+    if not wanted:
+        return {}
+    by_form = {}
+    for product in Product.objects.filter(gtin__in=wanted).order_by("-pk"):
+        by_form[product.gtin] = product  # the lowest pk of a spelling wins, as above
+    found = {}
+    for gtin, spellings in forms.items():
+        matches = [by_form[form] for form in spellings if form in by_form]
+        if matches:
+            found[gtin] = min(matches, key=lambda product: product.pk)
+    return found
+
+
 def gtin_names_a_product(gtin: str) -> bool:
     """False for numbers that name no product across the country: a store's or a
     company's own (restricted circulation) or a coupon's. A report may still carry them."""

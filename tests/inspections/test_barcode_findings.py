@@ -160,3 +160,50 @@ def test_the_api_confirms_and_links_by_name_and_brand(
         f"{base}/product", json.dumps({"product_id": other.pk}), content_type="application/json"
     )
     assert linked.json()["product_id"] == other.pk
+
+
+def _gtin(n: int) -> str:
+    from registry.barcodes import check_digit
+
+    body = f"893504950{n:03d}"
+    return f"{body}{check_digit(body)}"
+
+
+def _proposals(finding, photo, count: int) -> None:
+    """`count` findings of the case with a pending proposal (the fixture's one first), each
+    of its own GTIN; every other GTIN has a product, recorded as 14 digits."""
+    photo.proposed_gtin = _gtin(0)
+    photo.save(update_fields=["proposed_gtin"])
+    for n in range(1, count):
+        copy = type(finding).objects.get(pk=finding.pk)
+        copy.pk, copy.client_uuid = None, uuid.uuid4()
+        copy.save()
+        shot = EvidencePhoto.objects.get(pk=photo.pk)
+        shot.pk, shot.finding, shot.proposed_gtin = None, copy, _gtin(n)
+        shot.sha256 = f"{n:064x}"
+        shot.save()
+        if n % 2:
+            Product.objects.create(name=f"Sản phẩm {n}", gtin=_gtin(n).zfill(14))
+
+
+def test_the_desk_page_reads_the_proposed_products_in_one_query(
+    alice, finding, client_for, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    photo = _photo(alice, finding, "gs1_128_batch_expiry.jpg", django_capture_on_commit_callbacks)
+    client = client_for(alice)
+    url = f"/inspections/{finding.inspection_id}/"
+    _proposals(finding, photo, 1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    _proposals(finding, photo, 20)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count("Sản phẩm 1") >= 1 and page.count(_gtin(19)) >= 1
+    # The products found are those of the GTINs however they were typed.
+    findings_page = products.proposed_products(
+        finding.inspection.findings.prefetch_related("photos")
+    )
+    assert set(findings_page) == {_gtin(n) for n in range(1, 20, 2)}
