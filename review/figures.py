@@ -56,10 +56,12 @@ def report_counts(*, unit_ids: Iterable[int], period) -> dict[int, ReportCounts]
 
 
 def inspections_opened(*, unit_ids: Iterable[int], period):
-    """Inspections a unit opened (drafted, planned or ad hoc) in the period."""
+    """Inspections a unit opened (drafted, planned or ad hoc) in the period, except those
+    cancelled since (never carried out): the dashboard and the public page both count
+    these."""
     return Inspection.objects.filter(
         unit__in=list(unit_ids), created_at__gte=period.start, created_at__lt=period.end
-    )
+    ).exclude(status=Inspection.Status.CANCELLED)
 
 
 def _by_unit(qs, unit_field: str) -> dict[int, int]:

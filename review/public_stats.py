@@ -76,7 +76,7 @@ MEASURES = (
         _("Cuộc kiểm tra"),
         _(
             "Cuộc kiểm tra (theo kế hoạch hoặc đột xuất) đơn vị lập trong kỳ, tính theo "
-            "ngày lập, như số liệu báo cáo của cơ quan."
+            "ngày lập, trừ cuộc kiểm tra đã hủy, như số liệu báo cáo của cơ quan."
         ),
     ),
     Measure(

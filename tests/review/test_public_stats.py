@@ -344,3 +344,16 @@ def test_the_page_asks_a_bounded_number_of_queries(country, client, django_asser
 
 def test_the_home_page_links_to_the_statistics(client, roles):
     assert 'href="/thong-ke/"' in client.get("/").content.decode()
+
+
+def test_cancelled_inspections_are_counted_by_neither(country, nadia, bob):
+    cancelled = inspections("01", 3, by=bob)
+    Inspection.objects.filter(pk__in=[i.pk for i in cancelled]).update(
+        status=Inspection.Status.CANCELLED
+    )
+    board = dashboard.dashboard_get(
+        user=nadia, period=dashboard.Period(date(YEAR, 1, 1), date(YEAR, 12, 31))
+    )
+    table = table_for()
+    assert table.total.cell("inspections").value == board.inspections == 18
+    assert row(table, "01").cell("inspections").value == 6
