@@ -14,7 +14,7 @@ from registry.routers import replica_reads
 from registry.schemas import ClockOut
 from review import dashboard, history
 from review import selectors as review_selectors
-from review.schemas import ClockFilterIn, DashboardOut, HistoryOut, SearchOut
+from review.schemas import ClockFilterIn, DashboardOut, SearchOut, SubjectHistoryOut
 
 router = Router(tags=["review"])
 
@@ -153,7 +153,7 @@ def _history(found: history.History) -> dict:
 
 @router.get(
     "/products/{product_id}/history",
-    response={200: HistoryOut, **ERRORS},
+    response={200: SubjectHistoryOut, **ERRORS},
     operation_id="get_product_history",
 )
 @replica_reads
@@ -168,7 +168,7 @@ def get_product_history(request, product_id: Id):
 
 @router.get(
     "/operators/{operator_id}/history",
-    response={200: HistoryOut, **ERRORS},
+    response={200: SubjectHistoryOut, **ERRORS},
     operation_id="get_operator_history",
 )
 @replica_reads

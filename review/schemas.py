@@ -168,7 +168,7 @@ class HistoryUnitOut(Schema):
     hidden_summary: str
 
 
-class HistoryOut(Schema):
+class SubjectHistoryOut(Schema):
     kind: str
     subject_id: int
     subject_name: str
