@@ -225,12 +225,15 @@ def seed(connection, officer, typical) -> None:
                 INSERT INTO inspections_inspection (
                     kind, legal_ground, legal_ground_note, scopes, place, decision_number,
                     status, created_at, created_by_id, operator_id, unit_id, outcome_text,
-                    search_text, goods)
+                    search_text, goods, repeat_reason, repeat_note)
                 SELECT 'ad_hoc', 'warning', '', '["label", "goods_quality"]'::jsonb, 'Chợ',
                        g || '/QĐ-B', (ARRAY['decided','on_site','concluded','closed'])[1 + g % 4],
                        now() - (g % 730) * interval '1 day', {officer.pk},
                        {first_operator} + g % 20000, ({unit_ids})[1 + g % {n_units}], '',
-                       g || ' qd b cong ty tnhh thuong mai ' || (g % 20000) || ' cho', ''
+                       g || ' qd b cong ty tnhh thuong mai ' || (g % 20000) || ' cho', '',
+                       -- An operator's inspections after its first record why (the 12-month rule).
+                       CASE WHEN g > 20000 THEN 'complaint' ELSE '' END,
+                       CASE WHEN g > 20000 THEN 'Phản ánh của người tiêu dùng' ELSE '' END
                 FROM generate_series(1, {INSPECTIONS}) AS g
                 """
             )
@@ -240,8 +243,9 @@ def seed(connection, officer, typical) -> None:
             cursor.execute(
                 f"""
                 INSERT INTO complaints_complaintphoto (state, quarantine_name, quarantine_bytes,
-                    display, thumb, error_code, created_at, complaint_id)
-                SELECT 'ready', '', 0, 'x.jpg', 'x-thumb.jpg', '', now(),
+                    display, thumb, error_code, created_at, proposed_gtin, proposed_batch,
+                    proposed_symbology, proposal_state, complaint_id)
+                SELECT 'ready', '', 0, 'x.jpg', 'x-thumb.jpg', '', now(), '', '', '', '',
                        {low} + (g * 3) % ({high} - {low} + 1)
                 FROM generate_series(1, {PHOTOS}) AS g
                 """
