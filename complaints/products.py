@@ -12,11 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintPhoto
 from registry.audit import audit_record
-from registry.barcodes import BarcodeProposal, describe, gtin_is_valid, gtin_origin
-from registry.errors import Conflict
+from registry.barcodes import BarcodeProposal, describe, gtin_origin
 from registry.models import Product
 from registry.permissions import require_object_perm
-from registry.product_links import gtin_names_a_product, product_by_gtin, product_for_gtin
+from registry.product_links import (
+    gtin_names_a_product,
+    product_by_gtin,
+    product_for_gtin,
+    proposed_photo,
+)
 from registry.services import notification_send
 
 
@@ -57,18 +61,8 @@ def barcode_proposal(*, complaint: Complaint) -> Proposal | None:
     )
 
 
-def _proposed_photo(complaint: Complaint, photo_id: int) -> ComplaintPhoto:
-    photo = (
-        ComplaintPhoto.objects.select_for_update()
-        .filter(complaint=complaint, pk=photo_id, proposal_state=BarcodeProposal.PROPOSED)
-        .first()
-    )
-    # Our own check again: a row written by an older worker, or by hand, is not trusted.
-    if photo is None or not gtin_is_valid(photo.proposed_gtin):
-        raise Conflict(
-            _("Không còn mã vạch nào chờ xác nhận trên ảnh này."), code="barcode_not_proposed"
-        )
-    return photo
+def _proposed_photo(complaint, photo_id: int) -> ComplaintPhoto:
+    return proposed_photo(ComplaintPhoto.objects.filter(complaint=complaint), photo_id)
 
 
 @transaction.atomic

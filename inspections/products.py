@@ -15,11 +15,10 @@ from registry.audit import audit_record
 from registry.barcodes import (
     BarcodeProposal,
     describe,
-    gtin_is_valid,
     gtin_origin,
     normalize_gtin,
 )
-from registry.errors import Conflict, InvalidInput
+from registry.errors import InvalidInput
 from registry.models import Product
 from registry.permissions import require_object_perm
 from registry.product_links import (
@@ -27,6 +26,7 @@ from registry.product_links import (
     product_by_gtin,
     product_for_gtin,
     products_by_gtins,
+    proposed_photo,
 )
 from registry.validators import normalize_gtin as check_gtin
 
@@ -118,17 +118,8 @@ def _locked_finding(by, finding: Finding) -> Finding:
     return Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
 
 
-def _proposed_photo(finding: Finding, photo_id: int) -> EvidencePhoto:
-    photo = (
-        EvidencePhoto.objects.select_for_update()
-        .filter(finding=finding, pk=photo_id, proposal_state=BarcodeProposal.PROPOSED)
-        .first()
-    )
-    if photo is None or not gtin_is_valid(photo.proposed_gtin):
-        raise Conflict(
-            _("Không còn mã vạch nào chờ xác nhận trên ảnh này."), code="barcode_not_proposed"
-        )
-    return photo
+def _proposed_photo(finding, photo_id: int) -> EvidencePhoto:
+    return proposed_photo(EvidencePhoto.objects.filter(finding=finding), photo_id)
 
 
 @transaction.atomic

@@ -5,8 +5,10 @@ Used by complaints.products and inspections.products, which check who may change
 report or finding; these helpers only read, or create through registry.services."""
 
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
 
-from registry.barcodes import gtin_forms, gtin_origin
+from registry.barcodes import BarcodeProposal, gtin_forms, gtin_is_valid, gtin_origin
+from registry.errors import Conflict
 from registry.models import Product
 from registry.services import product_create
 from registry.text import fold
@@ -73,3 +75,19 @@ def product_candidates(*, user, name: str, brand: str = "", limit: int = MAX_CAN
             )
         ).order_by("exact", "name", "pk")[:limit]
     )
+
+
+def proposed_photo(photos, photo_id: int):
+    """The photo `photo_id` among `photos` (a report's or a finding's), locked, whose
+    barcode still waits for staff. Our own check runs again: a row written by an older
+    worker, or by hand, is not trusted."""
+    photo = (
+        photos.select_for_update()
+        .filter(pk=photo_id, proposal_state=BarcodeProposal.PROPOSED)
+        .first()
+    )
+    if photo is None or not gtin_is_valid(photo.proposed_gtin):
+        raise Conflict(
+            _("Không còn mã vạch nào chờ xác nhận trên ảnh này."), code="barcode_not_proposed"
+        )
+    return photo
