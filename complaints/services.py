@@ -560,6 +560,69 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
 
 
 @transaction.atomic
+def complaints_inspection_cancelled(*, by, complaints, inspection_label: str) -> list[Complaint]:
+    """An inspection opened on these reports was cancelled and no other inspection is
+    on them: each one still "under inspection" goes back to "triaged" (thụ lý), where
+    its handler decides what next: inspect again, or settle it. Its settlement clock
+    runs on. The reporter reads that the inspection will not take place (never why:
+    the reason is an internal note); the handler, or the unit's supervisors when nobody
+    handles it, are told. Returns the reports moved back."""
+    moved = []
+    note = str(
+        _(
+            "Cuộc kiểm tra dự kiến theo phản ánh của bạn không tiến hành. Phản ánh tiếp tục "
+            "được xử lý; bạn sẽ được thông báo bước tiếp theo."
+        )
+    )
+    for complaint in complaints:
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if complaint.status != Complaint.Status.UNDER_INSPECTION:
+            continue
+        complaint.status = Complaint.Status.TRIAGED
+        complaint.save(update_fields=["status"])
+        ComplaintEvent.objects.create(
+            complaint=complaint,
+            status_from=Complaint.Status.UNDER_INSPECTION,
+            status_to=Complaint.Status.TRIAGED,
+            public_note=note,
+            actor=by,
+        )
+        audit_record(
+            actor=by,
+            action="complaint.inspection_cancelled",
+            target=complaint,
+            changes={
+                "from": Complaint.Status.UNDER_INSPECTION,
+                "to": Complaint.Status.TRIAGED,
+                "inspection": inspection_label,
+            },
+        )
+        if complaint.assigned_to is not None:
+            recipients = [complaint.assigned_to]
+        else:
+            recipients = User.objects.filter(
+                unit_id=complaint.unit_id, is_active=True, groups__name=Role.SUPERVISOR
+            ).distinct()
+        for recipient in recipients:
+            if recipient.pk == by.pk:
+                continue
+            notification_send(
+                recipient=recipient,
+                subject=str(_("Phản ánh %(number)s: cuộc kiểm tra %(inspection)s đã bị hủy"))
+                % {"number": complaint.tracking_number, "inspection": inspection_label},
+                body=str(
+                    _(
+                        "Phản ánh trở lại trạng thái “Đã phân loại”: hãy quyết định kiểm tra lại "
+                        "hoặc giải quyết phản ánh trong thời hạn."
+                    )
+                ),
+                link=reverse("complaint-detail", kwargs={"complaint_id": complaint.pk}),
+            )
+        moved.append(complaint)
+    return moved
+
+
+@transaction.atomic
 def complaint_merge(*, by, complaints: list[Complaint], into: Complaint) -> Complaint:
     """Settle reports together with another one about the same product or seller. Each
     merged report keeps its receipt: its reporter reads where it went and, once the

@@ -124,8 +124,8 @@ def plan_submit(request, plan_id: int):
 def plan_suggestions(request, plan_id: int):
     """Operators of the plan's area ranked by risk score, with the reasons (at most 50;
     the plan's targets and skipped suggestions left out)."""
-    require_perm(request.auth, "inspections.add_inspectionplan")
     plan = selectors.plan_get(user=request.auth, plan_id=plan_id)
+    require_perm(request.auth, "inspections.add_inspectionplan")
     return suggestions.plan_suggestions(plan=plan)
 
 

@@ -747,6 +747,14 @@ def inspection_transition(request, inspection_id: int):
         _("Đã chuyển cuộc kiểm tra sang trạng thái “%(status)s”.")
         % {"status": moved.get_status_display()},
     )
+    if moved.status == Inspection.Status.CANCELLED and moved.complaints.exists():
+        messages.info(
+            request,
+            _(
+                "Các phản ánh không còn cuộc kiểm tra nào khác trở lại trạng thái “Đã phân loại”; "
+                "người xử lý đã được thông báo."
+            ),
+        )
     return redirect("desk-inspection", inspection_id=inspection.pk)
 
 

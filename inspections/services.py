@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from complaints.models import Complaint
-from complaints.services import complaint_transition
+from complaints.services import complaint_transition, complaints_inspection_cancelled
 from inspections import overlap, signals, suggestions
 from inspections.models import (
     Inspection,
@@ -631,7 +631,24 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
     )
     if to == Inspection.Status.CONCLUDED:
         signals.inspection_concluded.send(sender=Inspection, by=by, inspection=inspection)
+    if to == Inspection.Status.CANCELLED:
+        _release_complaints(by, inspection)
     return inspection
+
+
+def _release_complaints(by, inspection: Inspection) -> None:
+    """The reports this cancelled inspection was opened on, unless another inspection
+    still under way covers them, go back to their handlers (complaints.services)."""
+    others = Inspection.objects.exclude(pk=inspection.pk).exclude(
+        status=Inspection.Status.CANCELLED
+    )
+    covered = Complaint.objects.filter(inspections__in=others).values("pk")
+    released = inspection.complaints.exclude(pk__in=covered)
+    complaints_inspection_cancelled(
+        by=by,
+        complaints=list(released),
+        inspection_label=str(inspection),
+    )
 
 
 def inspection_outcome_told(*, inspection: Inspection, text: str) -> None:

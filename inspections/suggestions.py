@@ -12,8 +12,10 @@ plus points for the time since the operator was last inspected (by any unit):
     last inspection               3 a full year since, at most 12; never inspected 12
                                            "chưa kiểm tra từ 2023" / "chưa từng được kiểm tra"
 
-Counts come from aggregate queries, one per signal over the whole area (never one per
-operator), so the number of queries does not grow with the operators.
+The score is computed by the database: each signal is a correlated count per operator,
+the points for the last inspection a CASE on its date, and the list is ordered and cut
+to LIMIT there. Two queries whatever the number of operators in the area (a province
+may hold tens of thousands), never a list of ids sent back to the database.
 
 The violations and alerts live on a higher floor (violations/), which inspections may
 not import: violations registers its signals here (`register_signal`, from its
@@ -24,8 +26,20 @@ inspection is opened on (docs/layout.md) and the import contract allows it.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from math import ceil
 
-from django.db.models import Count, DateField, F, Max, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,9 +55,9 @@ MAX_POINTS_SINCE_INSPECTION = 12
 # How many suggestions a page lists.
 LIMIT = 50
 
-# A provider counts, per operator of `operators` (a queryset of EconomicOperator), what
-# happened since `since`: {operator id: count}, in one aggregate query.
-Provider = Callable[[QuerySet, date], dict[int, int]]
+# A signal's rows: given the start of its window, the rows (of any model) that count
+# against an operator; `operator_field` names the path from such a row to the operator.
+Rows = Callable[[date], QuerySet]
 
 
 @dataclass(frozen=True)
@@ -54,43 +68,43 @@ class Signal:
     window_days: int
     # "%(count)d ..." in Vietnamese, lazily translated.
     reason: object
-    provider: Provider
+    rows: Rows
+    operator_field: str
+
+    def count(self, since: date) -> Coalesce:
+        """The number of this signal's rows since `since`, for the operator of the outer
+        query (a correlated subquery, 0 when there are none)."""
+        per_operator = (
+            self.rows(since)
+            .filter(**{self.operator_field: OuterRef("pk")})
+            .order_by()
+            .values(self.operator_field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(per_operator, output_field=IntegerField()), Value(0))
 
 
 _signals: dict[str, Signal] = {}
 
 
 def register_signal(
-    key: str, *, label, weight: int, window_days: int, reason, provider: Provider
+    key: str,
+    *,
+    label,
+    weight: int,
+    window_days: int,
+    reason,
+    rows: Rows,
+    operator_field: str,
 ) -> None:
     """Add (or replace) a signal of the score. Higher floors call this from their
     AppConfig.ready (violations/plan_signals.py)."""
-    _signals[key] = Signal(key, label, weight, window_days, reason, provider)
+    _signals[key] = Signal(key, label, weight, window_days, reason, rows, operator_field)
 
 
 def registered_signals() -> list[Signal]:
     return list(_signals.values())
-
-
-def _complaints(operators: QuerySet, since: date) -> dict[int, int]:
-    return dict(
-        Complaint.objects.filter(operator__in=operators, received_at__date__gte=since)
-        .exclude(status=Complaint.Status.MERGED)
-        .order_by()
-        .values_list("operator_id")
-        .annotate(n=Count("pk"))
-    )
-
-
-def _failed_samples(operators: QuerySet, since: date) -> dict[int, int]:
-    return dict(
-        Sample.objects.filter(
-            inspection__operator__in=operators, conforming=False, sampled_at__date__gte=since
-        )
-        .order_by()
-        .values_list("inspection__operator_id")
-        .annotate(n=Count("pk"))
-    )
 
 
 register_signal(
@@ -99,7 +113,10 @@ register_signal(
     weight=3,
     window_days=365,
     reason=_("%(count)d phản ánh trong 12 tháng"),
-    provider=_complaints,
+    rows=lambda since: Complaint.objects.filter(received_at__date__gte=since).exclude(
+        status=Complaint.Status.MERGED
+    ),
+    operator_field="operator",
 )
 register_signal(
     "failed_samples",
@@ -107,7 +124,8 @@ register_signal(
     weight=5,
     window_days=730,
     reason=_("%(count)d mẫu không đạt"),
-    provider=_failed_samples,
+    rows=lambda since: Sample.objects.filter(conforming=False, sampled_at__date__gte=since),
+    operator_field="inspection__operator",
 )
 
 
@@ -127,21 +145,47 @@ class Suggestion:
         }
 
 
-def _last_inspections(operators: QuerySet) -> dict[int, date]:
+def _last_inspected() -> Subquery:
+    """The day of the outer operator's latest inspection by any unit (cancelled ones
+    left out): its decision, else its scheduled day, else the day it was drafted."""
     day = Coalesce(
         F("decision_date"),
         F("scheduled_date"),
         TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
         output_field=DateField(),
     )
-    return dict(
-        Inspection.objects.filter(operator__in=operators)
+    latest = (
+        Inspection.objects.filter(operator=OuterRef("pk"))
         .exclude(status=Inspection.Status.CANCELLED)
         .annotate(day=day)
-        .order_by()
-        .values_list("operator_id")
-        .annotate(last=Max("day"))
+        .order_by("-day")
+        .values("day")[:1]
     )
+    return Subquery(latest, output_field=DateField())
+
+
+def _since_inspection_points(today: date) -> Case:
+    """POINTS_PER_YEAR_SINCE_INSPECTION for each full year (365 days) since the last
+    inspection, at most MAX_POINTS_SINCE_INSPECTION; POINTS_NEVER_INSPECTED if none."""
+    steps = ceil(MAX_POINTS_SINCE_INSPECTION / POINTS_PER_YEAR_SINCE_INSPECTION)
+    return Case(
+        When(last_inspected__isnull=True, then=Value(POINTS_NEVER_INSPECTED)),
+        *(
+            When(
+                last_inspected__lte=today - timedelta(days=365 * years),
+                then=Value(
+                    min(MAX_POINTS_SINCE_INSPECTION, POINTS_PER_YEAR_SINCE_INSPECTION * years)
+                ),
+            )
+            for years in range(steps, 0, -1)
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _ones(condition: dict) -> Case:
+    return Case(When(**condition, then=Value(1)), default=Value(0), output_field=IntegerField())
 
 
 def area_operators(plan: InspectionPlan) -> QuerySet:
@@ -155,43 +199,55 @@ def area_operators(plan: InspectionPlan) -> QuerySet:
     )
 
 
-def score(operators: QuerySet, *, today: date | None = None) -> list[Suggestion]:
-    """Every operator of `operators` with its score and reasons, highest first."""
+def scored(operators: QuerySet, *, today: date | None = None) -> QuerySet:
+    """`operators` annotated with each signal's count (`n_<key>`), `last_inspected`,
+    `score` and `n_reasons`, highest score first (then more reasons, then by name)."""
     today = today or timezone.localdate()
-    found = {o.pk: Suggestion(operator=o) for o in operators.order_by("name", "pk")}
-    if not found:
-        return []
-    ids = EconomicOperator.objects.filter(pk__in=list(found))
-    for signal in registered_signals():
-        counts = signal.provider(ids, today - timedelta(days=signal.window_days))
-        for operator_id, count in counts.items():
-            suggestion = found.get(operator_id)
-            if suggestion is None or not count:
-                continue
-            suggestion.score += signal.weight * count
-            suggestion.reasons.append(str(signal.reason) % {"count": count})
-    last = _last_inspections(ids)
-    for operator_id, suggestion in found.items():
-        day = last.get(operator_id)
-        suggestion.last_inspected = day
-        if day is None:
-            suggestion.score += POINTS_NEVER_INSPECTED
-            suggestion.reasons.append(str(_("chưa từng được kiểm tra")))
-            continue
-        years = max(0, (today - day).days // 365)
-        if years:
-            suggestion.score += min(
-                MAX_POINTS_SINCE_INSPECTION, POINTS_PER_YEAR_SINCE_INSPECTION * years
-            )
-            suggestion.reasons.append(str(_("chưa kiểm tra từ %(year)d")) % {"year": day.year})
-    # Highest score first; among equals, the one with more reasons, then by name.
-    return sorted(
-        found.values(), key=lambda s: (-s.score, -len(s.reasons), s.operator.name, s.operator.pk)
+    signals = registered_signals()
+    counts = {f"n_{s.key}": s.count(today - timedelta(days=s.window_days)) for s in signals}
+    qs = operators.annotate(**counts, last_inspected=_last_inspected()).annotate(
+        since_points=_since_inspection_points(today)
+    )
+    score = F("since_points")
+    reasons = _ones({"since_points__gt": 0})
+    for s in signals:
+        score = score + Value(s.weight) * F(f"n_{s.key}")
+        reasons = reasons + _ones({f"n_{s.key}__gt": 0})
+    return qs.annotate(score=score, n_reasons=reasons).order_by(
+        "-score", "-n_reasons", "name", "pk"
     )
 
 
+def _suggestion(operator: EconomicOperator) -> Suggestion:
+    """A Suggestion of an operator annotated by `scored`, its reasons in signal order,
+    the time since the last inspection last."""
+    suggestion = Suggestion(
+        operator=operator, score=operator.score, last_inspected=operator.last_inspected
+    )
+    for s in registered_signals():
+        count = getattr(operator, f"n_{s.key}")
+        if count:
+            suggestion.reasons.append(str(s.reason) % {"count": count})
+    if operator.last_inspected is None:
+        suggestion.reasons.append(str(_("chưa từng được kiểm tra")))
+    elif operator.since_points:
+        suggestion.reasons.append(
+            str(_("chưa kiểm tra từ %(year)d")) % {"year": operator.last_inspected.year}
+        )
+    return suggestion
+
+
+def score(operators: QuerySet, *, today: date | None = None, limit: int | None = None):
+    """The operators of `operators` as Suggestions, highest score first (at most
+    `limit`), in one query."""
+    qs = scored(operators, today=today)
+    if limit is not None:
+        qs = qs[:limit]
+    return [_suggestion(o) for o in qs]
+
+
 def plan_suggestions(*, plan: InspectionPlan, limit: int = LIMIT) -> list[Suggestion]:
-    return score(area_operators(plan))[:limit]
+    return score(area_operators(plan), limit=limit)
 
 
 def suggestion_for(*, plan: InspectionPlan, operator: EconomicOperator) -> Suggestion | None:

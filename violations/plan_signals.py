@@ -3,36 +3,10 @@
 operator. Registered from ViolationsConfig.ready, since inspections may not import
 violations."""
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from inspections.suggestions import register_signal
 from violations.models import ProductAlert, Violation
-
-
-def violations(operators, since) -> dict[int, int]:
-    return dict(
-        Violation.objects.filter(
-            record__violator__in=operators, record__created_at__date__gte=since
-        )
-        .order_by()
-        .values_list("record__violator_id")
-        .annotate(n=Count("pk"))
-    )
-
-
-def alerts(operators, since) -> dict[int, int]:
-    return dict(
-        ProductAlert.objects.filter(
-            inspection__operator__in=operators,
-            published_on__gte=since,
-            status=ProductAlert.Status.PUBLISHED,
-        )
-        .order_by()
-        .values_list("inspection__operator_id")
-        .annotate(n=Count("pk"))
-    )
-
 
 register_signal(
     "violations",
@@ -40,7 +14,8 @@ register_signal(
     weight=6,
     window_days=730,
     reason=_("%(count)d vi phạm"),
-    provider=violations,
+    rows=lambda since: Violation.objects.filter(record__created_at__date__gte=since),
+    operator_field="record__violator",
 )
 register_signal(
     "alerts",
@@ -48,5 +23,8 @@ register_signal(
     weight=8,
     window_days=730,
     reason=_("%(count)d cảnh báo sản phẩm"),
-    provider=alerts,
+    rows=lambda since: ProductAlert.objects.filter(
+        published_on__gte=since, status=ProductAlert.Status.PUBLISHED
+    ),
+    operator_field="inspection__operator",
 )

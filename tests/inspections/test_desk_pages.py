@@ -16,9 +16,10 @@ from django.utils import timezone
 from PIL import Image
 
 from complaints.models import Complaint
+from complaints.services import complaint_assign
 from inspections import findings, minutes, samples, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan, Scope
-from registry.models import Notification, ProductCategory, User
+from registry.models import Notification, ProductCategory, Role, User
 from tests.complaints.helpers import file_complaint
 from tests.factories import OperatorFactory, UserFactory, unit
 from tests.inspections.helpers import decided_inspection
@@ -356,6 +357,72 @@ def test_an_inspection_on_reports_links_them_and_moves_them_under_inspection(bob
     assert complaint.status == Complaint.Status.UNDER_INSPECTION
     html = supervisor.get(f"/inspections/{inspection.pk}/").content.decode()
     assert f'href="/complaints/{complaint.pk}/"' in html
+
+
+def test_cancelling_an_inspection_gives_its_reports_back_to_their_handlers(bob, olga):
+    """A cancelled inspection does not leave its reports "under inspection" with nobody
+    told: each goes back to "triaged", its handler is notified and the reporter reads
+    that the inspection will not take place (never the internal reason). A report that
+    another live inspection still covers stays under inspection."""
+    alone, shared = (file_complaint().complaint for _ in range(2))
+    Complaint.objects.filter(pk__in=[alone.pk, shared.pk]).update(status=Complaint.Status.TRIAGED)
+    alone.refresh_from_db()
+    shared.refresh_from_db()
+    complaint_assign(by=bob, complaint=alone, officer=olga)
+    operator = OperatorFactory()
+    cancelled = services.inspection_from_complaints(
+        by=bob, complaints=[alone, shared], operator=operator, scopes=[Scope.LABEL]
+    )
+    shared.refresh_from_db()
+    services.inspection_from_complaints(
+        by=bob,
+        complaints=[shared],
+        operator=OperatorFactory(),
+        scopes=[Scope.LABEL],
+    )
+    supervisor = logged_in(bob)
+    response = supervisor.post(
+        f"/inspections/{cancelled.pk}/transition/",
+        {"to": Inspection.Status.CANCELLED, "note": "Trùng lịch với đoàn liên ngành"},
+    )
+    assert response.status_code == 302
+    assert any("trở lại trạng thái “Đã phân loại”" in m for m in said(response))
+    alone.refresh_from_db()
+    shared.refresh_from_db()
+    assert alone.status == Complaint.Status.TRIAGED
+    assert shared.status == Complaint.Status.UNDER_INSPECTION
+    event = alone.events.order_by("-at", "-pk").first()
+    assert event.status_to == Complaint.Status.TRIAGED
+    assert "không tiến hành" in event.public_note
+    assert "Trùng lịch" not in event.public_note
+    told = Notification.objects.get(recipient=olga)
+    assert alone.tracking_number in told.subject and "hủy" in told.subject
+    assert told.link == f"/complaints/{alone.pk}/"
+    assert not Notification.objects.filter(recipient=bob, subject__contains="hủy").exists()
+    # The handler acts next: the report is back in the list of triaged reports, and may
+    # be inspected again.
+    page = logged_in(olga).get(f"/complaints/{alone.pk}/").content.decode()
+    assert "Đã phân loại" in page
+
+
+def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(bob):
+    complaint = file_complaint().complaint
+    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
+    complaint.refresh_from_db()
+    inspection = services.inspection_from_complaints(
+        by=bob,
+        complaints=[complaint],
+        operator=OperatorFactory(),
+        scopes=[Scope.LABEL],
+    )
+    other = UserFactory(username="sue", unit=unit("01"), roles=[Role.SUPERVISOR])
+    services.inspection_transition(
+        by=bob, inspection=inspection, to=Inspection.Status.CANCELLED, note="Trùng lịch"
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.TRIAGED
+    assert Notification.objects.filter(recipient=other, subject__contains="hủy").count() == 1
+    assert not Notification.objects.filter(recipient=bob, subject__contains="hủy").exists()
 
 
 def test_the_team_gives_and_takes_the_members_access(alice, bob, ivan):

@@ -15,6 +15,7 @@ from complaints.models import Complaint
 from inspections import services, suggestions
 from inspections.models import PlanSuggestionSkip, PlanTarget, Sample, Scope
 from registry.errors import InvalidInput
+from registry.models import EconomicOperator
 from tests.complaints.helpers import file_complaint
 from tests.factories import OperatorFactory, api_client, unit
 from violations.models import ProductAlert
@@ -114,13 +115,26 @@ def test_the_ranking_and_its_reasons(plan, area):
     assert by_name[area["old"].name].reasons == [f"chưa kiểm tra từ {old_year}"]
 
 
-def test_the_score_runs_in_a_bounded_number_of_queries(plan, area, django_assert_max_num_queries):
+def test_the_score_is_one_query_ranked_and_cut_by_the_database(
+    plan, area, django_assert_num_queries
+):
+    """A province may hold tens of thousands of operators: they are scored, ordered and
+    cut to LIMIT by one query, never loaded or sent back as a list of ids (SQLite
+    refuses more than 32,766 parameters)."""
     hanoi = unit("01").province
-    for n in range(40):
-        OperatorFactory(name=f"Cửa hàng số {n}", province=hanoi)
-    with django_assert_max_num_queries(10):
+    EconomicOperator.objects.bulk_create(
+        EconomicOperator(name=f"Cửa hàng số {n:05d}", province=hanoi) for n in range(2000)
+    )
+    with django_assert_num_queries(1) as captured:
         found = suggestions.plan_suggestions(plan=plan)
-    assert len(found) == 44
+    assert len(found) == suggestions.LIMIT
+    assert "LIMIT 50" in captured.captured_queries[0]["sql"]
+    # The four operators with reasons rank first; the never-inspected shops with
+    # nothing else follow by name.
+    assert [s.operator for s in found[:2]] == [area["reported"], area["failed"]]
+    assert found[2].operator == area["never"]
+    assert found[3].operator.name == "Cửa hàng số 00000"
+    assert all(s.score == 12 for s in found[3:])
 
 
 def test_accept_adds_a_target_with_the_reasons_as_its_note(bob, plan, area):
