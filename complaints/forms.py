@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from registry.forms import MultipleFileField, MultipleFileInput
+from registry.forms import MultipleFileField, MultipleFileInput, ProvinceChoiceField
 from registry.models import ProductCategory, Province
 
 PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif"
@@ -211,7 +211,7 @@ class ReportForm(forms.Form):
             )
         ),
     )
-    seller_province = forms.ModelChoiceField(
+    seller_province = ProvinceChoiceField(
         label=_("Tỉnh, thành phố"),
         queryset=Province.objects.all(),
         required=False,

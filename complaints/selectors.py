@@ -22,6 +22,7 @@ from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
 from registry.search import search_rank, text_matches
+from registry.text import place_key
 from whistleblower.models import DisclosureRequest
 from whistleblower.selectors import protection_public
 
@@ -312,7 +313,9 @@ def filter_choices(*, user) -> dict:
         "provinces": reference_cache.remembered(
             "places",
             "provinces",
-            lambda: list(Province.objects.order_by("name").values_list("pk", "name")),
+            lambda: sorted(
+                Province.objects.values_list("pk", "name"), key=lambda p: place_key(p[1])
+            ),
         ),
         "categories": reference_cache.remembered(
             "places",

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from registry.text import place_key
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -20,6 +22,22 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [one(item, initial) for item in data]
         return [one(data, initial)] if data else []
+
+
+class _DictionaryOrder(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=lambda o: place_key(str(o))):
+            yield self.choice(obj)
+
+
+class ProvinceChoiceField(forms.ModelChoiceField):
+    """A choice of provinces in Vietnamese dictionary order of the name without its kind,
+    whatever the database's collation: "Thành phố Đà Nẵng" after "Thành phố Cần Thơ" and
+    "Tỉnh Cao Bằng", not after "Tỉnh Vĩnh Long"."""
+
+    iterator = _DictionaryOrder
 
 
 def add_domain_errors(form, exc, field_for=None) -> None:

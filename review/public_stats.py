@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Unit
+from registry.text import unit_order
 from review import disclosure, figures
 from review.dashboard import FIRST_YEAR, Period
 
@@ -143,7 +144,7 @@ def stats_period(year: int, today: date | None = None) -> StatsPeriod | None:
 def stats_units() -> list[Unit]:
     """Every active unit, provinces by name, the national directorate last."""
     units = Unit.objects.filter(is_active=True).select_related("province")
-    return sorted(units, key=lambda u: (u.is_national, u.province.name if u.province else u.name))
+    return sorted(units, key=unit_order)
 
 
 def counts_by_unit(*, unit_ids: list[int], period: Period) -> dict[tuple[int, str], int]:

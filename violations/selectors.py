@@ -9,6 +9,7 @@ from inspections.models import Inspection
 from inspections.selectors import inspection_get, through_inspection
 from registry.errors import NotFound, PermissionDenied
 from registry.permissions import get_visible
+from registry.text import unit_order
 from violations.models import (
     FailedTestFollowUp,
     GoodsSeal,
@@ -196,5 +197,5 @@ def notice_campaign(*, user, alert_id: int):
     alert = ProductAlert.objects.select_related("inspection__unit").filter(pk=alert_id).first()
     if alert is None:
         raise NotFound()
-    notices = alert.notices.select_related("unit", "reacted_by").order_by("unit__name", "pk")
-    return alert, notices
+    notices = alert.notices.select_related("unit__province", "reacted_by")
+    return alert, sorted(notices, key=lambda n: unit_order(n.unit))
