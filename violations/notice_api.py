@@ -36,6 +36,8 @@ class NoticeOut(Schema):
     reacted_by_id: int | None
     reacted_at: datetime | None
     evidence_sha256: str
+    # Set when the alert was withdrawn before the unit answered: the notice is closed.
+    withdrawn_at: datetime | None
 
     @staticmethod
     def resolve_unit_name(obj):
@@ -104,7 +106,7 @@ def react_to_notice(
         notice=notice,
         reaction=data.reaction,
         text=data.text,
-        evidence=evidence.read() if evidence else None,
+        evidence=notices.read_evidence(evidence),
     )
     return selectors.notice_get(user=user, notice_id=notice_id)
 

@@ -90,7 +90,7 @@ def notice_react(request, notice_id: int):
                 notice=notice,
                 reaction=data["reaction"],
                 text=data["text"],
-                evidence=data["evidence"].read() if data["evidence"] else None,
+                evidence=notices.read_evidence(data["evidence"]),
             )
         except DomainError as error:
             add_domain_errors(form, error)

@@ -187,18 +187,32 @@ def _tell_withdrawn(notice: Notice) -> None:
         )
 
 
+def _too_large() -> InvalidInput:
+    return InvalidInput.field(
+        "evidence",
+        "evidence_too_large",
+        _("Tệp tài liệu quá lớn: tối đa %(max)s MB."),
+        {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
+
+
+def read_evidence(upload) -> bytes | None:
+    """An uploaded evidence file's bytes, refused by its size before it is read into
+    memory (the upload handler keeps a large one on disk)."""
+    if upload is None:
+        return None
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise _too_large()
+    return upload.read()
+
+
 def check_evidence(data: bytes) -> str:
     """The evidence's type (a PDF, a JPEG or PNG photo) by its content, within the upload
     limit; InvalidInput otherwise."""
     if not data:
         raise InvalidInput.field("evidence", "evidence_empty", _("Tệp tài liệu trống."))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput.field(
-            "evidence",
-            "evidence_too_large",
-            _("Tệp tài liệu quá lớn: tối đa %(max)s MB."),
-            {"max": MAX_UPLOAD_BYTES // (1024 * 1024)},
-        )
+        raise _too_large()
     for magic, content_type, _extension in EVIDENCE_TYPES:
         if data.startswith(magic):
             return content_type

@@ -224,6 +224,40 @@ def test_the_api_answers_with_evidence(alice, bob, tam):
     assert body["answered"] and body["reaction"] == "found" and body["evidence_sha256"]
 
 
+def test_the_api_refuses_too_large_evidence_before_reading_it(alice, bob, tam):
+    alert = publish(alice=alice, bob=bob)
+    notice = alert.notices.get(unit=tam.unit)
+    big = SimpleUploadedFile("bien-ban.pdf", PDF + b"0" * (15 * 1024 * 1024), "application/pdf")
+    response = api_client(tam).post(
+        f"/api/v1/notices/{notice.pk}/reaction", {"reaction": "found", "evidence": big}
+    )
+    assert response.status_code == 400
+    assert "evidence_too_large" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.reacted_at is None
+
+    class Unread:
+        size = 16 * 1024 * 1024
+
+        def read(self):
+            raise AssertionError("read into memory before its size was checked")
+
+    with pytest.raises(InvalidInput) as refused:
+        notices.read_evidence(Unread())
+    assert refused.value.code == "evidence_too_large"
+    assert refused.value.render_errors()["evidence"][0]["code"] == "evidence_too_large"
+
+
+def test_the_api_shows_a_withdrawn_notice_closed(alice, bob, tam):
+    alert = publish(alice=alice, bob=bob)
+    notice = alert.notices.get(unit=tam.unit)
+    api = api_client(tam)
+    assert api.get(f"/api/v1/notices/{notice.pk}").json()["withdrawn_at"] is None
+    alerts.alert_withdraw(by=bob, alert=alert, reason="Kết quả thử nghiệm lại đạt.")
+    body = api.get(f"/api/v1/notices/{notice.pk}").json()
+    assert body["withdrawn_at"] is not None and not body["late"] and not body["answered"]
+
+
 def test_a_national_supervisor_sends_notices_by_decision(alice, bob, nadia, sophie, client_for):
     alert = publish(alice=alice, bob=bob, risk=None)
     assert not alert.notices.exists()
