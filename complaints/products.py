@@ -3,40 +3,22 @@ by staff, and the link to the one product record shared across provinces (by GTI
 confirmed match of name and brand). Services check that the user may change the report,
 and audit."""
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintPhoto
 from registry.audit import audit_record
-from registry.barcodes import BarcodeProposal, describe, gtin_origin
+from registry.barcodes import BarcodeProposal, describe
 from registry.models import Product
 from registry.permissions import require_object_perm
 from registry.product_links import (
-    gtin_names_a_product,
-    product_by_gtin,
+    Proposal,
     product_for_gtin,
+    proposal_of,
     proposed_photo,
 )
 from registry.services import notification_send
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A barcode read from one of the report's photos, waiting for staff."""
-
-    photo_id: int
-    gtin: str
-    batch: str
-    expiry: date | None
-    symbology: str
-    text: str  # "8935049500100 (Việt Nam) — lô LOT42 — hạn 31/12/2027"
-    origin_kind: str  # registry.barcodes.Origin.kind
-    product: Product | None  # the record already holding this GTIN, if any
-    names_a_product: bool
 
 
 def barcode_proposal(*, complaint: Complaint) -> Proposal | None:
@@ -48,17 +30,7 @@ def barcode_proposal(*, complaint: Complaint) -> Proposal | None:
     )
     if photo is None:
         return None
-    return Proposal(
-        photo_id=photo.pk,
-        gtin=photo.proposed_gtin,
-        batch=photo.proposed_batch,
-        expiry=photo.proposed_expiry,
-        symbology=photo.proposed_symbology,
-        text=describe(photo.proposed_gtin, photo.proposed_batch, photo.proposed_expiry),
-        origin_kind=gtin_origin(photo.proposed_gtin).kind,
-        product=product_by_gtin(photo.proposed_gtin),
-        names_a_product=gtin_names_a_product(photo.proposed_gtin),
-    )
+    return proposal_of(photo)
 
 
 def _proposed_photo(complaint, photo_id: int) -> ComplaintPhoto:

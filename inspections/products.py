@@ -3,9 +3,6 @@ by staff, and the link to the one product record shared across provinces (by GTI
 confirmed match of name and brand). Whoever may change the inspection may do it; every
 change is audited."""
 
-from dataclasses import dataclass
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -14,18 +11,18 @@ from inspections.models import EvidencePhoto, Finding
 from registry.audit import audit_record
 from registry.barcodes import (
     BarcodeProposal,
-    describe,
-    gtin_origin,
     normalize_gtin,
 )
 from registry.errors import InvalidInput
 from registry.models import Product
 from registry.permissions import require_object_perm
 from registry.product_links import (
+    Proposal,
     gtin_names_a_product,
     product_by_gtin,
     product_for_gtin,
     products_by_gtins,
+    proposal_of,
     proposed_photo,
 )
 from registry.validators import normalize_gtin as check_gtin
@@ -54,26 +51,6 @@ def typed_gtin(value: str, *, field: str = "product_gtin") -> tuple[str, Product
     return gtin, product_by_gtin(gtin)
 
 
-@dataclass(frozen=True)
-class Proposal:
-    """A barcode read from one of the finding's photos, waiting for staff."""
-
-    photo_id: int
-    gtin: str
-    batch: str
-    expiry: date | None
-    symbology: str
-    text: str
-    origin_kind: str
-    product: Product | None
-    names_a_product: bool
-
-    @property
-    def needs_name(self) -> bool:
-        """Confirming will record a new product, which needs a name (a finding has none)."""
-        return self.names_a_product and self.product is None
-
-
 def _proposed_photo_of(finding: Finding) -> EvidencePhoto | None:
     return next(
         (p for p in finding.photos.all() if p.proposal_state == BarcodeProposal.PROPOSED), None
@@ -97,20 +74,8 @@ def barcode_proposal(
     if photo is None:
         return None
     if products is None:
-        product = product_by_gtin(photo.proposed_gtin)
-    else:
-        product = products.get(photo.proposed_gtin)
-    return Proposal(
-        photo_id=photo.pk,
-        gtin=photo.proposed_gtin,
-        batch=photo.proposed_batch,
-        expiry=photo.proposed_expiry,
-        symbology=photo.proposed_symbology,
-        text=describe(photo.proposed_gtin, photo.proposed_batch, photo.proposed_expiry),
-        origin_kind=gtin_origin(photo.proposed_gtin).kind,
-        product=product,
-        names_a_product=gtin_names_a_product(photo.proposed_gtin),
-    )
+        return proposal_of(photo)
+    return proposal_of(photo, product=products.get(photo.proposed_gtin))
 
 
 def _locked_finding(by, finding: Finding) -> Finding:

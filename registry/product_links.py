@@ -1,13 +1,23 @@
 """Finding the one product record a report or a finding is about: by its GTIN (made once
-if nobody recorded it yet), or among the records whose name and brand match.
+if nobody recorded it yet), or among the records whose name and brand match; and the
+barcode read from a photo, proposed for staff to confirm (`Proposal`).
 
 Used by complaints.products and inspections.products, which check who may change the
 report or finding; these helpers only read, or create through registry.services."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from registry.barcodes import BarcodeProposal, gtin_forms, gtin_is_valid, gtin_origin
+from registry.barcodes import (
+    BarcodeProposal,
+    describe,
+    gtin_forms,
+    gtin_is_valid,
+    gtin_origin,
+)
 from registry.errors import Conflict
 from registry.models import Product
 from registry.services import product_create
@@ -38,6 +48,47 @@ def products_by_gtins(gtins) -> dict[str, Product]:
         if matches:
             found[gtin] = min(matches, key=lambda product: product.pk)
     return found
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A barcode read from one of a report's or a finding's photos, waiting for staff."""
+
+    photo_id: int
+    gtin: str
+    batch: str
+    expiry: date | None
+    symbology: str
+    text: str  # "8935049500100 (Việt Nam) — lô LOT42 — hạn 31/12/2027"
+    origin_kind: str  # registry.barcodes.Origin.kind
+    product: Product | None  # the record already holding this GTIN, if any
+    names_a_product: bool
+
+    @property
+    def needs_name(self) -> bool:
+        """Confirming will record a new product, which needs a name (a finding has none)."""
+        return self.names_a_product and self.product is None
+
+
+_LOOK_UP = object()
+
+
+def proposal_of(photo, *, product=_LOOK_UP) -> Proposal:
+    """The proposal of a photo whose barcode waits for staff (its `proposed_*` fields);
+    `product` when the caller looked it up with others (products_by_gtins), else found
+    here."""
+    gtin = photo.proposed_gtin
+    return Proposal(
+        photo_id=photo.pk,
+        gtin=gtin,
+        batch=photo.proposed_batch,
+        expiry=photo.proposed_expiry,
+        symbology=photo.proposed_symbology,
+        text=describe(gtin, photo.proposed_batch, photo.proposed_expiry),
+        origin_kind=gtin_origin(gtin).kind,
+        product=product_by_gtin(gtin) if product is _LOOK_UP else product,
+        names_a_product=gtin_names_a_product(gtin),
+    )
 
 
 def gtin_names_a_product(gtin: str) -> bool:

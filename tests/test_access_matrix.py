@@ -1842,16 +1842,14 @@ ROWS = [
         anon=401,
         roles=PLAN_SUBMITTERS,
     ),
-    # The plan's suggestions, as their pages; but the list checks the right to draft plans
-    # before it looks for the plan: 403 to whoever lacks it (of any unit, whatever the
-    # plan), 404 to a planner of another unit.
+    # The plan's suggestions, as their pages: the plan is looked for first (404 to whoever
+    # may not see it), then the right to draft plans.
     Row(
         "GET",
         "/api/v1/plans/{plan_id}/suggestions",
         lambda w: f"/api/v1/plans/{w.draft_plan.pk}/suggestions",
-        other=403,
         anon=401,
-        roles=PLAN_SUBMITTERS.but(refused=403).but_other(team_lead=404, supervisor=404),
+        roles=PLAN_SUBMITTERS,
     ),
     Row(
         "POST",
