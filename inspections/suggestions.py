@@ -237,17 +237,27 @@ def _suggestion(operator: EconomicOperator) -> Suggestion:
     return suggestion
 
 
-def score(operators: QuerySet, *, today: date | None = None, limit: int | None = None):
+def score(
+    operators: QuerySet,
+    *,
+    today: date | None = None,
+    limit: int | None = None,
+    with_reasons: bool = False,
+) -> list[Suggestion]:
     """The operators of `operators` as Suggestions, highest score first (at most
-    `limit`), in one query."""
+    `limit`; only those with a score above 0 `with_reasons`), in one query."""
     qs = scored(operators, today=today)
+    if with_reasons:
+        qs = qs.filter(score__gt=0)
     if limit is not None:
         qs = qs[:limit]
     return [_suggestion(o) for o in qs]
 
 
 def plan_suggestions(*, plan: InspectionPlan, limit: int = LIMIT) -> list[Suggestion]:
-    return score(area_operators(plan), limit=limit)
+    """The operators of the plan's area with a reason to be inspected (a score above 0),
+    highest first."""
+    return score(area_operators(plan), limit=limit, with_reasons=True)
 
 
 def suggestion_for(*, plan: InspectionPlan, operator: EconomicOperator) -> Suggestion | None:

@@ -137,6 +137,14 @@ def test_the_score_is_one_query_ranked_and_cut_by_the_database(
     assert all(s.score == 12 for s in found[3:])
 
 
+def test_an_operator_with_no_reason_is_not_suggested(bob, alice, plan, area):
+    """Inspected this year and nothing reported since: a score of 0 suggests nothing."""
+    quiet = OperatorFactory(name="F Cửa hàng mới kiểm tra", province=unit("01").province)
+    inspect(bob, alice, quiet, day=timezone.localdate() - timedelta(days=30), number="3/QĐ")
+    found = [s.operator for s in suggestions.plan_suggestions(plan=plan)]
+    assert quiet not in found and len(found) == 4
+
+
 def test_accept_adds_a_target_with_the_reasons_as_its_note(bob, plan, area):
     client = logged_in(bob)
     page = client.get(f"/plans/{plan.pk}/suggestions/")
