@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from complaints.models import Complaint
 from inspections import overlap, products, selectors, services, suggestions
 from inspections.checklists import item_text
 from inspections.desk_forms import (
@@ -727,6 +728,11 @@ def inspection_transition(request, inspection_id: int):
             # A move this user may make: refused while the minutes are unsigned (the
             # service answers the others, 403 or 409, with their own reasons).
             require_signed_minutes(inspection)
+        under_inspection = set(
+            inspection.complaints.filter(status=Complaint.Status.UNDER_INSPECTION).values_list(
+                "pk", flat=True
+            )
+        )
         moved = services.inspection_transition(
             by=request.user,
             inspection=inspection,
@@ -747,15 +753,33 @@ def inspection_transition(request, inspection_id: int):
         _("Đã chuyển cuộc kiểm tra sang trạng thái “%(status)s”.")
         % {"status": moved.get_status_display()},
     )
-    if moved.status == Inspection.Status.CANCELLED and moved.complaints.exists():
-        messages.info(
-            request,
-            _(
-                "Các phản ánh không còn cuộc kiểm tra nào khác trở lại trạng thái “Đã phân loại”; "
-                "người xử lý đã được thông báo."
-            ),
-        )
+    if moved.status == Inspection.Status.CANCELLED:
+        _say_released(request, moved, under_inspection)
     return redirect("desk-inspection", inspection_id=inspection.pk)
+
+
+def _say_released(request, inspection, under_inspection: set[int]) -> None:
+    """After a cancellation: which reports went back to their handlers, and whether one
+    has nobody to handle it yet."""
+    released = [
+        c
+        for c in inspection.complaints.all()
+        if c.pk in under_inspection and c.status == Complaint.Status.TRIAGED
+    ]
+    if not released:
+        return
+    numbers = ", ".join(c.tracking_number for c in released)
+    unassigned = [c for c in released if c.assigned_to_id is None]
+    if unassigned:
+        text = _(
+            "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”. Phản ánh %(unassigned)s "
+            "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận."
+        ) % {"numbers": numbers, "unassigned": ", ".join(c.tracking_number for c in unassigned)}
+    else:
+        text = _(
+            "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”; người xử lý đã được thông báo."
+        ) % {"numbers": numbers}
+    messages.info(request, text)
 
 
 def _tell_team(inspection: Inspection, users, by) -> None:

@@ -386,7 +386,10 @@ def test_cancelling_an_inspection_gives_its_reports_back_to_their_handlers(bob, 
         {"to": Inspection.Status.CANCELLED, "note": "Trùng lịch với đoàn liên ngành"},
     )
     assert response.status_code == 302
-    assert any("trở lại trạng thái “Đã phân loại”" in m for m in said(response))
+    assert said(response)[1] == (
+        f"Phản ánh {alone.tracking_number} trở lại trạng thái “Đã phân loại”; người xử lý "
+        "đã được thông báo."
+    )
     alone.refresh_from_db()
     shared.refresh_from_db()
     assert alone.status == Complaint.Status.TRIAGED
@@ -416,9 +419,11 @@ def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(
         scopes=[Scope.LABEL],
     )
     other = UserFactory(username="sue", unit=unit("01"), roles=[Role.SUPERVISOR])
-    services.inspection_transition(
-        by=bob, inspection=inspection, to=Inspection.Status.CANCELLED, note="Trùng lịch"
+    response = logged_in(bob).post(
+        f"/inspections/{inspection.pk}/transition/",
+        {"to": Inspection.Status.CANCELLED, "note": "Trùng lịch"},
     )
+    assert "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận" in said(response)[1]
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.TRIAGED
     assert Notification.objects.filter(recipient=other, subject__contains="hủy").count() == 1
