@@ -30,7 +30,7 @@ DEMO_USERS = [
     ("nhanthan.hn", "Hoàng Thị Bảo Mật", "01", [Role.IDENTITY_CUSTODIAN]),
     ("kiemtoan.hn", "Vũ Văn Nhật Ký", "01", [Role.AUDITOR]),
     ("quantri.hn", "Đặng Thị Quản Trị", "01", [Role.ADMIN]),
-    ("kiemtra.hcm", "Võ Minh Sài Gòn", "79", [Role.INSPECTOR]),
+    ("kiemtra.hcm", "Võ Minh Sài Gòn", "79", [Role.TEAM_LEAD, Role.INSPECTOR]),
     ("lanhdao.tw", "Bùi Quốc Trung Ương", "TW", [Role.SUPERVISOR]),
     # Two legal officers: one enters the demo provisions, the other verifies them.
     ("phapche.tw", "Ngô Thị Pháp Chế", "TW", [Role.LEGAL_OFFICER]),

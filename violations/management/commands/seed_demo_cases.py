@@ -135,6 +135,16 @@ class Command(BaseCommand):
                 "Tạm dừng lưu thông và niêm phong lô L2026-09; cơ sở phải khắc phục và "
                 "thử nghiệm lại trước khi được lưu thông trở lại."
             )
+            # Assessed as a high risk, the alert tells every other unit (notices between
+            # units, docs/risk-and-notices.md): kiemtra.hcm answers for Hồ Chí Minh City.
+            fields["risk"] = {
+                "hazard": "chemical",
+                "severity": 2,
+                "probability": "gt_1_1k",
+                "reasoning": "Histamin 410 mg/kg, gấp đôi giới hạn 200 mg/kg: có thể gây ngộ "
+                "độc (nổi mẩn, đau đầu, buồn nôn) cần điều trị nhưng hồi phục được; nước mắm "
+                "được dùng hằng ngày, lô hàng đã phân phối cho nhiều cửa hàng.",
+            }
             alerts.alert_publish(by=supervisor, inspection=inspection, **fields)
             quality = provisions.citable_on(timezone.localdate()).filter(code=QUALITY).first()
             if quality is not None:
@@ -155,7 +165,7 @@ class Command(BaseCommand):
                     representative_position="Giám đốc",
                 )
         self.stdout.write(
-            "Demo case: a failed sample, a suspension, a product alert and a draft violation "
-            "record; "
-            "see /canh-bao/ and, as lanhdao.hn, /cases/."
+            "Demo case: a failed sample, a suspension, a high-risk product alert with its "
+            "notices to the other units and a draft violation record; see /canh-bao/, as "
+            "lanhdao.hn /cases/, as kiemtra.hcm /notices/, as lanhdao.tw /notices/campaigns/."
         )
