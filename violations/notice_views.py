@@ -140,7 +140,11 @@ def campaign_list(request):
 def _campaign(request, alert_id: int, *, form=None, status=200):
     alert, rows = _national(selectors.notice_campaign, user=request.user, alert_id=alert_id)
     rows = list(rows)
-    can_send = request.user.has_perm(notices.SEND) and alert.status == alert.Status.PUBLISHED
+    can_send = (
+        request.user.has_perm(notices.SEND)
+        and alert.status == alert.Status.PUBLISHED
+        and notices.units_to_tell(alert).exists()
+    )
     if form is None and can_send:
         form = NoticeSendForm(auto_id="id_send_%s")
     return render(

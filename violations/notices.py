@@ -82,14 +82,18 @@ def notices_send(*, by, alert: ProductAlert, reason: str) -> list[Notice]:
     return sent
 
 
+def units_to_tell(alert: ProductAlert):
+    """The active units, other than the publisher, not yet told about the alert."""
+    return (
+        Unit.objects.filter(is_active=True)
+        .exclude(pk=alert.inspection.unit_id)
+        .exclude(pk__in=alert.notices.values("unit_id"))
+        .order_by("pk")
+    )
+
+
 def _send(*, by, alert: ProductAlert, origin: str, reason: str) -> list[Notice]:
-    publisher = alert.inspection.unit_id
-    told = set(alert.notices.values_list("unit_id", flat=True))
-    units = [
-        unit
-        for unit in Unit.objects.filter(is_active=True).exclude(pk=publisher).order_by("pk")
-        if unit.pk not in told
-    ]
+    units = list(units_to_tell(alert))
     now = timezone.now()
     sent = []
     for unit in units:

@@ -264,6 +264,8 @@ def test_a_national_supervisor_sends_notices_by_decision(alice, bob, nadia, soph
     with pytest.raises(PermissionDenied):
         notices.notices_send(by=bob, alert=alert, reason="Sản phẩm bán rộng rãi")
     client = client_for(nadia)
+    page = client.get(f"/notices/campaigns/{alert.pk}/").content.decode()
+    assert f'action="/notices/campaigns/{alert.pk}/send/"' in page
     response = client.post(f"/notices/campaigns/{alert.pk}/send/", {"reason": ""})
     assert response.status_code == 400 and not alert.notices.exists()
     response = client.post(
@@ -272,6 +274,8 @@ def test_a_national_supervisor_sends_notices_by_decision(alice, bob, nadia, soph
         follow=True,
     )
     assert "Đã gửi thông báo đến" in response.content.decode()
+    # Every unit told: the page no longer offers to send.
+    assert f'action="/notices/campaigns/{alert.pk}/send/"' not in response.content.decode()
     sent = alert.notices.all()
     # The national unit does not tell itself... but it is not the publisher here, so
     # every unit but the publishing one is told.
