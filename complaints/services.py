@@ -559,14 +559,33 @@ def complaint_transition(*, by, complaint: Complaint, to: str, public_note: str 
     return complaint
 
 
+def release_recipients(complaint: Complaint, by) -> list:
+    """Who is told that a report came back after its inspection was cancelled: its
+    handler, unless that is `by` (who knows); the unit's active supervisors other than
+    `by` when it has no active handler."""
+    handler = complaint.assigned_to
+    if handler is not None and handler.is_active:
+        return [] if handler.pk == by.pk else [handler]
+    return list(
+        User.objects.filter(unit_id=complaint.unit_id, is_active=True, groups__name=Role.SUPERVISOR)
+        .exclude(pk=by.pk)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 @transaction.atomic
 def complaints_inspection_cancelled(*, by, complaints, inspection_label: str) -> list[Complaint]:
     """An inspection opened on these reports was cancelled and no other inspection is
     on them: each one still "under inspection" goes back to "triaged" (thụ lý), where
     its handler decides what next: inspect again, or settle it. Its settlement clock
     runs on. The reporter reads that the inspection will not take place (never why:
-    the reason is an internal note); the handler, or the unit's supervisors when nobody
-    handles it, are told. Returns the reports moved back."""
+    the reason is an internal note); `release_recipients` are told. Returns the reports
+    moved back.
+
+    Called by inspections.services when a supervisor cancels the inspection: that
+    cancellation, checked there, is the authority for the move. The caller holds the
+    reports' locks, taken in order of id."""
     moved = []
     note = str(
         _(
@@ -575,7 +594,11 @@ def complaints_inspection_cancelled(*, by, complaints, inspection_label: str) ->
         )
     )
     for complaint in complaints:
-        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        complaint = (
+            Complaint.objects.select_for_update(of=("self",))
+            .select_related("assigned_to")
+            .get(pk=complaint.pk)
+        )
         if complaint.status != Complaint.Status.UNDER_INSPECTION:
             continue
         complaint.status = Complaint.Status.TRIAGED
@@ -597,15 +620,7 @@ def complaints_inspection_cancelled(*, by, complaints, inspection_label: str) ->
                 "inspection": inspection_label,
             },
         )
-        if complaint.assigned_to is not None:
-            recipients = [complaint.assigned_to]
-        else:
-            recipients = User.objects.filter(
-                unit_id=complaint.unit_id, is_active=True, groups__name=Role.SUPERVISOR
-            ).distinct()
-        for recipient in recipients:
-            if recipient.pk == by.pk:
-                continue
+        for recipient in release_recipients(complaint, by):
             notification_send(
                 recipient=recipient,
                 subject=str(_("Phản ánh %(number)s: cuộc kiểm tra %(inspection)s đã bị hủy"))

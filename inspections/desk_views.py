@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from complaints.models import Complaint
+from complaints.services import release_recipients
 from inspections import overlap, products, selectors, services, suggestions
 from inspections.checklists import item_text
 from inspections.desk_forms import (
@@ -759,26 +760,29 @@ def inspection_transition(request, inspection_id: int):
 
 
 def _say_released(request, inspection, under_inspection: set[int]) -> None:
-    """After a cancellation: which reports went back to their handlers, and whether one
-    has nobody to handle it yet."""
+    """After a cancellation: which reports went back to their handlers, whether they
+    were told (complaints.services.release_recipients), and which have nobody to handle
+    them yet."""
     released = [
         c
-        for c in inspection.complaints.all()
+        for c in inspection.complaints.select_related("assigned_to")
         if c.pk in under_inspection and c.status == Complaint.Status.TRIAGED
     ]
     if not released:
         return
     numbers = ", ".join(c.tracking_number for c in released)
-    unassigned = [c for c in released if c.assigned_to_id is None]
-    if unassigned:
+    unhandled = [c for c in released if not (c.assigned_to and c.assigned_to.is_active)]
+    if unhandled:
         text = _(
             "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”. Phản ánh %(unassigned)s "
             "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận."
-        ) % {"numbers": numbers, "unassigned": ", ".join(c.tracking_number for c in unassigned)}
-    else:
+        ) % {"numbers": numbers, "unassigned": ", ".join(c.tracking_number for c in unhandled)}
+    elif any(release_recipients(c, request.user) for c in released):
         text = _(
             "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”; người xử lý đã được thông báo."
         ) % {"numbers": numbers}
+    else:
+        text = _("Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”.") % {"numbers": numbers}
     messages.info(request, text)
 
 

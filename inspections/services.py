@@ -636,17 +636,29 @@ def inspection_transition(*, by, inspection: Inspection, to: str, note: str = ""
     return inspection
 
 
-def _release_complaints(by, inspection: Inspection) -> None:
+def _release_complaints(by, inspection: Inspection) -> list[Complaint]:
     """The reports this cancelled inspection was opened on, unless another inspection
-    still under way covers them, go back to their handlers (complaints.services)."""
+    not cancelled still covers them, go back to their handlers (complaints.services).
+
+    The reports are locked first, in order of id, and only then is "covered" read: two
+    inspections on one report cancelled at once cannot each count on the other (the
+    second to get the locks reads the first's committed cancellation), nor deadlock."""
+    locked = list(
+        Complaint.objects.select_for_update()
+        .filter(pk__in=inspection.complaints.values("pk"))
+        .order_by("pk")
+    )
     others = Inspection.objects.exclude(pk=inspection.pk).exclude(
         status=Inspection.Status.CANCELLED
     )
-    covered = Complaint.objects.filter(inspections__in=others).values("pk")
-    released = inspection.complaints.exclude(pk__in=covered)
-    complaints_inspection_cancelled(
+    covered = set(
+        Complaint.objects.filter(pk__in=[c.pk for c in locked], inspections__in=others).values_list(
+            "pk", flat=True
+        )
+    )
+    return complaints_inspection_cancelled(
         by=by,
-        complaints=list(released),
+        complaints=[c for c in locked if c.pk not in covered],
         inspection_label=str(inspection),
     )
 

@@ -14,7 +14,7 @@ plus points for the time since the operator was last inspected (by any unit):
 
 The score is computed by the database: each signal is a correlated count per operator,
 the points for the last inspection a CASE on its date, and the list is ordered and cut
-to LIMIT there. Two queries whatever the number of operators in the area (a province
+to LIMIT there. One query whatever the number of operators in the area (a province
 may hold tens of thousands), never a list of ids sent back to the database.
 
 The violations and alerts live on a higher floor (violations/), which inspections may
@@ -145,34 +145,39 @@ class Suggestion:
         }
 
 
-def _last_inspected() -> Subquery:
-    """The day of the outer operator's latest inspection by any unit (cancelled ones
-    left out): its decision, else its scheduled day, else the day it was drafted."""
+def _inspections_of_outer_operator() -> QuerySet:
+    """The outer operator's inspections by any unit (cancelled ones left out), each with
+    its `day`: its decision, else its scheduled day, else the day it was drafted; the
+    latest first."""
     day = Coalesce(
         F("decision_date"),
         F("scheduled_date"),
         TruncDate("created_at", tzinfo=timezone.get_current_timezone()),
         output_field=DateField(),
     )
-    latest = (
+    return (
         Inspection.objects.filter(operator=OuterRef("pk"))
         .exclude(status=Inspection.Status.CANCELLED)
         .annotate(day=day)
         .order_by("-day")
-        .values("day")[:1]
     )
-    return Subquery(latest, output_field=DateField())
 
 
-def _since_inspection_points(today: date) -> Case:
-    """POINTS_PER_YEAR_SINCE_INSPECTION for each full year (365 days) since the last
-    inspection, at most MAX_POINTS_SINCE_INSPECTION; POINTS_NEVER_INSPECTED if none."""
+def _last_inspected() -> Subquery:
+    """The day of the outer operator's latest inspection (None if never inspected)."""
+    return Subquery(_inspections_of_outer_operator().values("day")[:1], output_field=DateField())
+
+
+def _since_inspection_points(today: date) -> Coalesce:
+    """POINTS_PER_YEAR_SINCE_INSPECTION for each full year (365 days) since the outer
+    operator's last inspection, at most MAX_POINTS_SINCE_INSPECTION;
+    POINTS_NEVER_INSPECTED if none. Computed on the latest inspection's row inside one
+    subquery, so that the score does not repeat the subquery in each threshold."""
     steps = ceil(MAX_POINTS_SINCE_INSPECTION / POINTS_PER_YEAR_SINCE_INSPECTION)
-    return Case(
-        When(last_inspected__isnull=True, then=Value(POINTS_NEVER_INSPECTED)),
+    points = Case(
         *(
             When(
-                last_inspected__lte=today - timedelta(days=365 * years),
+                day__lte=today - timedelta(days=365 * years),
                 then=Value(
                     min(MAX_POINTS_SINCE_INSPECTION, POINTS_PER_YEAR_SINCE_INSPECTION * years)
                 ),
@@ -182,10 +187,8 @@ def _since_inspection_points(today: date) -> Case:
         default=Value(0),
         output_field=IntegerField(),
     )
-
-
-def _ones(condition: dict) -> Case:
-    return Case(When(**condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+    latest = _inspections_of_outer_operator().annotate(points=points).values("points")[:1]
+    return Coalesce(Subquery(latest, output_field=IntegerField()), Value(POINTS_NEVER_INSPECTED))
 
 
 def area_operators(plan: InspectionPlan) -> QuerySet:
@@ -201,21 +204,21 @@ def area_operators(plan: InspectionPlan) -> QuerySet:
 
 def scored(operators: QuerySet, *, today: date | None = None) -> QuerySet:
     """`operators` annotated with each signal's count (`n_<key>`), `last_inspected`,
-    `score` and `n_reasons`, highest score first (then more reasons, then by name)."""
+    `since_points` and `score`, highest score first, then by name. Each correlated
+    subquery appears in the SQL once for its column and once in the score, no more."""
     today = today or timezone.localdate()
     signals = registered_signals()
     counts = {f"n_{s.key}": s.count(today - timedelta(days=s.window_days)) for s in signals}
-    qs = operators.annotate(**counts, last_inspected=_last_inspected()).annotate(
-        since_points=_since_inspection_points(today)
-    )
-    score = F("since_points")
-    reasons = _ones({"since_points__gt": 0})
+    since_points = _since_inspection_points(today)
+    score = since_points
     for s in signals:
-        score = score + Value(s.weight) * F(f"n_{s.key}")
-        reasons = reasons + _ones({f"n_{s.key}__gt": 0})
-    return qs.annotate(score=score, n_reasons=reasons).order_by(
-        "-score", "-n_reasons", "name", "pk"
-    )
+        score = score + Value(s.weight) * counts[f"n_{s.key}"]
+    return operators.annotate(
+        **counts,
+        last_inspected=_last_inspected(),
+        since_points=since_points,
+        score=score,
+    ).order_by("-score", "name", "pk")
 
 
 def _suggestion(operator: EconomicOperator) -> Suggestion:
@@ -242,25 +245,23 @@ def score(
     *,
     today: date | None = None,
     limit: int | None = None,
-    with_reasons: bool = False,
 ) -> list[Suggestion]:
-    """The operators of `operators` as Suggestions, highest score first (at most
-    `limit`; only those with a score above 0 `with_reasons`), in one query."""
+    """The operators of `operators` with a reason to be inspected (a score above 0) as
+    Suggestions, highest score first, at most `limit`, in one query. Scores of 0 sort
+    last, so they are dropped after the database's cut."""
     qs = scored(operators, today=today)
-    if with_reasons:
-        qs = qs.filter(score__gt=0)
     if limit is not None:
         qs = qs[:limit]
-    return [_suggestion(o) for o in qs]
+    return [_suggestion(o) for o in qs if o.score > 0]
 
 
 def plan_suggestions(*, plan: InspectionPlan, limit: int = LIMIT) -> list[Suggestion]:
-    """The operators of the plan's area with a reason to be inspected (a score above 0),
-    highest first."""
-    return score(area_operators(plan), limit=limit, with_reasons=True)
+    """The operators of the plan's area with a reason to be inspected, highest first."""
+    return score(area_operators(plan), limit=limit)
 
 
 def suggestion_for(*, plan: InspectionPlan, operator: EconomicOperator) -> Suggestion | None:
-    """The suggestion of one operator of the plan's area (None if it is not one)."""
+    """The suggestion of one operator of the plan's area (None if it is not one, or has
+    no reason to be inspected)."""
     found = score(area_operators(plan).filter(pk=operator.pk))
     return found[0] if found else None

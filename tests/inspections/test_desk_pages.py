@@ -21,7 +21,7 @@ from inspections import findings, minutes, samples, services
 from inspections.models import ChecklistItem, Inspection, InspectionPlan, Scope
 from registry.models import Notification, ProductCategory, Role, User
 from tests.complaints.helpers import file_complaint
-from tests.factories import OperatorFactory, UserFactory, unit
+from tests.factories import OperatorFactory, UserFactory, api_client, unit
 from tests.inspections.helpers import decided_inspection
 
 pytestmark = pytest.mark.django_db
@@ -424,10 +424,53 @@ def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(
         {"to": Inspection.Status.CANCELLED, "note": "Trùng lịch"},
     )
     assert "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận" in said(response)[1]
+    page = logged_in(bob).get(response.url).content.decode()
+    assert "Cuộc kiểm tra dự kiến, đã hủy trước khi có quyết định" in page
     complaint.refresh_from_db()
     assert complaint.status == Complaint.Status.TRIAGED
     assert Notification.objects.filter(recipient=other, subject__contains="hủy").count() == 1
     assert not Notification.objects.filter(recipient=bob, subject__contains="hủy").exists()
+
+
+def test_a_report_whose_handler_left_goes_to_the_supervisors_and_the_page_says_so(bob, olga):
+    """A deactivated handler is told nothing; the unit's other supervisors are, and the
+    page says the report has nobody to handle it. Cancelled through the API."""
+    complaint = file_complaint().complaint
+    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
+    complaint.refresh_from_db()
+    complaint_assign(by=bob, complaint=complaint, officer=olga)
+    inspection = services.inspection_from_complaints(
+        by=bob, complaints=[complaint], operator=OperatorFactory(), scopes=[Scope.LABEL]
+    )
+    User.objects.filter(pk=olga.pk).update(is_active=False)
+    sue = UserFactory(username="sue", unit=unit("01"), roles=[Role.SUPERVISOR])
+    response = api_client(bob).post(
+        f"/api/v1/inspections/{inspection.pk}/transition",
+        {"to": "cancelled", "note": "Trùng lịch"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    complaint.refresh_from_db()
+    assert complaint.status == Complaint.Status.TRIAGED
+    assert not Notification.objects.filter(recipient=olga).exists()
+    assert Notification.objects.filter(recipient=sue, subject__contains="hủy").count() == 1
+
+
+def test_the_supervisor_handling_the_report_is_not_told_what_they_did(bob):
+    complaint = file_complaint().complaint
+    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
+    complaint.refresh_from_db()
+    complaint_assign(by=bob, complaint=complaint, officer=bob)
+    inspection = services.inspection_from_complaints(
+        by=bob, complaints=[complaint], operator=OperatorFactory(), scopes=[Scope.LABEL]
+    )
+    response = logged_in(bob).post(
+        f"/inspections/{inspection.pk}/transition/", {"to": "cancelled", "note": "Trùng lịch"}
+    )
+    assert said(response)[1] == (
+        f"Phản ánh {complaint.tracking_number} trở lại trạng thái “Đã phân loại”."
+    )
+    assert not Notification.objects.filter(subject__contains="hủy").exists()
 
 
 def test_the_team_gives_and_takes_the_members_access(alice, bob, ivan):

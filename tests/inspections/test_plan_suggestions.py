@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from inspections import services, suggestions
-from inspections.models import PlanSuggestionSkip, PlanTarget, Sample, Scope
+from inspections.models import Inspection, PlanSuggestionSkip, PlanTarget, Sample, Scope
 from registry.errors import InvalidInput
 from registry.models import EconomicOperator
 from tests.complaints.helpers import file_complaint
@@ -143,6 +143,51 @@ def test_an_operator_with_no_reason_is_not_suggested(bob, alice, plan, area):
     inspect(bob, alice, quiet, day=timezone.localdate() - timedelta(days=30), number="3/QĐ")
     found = [s.operator for s in suggestions.plan_suggestions(plan=plan)]
     assert quiet not in found and len(found) == 4
+    # Nor may it be accepted or skipped as a suggestion, by page or API.
+    page = logged_in(bob).post(f"/plans/{plan.pk}/suggestions/{quiet.pk}/accept/")
+    assert page.status_code == 400
+    assert "không có trong danh sách gợi ý" in page.content.decode()
+    api = api_client(bob).post(
+        f"/api/v1/plans/{plan.pk}/suggestions/{quiet.pk}/skip", content_type="application/json"
+    )
+    assert api.status_code == 400 and api.json()["code"] == "not_suggested"
+    assert not PlanTarget.objects.filter(operator=quiet).exists()
+    assert not PlanSuggestionSkip.objects.filter(operator=quiet).exists()
+
+
+@pytest.mark.parametrize(
+    "days_ago, points, reason",
+    [
+        (364, 0, None),
+        (365, 3, "chưa kiểm tra từ"),
+        (729, 3, "chưa kiểm tra từ"),
+        (730, 6, "chưa kiểm tra từ"),
+        (1459, 9, "chưa kiểm tra từ"),
+        (1460, 12, "chưa kiểm tra từ"),
+        (4000, 12, "chưa kiểm tra từ"),
+        (None, 12, "chưa từng được kiểm tra"),
+    ],
+)
+def test_points_for_the_time_since_the_last_inspection(bob, alice, days_ago, points, reason):
+    """3 points a full year (365 days) since the last inspection, at most 12; 12 if
+    never inspected; a cancelled inspection does not count."""
+    today = timezone.localdate()
+    operator = OperatorFactory(name="G Cửa hàng", province=unit("01").province)
+    if days_ago is not None:
+        inspect(bob, alice, operator, day=today - timedelta(days=days_ago), number="9/QĐ")
+    later = services.inspection_create(
+        by=bob, operator=operator, legal_ground="warning", scopes=[Scope.LABEL],
+        scheduled_date=today, repeat_reason="warning", repeat_note="Cảnh báo mới",
+    )  # fmt: skip
+    services.inspection_transition(
+        by=bob, inspection=later, to=Inspection.Status.CANCELLED, note="Trùng lịch"
+    )
+    found = suggestions.score(EconomicOperator.objects.filter(pk=operator.pk), today=today)
+    if not points:
+        assert found == []
+        return
+    assert found[0].score == points
+    assert found[0].reasons[0].startswith(reason)
 
 
 def test_accept_adds_a_target_with_the_reasons_as_its_note(bob, plan, area):
