@@ -12,7 +12,7 @@ SERVICES_BROKER_URL ?= redis://127.0.0.1:6379/15
 SERVICES_CACHE_URL ?= redis://127.0.0.1:6379/14
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync bench-photos bench-load bench-smoke clean
+.PHONY: setup run test test-services lint static messages worker beat bench-filing bench-case-list bench-duplicates bench-offline-sync bench-photos bench-load bench-plan-suggestions bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,8 +103,8 @@ beat: setup
 # from the environment (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SMOKE=1, BENCH_REPORTS,
 # ...), which make passes through unchanged; BENCH_ARGS adds arguments, for example
 # `make bench-case-list BENCH_ARGS=--reuse` to measure an already built 1M database.
-# They need PostgreSQL and Redis on 127.0.0.1 (bench-photos neither, bench-duplicates no
-# Redis).
+# They need PostgreSQL and Redis on 127.0.0.1 (bench-photos neither, bench-duplicates and
+# bench-plan-suggestions no Redis).
 
 # Citizen filing with one 5 MB photo, 4 concurrent, and the photo worker on its own.
 bench-filing: setup
@@ -130,6 +130,10 @@ bench-photos: setup
 # 200 concurrent citizens filing for 60 s (locust).
 bench-load: setup
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+# Risk-based plan suggestions for a province of 40,000 operators and the national unit.
+bench-plan-suggestions: setup
+	$(BIN)/python bench/plan_suggestions.py $(BENCH_ARGS)
 
 # Every benchmark above at a tiny scale, each checked to finish and print its figures
 # (bench/smoke.py); CI runs it. `make bench-smoke BENCH_ARGS="load filing"` runs some.

@@ -54,6 +54,7 @@ BENCHMARKS = (
     Benchmark("duplicates", "bench/duplicates.py", 180, 6, 8193),
     Benchmark("offline_sync", "bench/offline_sync.py", 180, 8, 8194),
     Benchmark("load", "bench/load.py", 180, 10, 8195),
+    Benchmark("plan_suggestions", "bench/plan_suggestions.py", 180, 12, 8196),
 )
 
 
