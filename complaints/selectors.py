@@ -22,7 +22,7 @@ from registry.errors import InvalidInput, NotFound
 from registry.models import ProductCategory, Province, Unit
 from registry.permissions import get_visible
 from registry.search import search_rank, text_matches
-from registry.text import place_key
+from registry.text import place_key, unit_order
 from whistleblower.models import DisclosureRequest
 from whistleblower.selectors import protection_public
 
@@ -331,9 +331,12 @@ def _active_units() -> list[tuple]:
     return reference_cache.remembered(
         "places",
         "active-units",
-        lambda: list(
-            Unit.objects.filter(is_active=True).order_by("name").values_list("pk", "name")
-        ),
+        lambda: [
+            (u.pk, u.name)
+            for u in sorted(
+                Unit.objects.filter(is_active=True).select_related("province"), key=unit_order
+            )
+        ],
     )
 
 

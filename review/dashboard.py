@@ -22,6 +22,7 @@ from complaints.models import Complaint
 from inspections.models import Scope
 from registry.clock_rules import kind_choices
 from registry.models import LegalClock, LegalProvision, Unit
+from registry.text import unit_order
 from review import figures
 from review.figures import ANSWERED
 from review.rewards import RewardRow, reward_rows
@@ -136,10 +137,10 @@ def dashboard_units(*, user, unit_id: int | None = None) -> list[Unit]:
         return []
     if not user.unit.is_national:
         return [user.unit] if unit_id in (None, user.unit_id) else []
-    units = Unit.objects.filter(is_active=True).order_by("kind", "name")
+    units = Unit.objects.filter(is_active=True).select_related("province")
     if unit_id:
         units = units.filter(pk=unit_id)
-    return list(units)
+    return sorted(units, key=unit_order)
 
 
 def dashboard_get(*, user, period: Period, unit_id: int | None = None) -> Dashboard:
