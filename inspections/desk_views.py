@@ -772,7 +772,12 @@ def _say_released(request, inspection, under_inspection: set[int]) -> None:
         return
     numbers = ", ".join(c.tracking_number for c in released)
     unhandled = [c for c in released if not (c.assigned_to and c.assigned_to.is_active)]
-    if unhandled:
+    if len(unhandled) == len(released):
+        text = _(
+            "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại” và chưa có người xử lý: "
+            "hãy giao cho cán bộ tiếp nhận."
+        ) % {"numbers": numbers}
+    elif unhandled:
         text = _(
             "Phản ánh %(numbers)s trở lại trạng thái “Đã phân loại”. Phản ánh %(unassigned)s "
             "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận."

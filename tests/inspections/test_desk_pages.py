@@ -423,7 +423,10 @@ def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(
         f"/inspections/{inspection.pk}/transition/",
         {"to": Inspection.Status.CANCELLED, "note": "Trùng lịch"},
     )
-    assert "chưa có người xử lý: hãy giao cho cán bộ tiếp nhận" in said(response)[1]
+    assert said(response)[1] == (
+        f"Phản ánh {complaint.tracking_number} trở lại trạng thái “Đã phân loại” và chưa có "
+        "người xử lý: hãy giao cho cán bộ tiếp nhận."
+    )
     page = logged_in(bob).get(response.url).content.decode()
     assert "Cuộc kiểm tra dự kiến, đã hủy trước khi có quyết định" in page
     complaint.refresh_from_db()
