@@ -134,13 +134,18 @@ def _tell_unit(notice: Notice) -> None:
         "Đơn vị %(unit)s đã công bố cảnh báo. Hãy kiểm tra sản phẩm trên địa bàn và ghi "
         "kết quả (có hay không phát hiện, biện pháp đã áp dụng, tài liệu chứng minh)."
     ) % {"unit": alert.inspection.unit.name}
+    _tell_handlers(notice, subject, body, event="sent")
+
+
+def _tell_handlers(notice: Notice, subject: str, body: str, *, event: str) -> None:
+    """The receiving unit's handlers learn of the notice's `event`, once each."""
     for person in notice_handlers(notice.unit_id):
         notification_send(
             recipient=person,
             subject=subject,
             body=body,
             link=_link(notice),
-            dedup_key=f"notice:{notice.pk}:sent:{person.pk}",
+            dedup_key=f"notice:{notice.pk}:{event}:{person.pk}",
         )
 
 
@@ -181,14 +186,7 @@ def _tell_withdrawn(notice: Notice) -> None:
         "Đơn vị %(unit)s đã gỡ cảnh báo về sản phẩm này. Thông báo đã đóng, đơn vị không "
         "cần trả lời."
     ) % {"unit": alert.inspection.unit.name}
-    for person in notice_handlers(notice.unit_id):
-        notification_send(
-            recipient=person,
-            subject=subject,
-            body=body,
-            link=_link(notice),
-            dedup_key=f"notice:{notice.pk}:withdrawn:{person.pk}",
-        )
+    _tell_handlers(notice, subject, body, event="withdrawn")
 
 
 def _too_large() -> InvalidInput:
