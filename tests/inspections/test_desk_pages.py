@@ -359,6 +359,19 @@ def test_an_inspection_on_reports_links_them_and_moves_them_under_inspection(bob
     assert f'href="/complaints/{complaint.pk}/"' in html
 
 
+def report_under_inspection(bob, *, handler=None):
+    """A triaged report (given to `handler`, if any) and the inspection bob opened on it."""
+    complaint = file_complaint().complaint
+    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
+    complaint.refresh_from_db()
+    if handler is not None:
+        complaint_assign(by=bob, complaint=complaint, officer=handler)
+    inspection = services.inspection_from_complaints(
+        by=bob, complaints=[complaint], operator=OperatorFactory(), scopes=[Scope.LABEL]
+    )
+    return complaint, inspection
+
+
 def test_cancelling_an_inspection_gives_its_reports_back_to_their_handlers(bob, olga):
     """A cancelled inspection does not leave its reports "under inspection" with nobody
     told: each goes back to "triaged", its handler is notified and the reporter reads
@@ -409,15 +422,7 @@ def test_cancelling_an_inspection_gives_its_reports_back_to_their_handlers(bob, 
 
 
 def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(bob):
-    complaint = file_complaint().complaint
-    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
-    complaint.refresh_from_db()
-    inspection = services.inspection_from_complaints(
-        by=bob,
-        complaints=[complaint],
-        operator=OperatorFactory(),
-        scopes=[Scope.LABEL],
-    )
+    complaint, inspection = report_under_inspection(bob)
     other = UserFactory(username="sue", unit=unit("01"), roles=[Role.SUPERVISOR])
     response = logged_in(bob).post(
         f"/inspections/{inspection.pk}/transition/",
@@ -438,13 +443,7 @@ def test_a_cancelled_inspections_unhandled_report_goes_to_the_units_supervisors(
 def test_a_report_whose_handler_left_goes_to_the_supervisors_and_the_page_says_so(bob, olga):
     """A deactivated handler is told nothing; the unit's other supervisors are, and the
     page says the report has nobody to handle it. Cancelled through the API."""
-    complaint = file_complaint().complaint
-    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
-    complaint.refresh_from_db()
-    complaint_assign(by=bob, complaint=complaint, officer=olga)
-    inspection = services.inspection_from_complaints(
-        by=bob, complaints=[complaint], operator=OperatorFactory(), scopes=[Scope.LABEL]
-    )
+    complaint, inspection = report_under_inspection(bob, handler=olga)
     User.objects.filter(pk=olga.pk).update(is_active=False)
     sue = UserFactory(username="sue", unit=unit("01"), roles=[Role.SUPERVISOR])
     response = api_client(bob).post(
@@ -460,13 +459,7 @@ def test_a_report_whose_handler_left_goes_to_the_supervisors_and_the_page_says_s
 
 
 def test_the_supervisor_handling_the_report_is_not_told_what_they_did(bob):
-    complaint = file_complaint().complaint
-    Complaint.objects.filter(pk=complaint.pk).update(status=Complaint.Status.TRIAGED)
-    complaint.refresh_from_db()
-    complaint_assign(by=bob, complaint=complaint, officer=bob)
-    inspection = services.inspection_from_complaints(
-        by=bob, complaints=[complaint], operator=OperatorFactory(), scopes=[Scope.LABEL]
-    )
+    complaint, inspection = report_under_inspection(bob, handler=bob)
     response = logged_in(bob).post(
         f"/inspections/{inspection.pk}/transition/", {"to": "cancelled", "note": "Trùng lịch"}
     )
